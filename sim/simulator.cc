@@ -1,0 +1,96 @@
+#include "sim/simulator.h"
+
+#include <memory>
+#include <utility>
+
+#include "base/check.h"
+
+namespace plumsim {
+namespace {
+
+// Runs closures scheduled with ScheduleCallbackAt: `arg` owns a heap-allocated
+// AnyInvocable, freed after the call.
+class CallbackTrampoline final : public EventHandler {
+ public:
+  void OnEvent(uint64_t arg) override {
+    std::unique_ptr<absl::AnyInvocable<void()>> callback(
+        reinterpret_cast<absl::AnyInvocable<void()>*>(arg));
+    (*callback)();
+  }
+};
+
+CallbackTrampoline& Trampoline() {
+  static CallbackTrampoline* trampoline = new CallbackTrampoline();
+  return *trampoline;
+}
+
+}  // namespace
+
+Simulator::~Simulator() {
+  // Free closures that never ran.
+  Event event;
+  while (queue_.Pop(&event)) {
+    if (event.handler == &Trampoline()) {
+      delete reinterpret_cast<absl::AnyInvocable<void()>*>(event.arg);
+    }
+  }
+}
+
+void Simulator::ScheduleAt(SimTime at, EventHandler* handler, uint64_t arg) {
+  PLUMSIM_CHECK_MSG(at >= now_, "scheduling in the past");
+  queue_.Push(at, handler, arg);
+}
+
+TimerId Simulator::StartTimerAt(SimTime at, EventHandler* handler, uint64_t arg) {
+  PLUMSIM_CHECK_MSG(at >= now_, "scheduling in the past");
+  return queue_.PushTimer(at, handler, arg);
+}
+
+void Simulator::ScheduleCallbackAt(SimTime at,
+                                   absl::AnyInvocable<void()> callback) {
+  auto* owned = new absl::AnyInvocable<void()>(std::move(callback));
+  ScheduleAt(at, &Trampoline(), reinterpret_cast<uint64_t>(owned));
+}
+
+bool Simulator::Step(SimTime limit) {
+  const Event* top = queue_.Top();
+  if (top == nullptr || top->at > limit) return false;
+  Event event;
+  queue_.Pop(&event);
+  PLUMSIM_CHECK_MSG(event.at >= now_, "time went backwards");
+  now_ = event.at;
+  ++events_executed_;
+  event.handler->OnEvent(event.arg);
+  if (observer_ != nullptr) observer_->OnEventExecuted(event);
+  return true;
+}
+
+uint64_t Simulator::RunUntil(SimTime limit) {
+  PLUMSIM_CHECK(limit >= now_);
+  stop_requested_ = false;
+  const uint64_t before = events_executed_;
+  while (!stop_requested_ && Step(limit)) {
+  }
+  if (!stop_requested_) now_ = limit;
+  return events_executed_ - before;
+}
+
+uint64_t Simulator::RunUntilIdle() {
+  stop_requested_ = false;
+  const uint64_t before = events_executed_;
+  while (!stop_requested_ && Step(SimTime::Max())) {
+  }
+  return events_executed_ - before;
+}
+
+bool Simulator::RunUntilPredicate(const std::function<bool()>& done,
+                                  SimTime limit) {
+  stop_requested_ = false;
+  if (done()) return true;
+  while (!stop_requested_ && Step(limit)) {
+    if (done()) return true;
+  }
+  return false;
+}
+
+}  // namespace plumsim

@@ -1,0 +1,86 @@
+// The run loop: a virtual clock over an EventQueue. Time never goes backwards:
+// scheduling in the past is a checked programmer error.
+#ifndef PLUMSIM_SIM_SIMULATOR_H_
+#define PLUMSIM_SIM_SIMULATOR_H_
+
+#include <cstdint>
+#include <functional>
+
+#include "absl/functional/any_invocable.h"
+#include "sim/event_queue.h"
+#include "sim/time.h"
+
+namespace plumsim {
+
+// Sees every executed event, in execution order (trace writers, digests).
+class EventObserver {
+ public:
+  virtual ~EventObserver() = default;
+  virtual void OnEventExecuted(const Event& event) = 0;
+};
+
+class Simulator {
+ public:
+  Simulator() = default;
+  Simulator(const Simulator&) = delete;
+  Simulator& operator=(const Simulator&) = delete;
+  ~Simulator();
+
+  SimTime now() const { return now_; }
+
+  // Schedules handler->OnEvent(arg) at `at` (>= now) or after `delay` (>= 0).
+  void ScheduleAt(SimTime at, EventHandler* handler, uint64_t arg);
+  void Schedule(SimDuration delay, EventHandler* handler, uint64_t arg) {
+    ScheduleAt(now_ + delay, handler, arg);
+  }
+  // Cancellable variants.
+  TimerId StartTimerAt(SimTime at, EventHandler* handler, uint64_t arg);
+  TimerId StartTimer(SimDuration delay, EventHandler* handler, uint64_t arg) {
+    return StartTimerAt(now_ + delay, handler, arg);
+  }
+  // Harmless for a fired or cancelled timer; returns whether it was pending.
+  bool CancelTimer(TimerId timer) { return queue_.Cancel(timer); }
+  bool IsPending(TimerId timer) const { return queue_.IsPending(timer); }
+
+  // Schedules a closure (one heap allocation; for timelines and tests, not
+  // for per-message hot paths).
+  void ScheduleCallbackAt(SimTime at, absl::AnyInvocable<void()> callback);
+  void ScheduleCallback(SimDuration delay, absl::AnyInvocable<void()> callback) {
+    ScheduleCallbackAt(now_ + delay, std::move(callback));
+  }
+
+  // Executes events with time <= `limit` in (time, sequence) order, then sets
+  // the clock to `limit` (unless stopped early). Returns events executed.
+  uint64_t RunUntil(SimTime limit);
+  // Executes events until none remain.
+  uint64_t RunUntilIdle();
+  // Executes events until `done()` holds (checked before the first event and
+  // after each one), none remain, or the clock would pass `limit`.
+  // Returns whether `done()` held.
+  bool RunUntilPredicate(const std::function<bool()>& done,
+                         SimTime limit = SimTime::Max());
+
+  // Makes the running loop return at the next event boundary (Ctrl-C).
+  void RequestStop() { stop_requested_ = true; }
+  bool stop_requested() const { return stop_requested_; }
+
+  void set_observer(EventObserver* observer) { observer_ = observer; }
+
+  uint64_t events_executed() const { return events_executed_; }
+  size_t pending() const { return queue_.size(); }
+
+ private:
+  // Runs the next event if it is due by `limit`. Returns false if none.
+  bool Step(SimTime limit);
+
+  EventQueue queue_;
+  SimTime now_ = SimTime::Zero();
+  uint64_t events_executed_ = 0;
+  bool stop_requested_ = false;
+  EventObserver* observer_ = nullptr;
+  uint64_t callbacks_pending_ = 0;
+};
+
+}  // namespace plumsim
+
+#endif  // PLUMSIM_SIM_SIMULATOR_H_
