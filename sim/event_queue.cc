@@ -7,21 +7,27 @@
 namespace plumsim {
 namespace {
 
-// A 4-ary heap: shallower than a binary heap and its children share cache
-// lines, which matters with 10^5..10^6 pending events.
-constexpr size_t kArity = 4;
-
-inline bool Earlier(const Event& a, const Event& b) {
-  if (a.at != b.at) return a.at < b.at;
-  return a.sequence < b.sequence;
+inline int BucketOf(uint64_t time, uint64_t last) {
+  const uint64_t differing = time ^ last;
+  return differing == 0 ? 0 : 64 - __builtin_clzll(differing);
 }
+
+inline uint32_t SlotOf(const Event& e) { return static_cast<uint32_t>(e.arg >> 32); }
+inline uint32_t GenerationOf(const Event& e) { return static_cast<uint32_t>(e.arg); }
 
 }  // namespace
 
+void EventQueue::Insert(const Event& event) {
+  const uint64_t time = static_cast<uint64_t>(event.at.ns());
+  PLUMSIM_CHECK_MSG(event.at.ns() >= 0 && time >= last_,
+                    "event scheduled before the last popped event");
+  buckets_[BucketOf(time, last_)].push_back(event);
+  ++size_;
+}
+
 void EventQueue::Push(SimTime at, EventHandler* handler, uint64_t arg) {
   PLUMSIM_CHECK(handler != nullptr);
-  heap_.push_back(Event{at, next_sequence_++, handler, arg, TimerId::kNoSlot, 0});
-  SiftUp(heap_.size() - 1);
+  Insert(Event{at, next_sequence_++, handler, arg});
 }
 
 TimerId EventQueue::PushTimer(SimTime at, EventHandler* handler, uint64_t arg) {
@@ -31,92 +37,88 @@ TimerId EventQueue::PushTimer(SimTime at, EventHandler* handler, uint64_t arg) {
     slot = free_slots_.back();
     free_slots_.pop_back();
   } else {
-    slot = static_cast<uint32_t>(slot_generation_.size());
+    slot = static_cast<uint32_t>(timer_slots_.size());
     PLUMSIM_CHECK(slot != TimerId::kNoSlot);
-    slot_generation_.push_back(0);
+    timer_slots_.emplace_back();
   }
-  const uint32_t generation = slot_generation_[slot];
-  heap_.push_back(Event{at, next_sequence_++, handler, arg, slot, generation});
-  SiftUp(heap_.size() - 1);
+  TimerSlot& entry = timer_slots_[slot];
+  entry.handler = handler;
+  entry.arg = arg;
+  const uint32_t generation = entry.generation;
+  Insert(Event{at, next_sequence_++, nullptr,
+               (static_cast<uint64_t>(slot) << 32) | generation});
   return TimerId{slot, generation};
 }
 
 bool EventQueue::IsPending(TimerId timer) const {
   // Firing and cancelling both bump the slot's generation, and a reused
   // slot hands out its new generation, so only a pending timer matches.
-  return timer.valid() && timer.slot < slot_generation_.size() &&
-         slot_generation_[timer.slot] == timer.generation;
+  return timer.valid() && timer.slot < timer_slots_.size() &&
+         timer_slots_[timer.slot].generation == timer.generation;
 }
 
 bool EventQueue::Cancel(TimerId timer) {
   if (!IsPending(timer)) return false;
-  // The event stays in the heap until it reaches the top; the slot is
+  // The entry stays in the heap until it reaches the top; the slot is
   // released then. Bumping the generation marks it cancelled.
-  ++slot_generation_[timer.slot];
+  ++timer_slots_[timer.slot].generation;
   return true;
 }
 
-void EventQueue::ReleaseSlot(uint32_t slot) { free_slots_.push_back(slot); }
-
-bool EventQueue::TopIsCancelled() const {
-  const Event& top = heap_.front();
-  return top.timer_slot != TimerId::kNoSlot &&
-         slot_generation_[top.timer_slot] != top.timer_generation;
+bool EventQueue::Refill() {
+  if (head_ < buckets_[0].size()) return true;
+  buckets_[0].clear();
+  head_ = 0;
+  if (size_ == 0) return false;
+  int i = 1;
+  while (buckets_[i].empty()) ++i;
+  std::vector<Event>& source = buckets_[i];
+  uint64_t min_time = static_cast<uint64_t>(source.front().at.ns());
+  for (const Event& e : source) {
+    min_time = std::min(min_time, static_cast<uint64_t>(e.at.ns()));
+  }
+  last_ = min_time;
+  // In order, so that events of equal time keep their sequence order.
+  for (const Event& e : source) {
+    buckets_[BucketOf(static_cast<uint64_t>(e.at.ns()), last_)].push_back(e);
+  }
+  source.clear();
+  return true;
 }
 
 const Event* EventQueue::Top() {
-  while (!heap_.empty() && TopIsCancelled()) {
-    ReleaseSlot(heap_.front().timer_slot);
-    PopTop();
+  while (Refill()) {
+    const Event& front = buckets_[0][head_];
+    if (front.handler == nullptr &&
+        timer_slots_[SlotOf(front)].generation != GenerationOf(front)) {
+      // A cancelled timer: release its slot and drop it.
+      free_slots_.push_back(SlotOf(front));
+      DropFront();
+      continue;
+    }
+    return &front;
   }
-  return heap_.empty() ? nullptr : &heap_.front();
+  return nullptr;
 }
 
-bool EventQueue::Pop(Event* event) {
-  if (Top() == nullptr) return false;
-  *event = heap_.front();
-  PopTop();
-  if (event->timer_slot != TimerId::kNoSlot) {
-    // Fired: bump so that a later Cancel of this id is a no-op, then free.
-    ++slot_generation_[event->timer_slot];
-    ReleaseSlot(event->timer_slot);
+bool EventQueue::Pop(Event* event) { return PopDue(SimTime::Max(), event); }
+
+bool EventQueue::PopDue(SimTime limit, Event* event) {
+  const Event* top = Top();
+  if (top == nullptr || top->at > limit) return false;
+  *event = buckets_[0][head_];
+  DropFront();
+  if (event->handler == nullptr) {
+    // A timer fires: restore its handler and argument, bump the generation
+    // so that a later Cancel of this id is a no-op, and free the slot.
+    const uint32_t slot = SlotOf(*event);
+    TimerSlot& entry = timer_slots_[slot];
+    event->handler = entry.handler;
+    event->arg = entry.arg;
+    ++entry.generation;
+    free_slots_.push_back(slot);
   }
   return true;
-}
-
-void EventQueue::PopTop() {
-  heap_.front() = heap_.back();
-  heap_.pop_back();
-  if (!heap_.empty()) SiftDown(0);
-}
-
-void EventQueue::SiftUp(size_t index) {
-  Event moving = heap_[index];
-  while (index > 0) {
-    const size_t parent = (index - 1) / kArity;
-    if (!Earlier(moving, heap_[parent])) break;
-    heap_[index] = heap_[parent];
-    index = parent;
-  }
-  heap_[index] = moving;
-}
-
-void EventQueue::SiftDown(size_t index) {
-  const size_t n = heap_.size();
-  Event moving = heap_[index];
-  while (true) {
-    const size_t first_child = index * kArity + 1;
-    if (first_child >= n) break;
-    const size_t last_child = std::min(first_child + kArity, n);
-    size_t best = first_child;
-    for (size_t c = first_child + 1; c < last_child; ++c) {
-      if (Earlier(heap_[c], heap_[best])) best = c;
-    }
-    if (!Earlier(heap_[best], moving)) break;
-    heap_[index] = heap_[best];
-    index = best;
-  }
-  heap_[index] = moving;
 }
 
 }  // namespace plumsim

@@ -79,6 +79,7 @@ TEST(EventQueueTest, TopSkipsCancelledTimers) {
   const Event* top = queue.Top();
   ASSERT_NE(top, nullptr);
   EXPECT_EQ(top->at, At(9));
+  EXPECT_EQ(top->arg, 9u);
   EXPECT_EQ(queue.size(), 1u);
 }
 
@@ -100,6 +101,49 @@ TEST(EventQueueTest, ManyRandomEventsComeOutSorted) {
     ++count;
   }
   EXPECT_EQ(count, 10000);
+}
+
+// Interleaves pops and pushes the way a simulation does (every push at or
+// after the current time), with many exact ties, and checks the (time,
+// sequence) order against a sorted reference.
+TEST(EventQueueTest, InterleavedPushPopKeepsTimeThenFifoOrder) {
+  EventQueue queue;
+  Recorder r;
+  uint64_t x = 99;
+  auto next = [&] {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    return x >> 33;
+  };
+  for (uint64_t i = 0; i < 1000; ++i) queue.Push(At(next() % 50), &r, i);
+  Event event;
+  SimTime prev_time = SimTime::Zero();
+  uint64_t prev_seq = 0;
+  bool first = true;
+  int popped = 0;
+  while (queue.Pop(&event)) {
+    if (!first) {
+      ASSERT_TRUE(prev_time < event.at ||
+                  (prev_time == event.at && prev_seq < event.sequence));
+    }
+    first = false;
+    prev_time = event.at;
+    prev_seq = event.sequence;
+    if (++popped < 20000) {
+      // Delays of 0..7 ns: lots of events at exactly the same time.
+      queue.Push(event.at + SimDuration::Nanoseconds(next() % 8), &r, 0);
+      if (next() % 4 == 0) queue.Push(event.at, &r, 0);
+    }
+  }
+  EXPECT_GE(popped, 20000);
+}
+
+TEST(EventQueueDeathTest, PushingBeforeThePoppedTimeIsAnError) {
+  EventQueue queue;
+  Recorder r;
+  queue.Push(At(10), &r, 0);
+  Event event;
+  ASSERT_TRUE(queue.Pop(&event));
+  EXPECT_DEATH(queue.Push(At(9), &r, 0), "before the last popped");
 }
 
 }  // namespace

@@ -53,10 +53,8 @@ void Simulator::ScheduleCallbackAt(SimTime at,
 }
 
 bool Simulator::Step(SimTime limit) {
-  const Event* top = queue_.Top();
-  if (top == nullptr || top->at > limit) return false;
   Event event;
-  queue_.Pop(&event);
+  if (!queue_.PopDue(limit, &event)) return false;
   PLUMSIM_CHECK_MSG(event.at >= now_, "time went backwards");
   now_ = event.at;
   ++events_executed_;
