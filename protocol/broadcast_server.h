@@ -1,0 +1,169 @@
+// Port of partisan_plumtree_broadcast: the Plumtree broadcast server.
+//
+// One instance per node. It keeps, per tree root, which peers this node
+// eager-pushes to and which it lazy-pushes (i_have) to, and the outstanding
+// lazy pushes not yet acknowledged. The Erlang gen_server's callbacks map to
+// methods: handle_cast -> Broadcast / Update / HandleMessage, handle_info ->
+// OnTimer / ExchangeFinished, handle_call -> the debug queries.
+//
+// Orders Erlang leaves undefined, and the one chosen here:
+//  - The outstanding table is an ETS duplicate_bag keyed by peer; ets:foldl
+//    visits keys in hash order. Here: ascending peer id, and within a peer
+//    the order the entries were inserted (duplicate_bag keeps that order
+//    for one key). The lazy tick sends i_have messages in this order.
+//  - rand:uniform/1 draws come from the node's own stream
+//    (Environment::UniformInt), one draw per non-empty choice, exactly where
+//    Erlang draws.
+//  - Sets are ordsets ordered by node id (see ordset.h).
+//
+// Deliberate differences, each for the simulator's sake and invisible in the
+// messages a node sends:
+//  - broadcast/2 casts to the server; here Broadcast() runs the cast's
+//    handler at once (the same virtual instant, before later events).
+//  - Running exchanges are tracked by an id the handler returns instead of a
+//    monitored pid; cancel_exchanges/1 (an operator API) is not ported.
+#ifndef PLUMSIM_PROTOCOL_BROADCAST_SERVER_H_
+#define PLUMSIM_PROTOCOL_BROADCAST_SERVER_H_
+
+#include <any>
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "absl/container/btree_map.h"
+#include "protocol/broadcast_handler.h"
+#include "protocol/environment.h"
+#include "protocol/message.h"
+#include "protocol/ordset.h"
+#include "protocol/plumtree_config.h"
+
+namespace plumsim {
+
+// An outstanding lazy push: {MessageId, Mod, Round, Root} waiting for an ack
+// from one peer.
+struct OutstandingPush {
+  BroadcastId id;
+  HandlerId handler = 0;
+  uint32_t round = 0;
+  NodeId root = 0;
+  friend bool operator==(const OutstandingPush&, const OutstandingPush&) = default;
+};
+
+class BroadcastServer {
+ public:
+  // `env` outlives the server.
+  BroadcastServer(Environment* env, PlumtreeConfig config);
+  BroadcastServer(const BroadcastServer&) = delete;
+  BroadcastServer& operator=(const BroadcastServer&) = delete;
+
+  // broadcast_mods: registers a handler under `id` (the id its messages
+  // carry). Call before Start, with the same ids on every node.
+  void RegisterHandler(HandlerId id, BroadcastHandler* handler);
+
+  // init/1 (via start_link/5): `members` are all members known now,
+  // `initial_eagers` and `initial_lazys` the peers of every tree. Partisan's
+  // start_link/0 passes Members, Members, []. Schedules both ticks.
+  void Start(const std::vector<NodeId>& members,
+             const std::vector<NodeId>& initial_eagers,
+             const std::vector<NodeId>& initial_lazys);
+
+  // broadcast/2, then handle_cast({broadcast, MessageId, Payload, Mod}).
+  void Broadcast(const std::any& message, HandlerId handler);
+
+  // update/1 -> handle_cast({update, Members}).
+  void Update(const std::vector<NodeId>& members);
+
+  // handle_cast/2 for the five protocol messages from peers.
+  void HandleMessage(const PlumtreeMessage& message);
+
+  // handle_info(lazy_tick | exchange_tick).
+  void OnTimer(TimerKind kind);
+
+  // handle_info({'DOWN', Ref, ...}): a started exchange has ended.
+  void ExchangeFinished(uint64_t exchange);
+
+  // --- Debug API (handle_call) ---
+  // get_peers/1: {Eagers, Lazys} for `root`.
+  std::pair<PeerSet, PeerSet> GetPeers(NodeId root) const;
+  // get_eager_peers/1, get_lazy_peers/1.
+  const PeerSet& GetEagerPeers(NodeId root) const { return AllEagerPeers(root); }
+  const PeerSet& GetLazyPeers(NodeId root) const { return AllLazyPeers(root); }
+  // broadcast_members/0.
+  const PeerSet& BroadcastMembers() const { return all_members_; }
+
+  // --- Introspection for tests, metrics and tree snapshots ---
+  const PeerSet& common_eagers() const { return common_eagers_; }
+  const PeerSet& common_lazys() const { return common_lazys_; }
+  // Roots with their own eager/lazy sets (the keys of eager_sets).
+  std::vector<NodeId> RootsWithOwnSets() const;
+  // The outstanding table in lazy-tick order: (peer, push).
+  std::vector<std::pair<NodeId, OutstandingPush>> OutstandingEntries() const;
+  size_t outstanding_count() const { return outstanding_count_; }
+  // handlers in `mods` order and running exchanges {Mod, Peer, Exchange}.
+  const std::vector<HandlerId>& mods() const { return mods_; }
+  struct RunningExchange {
+    HandlerId handler;
+    NodeId peer;
+    uint64_t exchange;
+  };
+  const std::vector<RunningExchange>& exchanges() const { return exchanges_; }
+
+ private:
+  BroadcastHandler* HandlerFor(HandlerId id) const;
+  Channel ChannelFor(HandlerId id) const;
+  void SendTo(NodeId peer, PlumtreeMessage message, HandlerId handler);
+
+  // Clauses of handle_cast and their helpers, named as in Erlang.
+  void HandleBroadcast(bool valid, const BroadcastMsg& m);
+  void HandleIHave(bool stale, const IHaveMsg& m);
+  void HandleGraft(const GraftResult& result, const GraftMsg& m);
+  void NeighborsDown(const PeerSet& removed);
+  void EagerPush(const BroadcastId& id, const Payload& payload,
+                 HandlerId handler, uint32_t round, NodeId root, NodeId from);
+  void ScheduleLazyPush(const BroadcastId& id, HandlerId handler,
+                        uint32_t round, NodeId root, NodeId from);
+  void SendLazy();
+  void MaybeExchange();
+  void MaybeExchangeWith(NodeId peer);
+  void StartExchange(NodeId peer, HandlerId handler);
+  bool RandomRoot(const PeerSet& connected, NodeId* root);
+  bool RandomPeer(NodeId root, const PeerSet& connected, NodeId* peer);
+  bool RandomOtherNode(const PeerSet& candidates, const PeerSet& connected,
+                       NodeId* chosen);
+  void AckOutstanding(const BroadcastId& id, HandlerId handler, uint32_t round,
+                      NodeId root, NodeId from);
+  void AddAllOutstanding(const BroadcastId& id, HandlerId handler,
+                         uint32_t round, NodeId root, const PeerSet& peers);
+  void AddEager(NodeId from, NodeId root);
+  void AddLazy(NodeId from, NodeId root);
+  void SetPeers(NodeId root, PeerSet eagers, PeerSet lazys);
+  const PeerSet& AllEagerPeers(NodeId root) const;
+  const PeerSet& AllLazyPeers(NodeId root) const;
+  void ResetPeers(PeerSet all_members, const PeerSet& eager_peers,
+                  const PeerSet& lazy_peers);
+  void ScheduleLazyTick();
+  void ScheduleExchangeTick();
+
+  Environment* const env_;
+  const PlumtreeConfig config_;
+  const NodeId self_;
+
+  PeerSet all_members_;
+  PeerSet common_eagers_;
+  PeerSet common_lazys_;
+  absl::btree_map<NodeId, PeerSet> eager_sets_;
+  absl::btree_map<NodeId, PeerSet> lazy_sets_;
+  // The ?PLUMTREE_OUTSTANDING duplicate_bag, keyed by peer.
+  absl::btree_map<NodeId, std::vector<OutstandingPush>> outstanding_;
+  size_t outstanding_count_ = 0;
+
+  // Registered handlers, indexed by HandlerId, and `mods` (lists:usort by
+  // module name) for the exchange round-robin.
+  std::vector<BroadcastHandler*> handlers_;
+  std::vector<HandlerId> mods_;
+  std::vector<RunningExchange> exchanges_;
+};
+
+}  // namespace plumsim
+
+#endif  // PLUMSIM_PROTOCOL_BROADCAST_SERVER_H_

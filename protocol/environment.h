@@ -1,0 +1,74 @@
+// The world as protocol code sees it (DESIGN.md, "Layering"). Protocol
+// objects call these functions and nothing else: no simulator types, no
+// clocks, no sockets. The simulator implements this interface for each node
+// (sim/node_host); a real-socket runtime could implement it later.
+//
+// It stands for the Erlang runtime services the ported modules use:
+//   partisan:cast_message/4            -> Send (lost if not connected)
+//   partisan:is_connected/1            -> IsConnected
+//   partisan_peer_connections:nodes/0  -> ConnectedPeers
+//   erlang:send_after/3, timer:*       -> StartTimer / CancelTimer
+//   erlang:system_time/0               -> NowNs
+//   rand:uniform/1                     -> UniformInt (the node's own stream)
+//   logger                             -> Log
+#ifndef PLUMSIM_PROTOCOL_ENVIRONMENT_H_
+#define PLUMSIM_PROTOCOL_ENVIRONMENT_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "protocol/message.h"
+#include "protocol/ordset.h"
+
+namespace plumsim {
+
+// Which periodic activity a timer drives. The host calls the owning
+// component's OnTimer with it when the timer fires.
+enum class TimerKind : uint8_t {
+  kLazyTick = 0,      // partisan_plumtree_broadcast lazy_tick
+  kExchangeTick = 1,  // partisan_plumtree_broadcast exchange_tick
+  kHeartbeat = 2,     // partisan_plumtree_backend heartbeat
+};
+
+// Opaque handle of a started timer; 0 is "no timer".
+using TimerHandle = uint64_t;
+
+enum class LogLevel : uint8_t { kDebug, kInfo, kNotice, kWarning, kError };
+
+class Environment {
+ public:
+  virtual ~Environment() = default;
+
+  // This node (partisan:node/0).
+  virtual NodeId self() const = 0;
+
+  // partisan:cast_message/4: fire and forget. If `to` is not connected the
+  // message is lost without an error, as with Partisan.
+  virtual void Send(NodeId to, PlumtreeMessage message, Channel channel) = 0;
+
+  // partisan:is_connected/1
+  virtual bool IsConnected(NodeId peer) const = 0;
+
+  // partisan_peer_connections:nodes/0: the connected peers, ascending.
+  virtual PeerSet ConnectedPeers() const = 0;
+
+  // erlang:send_after/3: after `delay`, the host calls OnTimer(kind) on the
+  // component that started it.
+  virtual TimerHandle StartTimer(absl::Duration delay, TimerKind kind) = 0;
+  virtual void CancelTimer(TimerHandle timer) = 0;
+
+  // The node's clock in nanoseconds (erlang:system_time/0 analogue).
+  virtual int64_t NowNs() const = 0;
+
+  // rand:uniform(N) - 1: a uniform integer in [0, n) from the node's own
+  // random stream. n > 0.
+  virtual uint64_t UniformInt(uint64_t n) = 0;
+
+  virtual void Log(LogLevel level, absl::string_view text) = 0;
+};
+
+}  // namespace plumsim
+
+#endif  // PLUMSIM_PROTOCOL_ENVIRONMENT_H_
