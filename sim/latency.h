@@ -1,0 +1,43 @@
+// Per-message latency distributions. Every draw uses the network's random
+// stream and our own distribution code (sim/random.h), so latencies depend
+// on the seed alone. Results are whole nanoseconds, never negative.
+#ifndef PLUMSIM_SIM_LATENCY_H_
+#define PLUMSIM_SIM_LATENCY_H_
+
+#include <string>
+
+#include "sim/random.h"
+#include "sim/time.h"
+
+namespace plumsim {
+
+struct LatencyDistribution {
+  enum class Kind {
+    kConstant,     // a = value
+    kUniform,      // a = min, b = max (inclusive)
+    kNormal,       // a = mean, b = stddev; truncated at 0
+    kExponential,  // a = mean
+    kLogNormal,    // a = median, sigma = shape: median * exp(sigma * N(0,1))
+    kPareto,       // a = scale (minimum), alpha = shape: a / (1-u)^(1/alpha)
+  };
+  Kind kind = Kind::kConstant;
+  SimDuration a = SimDuration::Milliseconds(1);
+  SimDuration b;
+  double shape = 0;  // sigma (log-normal) or alpha (Pareto)
+
+  static LatencyDistribution Constant(SimDuration value) {
+    return {Kind::kConstant, value, SimDuration(), 0};
+  }
+  static LatencyDistribution Uniform(SimDuration min, SimDuration max) {
+    return {Kind::kUniform, min, max, 0};
+  }
+
+  SimDuration Sample(RandomStream& rng) const;
+  // "uniform(1ms, 5ms)"
+  std::string DebugString() const;
+  const char* KindName() const;
+};
+
+}  // namespace plumsim
+
+#endif  // PLUMSIM_SIM_LATENCY_H_

@@ -1,0 +1,197 @@
+#include "sim/network.h"
+
+#include <utility>
+
+#include "base/check.h"
+
+namespace plumsim {
+
+const char* DropReasonName(DropReason reason) {
+  switch (reason) {
+    case DropReason::kUnreachable: return "unreachable";
+    case DropReason::kLoss: return "loss";
+    case DropReason::kCut: return "cut";
+  }
+  return "?";
+}
+
+bool Network::Cut::Separates(NodeId from, NodeId to) const {
+  switch (kind) {
+    case Kind::kGroups: {
+      const uint32_t gf = from < group.size() ? group[from] : 0;
+      const uint32_t gt = to < group.size() ? group[to] : 0;
+      return gf != gt;
+    }
+    case Kind::kOneWay:
+      return from < from_set.size() && from_set[from] && to < to_set.size() &&
+             to_set[to];
+    case Kind::kLink:
+      return from == a && to == b;
+    case Kind::kNode:
+      return from == a || to == a;
+  }
+  return false;
+}
+
+Network::Network(Simulator* sim, NetworkConfig config, uint64_t root_seed,
+                 MessageReceiver* receiver, NetworkObserver* observer)
+    : sim_(sim),
+      config_(std::move(config)),
+      rng_(root_seed, StreamDomain::kNetwork, 0),
+      receiver_(receiver),
+      observer_(observer) {}
+
+void Network::EnsureNode(NodeId node) {
+  if (up_.size() <= node) up_.resize(node + 1, false);
+}
+
+void Network::SetNodeUp(NodeId node, bool up) {
+  EnsureNode(node);
+  if (up_[node] && !up) {
+    Cut cut{Cut::Kind::kNode, {}, {}, {}, node, 0};
+    cuts_.push_back(std::move(cut));
+  }
+  up_[node] = up;
+}
+
+bool Network::Reachable(NodeId from, NodeId to) const {
+  if (!group_.empty()) {
+    const uint32_t gf = from < group_.size() ? group_[from] : 0;
+    const uint32_t gt = to < group_.size() ? group_[to] : 0;
+    if (gf != gt) return false;
+  }
+  for (const Cut& cut : one_way_) {
+    if (cut.Separates(from, to)) return false;
+  }
+  return links_down_.empty() || !links_down_.contains(LinkKey(from, to));
+}
+
+bool Network::IsConnected(NodeId from, NodeId to) const {
+  return from != to && IsUp(from) && IsUp(to) && Reachable(from, to);
+}
+
+void Network::Send(NodeId from, NodeId to, PlumtreeMessage message) {
+  if (observer_ != nullptr) observer_->OnSend(from, to, message);
+  if (!IsConnected(from, to)) {
+    if (observer_ != nullptr) {
+      observer_->OnDrop(from, to, message, DropReason::kUnreachable);
+    }
+    return;
+  }
+  const LinkOverride* link = nullptr;
+  if (!overrides_.empty()) {
+    auto it = overrides_.find(LinkKey(from, to));
+    if (it != overrides_.end()) link = &it->second;
+  }
+  const double loss = link != nullptr && link->loss ? *link->loss : config_.loss;
+  const LatencyDistribution& latency =
+      link != nullptr && link->latency ? *link->latency : config_.latency;
+  // Draws, in a fixed order: loss (only when a loss rate is set), latency,
+  // duplication (only when set), then the duplicate's latency.
+  if (loss > 0 && rng_.Bernoulli(loss)) {
+    if (observer_ != nullptr) observer_->OnDrop(from, to, message, DropReason::kLoss);
+    return;
+  }
+  Schedule(from, to, message, latency);
+  if (config_.duplicate > 0 && rng_.Bernoulli(config_.duplicate)) {
+    Schedule(from, to, message, latency);
+  }
+}
+
+void Network::Schedule(NodeId from, NodeId to, const PlumtreeMessage& message,
+                       const LatencyDistribution& latency) {
+  SimTime arrival = sim_->now() + latency.Sample(rng_);
+  if (!config_.reorder) {
+    auto [it, inserted] = last_arrival_.try_emplace(LinkKey(from, to), arrival);
+    if (!inserted) {
+      if (arrival < it->second) arrival = it->second;
+      it->second = arrival;
+    }
+  }
+  uint32_t slot;
+  if (!free_slots_.empty()) {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+  } else {
+    slot = static_cast<uint32_t>(slots_.size());
+    slots_.emplace_back();
+  }
+  InFlight& f = slots_[slot];
+  f.from = from;
+  f.to = to;
+  f.cuts_at_send = static_cast<uint32_t>(cuts_.size());
+  f.message = message;
+  ++in_flight_count_;
+  sim_->ScheduleAt(arrival, this, slot);
+}
+
+void Network::OnEvent(uint64_t slot_arg) {
+  const uint32_t slot = static_cast<uint32_t>(slot_arg);
+  InFlight f = std::move(slots_[slot]);
+  free_slots_.push_back(slot);
+  --in_flight_count_;
+  bool cut = false;
+  for (size_t i = f.cuts_at_send; i < cuts_.size() && !cut; ++i) {
+    cut = cuts_[i].Separates(f.from, f.to);
+  }
+  if (cut || !IsUp(f.to)) {
+    if (observer_ != nullptr) observer_->OnDrop(f.from, f.to, f.message, DropReason::kCut);
+    return;
+  }
+  if (observer_ != nullptr) observer_->OnDeliver(f.from, f.to, f.message);
+  receiver_->Deliver(f.from, f.to, f.message);
+}
+
+void Network::Partition(const std::vector<PeerSet>& groups) {
+  std::vector<uint32_t> group(up_.size(), 0);
+  for (size_t g = 0; g < groups.size(); ++g) {
+    for (NodeId n : groups[g]) {
+      if (group.size() <= n) group.resize(n + 1, 0);
+      group[n] = static_cast<uint32_t>(g + 1);
+    }
+  }
+  group_ = group;
+  Cut cut{Cut::Kind::kGroups, std::move(group), {}, {}, 0, 0};
+  cuts_.push_back(std::move(cut));
+}
+
+void Network::PartitionOneWay(const PeerSet& from, const PeerSet& to) {
+  Cut cut{Cut::Kind::kOneWay, {}, std::vector<bool>(up_.size(), false),
+          std::vector<bool>(up_.size(), false), 0, 0};
+  for (NodeId n : from) {
+    if (cut.from_set.size() <= n) cut.from_set.resize(n + 1, false);
+    cut.from_set[n] = true;
+  }
+  for (NodeId n : to) {
+    if (cut.to_set.size() <= n) cut.to_set.resize(n + 1, false);
+    cut.to_set[n] = true;
+  }
+  one_way_.push_back(cut);
+  cuts_.push_back(std::move(cut));
+}
+
+void Network::Heal() {
+  group_.clear();
+  one_way_.clear();
+}
+
+void Network::SetLinkDown(NodeId from, NodeId to, bool down) {
+  if (down) {
+    if (links_down_.insert(LinkKey(from, to)).second) {
+      cuts_.push_back(Cut{Cut::Kind::kLink, {}, {}, {}, from, to});
+    }
+  } else {
+    links_down_.erase(LinkKey(from, to));
+  }
+}
+
+void Network::SetLinkLatency(NodeId from, NodeId to,
+                             const LatencyDistribution& latency) {
+  overrides_[LinkKey(from, to)].latency = latency;
+}
+
+void Network::SetLinkLoss(NodeId from, NodeId to, double loss) {
+  overrides_[LinkKey(from, to)].loss = loss;
+}
+
+}  // namespace plumsim
