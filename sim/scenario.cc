@@ -1,0 +1,963 @@
+#include "sim/scenario.h"
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "toml++/toml.h"
+
+namespace plumsim {
+namespace {
+
+constexpr int64_t kMaxNodes = 10'000'000;
+
+// Reads one TOML document into a Scenario, keeping the first error.
+class Reader {
+ public:
+  explicit Reader(std::string source_name) : source_name_(std::move(source_name)) {}
+
+  // "file:line:col: key: message"
+  absl::Status Error(const toml::node* node, absl::string_view key,
+                     absl::string_view message) const {
+    std::string where = source_name_;
+    if (node != nullptr) {
+      const toml::source_region& src = node->source();
+      if (src.path != nullptr && !src.path->empty()) where = *src.path;
+      if (src.begin.line > 0) {
+        absl::StrAppend(&where, ":", src.begin.line, ":", src.begin.column);
+      }
+    }
+    return absl::InvalidArgumentError(
+        absl::StrCat(where, ": ", key.empty() ? "" : absl::StrCat(key, ": "), message));
+  }
+
+  // Fails on keys not in `allowed`.
+  absl::Status CheckKeys(const toml::table& table, absl::string_view path,
+                         std::initializer_list<absl::string_view> allowed) const {
+    for (auto&& [key, value] : table) {
+      const std::string k(key.str());
+      if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
+        return Error(&value, Join(path, k),
+                     absl::StrCat("unknown key; expected one of: ",
+                                  absl::StrJoin(allowed, ", ")));
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  static std::string Join(absl::string_view path, absl::string_view key) {
+    return path.empty() ? std::string(key) : absl::StrCat(path, ".", key);
+  }
+
+  absl::StatusOr<std::string> String(const toml::node& n, absl::string_view key) const {
+    if (!n.is_string()) return Error(&n, key, "expected a string");
+    return n.as_string()->get();
+  }
+  absl::StatusOr<int64_t> Integer(const toml::node& n, absl::string_view key,
+                                  int64_t min, int64_t max) const {
+    if (!n.is_integer()) return Error(&n, key, "expected an integer");
+    const int64_t v = n.as_integer()->get();
+    if (v < min || v > max) {
+      return Error(&n, key, absl::StrCat("expected an integer in [", min, ", ", max,
+                                         "], got ", v));
+    }
+    return v;
+  }
+  absl::StatusOr<double> Probability(const toml::node& n, absl::string_view key) const {
+    double v;
+    if (n.is_floating_point()) {
+      v = n.as_floating_point()->get();
+    } else if (n.is_integer()) {
+      v = static_cast<double>(n.as_integer()->get());
+    } else {
+      return Error(&n, key, "expected a probability (a number in [0, 1])");
+    }
+    if (!(v >= 0 && v <= 1)) {
+      return Error(&n, key, absl::StrCat("expected a probability in [0, 1], got ", v));
+    }
+    return v;
+  }
+  absl::StatusOr<double> PositiveNumber(const toml::node& n, absl::string_view key) const {
+    double v;
+    if (n.is_floating_point()) {
+      v = n.as_floating_point()->get();
+    } else if (n.is_integer()) {
+      v = static_cast<double>(n.as_integer()->get());
+    } else {
+      return Error(&n, key, "expected a number");
+    }
+    if (!(v > 0) || v > 1e6) return Error(&n, key, "expected a number > 0");
+    return v;
+  }
+  absl::StatusOr<bool> Bool(const toml::node& n, absl::string_view key) const {
+    if (!n.is_boolean()) return Error(&n, key, "expected true or false");
+    return n.as_boolean()->get();
+  }
+  absl::StatusOr<SimDuration> Duration(const toml::node& n, absl::string_view key,
+                                       bool positive = false) const {
+    if (!n.is_string()) {
+      return Error(&n, key, "expected a duration string with a unit, e.g. \"250ms\"");
+    }
+    absl::StatusOr<SimDuration> d = ParseSimDuration(n.as_string()->get());
+    if (!d.ok()) return Error(&n, key, d.status().message());
+    if (positive && *d <= SimDuration::Zero()) {
+      return Error(&n, key, "expected a duration > 0");
+    }
+    return *d;
+  }
+
+  // A node name "n<k>" with k < total.
+  absl::StatusOr<NodeId> Node(const toml::node& n, absl::string_view text,
+                              absl::string_view key) const {
+    absl::string_view t = absl::StripAsciiWhitespace(text);
+    int64_t id;
+    if (!absl::ConsumePrefix(&t, "n") || !absl::SimpleAtoi(t, &id) || id < 0) {
+      return Error(&n, key,
+                   absl::StrCat("expected a node name like \"n3\", got \"", text, "\""));
+    }
+    if (id >= total_nodes_) {
+      return Error(&n, key,
+                   absl::StrCat("node n", id, " does not exist (nodes are n0..n",
+                                total_nodes_ - 1,
+                                " counting joined ones)"));
+    }
+    return static_cast<NodeId>(id);
+  }
+
+  // "n3", "n0..n9", "all", or an array of those.
+  absl::StatusOr<PeerSet> NodeSet(const toml::node& n, absl::string_view key) const {
+    std::vector<std::string> parts;
+    if (n.is_string()) {
+      for (absl::string_view p : absl::StrSplit(n.as_string()->get(), ',', absl::SkipWhitespace())) {
+        parts.emplace_back(p);
+      }
+    } else if (n.is_array()) {
+      for (const toml::node& e : *n.as_array()) {
+        if (!e.is_string()) return Error(&e, key, "expected node names as strings");
+        parts.push_back(e.as_string()->get());
+      }
+    } else {
+      return Error(&n, key, "expected a node set: \"n3\", \"n0..n9\", \"all\" or an array");
+    }
+    std::vector<NodeId> nodes;
+    for (const std::string& part : parts) {
+      absl::string_view p = absl::StripAsciiWhitespace(part);
+      if (p == "all") {
+        for (int64_t i = 0; i < total_nodes_; ++i) nodes.push_back(static_cast<NodeId>(i));
+        continue;
+      }
+      const size_t dots = p.find("..");
+      if (dots == absl::string_view::npos) {
+        absl::StatusOr<NodeId> id = Node(n, p, key);
+        if (!id.ok()) return id.status();
+        nodes.push_back(*id);
+        continue;
+      }
+      absl::StatusOr<NodeId> lo = Node(n, p.substr(0, dots), key);
+      if (!lo.ok()) return lo.status();
+      absl::StatusOr<NodeId> hi = Node(n, p.substr(dots + 2), key);
+      if (!hi.ok()) return hi.status();
+      if (*hi < *lo) return Error(&n, key, absl::StrCat("empty range \"", p, "\""));
+      for (NodeId i = *lo; i <= *hi; ++i) nodes.push_back(i);
+    }
+    if (nodes.empty()) return Error(&n, key, "expected at least one node");
+    return ordsets::FromList(std::move(nodes));
+  }
+
+  // A latency: "5ms" (constant) or a table {kind = ..., parameters}.
+  absl::StatusOr<LatencyDistribution> Latency(const toml::node& n,
+                                              absl::string_view key) const {
+    if (n.is_string()) {
+      absl::StatusOr<SimDuration> d = Duration(n, key);
+      if (!d.ok()) return d.status();
+      return LatencyDistribution::Constant(*d);
+    }
+    if (!n.is_table()) {
+      return Error(&n, key, "expected a duration or a table such as "
+                            "{ kind = \"uniform\", min = \"1ms\", max = \"5ms\" }");
+    }
+    const toml::table& t = *n.as_table();
+    const toml::node* kind_node = t.get("kind");
+    if (kind_node == nullptr) return Error(&n, key, "missing key \"kind\"");
+    absl::StatusOr<std::string> kind = String(*kind_node, Join(key, "kind"));
+    if (!kind.ok()) return kind.status();
+    LatencyDistribution out;
+    auto need = [&](const char* name) -> absl::StatusOr<const toml::node*> {
+      const toml::node* v = t.get(name);
+      if (v == nullptr) {
+        return Error(&n, key, absl::StrCat("latency kind \"", *kind, "\" needs key \"",
+                                           name, "\""));
+      }
+      return v;
+    };
+    auto duration_of = [&](const char* name) -> absl::StatusOr<SimDuration> {
+      absl::StatusOr<const toml::node*> v = need(name);
+      if (!v.ok()) return v.status();
+      return Duration(**v, Join(key, name));
+    };
+    auto number_of = [&](const char* name) -> absl::StatusOr<double> {
+      absl::StatusOr<const toml::node*> v = need(name);
+      if (!v.ok()) return v.status();
+      return PositiveNumber(**v, Join(key, name));
+    };
+    absl::Status keys;
+    if (*kind == "constant") {
+      keys = CheckKeys(t, key, {"kind", "value"});
+      out.kind = LatencyDistribution::Kind::kConstant;
+      absl::StatusOr<SimDuration> v = duration_of("value");
+      if (!v.ok()) return v.status();
+      out.a = *v;
+    } else if (*kind == "uniform") {
+      keys = CheckKeys(t, key, {"kind", "min", "max"});
+      out.kind = LatencyDistribution::Kind::kUniform;
+      absl::StatusOr<SimDuration> lo = duration_of("min");
+      if (!lo.ok()) return lo.status();
+      absl::StatusOr<SimDuration> hi = duration_of("max");
+      if (!hi.ok()) return hi.status();
+      if (*hi < *lo) return Error(&n, key, "uniform latency needs min <= max");
+      out.a = *lo;
+      out.b = *hi;
+    } else if (*kind == "normal") {
+      keys = CheckKeys(t, key, {"kind", "mean", "stddev"});
+      out.kind = LatencyDistribution::Kind::kNormal;
+      absl::StatusOr<SimDuration> mean = duration_of("mean");
+      if (!mean.ok()) return mean.status();
+      absl::StatusOr<SimDuration> sd = duration_of("stddev");
+      if (!sd.ok()) return sd.status();
+      out.a = *mean;
+      out.b = *sd;
+    } else if (*kind == "exponential") {
+      keys = CheckKeys(t, key, {"kind", "mean"});
+      out.kind = LatencyDistribution::Kind::kExponential;
+      absl::StatusOr<SimDuration> mean = duration_of("mean");
+      if (!mean.ok()) return mean.status();
+      if (*mean <= SimDuration::Zero()) return Error(&n, key, "mean must be > 0");
+      out.a = *mean;
+    } else if (*kind == "lognormal") {
+      keys = CheckKeys(t, key, {"kind", "median", "sigma"});
+      out.kind = LatencyDistribution::Kind::kLogNormal;
+      absl::StatusOr<SimDuration> median = duration_of("median");
+      if (!median.ok()) return median.status();
+      absl::StatusOr<double> sigma = number_of("sigma");
+      if (!sigma.ok()) return sigma.status();
+      out.a = *median;
+      out.shape = *sigma;
+    } else if (*kind == "pareto") {
+      keys = CheckKeys(t, key, {"kind", "scale", "alpha"});
+      out.kind = LatencyDistribution::Kind::kPareto;
+      absl::StatusOr<SimDuration> scale = duration_of("scale");
+      if (!scale.ok()) return scale.status();
+      absl::StatusOr<double> alpha = number_of("alpha");
+      if (!alpha.ok()) return alpha.status();
+      out.a = *scale;
+      out.shape = *alpha;
+    } else {
+      return Error(kind_node, Join(key, "kind"),
+                   absl::StrCat("unknown latency kind \"", *kind,
+                                "\"; expected constant, uniform, normal, exponential, "
+                                "lognormal or pareto"));
+    }
+    if (!keys.ok()) return keys;
+    return out;
+  }
+
+  void set_total_nodes(int64_t n) { total_nodes_ = n; }
+
+ private:
+  std::string source_name_;
+  int64_t total_nodes_ = 0;
+};
+
+#define PLUMSIM_ASSIGN(lhs, expr)              \
+  do {                                         \
+    auto plumsim_result_ = (expr);             \
+    if (!plumsim_result_.ok()) return plumsim_result_.status(); \
+    lhs = *std::move(plumsim_result_);         \
+  } while (false)
+
+#define PLUMSIM_RETURN_IF_ERROR(expr)          \
+  do {                                         \
+    absl::Status plumsim_status_ = (expr);     \
+    if (!plumsim_status_.ok()) return plumsim_status_; \
+  } while (false)
+
+const toml::table* SubTable(const toml::table& root, const char* key) {
+  const toml::node* n = root.get(key);
+  return n == nullptr ? nullptr : n->as_table();
+}
+
+// Applies one --set override ("dotted.path=value") to the parsed document.
+// The value is read as TOML ("32", "\"10s\"", "true", "[...]", "{...}"); if it
+// is not valid TOML it is taken as a plain string, so --set name=foo works.
+// Path segments that are numbers index arrays: events.0.at.
+absl::Status ApplyOverride(toml::table& root, const std::string& assignment) {
+  const size_t eq = assignment.find('=');
+  const std::string source = absl::StrCat("--set ", assignment);
+  if (eq == std::string::npos || eq == 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(source, ": expected key=value, e.g. --set nodes.count=32"));
+  }
+  const std::string path(absl::StripAsciiWhitespace(assignment.substr(0, eq)));
+  const std::string value_text = assignment.substr(eq + 1);
+  toml::table holder;
+  try {
+    holder = toml::parse(absl::StrCat("v = ", value_text), source);
+  } catch (const toml::parse_error&) {
+    holder = toml::table{{"v", value_text}};
+  }
+  const std::vector<std::string> segments = absl::StrSplit(path, '.');
+  toml::node* current = &root;
+  for (size_t i = 0; i + 1 < segments.size(); ++i) {
+    const std::string& seg = segments[i];
+    toml::node* next = nullptr;
+    if (toml::table* t = current->as_table()) {
+      next = t->get(seg);
+      if (next == nullptr) next = &t->insert(seg, toml::table{}).first->second;
+    } else if (toml::array* a = current->as_array()) {
+      size_t index;
+      if (absl::SimpleAtoi(seg, &index) && index < a->size()) next = a->get(index);
+    }
+    if (next == nullptr || (!next->is_table() && !next->is_array())) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          source, ": ", absl::StrJoin(segments.begin(), segments.begin() + i + 1, "."),
+          " is not a table or an index of an array"));
+    }
+    current = next;
+  }
+  const std::string& last = segments.back();
+  absl::Status status = absl::OkStatus();
+  holder.get("v")->visit([&](auto& value) {
+    if (toml::table* t = current->as_table()) {
+      t->insert_or_assign(last, value);
+      return;
+    }
+    toml::array* a = current->as_array();
+    size_t index;
+    if (a == nullptr || !absl::SimpleAtoi(last, &index) || index >= a->size()) {
+      status = absl::InvalidArgumentError(absl::StrCat(source, ": cannot set ", path));
+      return;
+    }
+    a->replace(a->cbegin() + static_cast<long>(index), value);
+  });
+  return status;
+}
+
+absl::StatusOr<Scenario> FromTable(const toml::table& root, const std::string& source) {
+  Reader r(source);
+  Scenario s;
+  s.source_path = source;
+  PLUMSIM_RETURN_IF_ERROR(r.CheckKeys(
+      root, "",
+      {"name", "description", "seed", "duration", "nodes", "membership", "plumtree",
+       "heartbeat", "network", "events", "churn", "expect", "snapshots"}));
+
+  // name, description, seed, duration
+  const toml::node* name = root.get("name");
+  if (name == nullptr) return r.Error(nullptr, "name", "missing (every scenario needs a name)");
+  PLUMSIM_ASSIGN(s.name, r.String(*name, "name"));
+  if (const toml::node* d = root.get("description")) {
+    PLUMSIM_ASSIGN(s.description, r.String(*d, "description"));
+  }
+  if (const toml::node* seed = root.get("seed")) {
+    int64_t v;
+    PLUMSIM_ASSIGN(v, r.Integer(*seed, "seed", 0, INT64_MAX));
+    s.seed = static_cast<uint64_t>(v);
+  }
+  const toml::node* duration = root.get("duration");
+  if (duration == nullptr) return r.Error(nullptr, "duration", "missing (e.g. duration = \"60s\")");
+  PLUMSIM_ASSIGN(s.duration, r.Duration(*duration, "duration", /*positive=*/true));
+
+  // [nodes]
+  const toml::table* nodes = SubTable(root, "nodes");
+  if (nodes == nullptr) {
+    return r.Error(root.get("nodes"), "nodes", "missing table [nodes] with count = N");
+  }
+  PLUMSIM_RETURN_IF_ERROR(r.CheckKeys(*nodes, "nodes", {"count", "start_interval", "start_jitter"}));
+  const toml::node* count = nodes->get("count");
+  if (count == nullptr) return r.Error(root.get("nodes"), "nodes.count", "missing");
+  PLUMSIM_ASSIGN(s.node_count, r.Integer(*count, "nodes.count", 1, kMaxNodes));
+  if (const toml::node* v = nodes->get("start_interval")) {
+    PLUMSIM_ASSIGN(s.start_interval, r.Duration(*v, "nodes.start_interval"));
+  }
+  if (const toml::node* v = nodes->get("start_jitter")) {
+    PLUMSIM_ASSIGN(s.start_jitter, r.Duration(*v, "nodes.start_jitter"));
+  }
+
+  // Joined nodes count as existing for node references: find them first.
+  int64_t total = s.node_count;
+  const toml::array* events = nullptr;
+  if (const toml::node* ev = root.get("events")) {
+    events = ev->as_array();
+    if (events == nullptr || !ev->is_array_of_tables()) {
+      return r.Error(ev, "events", "expected an array of tables: [[events]]");
+    }
+    for (const toml::node& e : *events) {
+      const toml::table& t = *e.as_table();
+      const toml::node* kind = t.get("kind");
+      const toml::node* which = t.get("nodes");
+      if (kind != nullptr && kind->is_string() && kind->as_string()->get() == "join" &&
+          which != nullptr) {
+        r.set_total_nodes(kMaxNodes);
+        absl::StatusOr<PeerSet> joined = r.NodeSet(*which, "events.nodes");
+        if (!joined.ok()) return joined.status();
+        total = std::max<int64_t>(total, joined->back() + 1);
+      }
+    }
+  }
+  if (total > kMaxNodes) return r.Error(nullptr, "nodes", "too many nodes");
+  r.set_total_nodes(total);
+
+  // [membership]
+  if (const toml::table* m = SubTable(root, "membership")) {
+    PLUMSIM_RETURN_IF_ERROR(r.CheckKeys(*m, "membership", {"kind"}));
+    if (const toml::node* kind = m->get("kind")) {
+      PLUMSIM_ASSIGN(s.membership, r.String(*kind, "membership.kind"));
+      if (s.membership == "hyparview") {
+        return r.Error(kind, "membership.kind",
+                       "\"hyparview\" is not available yet; use \"full\"");
+      }
+      if (s.membership != "full") {
+        return r.Error(kind, "membership.kind", "expected \"full\"");
+      }
+    }
+  } else if (root.get("membership") != nullptr) {
+    return r.Error(root.get("membership"), "membership", "expected a table");
+  }
+
+  // [plumtree]
+  if (const toml::table* p = SubTable(root, "plumtree")) {
+    PLUMSIM_RETURN_IF_ERROR(r.CheckKeys(
+        *p, "plumtree",
+        {"lazy_tick_period", "exchange_tick_period", "exchange_selection",
+         "broadcast_start_exchange_limit"}));
+    SimDuration d;
+    if (const toml::node* v = p->get("lazy_tick_period")) {
+      PLUMSIM_ASSIGN(d, r.Duration(*v, "plumtree.lazy_tick_period", true));
+      s.plumtree.lazy_tick_period = d.ToAbsl();
+    }
+    if (const toml::node* v = p->get("exchange_tick_period")) {
+      PLUMSIM_ASSIGN(d, r.Duration(*v, "plumtree.exchange_tick_period", true));
+      s.plumtree.exchange_tick_period = d.ToAbsl();
+    }
+    if (const toml::node* v = p->get("exchange_selection")) {
+      std::string sel;
+      PLUMSIM_ASSIGN(sel, r.String(*v, "plumtree.exchange_selection"));
+      if (sel == "optimized") {
+        s.plumtree.exchange_selection = ExchangeSelection::kOptimized;
+      } else if (sel == "normal") {
+        s.plumtree.exchange_selection = ExchangeSelection::kNormal;
+      } else {
+        return r.Error(v, "plumtree.exchange_selection", "expected \"optimized\" or \"normal\"");
+      }
+    }
+    if (const toml::node* v = p->get("broadcast_start_exchange_limit")) {
+      int64_t limit;
+      PLUMSIM_ASSIGN(limit, r.Integer(*v, "plumtree.broadcast_start_exchange_limit", 0, 1000));
+      s.plumtree.broadcast_start_exchange_limit = static_cast<int>(limit);
+    }
+  }
+
+  // [heartbeat]
+  if (const toml::table* h = SubTable(root, "heartbeat")) {
+    PLUMSIM_RETURN_IF_ERROR(r.CheckKeys(*h, "heartbeat", {"broadcast", "broadcast_heartbeat_interval"}));
+    if (const toml::node* v = h->get("broadcast")) {
+      PLUMSIM_ASSIGN(s.heartbeat.broadcast, r.Bool(*v, "heartbeat.broadcast"));
+    }
+    if (const toml::node* v = h->get("broadcast_heartbeat_interval")) {
+      SimDuration d;
+      PLUMSIM_ASSIGN(d, r.Duration(*v, "heartbeat.broadcast_heartbeat_interval", true));
+      s.heartbeat.broadcast_heartbeat_interval = d.ToAbsl();
+    }
+  }
+
+  // [network]
+  if (const toml::table* n = SubTable(root, "network")) {
+    PLUMSIM_RETURN_IF_ERROR(
+        r.CheckKeys(*n, "network", {"latency", "loss", "duplicate", "reorder", "links"}));
+    if (const toml::node* v = n->get("latency")) {
+      PLUMSIM_ASSIGN(s.network.latency, r.Latency(*v, "network.latency"));
+    }
+    if (const toml::node* v = n->get("loss")) {
+      PLUMSIM_ASSIGN(s.network.loss, r.Probability(*v, "network.loss"));
+    }
+    if (const toml::node* v = n->get("duplicate")) {
+      PLUMSIM_ASSIGN(s.network.duplicate, r.Probability(*v, "network.duplicate"));
+    }
+    if (const toml::node* v = n->get("reorder")) {
+      PLUMSIM_ASSIGN(s.network.reorder, r.Bool(*v, "network.reorder"));
+    }
+    if (const toml::node* v = n->get("links")) {
+      if (!v->is_array_of_tables()) {
+        return r.Error(v, "network.links", "expected [[network.links]] tables");
+      }
+      for (const toml::node& e : *v->as_array()) {
+        const toml::table& t = *e.as_table();
+        PLUMSIM_RETURN_IF_ERROR(r.CheckKeys(t, "network.links",
+                                            {"from", "to", "symmetric", "latency", "loss"}));
+        LinkSpec link;
+        const toml::node* from = t.get("from");
+        const toml::node* to = t.get("to");
+        if (from == nullptr || to == nullptr) {
+          return r.Error(&e, "network.links", "needs both \"from\" and \"to\"");
+        }
+        PLUMSIM_ASSIGN(link.from, r.NodeSet(*from, "network.links.from"));
+        PLUMSIM_ASSIGN(link.to, r.NodeSet(*to, "network.links.to"));
+        if (const toml::node* x = t.get("symmetric")) {
+          PLUMSIM_ASSIGN(link.symmetric, r.Bool(*x, "network.links.symmetric"));
+        }
+        if (const toml::node* x = t.get("latency")) {
+          LatencyDistribution l;
+          PLUMSIM_ASSIGN(l, r.Latency(*x, "network.links.latency"));
+          link.latency = l;
+        }
+        if (const toml::node* x = t.get("loss")) {
+          double p;
+          PLUMSIM_ASSIGN(p, r.Probability(*x, "network.links.loss"));
+          link.loss = p;
+        }
+        if (!link.latency && !link.loss) {
+          return r.Error(&e, "network.links", "sets neither \"latency\" nor \"loss\"");
+        }
+        s.links.push_back(std::move(link));
+      }
+    }
+  }
+
+  // [[events]]
+  std::set<NodeId> joined_so_far;
+  if (events != nullptr) {
+    for (const toml::node& e : *events) {
+      const toml::table& t = *e.as_table();
+      TimelineEvent ev;
+      const toml::node* at = t.get("at");
+      const toml::node* kind_node = t.get("kind");
+      if (at == nullptr) return r.Error(&e, "events.at", "missing");
+      if (kind_node == nullptr) return r.Error(&e, "events.kind", "missing");
+      SimDuration at_d;
+      PLUMSIM_ASSIGN(at_d, r.Duration(*at, "events.at"));
+      if (at_d > s.duration) {
+        return r.Error(at, "events.at",
+                       absl::StrCat("is after the end of the run (duration ",
+                                    FormatSimDuration(s.duration), ")"));
+      }
+      ev.at = SimTime::Zero() + at_d;
+      std::string kind;
+      PLUMSIM_ASSIGN(kind, r.String(*kind_node, "events.kind"));
+      auto node_set = [&](const char* key, PeerSet* out) -> absl::Status {
+        const toml::node* v = t.get(key);
+        if (v == nullptr) {
+          return r.Error(&e, absl::StrCat("events.", key),
+                         absl::StrCat("missing (needed by kind \"", kind, "\")"));
+        }
+        absl::StatusOr<PeerSet> set = r.NodeSet(*v, absl::StrCat("events.", key));
+        if (!set.ok()) return set.status();
+        *out = *std::move(set);
+        return absl::OkStatus();
+      };
+      auto optional_contact = [&]() -> absl::Status {
+        if (const toml::node* v = t.get("contact")) {
+          absl::StatusOr<std::string> name = r.String(*v, "events.contact");
+          if (!name.ok()) return name.status();
+          absl::StatusOr<NodeId> id = r.Node(*v, *name, "events.contact");
+          if (!id.ok()) return id.status();
+          ev.contact = *id;
+        }
+        return absl::OkStatus();
+      };
+      auto optional_scope = [&]() -> absl::Status {
+        const bool has_from = t.get("from") != nullptr, has_to = t.get("to") != nullptr;
+        if (has_from != has_to) {
+          return r.Error(&e, "events", "give both \"from\" and \"to\", or neither");
+        }
+        if (has_from) {
+          PLUMSIM_RETURN_IF_ERROR(node_set("from", &ev.from));
+          PLUMSIM_RETURN_IF_ERROR(node_set("to", &ev.to));
+        }
+        if (const toml::node* v = t.get("symmetric")) {
+          absl::StatusOr<bool> b = r.Bool(*v, "events.symmetric");
+          if (!b.ok()) return b.status();
+          ev.symmetric = *b;
+        }
+        return absl::OkStatus();
+      };
+      if (kind == "crash" || kind == "leave") {
+        ev.kind = kind == "crash" ? TimelineEvent::Kind::kCrash : TimelineEvent::Kind::kLeave;
+        PLUMSIM_RETURN_IF_ERROR(r.CheckKeys(t, "events", {"at", "kind", "nodes"}));
+        PLUMSIM_RETURN_IF_ERROR(node_set("nodes", &ev.nodes));
+      } else if (kind == "restart" || kind == "join") {
+        ev.kind = kind == "restart" ? TimelineEvent::Kind::kRestart : TimelineEvent::Kind::kJoin;
+        PLUMSIM_RETURN_IF_ERROR(r.CheckKeys(t, "events", {"at", "kind", "nodes", "contact"}));
+        PLUMSIM_RETURN_IF_ERROR(node_set("nodes", &ev.nodes));
+        PLUMSIM_RETURN_IF_ERROR(optional_contact());
+        if (ev.kind == TimelineEvent::Kind::kJoin) {
+          for (NodeId n : ev.nodes) {
+            if (n < s.node_count) {
+              return r.Error(t.get("nodes"), "events.nodes",
+                             absl::StrCat(NodeName(n), " is present from the start (nodes.count = ",
+                                          s.node_count, "); join introduces new nodes n",
+                                          s.node_count, " and up"));
+            }
+            if (!joined_so_far.insert(n).second) {
+              return r.Error(t.get("nodes"), "events.nodes",
+                             absl::StrCat(NodeName(n), " joins twice"));
+            }
+          }
+        }
+      } else if (kind == "partition") {
+        ev.kind = TimelineEvent::Kind::kPartition;
+        PLUMSIM_RETURN_IF_ERROR(r.CheckKeys(t, "events", {"at", "kind", "groups"}));
+        const toml::node* groups = t.get("groups");
+        if (groups == nullptr || !groups->is_array() || groups->as_array()->size() < 1) {
+          return r.Error(groups != nullptr ? groups : &e, "events.groups",
+                         "expected an array of node sets, e.g. [\"n0..n4\", \"n5..n9\"]");
+        }
+        std::set<NodeId> seen;
+        for (const toml::node& g : *groups->as_array()) {
+          PeerSet set;
+          PLUMSIM_ASSIGN(set, r.NodeSet(g, "events.groups"));
+          for (NodeId n : set) {
+            if (!seen.insert(n).second) {
+              return r.Error(&g, "events.groups",
+                             absl::StrCat(NodeName(n), " is in two groups"));
+            }
+          }
+          ev.groups.push_back(std::move(set));
+        }
+      } else if (kind == "partition_one_way") {
+        ev.kind = TimelineEvent::Kind::kPartitionOneWay;
+        PLUMSIM_RETURN_IF_ERROR(r.CheckKeys(t, "events", {"at", "kind", "from", "to"}));
+        PLUMSIM_RETURN_IF_ERROR(node_set("from", &ev.from));
+        PLUMSIM_RETURN_IF_ERROR(node_set("to", &ev.to));
+      } else if (kind == "heal") {
+        ev.kind = TimelineEvent::Kind::kHeal;
+        PLUMSIM_RETURN_IF_ERROR(r.CheckKeys(t, "events", {"at", "kind"}));
+      } else if (kind == "link_down" || kind == "link_up") {
+        ev.kind = kind == "link_down" ? TimelineEvent::Kind::kLinkDown
+                                      : TimelineEvent::Kind::kLinkUp;
+        PLUMSIM_RETURN_IF_ERROR(r.CheckKeys(t, "events", {"at", "kind", "from", "to", "symmetric"}));
+        PLUMSIM_RETURN_IF_ERROR(node_set("from", &ev.from));
+        PLUMSIM_RETURN_IF_ERROR(node_set("to", &ev.to));
+        PLUMSIM_RETURN_IF_ERROR(optional_scope());
+      } else if (kind == "set_latency") {
+        ev.kind = TimelineEvent::Kind::kSetLatency;
+        PLUMSIM_RETURN_IF_ERROR(
+            r.CheckKeys(t, "events", {"at", "kind", "latency", "from", "to", "symmetric"}));
+        const toml::node* v = t.get("latency");
+        if (v == nullptr) return r.Error(&e, "events.latency", "missing");
+        LatencyDistribution l;
+        PLUMSIM_ASSIGN(l, r.Latency(*v, "events.latency"));
+        ev.latency = l;
+        PLUMSIM_RETURN_IF_ERROR(optional_scope());
+      } else if (kind == "set_loss") {
+        ev.kind = TimelineEvent::Kind::kSetLoss;
+        PLUMSIM_RETURN_IF_ERROR(
+            r.CheckKeys(t, "events", {"at", "kind", "loss", "from", "to", "symmetric"}));
+        const toml::node* v = t.get("loss");
+        if (v == nullptr) return r.Error(&e, "events.loss", "missing");
+        PLUMSIM_ASSIGN(ev.loss, r.Probability(*v, "events.loss"));
+        PLUMSIM_RETURN_IF_ERROR(optional_scope());
+      } else if (kind == "broadcast") {
+        ev.kind = TimelineEvent::Kind::kBroadcast;
+        PLUMSIM_RETURN_IF_ERROR(
+            r.CheckKeys(t, "events", {"at", "kind", "from", "count", "interval", "size"}));
+        PLUMSIM_RETURN_IF_ERROR(node_set("from", &ev.from));
+        if (const toml::node* v = t.get("count")) {
+          PLUMSIM_ASSIGN(ev.count, r.Integer(*v, "events.count", 1, 100'000'000));
+        }
+        if (const toml::node* v = t.get("interval")) {
+          PLUMSIM_ASSIGN(ev.interval, r.Duration(*v, "events.interval"));
+        }
+        if (const toml::node* v = t.get("size")) {
+          PLUMSIM_ASSIGN(ev.size_bytes, r.Integer(*v, "events.size", 0, 1 << 20));
+        }
+      } else {
+        return r.Error(kind_node, "events.kind",
+                       absl::StrCat("unknown event kind \"", kind,
+                                    "\"; expected crash, restart, join, leave, partition, "
+                                    "partition_one_way, heal, link_down, link_up, "
+                                    "set_latency, set_loss or broadcast"));
+      }
+      s.events.push_back(std::move(ev));
+    }
+    for (int64_t id = s.node_count; id < total; ++id) {
+      if (!joined_so_far.contains(static_cast<NodeId>(id))) {
+        const toml::node* where = nullptr;
+        for (const toml::node& e : *events) {
+          const toml::node* kind = e.as_table()->get("kind");
+          if (kind != nullptr && kind->value_or(std::string()) == "join") {
+            where = e.as_table()->get("nodes");
+          }
+        }
+        return r.Error(where, "events.nodes",
+                       absl::StrCat(NodeName(static_cast<NodeId>(id)),
+                                    " never joins: joined nodes must take the ids after "
+                                    "the initial ones without gaps"));
+      }
+    }
+    std::stable_sort(s.events.begin(), s.events.end(),
+                     [](const TimelineEvent& a, const TimelineEvent& b) { return a.at < b.at; });
+  }
+
+  // [[churn]]
+  if (const toml::node* c = root.get("churn")) {
+    if (!c->is_array_of_tables()) return r.Error(c, "churn", "expected [[churn]] tables");
+    for (const toml::node& e : *c->as_array()) {
+      const toml::table& t = *e.as_table();
+      PLUMSIM_RETURN_IF_ERROR(r.CheckKeys(
+          t, "churn", {"start", "end", "nodes", "mean_time_between_crashes", "downtime"}));
+      ChurnSpec churn;
+      for (const char* key : {"start", "end", "mean_time_between_crashes", "downtime"}) {
+        if (t.get(key) == nullptr) {
+          return r.Error(&e, absl::StrCat("churn.", key), "missing");
+        }
+      }
+      SimDuration start, end;
+      PLUMSIM_ASSIGN(start, r.Duration(*t.get("start"), "churn.start"));
+      PLUMSIM_ASSIGN(end, r.Duration(*t.get("end"), "churn.end"));
+      if (end <= start || end > s.duration) {
+        return r.Error(t.get("end"), "churn.end", "expected start < end <= duration");
+      }
+      churn.start = SimTime::Zero() + start;
+      churn.end = SimTime::Zero() + end;
+      PLUMSIM_ASSIGN(churn.mean_time_between_crashes,
+                     r.Duration(*t.get("mean_time_between_crashes"),
+                                "churn.mean_time_between_crashes", true));
+      PLUMSIM_ASSIGN(churn.downtime, r.Duration(*t.get("downtime"), "churn.downtime", true));
+      if (const toml::node* v = t.get("nodes")) {
+        PLUMSIM_ASSIGN(churn.nodes, r.NodeSet(*v, "churn.nodes"));
+      } else {
+        for (int64_t i = 0; i < s.node_count; ++i) churn.nodes.push_back(static_cast<NodeId>(i));
+      }
+      s.churn.push_back(std::move(churn));
+    }
+  }
+  return s;
+}
+
+toml::table LatencyTable(const LatencyDistribution& l) {
+  toml::table t;
+  t.insert("kind", l.KindName());
+  switch (l.kind) {
+    case LatencyDistribution::Kind::kConstant:
+      t.insert("value", FormatSimDuration(l.a));
+      break;
+    case LatencyDistribution::Kind::kUniform:
+      t.insert("min", FormatSimDuration(l.a));
+      t.insert("max", FormatSimDuration(l.b));
+      break;
+    case LatencyDistribution::Kind::kNormal:
+      t.insert("mean", FormatSimDuration(l.a));
+      t.insert("stddev", FormatSimDuration(l.b));
+      break;
+    case LatencyDistribution::Kind::kExponential:
+      t.insert("mean", FormatSimDuration(l.a));
+      break;
+    case LatencyDistribution::Kind::kLogNormal:
+      t.insert("median", FormatSimDuration(l.a));
+      t.insert("sigma", l.shape);
+      break;
+    case LatencyDistribution::Kind::kPareto:
+      t.insert("scale", FormatSimDuration(l.a));
+      t.insert("alpha", l.shape);
+      break;
+  }
+  return t;
+}
+
+std::string Dur(absl::Duration d) { return FormatSimDuration(SimDuration::FromAbsl(d)); }
+
+}  // namespace
+
+const char* EventKindName(TimelineEvent::Kind kind) {
+  switch (kind) {
+    case TimelineEvent::Kind::kCrash: return "crash";
+    case TimelineEvent::Kind::kRestart: return "restart";
+    case TimelineEvent::Kind::kJoin: return "join";
+    case TimelineEvent::Kind::kLeave: return "leave";
+    case TimelineEvent::Kind::kPartition: return "partition";
+    case TimelineEvent::Kind::kPartitionOneWay: return "partition_one_way";
+    case TimelineEvent::Kind::kHeal: return "heal";
+    case TimelineEvent::Kind::kLinkDown: return "link_down";
+    case TimelineEvent::Kind::kLinkUp: return "link_up";
+    case TimelineEvent::Kind::kSetLatency: return "set_latency";
+    case TimelineEvent::Kind::kSetLoss: return "set_loss";
+    case TimelineEvent::Kind::kBroadcast: return "broadcast";
+  }
+  return "?";
+}
+
+int64_t Scenario::total_nodes() const {
+  int64_t total = node_count;
+  for (const TimelineEvent& e : events) {
+    if (e.kind == TimelineEvent::Kind::kJoin && !e.nodes.empty()) {
+      total = std::max<int64_t>(total, e.nodes.back() + 1);
+    }
+  }
+  return total;
+}
+
+std::string FormatNodeSet(const PeerSet& nodes) {
+  std::vector<std::string> parts;
+  for (size_t i = 0; i < nodes.size();) {
+    size_t j = i;
+    while (j + 1 < nodes.size() && nodes[j + 1] == nodes[j] + 1) ++j;
+    parts.push_back(j == i ? NodeName(nodes[i])
+                           : absl::StrCat(NodeName(nodes[i]), "..", NodeName(nodes[j])));
+    i = j + 1;
+  }
+  return absl::StrJoin(parts, ", ");
+}
+
+std::string Scenario::ToToml() const {
+  toml::table root;
+  root.insert("name", name);
+  root.insert("description", description);
+  root.insert("seed", static_cast<int64_t>(seed));
+  root.insert("duration", FormatSimDuration(duration));
+  root.insert("nodes", toml::table{{"count", node_count},
+                                   {"start_interval", FormatSimDuration(start_interval)},
+                                   {"start_jitter", FormatSimDuration(start_jitter)}});
+  root.insert("membership", toml::table{{"kind", membership}});
+  toml::table plumtree_table{
+      {"lazy_tick_period", Dur(plumtree.lazy_tick_period)},
+      {"exchange_tick_period", Dur(plumtree.exchange_tick_period)},
+      {"exchange_selection",
+       plumtree.exchange_selection == ExchangeSelection::kOptimized ? "optimized" : "normal"}};
+  if (plumtree.broadcast_start_exchange_limit >= 0) {
+    plumtree_table.insert("broadcast_start_exchange_limit",
+                          static_cast<int64_t>(plumtree.broadcast_start_exchange_limit));
+  }
+  root.insert("plumtree", std::move(plumtree_table));
+  root.insert("heartbeat",
+              toml::table{{"broadcast", heartbeat.broadcast},
+                          {"broadcast_heartbeat_interval",
+                           Dur(heartbeat.broadcast_heartbeat_interval)}});
+  toml::table net{{"latency", LatencyTable(network.latency)},
+                  {"loss", network.loss},
+                  {"duplicate", network.duplicate},
+                  {"reorder", network.reorder}};
+  if (!links.empty()) {
+    toml::array arr;
+    for (const LinkSpec& l : links) {
+      toml::table t{{"from", FormatNodeSet(l.from)},
+                    {"to", FormatNodeSet(l.to)},
+                    {"symmetric", l.symmetric}};
+      if (l.latency) t.insert("latency", LatencyTable(*l.latency));
+      if (l.loss) t.insert("loss", *l.loss);
+      arr.push_back(std::move(t));
+    }
+    net.insert("links", std::move(arr));
+  }
+  root.insert("network", std::move(net));
+  if (!events.empty()) {
+    toml::array arr;
+    for (const TimelineEvent& e : events) {
+      toml::table t{{"at", FormatSimDuration(e.at.SinceStart())}, {"kind", EventKindName(e.kind)}};
+      using K = TimelineEvent::Kind;
+      switch (e.kind) {
+        case K::kCrash:
+        case K::kLeave:
+          t.insert("nodes", FormatNodeSet(e.nodes));
+          break;
+        case K::kRestart:
+        case K::kJoin:
+          t.insert("nodes", FormatNodeSet(e.nodes));
+          if (e.contact) t.insert("contact", NodeName(*e.contact));
+          break;
+        case K::kPartition: {
+          toml::array groups;
+          for (const PeerSet& g : e.groups) groups.push_back(FormatNodeSet(g));
+          t.insert("groups", std::move(groups));
+          break;
+        }
+        case K::kPartitionOneWay:
+          t.insert("from", FormatNodeSet(e.from));
+          t.insert("to", FormatNodeSet(e.to));
+          break;
+        case K::kHeal:
+          break;
+        case K::kLinkDown:
+        case K::kLinkUp:
+        case K::kSetLatency:
+        case K::kSetLoss:
+          if (!e.from.empty()) {
+            t.insert("from", FormatNodeSet(e.from));
+            t.insert("to", FormatNodeSet(e.to));
+          }
+          t.insert("symmetric", e.symmetric);
+          if (e.kind == K::kSetLatency) t.insert("latency", LatencyTable(*e.latency));
+          if (e.kind == K::kSetLoss) t.insert("loss", e.loss);
+          break;
+        case K::kBroadcast:
+          t.insert("from", FormatNodeSet(e.from));
+          t.insert("count", e.count);
+          t.insert("interval", FormatSimDuration(e.interval));
+          t.insert("size", e.size_bytes);
+          break;
+      }
+      arr.push_back(std::move(t));
+    }
+    root.insert("events", std::move(arr));
+  }
+  if (!churn.empty()) {
+    toml::array arr;
+    for (const ChurnSpec& c : churn) {
+      arr.push_back(toml::table{
+          {"start", FormatSimDuration(c.start.SinceStart())},
+          {"end", FormatSimDuration(c.end.SinceStart())},
+          {"nodes", FormatNodeSet(c.nodes)},
+          {"mean_time_between_crashes", FormatSimDuration(c.mean_time_between_crashes)},
+          {"downtime", FormatSimDuration(c.downtime)}});
+    }
+    root.insert("churn", std::move(arr));
+  }
+  std::ostringstream out;
+  out << root << "\n";
+  return out.str();
+}
+
+absl::StatusOr<Scenario> ParseScenario(absl::string_view text,
+                                       const std::string& source_name,
+                                       const std::vector<std::string>& overrides) {
+  toml::table root;
+  try {
+    root = toml::parse(std::string_view(text.data(), text.size()), source_name);
+  } catch (const toml::parse_error& e) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        source_name, ":", e.source().begin.line, ":", e.source().begin.column,
+        ": TOML syntax error: ", std::string(e.description())));
+  }
+  for (const std::string& o : overrides) {
+    try {
+      absl::Status st = ApplyOverride(root, o);
+      if (!st.ok()) return st;
+    } catch (const toml::parse_error& e) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--set ", o, ": ", std::string(e.description())));
+    }
+  }
+  return FromTable(root, source_name);
+}
+
+absl::StatusOr<Scenario> LoadScenario(const std::string& path,
+                                      const std::vector<std::string>& overrides) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return absl::NotFoundError(absl::StrCat(path, ": cannot open the scenario file"));
+  }
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return ParseScenario(buffer.str(), path, overrides);
+}
+
+}  // namespace plumsim

@@ -1,0 +1,113 @@
+// A scenario: one whole experiment, loaded from a TOML file
+// (docs/scenario-format.md describes every key). Loading validates
+// everything up front -- unknown keys, wrong types, out-of-range values and
+// references to nodes that do not exist are errors that name the file, line
+// and column -- so a run never stops half-way on bad input.
+#ifndef PLUMSIM_SIM_SCENARIO_H_
+#define PLUMSIM_SIM_SCENARIO_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "protocol/ordset.h"
+#include "protocol/plumtree_config.h"
+#include "sim/latency.h"
+#include "sim/network.h"
+#include "sim/time.h"
+
+namespace plumsim {
+
+struct LinkSpec {
+  PeerSet from;
+  PeerSet to;
+  bool symmetric = true;  // also the reverse direction
+  std::optional<LatencyDistribution> latency;
+  std::optional<double> loss;
+};
+
+struct TimelineEvent {
+  enum class Kind {
+    kCrash,
+    kRestart,
+    kJoin,
+    kLeave,
+    kPartition,
+    kPartitionOneWay,
+    kHeal,
+    kLinkDown,
+    kLinkUp,
+    kSetLatency,
+    kSetLoss,
+    kBroadcast,
+  };
+  Kind kind = Kind::kCrash;
+  SimTime at;
+  PeerSet nodes;                // crash, restart, join, leave
+  std::optional<NodeId> contact;  // restart, join
+  std::vector<PeerSet> groups;  // partition
+  PeerSet from, to;             // partition_one_way, link_*, set_* (scope), broadcast (from)
+  bool symmetric = true;        // link_down, link_up, set_latency, set_loss
+  std::optional<LatencyDistribution> latency;  // set_latency
+  double loss = 0;              // set_loss
+  int64_t count = 1;            // broadcast
+  SimDuration interval = SimDuration::Seconds(1);  // broadcast
+  int64_t size_bytes = 64;      // broadcast
+};
+const char* EventKindName(TimelineEvent::Kind kind);
+
+struct ChurnSpec {
+  SimTime start;
+  SimTime end;
+  PeerSet nodes;
+  SimDuration mean_time_between_crashes;
+  SimDuration downtime;
+};
+
+struct Scenario {
+  std::string source_path;  // the file it was loaded from ("" if from text)
+  std::string name;
+  std::string description;
+  uint64_t seed = 1;
+  SimDuration duration;
+
+  int64_t node_count = 0;  // nodes present at the start: n0 .. n{count-1}
+  SimDuration start_interval;  // node i starts at i * start_interval
+  SimDuration start_jitter;    // plus a uniform draw in [0, start_jitter]
+
+  std::string membership = "full";
+  PlumtreeConfig plumtree;
+  HeartbeatConfig heartbeat;
+  NetworkConfig network;
+  std::vector<LinkSpec> links;
+
+  std::vector<TimelineEvent> events;  // sorted by time, stable
+  std::vector<ChurnSpec> churn;
+
+  // Every node that exists at some point: the initial ones and the joined.
+  int64_t total_nodes() const;
+
+  // The resolved scenario, every default filled in, as TOML that
+  // ParseScenario reads back to an identical Scenario.
+  std::string ToToml() const;
+};
+
+// Loads and validates a scenario file. `overrides` are "dotted.path=value"
+// strings (the CLI's --set), applied before validation; a value is read as a
+// TOML value, or as a string if it is not one.
+absl::StatusOr<Scenario> LoadScenario(const std::string& path,
+                                      const std::vector<std::string>& overrides = {});
+// The same from text; `source_name` is used in error messages.
+absl::StatusOr<Scenario> ParseScenario(absl::string_view text,
+                                       const std::string& source_name,
+                                       const std::vector<std::string>& overrides = {});
+
+// "n0..n3, n7": node sets in compact form; parsed back by the loader.
+std::string FormatNodeSet(const PeerSet& nodes);
+
+}  // namespace plumsim
+
+#endif  // PLUMSIM_SIM_SCENARIO_H_

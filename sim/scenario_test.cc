@@ -1,0 +1,196 @@
+#include "sim/scenario.h"
+
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace plumsim {
+namespace {
+
+using ::testing::HasSubstr;
+
+constexpr char kMinimal[] = R"(
+name = "t"
+duration = "60s"
+[nodes]
+count = 4
+)";
+
+TEST(ScenarioTest, MinimalScenarioGetsPartisanDefaults) {
+  absl::StatusOr<Scenario> s = ParseScenario(kMinimal, "t.toml");
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->name, "t");
+  EXPECT_EQ(s->seed, 1u);
+  EXPECT_EQ(s->duration, SimDuration::Seconds(60));
+  EXPECT_EQ(s->node_count, 4);
+  EXPECT_EQ(s->membership, "full");
+  EXPECT_EQ(s->plumtree.lazy_tick_period, absl::Seconds(1));
+  EXPECT_EQ(s->plumtree.exchange_tick_period, absl::Seconds(10));
+  EXPECT_EQ(s->heartbeat.broadcast_heartbeat_interval, absl::Seconds(10));
+  EXPECT_TRUE(s->heartbeat.broadcast);
+}
+
+constexpr char kFull[] = R"(
+name = "everything"
+description = "all features"
+seed = 42
+duration = "5m"
+
+[nodes]
+count = 10
+start_interval = "100ms"
+start_jitter = "50ms"
+
+[plumtree]
+lazy_tick_period = "500ms"
+exchange_selection = "normal"
+
+[heartbeat]
+broadcast_heartbeat_interval = "2s"
+
+[network]
+latency = { kind = "lognormal", median = "5ms", sigma = 0.5 }
+loss = 0.01
+duplicate = 0.001
+reorder = true
+
+[[network.links]]
+from = "n0"
+to = "n1..n2"
+latency = { kind = "uniform", min = "10ms", max = "20ms" }
+
+[[events]]
+at = "30s"
+kind = "crash"
+nodes = "n3, n5"
+
+[[events]]
+at = "10s"
+kind = "partition"
+groups = ["n0..n4", "n5..n9"]
+
+[[events]]
+at = "40s"
+kind = "restart"
+nodes = ["n3"]
+contact = "n0"
+
+[[events]]
+at = "50s"
+kind = "join"
+nodes = "n10..n11"
+
+[[events]]
+at = "60s"
+kind = "broadcast"
+from = "n11"
+count = 5
+interval = "1s"
+
+[[events]]
+at = "70s"
+kind = "set_latency"
+latency = "3ms"
+
+[[churn]]
+start = "100s"
+end = "200s"
+mean_time_between_crashes = "10s"
+downtime = "5s"
+)";
+
+TEST(ScenarioTest, ParsesEveryFeatureAndSortsEvents) {
+  absl::StatusOr<Scenario> s = ParseScenario(kFull, "full.toml");
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->seed, 42u);
+  EXPECT_EQ(s->total_nodes(), 12);
+  EXPECT_EQ(s->network.latency.kind, LatencyDistribution::Kind::kLogNormal);
+  EXPECT_EQ(s->links.size(), 1u);
+  EXPECT_EQ(s->links[0].to, (PeerSet{1, 2}));
+  ASSERT_EQ(s->events.size(), 6u);
+  EXPECT_EQ(s->events[0].kind, TimelineEvent::Kind::kPartition);  // sorted by time
+  EXPECT_EQ(s->events[1].nodes, (PeerSet{3, 5}));
+  EXPECT_EQ(s->events[2].contact, NodeId{0});
+  EXPECT_EQ(s->events[4].from, (PeerSet{11}));
+  EXPECT_EQ(s->churn[0].nodes.size(), 10u);  // default: the initial nodes
+}
+
+TEST(ScenarioTest, ResolvedFormReadsBackIdentically) {
+  absl::StatusOr<Scenario> s = ParseScenario(kFull, "full.toml");
+  ASSERT_TRUE(s.ok()) << s.status();
+  const std::string resolved = s->ToToml();
+  absl::StatusOr<Scenario> again = ParseScenario(resolved, "resolved.toml");
+  ASSERT_TRUE(again.ok()) << again.status() << "\n" << resolved;
+  EXPECT_EQ(again->ToToml(), resolved);
+}
+
+TEST(ScenarioTest, SetOverridesValuesByDottedPath) {
+  absl::StatusOr<Scenario> s = ParseScenario(
+      kFull, "full.toml",
+      {"nodes.start_jitter=\"1s\"", "seed=7", "network.loss=0.5", "name=renamed",
+       "heartbeat.broadcast=false", "events.0.at=\"31s\"", "plumtree.lazy_tick_period=2s"});
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->start_jitter, SimDuration::Seconds(1));
+  EXPECT_EQ(s->seed, 7u);
+  EXPECT_EQ(s->network.loss, 0.5);
+  EXPECT_EQ(s->name, "renamed");
+  EXPECT_FALSE(s->heartbeat.broadcast);
+  EXPECT_EQ(s->plumtree.lazy_tick_period, absl::Seconds(2));
+  EXPECT_EQ(s->events[1].at, SimTime::Zero() + SimDuration::Seconds(31));
+}
+
+struct BadCase {
+  std::string text;
+  std::string expected;
+};
+
+TEST(ScenarioTest, ErrorsNameFileLineColumnAndWhatWasExpected) {
+  const std::vector<BadCase> cases = {
+      {"name = \"x\"\nduration = \"1s\"\n[nodes]\ncount = 0\n", "t.toml:4:9: nodes.count: expected an integer in [1,"},
+      {"name = \"x\"\nduration = \"1s\"\n[nodes]\ncount = 2\ncolour = 1\n", "t.toml:5:10: nodes.colour: unknown key"},
+      {"name = \"x\"\nduration = \"soon\"\n[nodes]\ncount = 2\n", "t.toml:2:12: duration: expected a duration"},
+      {"name = \"x\"\nduration = \"1s\"\n[nodes\ncount = 2\n", "t.toml:3:7: TOML syntax error"},
+      {"name = \"x\"\nduration = \"1s\"\n[nodes]\ncount = 2\n[[events]]\nat = \"0s\"\nkind = \"crash\"\nnodes = \"n7\"\n",
+       "t.toml:8:9: events.nodes: node n7 does not exist"},
+      {"name = \"x\"\nduration = \"1s\"\n[nodes]\ncount = 2\n[[events]]\nat = \"2s\"\nkind = \"heal\"\n",
+       "events.at: is after the end of the run"},
+      {"name = \"x\"\nduration = \"1s\"\n[nodes]\ncount = 2\n[network]\nloss = 1.5\n",
+       "t.toml:6:8: network.loss: expected a probability in [0, 1]"},
+      {"name = \"x\"\nduration = \"1s\"\n[nodes]\ncount = 2\n[network]\nlatency = { kind = \"gamma\" }\n",
+       "network.latency.kind: unknown latency kind \"gamma\""},
+      {"name = \"x\"\nduration = \"1s\"\n[nodes]\ncount = 2\n[[events]]\nat = \"0s\"\nkind = \"explode\"\n",
+       "events.kind: unknown event kind \"explode\""},
+      {"duration = \"1s\"\n[nodes]\ncount = 2\n", "name: missing"},
+      {"name = \"x\"\nduration = \"1s\"\n[nodes]\ncount = 2\n[[events]]\nat = \"0s\"\nkind = \"join\"\nnodes = \"n3\"\n",
+       "events.nodes: n2 never joins"},
+      {"name = \"x\"\nduration = \"1s\"\n[nodes]\ncount = 2\n[membership]\nkind = \"hyparview\"\n",
+       "\"hyparview\" is not available yet"},
+  };
+  for (const BadCase& c : cases) {
+    absl::StatusOr<Scenario> s = ParseScenario(c.text, "t.toml");
+    ASSERT_FALSE(s.ok()) << c.text;
+    EXPECT_THAT(std::string(s.status().message()), HasSubstr(c.expected)) << c.text;
+  }
+}
+
+TEST(ScenarioTest, BadOverridesAreErrors) {
+  absl::StatusOr<Scenario> s = ParseScenario(kMinimal, "t.toml", {"nodes.count"});
+  EXPECT_THAT(std::string(s.status().message()), HasSubstr("--set nodes.count: expected key=value"));
+  s = ParseScenario(kMinimal, "t.toml", {"nodes.count=\"many\""});
+  EXPECT_THAT(std::string(s.status().message()), HasSubstr("nodes.count: expected an integer"));
+  s = ParseScenario(kMinimal, "t.toml", {"name.first=1"});
+  EXPECT_THAT(std::string(s.status().message()), HasSubstr("is not a table"));
+}
+
+TEST(ScenarioTest, MissingFileIsAnError) {
+  absl::StatusOr<Scenario> s = LoadScenario("/nonexistent/x.toml");
+  EXPECT_THAT(std::string(s.status().message()), HasSubstr("/nonexistent/x.toml: cannot open"));
+}
+
+TEST(ScenarioTest, FormatNodeSetCompressesRanges) {
+  EXPECT_EQ(FormatNodeSet({0, 1, 2, 3, 7, 9, 10}), "n0..n3, n7, n9..n10");
+}
+
+}  // namespace
+}  // namespace plumsim
