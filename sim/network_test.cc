@@ -60,8 +60,12 @@ TEST_F(NetworkTest, FifoPerLinkHoldsWithRandomLatency) {
   ASSERT_EQ(rec_.arrivals.size(), 1000u);
   uint32_t next0 = 0, next2 = 0;
   for (const Arrival& a : rec_.arrivals) {
-    if (a.from == 0) EXPECT_EQ(a.round, next0++);
-    if (a.from == 2) EXPECT_EQ(a.round, next2++);
+    if (a.from == 0) {
+      EXPECT_EQ(a.round, next0++);
+    }
+    if (a.from == 2) {
+      EXPECT_EQ(a.round, next2++);
+    }
   }
 }
 

@@ -67,16 +67,16 @@ uint64_t Simulator::RunUntil(SimTime limit) {
   PLUMSIM_CHECK(limit >= now_);
   stop_requested_ = false;
   const uint64_t before = events_executed_;
-  while (!stop_requested_ && Step(limit)) {
+  while (!stop_requested() && Step(limit)) {
   }
-  if (!stop_requested_) now_ = limit;
+  if (!stop_requested()) now_ = limit;
   return events_executed_ - before;
 }
 
 uint64_t Simulator::RunUntilIdle() {
   stop_requested_ = false;
   const uint64_t before = events_executed_;
-  while (!stop_requested_ && Step(SimTime::Max())) {
+  while (!stop_requested() && Step(SimTime::Max())) {
   }
   return events_executed_ - before;
 }
@@ -85,7 +85,7 @@ bool Simulator::RunUntilPredicate(const std::function<bool()>& done,
                                   SimTime limit) {
   stop_requested_ = false;
   if (done()) return true;
-  while (!stop_requested_ && Step(limit)) {
+  while (!stop_requested() && Step(limit)) {
     if (done()) return true;
   }
   return false;

@@ -3,6 +3,7 @@
 #ifndef PLUMSIM_SIM_SIMULATOR_H_
 #define PLUMSIM_SIM_SIMULATOR_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 
@@ -61,8 +62,9 @@ class Simulator {
                          SimTime limit = SimTime::Max());
 
   // Makes the running loop return at the next event boundary (Ctrl-C).
-  void RequestStop() { stop_requested_ = true; }
-  bool stop_requested() const { return stop_requested_; }
+  // Safe to call from a signal handler.
+  void RequestStop() { stop_requested_.store(true, std::memory_order_relaxed); }
+  bool stop_requested() const { return stop_requested_.load(std::memory_order_relaxed); }
 
   void set_observer(EventObserver* observer) { observer_ = observer; }
 
@@ -76,7 +78,7 @@ class Simulator {
   EventQueue queue_;
   SimTime now_ = SimTime::Zero();
   uint64_t events_executed_ = 0;
-  bool stop_requested_ = false;
+  std::atomic<bool> stop_requested_{false};
   EventObserver* observer_ = nullptr;
   uint64_t callbacks_pending_ = 0;
 };

@@ -1,0 +1,143 @@
+#include "sim/node_host.h"
+
+#include <utility>
+
+#include "base/check.h"
+
+namespace plumsim {
+
+absl::StatusOr<BroadcastData> NodeHost::ObservedHandler::BroadcastDataOf(
+    const std::any& message) {
+  absl::StatusOr<BroadcastData> data = inner_->BroadcastDataOf(message);
+  if (data.ok() && host_->observer_ != nullptr) {
+    host_->observer_->OnOriginate(host_->id_, id_, data->id);
+  }
+  return data;
+}
+
+bool NodeHost::ObservedHandler::Merge(const BroadcastId& id, const Payload& payload) {
+  const bool valid = inner_->Merge(id, payload);
+  if (host_->observer_ != nullptr && host_->current_broadcast_ != nullptr) {
+    host_->observer_->OnMerge(host_->id_, *host_->current_broadcast_, valid);
+  }
+  return valid;
+}
+
+NodeHost::Incarnation::Incarnation(NodeHost* host, const NodeConfig& config,
+                                   int64_t epoch)
+    : server(host, config.plumtree),
+      backend(host, &server, kHeartbeatHandler, config.heartbeat, epoch),
+      store(host->id_, epoch),
+      observed_backend(host, kHeartbeatHandler, &backend),
+      observed_store(host, kStoreHandler, &store) {
+  server.RegisterHandler(kHeartbeatHandler, &observed_backend);
+  server.RegisterHandler(kStoreHandler, &observed_store);
+}
+
+NodeHost::NodeHost(NodeId id, const NodeConfig* config, Simulator* sim,
+                   Network* network, SimObserver* observer)
+    : id_(id),
+      config_(config),
+      sim_(sim),
+      network_(network),
+      observer_(observer),
+      rng_(config->root_seed, StreamDomain::kNode, id) {
+  network_->EnsureNode(id);
+}
+
+NodeHost::~NodeHost() = default;
+
+void NodeHost::Boot(const PeerSet& members, int64_t epoch) {
+  PLUMSIM_CHECK(!running_);
+  PLUMSIM_CHECK(epoch > epoch_);
+  ++incarnation_;
+  epoch_ = epoch;
+  running_ = true;
+  members_ = members;
+  rng_ = RandomStream(config_->root_seed, StreamDomain::kNode,
+                      (static_cast<uint64_t>(incarnation_) << 32) | id_);
+  network_->SetNodeUp(id_, true);
+  incarnation_state_ = std::make_unique<Incarnation>(this, *config_, epoch);
+  if (observer_ != nullptr) observer_->OnMembership(id_, members);
+  // partisan_plumtree_broadcast:start_link/0: Members, Members, [].
+  incarnation_state_->server.Start(members, members, {});
+  incarnation_state_->backend.Start();
+}
+
+void NodeHost::Kill() {
+  PLUMSIM_CHECK(running_);
+  running_ = false;
+  incarnation_state_.reset();
+  network_->SetNodeUp(id_, false);
+}
+
+void NodeHost::Deliver(NodeId /*from*/, const PlumtreeMessage& message) {
+  if (!running_) return;
+  current_broadcast_ = std::get_if<BroadcastMsg>(&message);
+  incarnation_state_->server.HandleMessage(message);
+  current_broadcast_ = nullptr;
+}
+
+void NodeHost::UpdateMembership(const PeerSet& members) {
+  members_ = members;
+  if (!running_) return;
+  if (observer_ != nullptr) observer_->OnMembership(id_, members);
+  incarnation_state_->server.Update(members);
+}
+
+void NodeHost::BroadcastApplication(Payload payload) {
+  if (!running_) return;
+  incarnation_state_->server.Broadcast(std::any(StoreBroadcast{std::move(payload)}),
+                                       kStoreHandler);
+}
+
+void NodeHost::Send(NodeId to, PlumtreeMessage message, Channel /*channel*/) {
+  network_->Send(id_, to, std::move(message));
+}
+
+bool NodeHost::IsConnected(NodeId peer) const { return network_->IsConnected(id_, peer); }
+
+// partisan_peer_connections:nodes/0: the members this node has a connection
+// to (with full membership, Partisan connects to every member).
+PeerSet NodeHost::ConnectedPeers() const {
+  PeerSet out;
+  for (NodeId m : members_) {
+    if (m != id_ && network_->IsConnected(id_, m)) out.push_back(m);
+  }
+  return out;
+}
+
+TimerHandle NodeHost::StartTimer(absl::Duration delay, TimerKind kind) {
+  const uint64_t arg = (static_cast<uint64_t>(incarnation_) << 8) | static_cast<uint8_t>(kind);
+  const TimerId id = sim_->StartTimer(SimDuration::FromAbsl(delay), this, arg);
+  return (static_cast<uint64_t>(id.slot) << 32 | id.generation) + 1;
+}
+
+void NodeHost::CancelTimer(TimerHandle timer) {
+  if (timer == 0) return;
+  const uint64_t raw = timer - 1;
+  sim_->CancelTimer(TimerId{static_cast<uint32_t>(raw >> 32), static_cast<uint32_t>(raw)});
+}
+
+void NodeHost::OnEvent(uint64_t arg) {
+  const uint32_t incarnation = static_cast<uint32_t>(arg >> 8);
+  const auto kind = static_cast<TimerKind>(arg & 0xff);
+  if (!running_ || incarnation != incarnation_) return;  // a dead process's timer
+  if (observer_ != nullptr) observer_->OnTimer(id_, kind);
+  switch (kind) {
+    case TimerKind::kLazyTick:
+    case TimerKind::kExchangeTick:
+      incarnation_state_->server.OnTimer(kind);
+      break;
+    case TimerKind::kHeartbeat:
+      incarnation_state_->backend.OnTimer(kind);
+      break;
+  }
+}
+
+void NodeHost::Log(LogLevel /*level*/, absl::string_view /*text*/) {
+  // Protocol logs are not part of the trace (they carry no state the trace
+  // lacks); a debugging hook could print them here.
+}
+
+}  // namespace plumsim

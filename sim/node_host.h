@@ -1,0 +1,123 @@
+// A simulated node: the protocol objects of one node incarnation (broadcast
+// server, heartbeat backend, application store handler) and the Environment
+// they see, implemented over the simulator and the network.
+//
+// Crash destroys the incarnation (all state lost); Start or Restart builds a
+// fresh one with a new, larger epoch. Timers of a dead incarnation are
+// ignored when they fire. Each incarnation draws from its own random stream,
+// derived from the root seed, the node id and the incarnation number.
+#ifndef PLUMSIM_SIM_NODE_HOST_H_
+#define PLUMSIM_SIM_NODE_HOST_H_
+
+#include <cstdint>
+#include <memory>
+
+#include "protocol/broadcast_server.h"
+#include "protocol/environment.h"
+#include "protocol/heartbeat_backend.h"
+#include "protocol/store_handler.h"
+#include "sim/network.h"
+#include "sim/observer.h"
+#include "sim/random.h"
+#include "sim/simulator.h"
+
+namespace plumsim {
+
+// Handler ids, identical on every node (Partisan: the module atoms).
+inline constexpr HandlerId kHeartbeatHandler = 0;
+inline constexpr HandlerId kStoreHandler = 1;
+
+struct NodeConfig {
+  PlumtreeConfig plumtree;
+  HeartbeatConfig heartbeat;
+  uint64_t root_seed = 1;
+};
+
+class NodeHost final : public Environment, public EventHandler {
+ public:
+  NodeHost(NodeId id, const NodeConfig* config, Simulator* sim, Network* network,
+           SimObserver* observer);
+  ~NodeHost() override;
+
+  // Boots a fresh incarnation with `members` (Partisan's start: all members
+  // eager, none lazy) and the given epoch (> any earlier one of this node).
+  void Boot(const PeerSet& members, int64_t epoch);
+  // Kills the running incarnation: every protocol object and its state go.
+  void Kill();
+  bool running() const { return running_; }
+  int64_t epoch() const { return epoch_; }
+  uint32_t incarnation() const { return incarnation_; }
+
+  // A message from the network.
+  void Deliver(NodeId from, const PlumtreeMessage& message);
+  // The peer service's update/1 callback.
+  void UpdateMembership(const PeerSet& members);
+  // The application asks to broadcast `payload` (StoreHandler).
+  void BroadcastApplication(Payload payload);
+
+  // The running incarnation's objects (null when not running).
+  const BroadcastServer* server() const { return incarnation_state_ ? &incarnation_state_->server : nullptr; }
+  const HeartbeatBackend* backend() const { return incarnation_state_ ? &incarnation_state_->backend : nullptr; }
+  const StoreHandler* store() const { return incarnation_state_ ? &incarnation_state_->store : nullptr; }
+
+  // --- Environment ---
+  NodeId self() const override { return id_; }
+  void Send(NodeId to, PlumtreeMessage message, Channel channel) override;
+  bool IsConnected(NodeId peer) const override;
+  PeerSet ConnectedPeers() const override;
+  TimerHandle StartTimer(absl::Duration delay, TimerKind kind) override;
+  void CancelTimer(TimerHandle timer) override;
+  int64_t NowNs() const override { return sim_->now().ns(); }
+  uint64_t UniformInt(uint64_t n) override { return rng_.UniformInt(n); }
+  void Log(LogLevel level, absl::string_view text) override;
+
+  // Timer events.
+  void OnEvent(uint64_t arg) override;
+
+ private:
+  // Reports merge results to the observer, then answers as the real handler.
+  class ObservedHandler final : public BroadcastHandler {
+   public:
+    ObservedHandler(NodeHost* host, HandlerId id, BroadcastHandler* inner)
+        : host_(host), id_(id), inner_(inner) {}
+    absl::string_view name() const override { return inner_->name(); }
+    absl::StatusOr<BroadcastData> BroadcastDataOf(const std::any& message) override;
+    bool Merge(const BroadcastId& id, const Payload& payload) override;
+    bool IsStale(const BroadcastId& id) override { return inner_->IsStale(id); }
+    GraftResult Graft(const BroadcastId& id) override { return inner_->Graft(id); }
+    ExchangeResult Exchange(NodeId peer) override { return inner_->Exchange(peer); }
+    Channel broadcast_channel() const override { return inner_->broadcast_channel(); }
+
+   private:
+    NodeHost* host_;
+    HandlerId id_;
+    BroadcastHandler* inner_;
+  };
+
+  struct Incarnation {
+    Incarnation(NodeHost* host, const NodeConfig& config, int64_t epoch);
+    BroadcastServer server;
+    HeartbeatBackend backend;
+    StoreHandler store;
+    ObservedHandler observed_backend;
+    ObservedHandler observed_store;
+  };
+
+  const NodeId id_;
+  const NodeConfig* config_;
+  Simulator* sim_;
+  Network* network_;
+  SimObserver* observer_;
+  RandomStream rng_;
+  bool running_ = false;
+  int64_t epoch_ = 0;
+  uint32_t incarnation_ = 0;
+  PeerSet members_;
+  std::unique_ptr<Incarnation> incarnation_state_;
+  // The broadcast being handled, for ObservedHandler::Merge.
+  const BroadcastMsg* current_broadcast_ = nullptr;
+};
+
+}  // namespace plumsim
+
+#endif  // PLUMSIM_SIM_NODE_HOST_H_

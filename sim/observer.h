@@ -1,0 +1,79 @@
+// What observers of a run see. The network reports sends, deliveries and
+// drops (NetworkObserver); the simulation reports the rest. Observers never
+// change what happens: they only record it (trace, digest, counters,
+// metrics).
+#ifndef PLUMSIM_SIM_OBSERVER_H_
+#define PLUMSIM_SIM_OBSERVER_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "protocol/environment.h"
+#include "protocol/message.h"
+#include "sim/network.h"
+#include "sim/scenario.h"
+
+namespace plumsim {
+
+enum class NodeEventKind : uint8_t { kStart, kCrash, kRestart, kJoin, kLeave };
+const char* NodeEventName(NodeEventKind kind);
+
+class SimObserver : public NetworkObserver {
+ public:
+  void OnSend(NodeId, NodeId, const PlumtreeMessage&) override {}
+  void OnDeliver(NodeId, NodeId, const PlumtreeMessage&) override {}
+  void OnDrop(NodeId, NodeId, const PlumtreeMessage&, DropReason) override {}
+  // A protocol timer fired on `node`.
+  virtual void OnTimer(NodeId /*node*/, TimerKind /*kind*/) {}
+  // A node started, crashed, restarted, joined or left.
+  virtual void OnNodeEvent(NodeEventKind /*kind*/, NodeId /*node*/, int64_t /*epoch*/) {}
+  // A network fault or change from the timeline (partition, heal, link_*,
+  // set_latency, set_loss), just before it is applied.
+  virtual void OnNetworkChange(const TimelineEvent& /*event*/) {}
+  // The membership handed to a node's broadcast server (start or update).
+  virtual void OnMembership(NodeId /*node*/, const PeerSet& /*members*/) {}
+  // `node` originated a broadcast (its own heartbeat or application message).
+  virtual void OnOriginate(NodeId /*node*/, HandlerId /*handler*/, const BroadcastId& /*id*/) {}
+  // A broadcast reached a node's handler: merge returned `valid`.
+  virtual void OnMerge(NodeId /*node*/, const BroadcastMsg& /*message*/, bool /*valid*/) {}
+};
+
+// Forwards every callback to several observers, in the order added.
+class ObserverList final : public SimObserver {
+ public:
+  void Add(SimObserver* observer) { observers_.push_back(observer); }
+  void OnSend(NodeId a, NodeId b, const PlumtreeMessage& m) override {
+    for (auto* o : observers_) o->OnSend(a, b, m);
+  }
+  void OnDeliver(NodeId a, NodeId b, const PlumtreeMessage& m) override {
+    for (auto* o : observers_) o->OnDeliver(a, b, m);
+  }
+  void OnDrop(NodeId a, NodeId b, const PlumtreeMessage& m, DropReason r) override {
+    for (auto* o : observers_) o->OnDrop(a, b, m, r);
+  }
+  void OnTimer(NodeId n, TimerKind k) override {
+    for (auto* o : observers_) o->OnTimer(n, k);
+  }
+  void OnNodeEvent(NodeEventKind k, NodeId n, int64_t e) override {
+    for (auto* o : observers_) o->OnNodeEvent(k, n, e);
+  }
+  void OnNetworkChange(const TimelineEvent& e) override {
+    for (auto* o : observers_) o->OnNetworkChange(e);
+  }
+  void OnMembership(NodeId n, const PeerSet& m) override {
+    for (auto* o : observers_) o->OnMembership(n, m);
+  }
+  void OnOriginate(NodeId n, HandlerId h, const BroadcastId& id) override {
+    for (auto* o : observers_) o->OnOriginate(n, h, id);
+  }
+  void OnMerge(NodeId n, const BroadcastMsg& m, bool valid) override {
+    for (auto* o : observers_) o->OnMerge(n, m, valid);
+  }
+
+ private:
+  std::vector<SimObserver*> observers_;
+};
+
+}  // namespace plumsim
+
+#endif  // PLUMSIM_SIM_OBSERVER_H_

@@ -1,0 +1,41 @@
+#include "sim/run_stats.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace plumsim {
+
+uint64_t RunStats::total_sent() const {
+  uint64_t n = 0;
+  for (uint64_t s : sent) n += s;
+  return n;
+}
+
+std::string RunStats::Summary() const {
+  static constexpr const char* kTypes[] = {"broadcast", "prune", "i_have",
+                                           "ignored_i_have", "graft"};
+  std::string out = absl::StrFormat("  %-16s %12s %12s\n", "message", "sent", "delivered");
+  for (int i = 0; i < kMessageTypes; ++i) {
+    absl::StrAppend(&out, absl::StrFormat("  %-16s %12d %12d\n", kTypes[i], sent[i], delivered[i]));
+  }
+  absl::StrAppend(&out, absl::StrFormat("  dropped: %d unreachable, %d lost, %d cut in flight\n",
+                                        dropped[0], dropped[1], dropped[2]));
+  absl::StrAppend(
+      &out, absl::StrFormat("  heartbeats: %d originated, %d first deliveries, %d stale copies\n",
+                            originated[0], merged_new[0], merged_stale[0]));
+  if (originated[1] > 0) {
+    absl::StrAppend(
+        &out, absl::StrFormat("  application broadcasts: %d originated, %d first deliveries, "
+                              "%d stale copies\n",
+                              originated[1], merged_new[1], merged_stale[1]));
+  }
+  const uint64_t faults = node_events[1] + node_events[2] + node_events[3] + node_events[4];
+  if (faults > 0) {
+    absl::StrAppend(&out, absl::StrFormat("  nodes: %d crashes, %d restarts, %d joins, %d leaves\n",
+                                          node_events[1], node_events[2], node_events[3],
+                                          node_events[4]));
+  }
+  return out;
+}
+
+}  // namespace plumsim

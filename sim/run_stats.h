@@ -1,0 +1,52 @@
+// Counters over a whole run, for the summary the CLI prints: messages sent,
+// delivered and dropped by type and reason, broadcasts originated and
+// delivered (first copies merged) per handler, node events.
+#ifndef PLUMSIM_SIM_RUN_STATS_H_
+#define PLUMSIM_SIM_RUN_STATS_H_
+
+#include <array>
+#include <cstdint>
+#include <string>
+
+#include "sim/observer.h"
+
+namespace plumsim {
+
+class RunStats final : public SimObserver {
+ public:
+  static constexpr int kMessageTypes = 5;  // PlumtreeMessage alternatives
+  static constexpr int kHandlers = 2;      // heartbeat, store
+
+  void OnSend(NodeId, NodeId, const PlumtreeMessage& m) override { ++sent[m.index()]; }
+  void OnDeliver(NodeId, NodeId, const PlumtreeMessage& m) override { ++delivered[m.index()]; }
+  void OnDrop(NodeId, NodeId, const PlumtreeMessage&, DropReason r) override {
+    ++dropped[static_cast<int>(r)];
+  }
+  void OnNodeEvent(NodeEventKind kind, NodeId, int64_t) override {
+    ++node_events[static_cast<int>(kind)];
+  }
+  void OnOriginate(NodeId, HandlerId h, const BroadcastId&) override {
+    if (h < kHandlers) ++originated[h];
+  }
+  void OnMerge(NodeId, const BroadcastMsg& m, bool valid) override {
+    if (m.handler < kHandlers) {
+      ++(valid ? merged_new : merged_stale)[m.handler];
+    }
+  }
+
+  uint64_t total_sent() const;
+  // A few lines of human summary.
+  std::string Summary() const;
+
+  std::array<uint64_t, kMessageTypes> sent{};
+  std::array<uint64_t, kMessageTypes> delivered{};
+  std::array<uint64_t, 3> dropped{};
+  std::array<uint64_t, 5> node_events{};
+  std::array<uint64_t, kHandlers> originated{};
+  std::array<uint64_t, kHandlers> merged_new{};
+  std::array<uint64_t, kHandlers> merged_stale{};
+};
+
+}  // namespace plumsim
+
+#endif  // PLUMSIM_SIM_RUN_STATS_H_

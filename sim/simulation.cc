@@ -1,0 +1,221 @@
+#include "sim/simulation.h"
+
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "base/check.h"
+
+namespace plumsim {
+
+Simulation::Simulation(const Scenario& scenario, SimObserver* observer)
+    : scenario_(scenario),
+      observer_(observer),
+      startup_rng_(scenario.seed, StreamDomain::kStartup, 0),
+      fault_rng_(scenario.seed, StreamDomain::kFaults, 0) {
+  node_config_.plumtree = scenario_.plumtree;
+  node_config_.heartbeat = scenario_.heartbeat;
+  node_config_.root_seed = scenario_.seed;
+  network_ = std::make_unique<Network>(&sim_, scenario_.network, scenario_.seed, this,
+                                       observer_);
+  for (const LinkSpec& link : scenario_.links) {
+    for (NodeId a : link.from) {
+      for (NodeId b : link.to) {
+        if (a == b) continue;
+        for (int dir = 0; dir < (link.symmetric ? 2 : 1); ++dir) {
+          const NodeId from = dir == 0 ? a : b, to = dir == 0 ? b : a;
+          if (link.latency) network_->SetLinkLatency(from, to, *link.latency);
+          if (link.loss) network_->SetLinkLoss(from, to, *link.loss);
+        }
+      }
+    }
+  }
+  const int64_t total = scenario_.total_nodes();
+  nodes_.reserve(static_cast<size_t>(total));
+  for (int64_t i = 0; i < total; ++i) {
+    nodes_.push_back(std::make_unique<NodeHost>(static_cast<NodeId>(i), &node_config_,
+                                                &sim_, network_.get(), observer_));
+  }
+  // Full membership: the initial nodes are members from the start, so that
+  // every node's broadcast server starts with all of them eager (Partisan's
+  // cluster is formed before the broadcast server starts).
+  for (int64_t i = 0; i < scenario_.node_count; ++i) members_.push_back(static_cast<NodeId>(i));
+  ScheduleTimeline();
+}
+
+Simulation::~Simulation() = default;
+
+int64_t Simulation::NextEpoch(NodeId node) {
+  // The node's start time (erlang:system_time()), forced to grow.
+  return std::max(sim_.now().ns() + 1, nodes_[node]->epoch() + 1);
+}
+
+Payload Simulation::MakePayload(int64_t size_bytes, uint64_t sequence) {
+  std::string bytes(static_cast<size_t>(size_bytes), 'x');
+  for (size_t i = 0; i < bytes.size() && i < 8; ++i) {
+    bytes[i] = static_cast<char>('a' + (sequence >> (4 * i)) % 16);
+  }
+  return std::make_shared<const std::string>(std::move(bytes));
+}
+
+void Simulation::ScheduleTimeline() {
+  // Node starts: n_i at i * start_interval + uniform[0, start_jitter].
+  for (int64_t i = 0; i < scenario_.node_count; ++i) {
+    SimDuration at = scenario_.start_interval * i;
+    if (scenario_.start_jitter > SimDuration::Zero()) {
+      at = at + SimDuration::Nanoseconds(static_cast<int64_t>(
+                    startup_rng_.UniformInt(static_cast<uint64_t>(scenario_.start_jitter.ns()) + 1)));
+    }
+    const NodeId node = static_cast<NodeId>(i);
+    sim_.ScheduleCallbackAt(SimTime::Zero() + at,
+                            [this, node] { StartNode(node, NodeEventKind::kStart); });
+  }
+  for (const TimelineEvent& event : scenario_.events) {
+    if (event.kind == TimelineEvent::Kind::kBroadcast) {
+      // count messages from the roots in turn, `interval` apart.
+      for (int64_t k = 0; k < event.count; ++k) {
+        const NodeId root = event.from[static_cast<size_t>(k) % event.from.size()];
+        const int64_t size = event.size_bytes;
+        const uint64_t sequence = broadcasts_scheduled_++;
+        sim_.ScheduleCallbackAt(event.at + event.interval * k, [this, root, size, sequence] {
+          nodes_[root]->BroadcastApplication(MakePayload(size, sequence));
+        });
+      }
+      continue;
+    }
+    sim_.ScheduleCallbackAt(event.at, [this, event] { Apply(event); });
+  }
+  for (const ChurnSpec& churn : scenario_.churn) ScheduleChurn(churn, churn.start);
+}
+
+// Churn: crashes form a Poisson process (exponential gaps with the given
+// mean) between start and end; each picks a running node of the set
+// uniformly and restarts it after `downtime`.
+void Simulation::ScheduleChurn(const ChurnSpec& churn, SimTime after) {
+  const double gap_ns = fault_rng_.Exponential(
+      static_cast<double>(churn.mean_time_between_crashes.ns()));
+  const SimTime at = after + SimDuration::Nanoseconds(static_cast<int64_t>(gap_ns));
+  if (at >= churn.end) return;
+  sim_.ScheduleCallbackAt(at, [this, churn, at] {
+    PeerSet candidates;
+    for (NodeId n : churn.nodes) {
+      if (nodes_[n]->running()) candidates.push_back(n);
+    }
+    if (!candidates.empty()) {
+      const NodeId victim = candidates[fault_rng_.UniformInt(candidates.size())];
+      StopNode(victim, NodeEventKind::kCrash);
+      sim_.ScheduleCallback(churn.downtime, [this, victim] {
+        if (!nodes_[victim]->running() && ordsets::IsElement(victim, members_)) {
+          StartNode(victim, NodeEventKind::kRestart);
+        }
+      });
+    }
+    ScheduleChurn(churn, at);
+  });
+}
+
+void Simulation::StartNode(NodeId node, NodeEventKind why) {
+  NodeHost& host = *nodes_[node];
+  if (host.running()) return;
+  const int64_t epoch = NextEpoch(node);
+  if (observer_ != nullptr) observer_->OnNodeEvent(why, node, epoch);
+  host.Boot(members_, epoch);
+}
+
+void Simulation::StopNode(NodeId node, NodeEventKind why) {
+  NodeHost& host = *nodes_[node];
+  if (!host.running()) return;
+  if (observer_ != nullptr) observer_->OnNodeEvent(why, node, host.epoch());
+  host.Kill();
+}
+
+// The full-membership peer service tells every running node's broadcast
+// server about a change of members (update/1).
+void Simulation::PublishMembership() {
+  for (auto& node : nodes_) node->UpdateMembership(members_);
+}
+
+void Simulation::Apply(const TimelineEvent& e) {
+  using K = TimelineEvent::Kind;
+  switch (e.kind) {
+    case K::kCrash:
+      for (NodeId n : e.nodes) StopNode(n, NodeEventKind::kCrash);
+      break;
+    case K::kRestart:
+      // A crashed node stays a member with full membership; it rejoins with
+      // fresh state. The contact node matters only to partial-view services.
+      for (NodeId n : e.nodes) {
+        if (ordsets::IsElement(n, members_)) StartNode(n, NodeEventKind::kRestart);
+      }
+      break;
+    case K::kJoin:
+      for (NodeId n : e.nodes) members_ = ordsets::AddElement(n, members_);
+      for (NodeId n : e.nodes) StartNode(n, NodeEventKind::kJoin);
+      PublishMembership();
+      break;
+    case K::kLeave:
+      for (NodeId n : e.nodes) {
+        StopNode(n, NodeEventKind::kLeave);
+        members_ = ordsets::DelElement(n, members_);
+      }
+      PublishMembership();
+      break;
+    case K::kPartition:
+      if (observer_ != nullptr) observer_->OnNetworkChange(e);
+      network_->Partition(e.groups);
+      break;
+    case K::kPartitionOneWay:
+      if (observer_ != nullptr) observer_->OnNetworkChange(e);
+      network_->PartitionOneWay(e.from, e.to);
+      break;
+    case K::kHeal:
+      if (observer_ != nullptr) observer_->OnNetworkChange(e);
+      network_->Heal();
+      break;
+    case K::kLinkDown:
+    case K::kLinkUp:
+    case K::kSetLatency:
+    case K::kSetLoss: {
+      if (observer_ != nullptr) observer_->OnNetworkChange(e);
+      if (e.from.empty()) {
+        if (e.kind == K::kSetLatency) network_->SetDefaultLatency(*e.latency);
+        if (e.kind == K::kSetLoss) network_->SetDefaultLoss(e.loss);
+        break;
+      }
+      for (NodeId a : e.from) {
+        for (NodeId b : e.to) {
+          if (a == b) continue;
+          for (int dir = 0; dir < (e.symmetric ? 2 : 1); ++dir) {
+            const NodeId from = dir == 0 ? a : b, to = dir == 0 ? b : a;
+            if (e.kind == K::kLinkDown) network_->SetLinkDown(from, to, true);
+            if (e.kind == K::kLinkUp) network_->SetLinkDown(from, to, false);
+            if (e.kind == K::kSetLatency) network_->SetLinkLatency(from, to, *e.latency);
+            if (e.kind == K::kSetLoss) network_->SetLinkLoss(from, to, e.loss);
+          }
+        }
+      }
+      break;
+    }
+    case K::kBroadcast:
+      break;  // scheduled message by message in ScheduleTimeline
+  }
+}
+
+void Simulation::Deliver(NodeId from, NodeId to, const PlumtreeMessage& message) {
+  nodes_[to]->Deliver(from, message);
+}
+
+bool Simulation::Run(const std::function<void()>& progress, SimDuration progress_step) {
+  const SimTime end = SimTime::Zero() + scenario_.duration;
+  while (sim_.now() < end) {
+    const SimTime next = std::min(end, sim_.now() + progress_step);
+    sim_.RunUntil(next);
+    if (progress) progress();
+    if (sim_.stop_requested()) return false;
+  }
+  return true;
+}
+
+void Simulation::RunUntil(SimTime until) { sim_.RunUntil(until); }
+
+}  // namespace plumsim

@@ -1,0 +1,70 @@
+// One run of a scenario: the simulator, the network, the nodes and their
+// peer service, and the scenario's timeline (node starts, faults, churn,
+// application broadcasts), all driven by the scenario's seed alone.
+#ifndef PLUMSIM_SIM_SIMULATION_H_
+#define PLUMSIM_SIM_SIMULATION_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "sim/network.h"
+#include "sim/node_host.h"
+#include "sim/observer.h"
+#include "sim/random.h"
+#include "sim/scenario.h"
+#include "sim/simulator.h"
+
+namespace plumsim {
+
+class Simulation final : public MessageReceiver {
+ public:
+  // `observer` (may be null) sees everything; it must outlive the run.
+  Simulation(const Scenario& scenario, SimObserver* observer);
+  ~Simulation() override;
+
+  // Runs to the scenario's duration, calling `progress` every
+  // `progress_step` of virtual time (for progress reports and Ctrl-C: it may
+  // call simulator().RequestStop()). Returns false if stopped early.
+  bool Run(const std::function<void()>& progress = nullptr,
+           SimDuration progress_step = SimDuration::Seconds(1));
+  // Runs up to `until` (for tests).
+  void RunUntil(SimTime until);
+
+  Simulator& simulator() { return sim_; }
+  const Network& network() const { return *network_; }
+  const Scenario& scenario() const { return scenario_; }
+  size_t node_count() const { return nodes_.size(); }
+  const NodeHost& node(NodeId id) const { return *nodes_[id]; }
+  // The peer service's current member list.
+  const PeerSet& members() const { return members_; }
+
+  // MessageReceiver
+  void Deliver(NodeId from, NodeId to, const PlumtreeMessage& message) override;
+
+ private:
+  void ScheduleTimeline();
+  void Apply(const TimelineEvent& event);
+  void StartNode(NodeId node, NodeEventKind why);
+  void StopNode(NodeId node, NodeEventKind why);
+  void PublishMembership();
+  void ScheduleChurn(const ChurnSpec& churn, SimTime after);
+  int64_t NextEpoch(NodeId node);
+  Payload MakePayload(int64_t size_bytes, uint64_t sequence);
+
+  const Scenario scenario_;
+  SimObserver* const observer_;
+  NodeConfig node_config_;
+  Simulator sim_;
+  std::unique_ptr<Network> network_;
+  std::vector<std::unique_ptr<NodeHost>> nodes_;
+  PeerSet members_;  // full membership: every joined node not left
+  RandomStream startup_rng_;
+  RandomStream fault_rng_;
+  uint64_t broadcasts_scheduled_ = 0;
+};
+
+}  // namespace plumsim
+
+#endif  // PLUMSIM_SIM_SIMULATION_H_

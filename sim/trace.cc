@@ -1,0 +1,199 @@
+#include "sim/trace.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace plumsim {
+
+const char* TimerKindName(TimerKind kind) {
+  switch (kind) {
+    case TimerKind::kLazyTick: return "lazy_tick";
+    case TimerKind::kExchangeTick: return "exchange_tick";
+    case TimerKind::kHeartbeat: return "heartbeat";
+  }
+  return "?";
+}
+
+const char* NodeEventName(NodeEventKind kind) {
+  switch (kind) {
+    case NodeEventKind::kStart: return "start";
+    case NodeEventKind::kCrash: return "crash";
+    case NodeEventKind::kRestart: return "restart";
+    case NodeEventKind::kJoin: return "join";
+    case NodeEventKind::kLeave: return "leave";
+  }
+  return "?";
+}
+
+TraceRecorder::TraceRecorder(const Simulator* sim, std::FILE* out)
+    : sim_(sim), out_(out) {}
+
+// Event codes (part of the digest format).
+enum : uint8_t {
+  kSend = 1, kDeliver, kDrop, kTimer, kNode, kNetwork, kMembership, kOriginate, kMerge
+};
+
+void TraceRecorder::Begin(uint8_t code, const char* name) {
+  ++events_;
+  digest_.AddUint64(code);
+  digest_.AddInt64(sim_->now().ns());
+  if (out_ != nullptr) {
+    line_.clear();
+    absl::StrAppend(&line_, "{\"t\":", sim_->now().ns(), ",\"ev\":\"", name, "\"");
+  }
+}
+
+void TraceRecorder::Node(const char* key, NodeId node) {
+  digest_.AddUint64(node);
+  if (out_ != nullptr) absl::StrAppend(&line_, ",\"", key, "\":\"n", node, "\"");
+}
+
+void TraceRecorder::Id(const BroadcastId& id) {
+  digest_.AddUint64(id.origin);
+  digest_.AddInt64(id.epoch);
+  digest_.AddInt64(id.sequence);
+  if (out_ != nullptr) {
+    absl::StrAppend(&line_, ",\"id\":[\"n", id.origin, "\",", id.epoch, ",", id.sequence, "]");
+  }
+}
+
+void TraceRecorder::Message(const PlumtreeMessage& m) {
+  digest_.AddUint64(m.index());
+  if (out_ != nullptr) absl::StrAppend(&line_, ",\"msg\":\"", MessageTypeName(m), "\"");
+  std::visit(
+      [this](const auto& x) {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, PruneMsg>) {
+          Node("root", x.root);
+        } else {
+          Id(x.id);
+          digest_.AddUint64(x.handler);
+          digest_.AddUint64(x.round);
+          if (out_ != nullptr) {
+            absl::StrAppend(&line_, ",\"handler\":", x.handler, ",\"round\":", x.round);
+          }
+          Node("root", x.root);
+          if constexpr (std::is_same_v<T, BroadcastMsg>) {
+            const uint64_t size = x.payload ? x.payload->size() : 0;
+            digest_.AddUint64(size);
+            if (out_ != nullptr) absl::StrAppend(&line_, ",\"bytes\":", size);
+          }
+        }
+      },
+      m);
+}
+
+void TraceRecorder::End() {
+  if (out_ != nullptr) {
+    line_.append("}\n");
+    std::fwrite(line_.data(), 1, line_.size(), out_);
+  }
+}
+
+void TraceRecorder::OnSend(NodeId from, NodeId to, const PlumtreeMessage& m) {
+  Begin(kSend, "send");
+  Node("from", from);
+  Node("to", to);
+  Message(m);
+  End();
+}
+
+void TraceRecorder::OnDeliver(NodeId from, NodeId to, const PlumtreeMessage& m) {
+  Begin(kDeliver, "deliver");
+  Node("from", from);
+  Node("to", to);
+  Message(m);
+  End();
+}
+
+void TraceRecorder::OnDrop(NodeId from, NodeId to, const PlumtreeMessage& m,
+                           DropReason r) {
+  Begin(kDrop, "drop");
+  Node("from", from);
+  Node("to", to);
+  Message(m);
+  digest_.AddUint64(static_cast<uint64_t>(r));
+  if (out_ != nullptr) absl::StrAppend(&line_, ",\"reason\":\"", DropReasonName(r), "\"");
+  End();
+}
+
+void TraceRecorder::OnTimer(NodeId node, TimerKind kind) {
+  Begin(kTimer, "timer");
+  Node("node", node);
+  digest_.AddUint64(static_cast<uint64_t>(kind));
+  if (out_ != nullptr) absl::StrAppend(&line_, ",\"timer\":\"", TimerKindName(kind), "\"");
+  End();
+}
+
+void TraceRecorder::OnNodeEvent(NodeEventKind kind, NodeId node, int64_t epoch) {
+  Begin(kNode, NodeEventName(kind));
+  digest_.AddUint64(static_cast<uint64_t>(kind));
+  Node("node", node);
+  digest_.AddInt64(epoch);
+  if (out_ != nullptr) absl::StrAppend(&line_, ",\"epoch\":", epoch);
+  End();
+}
+
+void TraceRecorder::OnNetworkChange(const TimelineEvent& e) {
+  Begin(kNetwork, EventKindName(e.kind));
+  digest_.AddUint64(static_cast<uint64_t>(e.kind));
+  std::string detail;
+  switch (e.kind) {
+    case TimelineEvent::Kind::kPartition: {
+      std::vector<std::string> groups;
+      for (const PeerSet& g : e.groups) groups.push_back(absl::StrCat("\"", FormatNodeSet(g), "\""));
+      detail = absl::StrCat(",\"groups\":[", absl::StrJoin(groups, ","), "]");
+      break;
+    }
+    case TimelineEvent::Kind::kHeal:
+      break;
+    default:
+      if (!e.from.empty()) {
+        detail = absl::StrCat(",\"from\":\"", FormatNodeSet(e.from), "\",\"to\":\"",
+                              FormatNodeSet(e.to), "\"");
+      }
+      if (e.kind == TimelineEvent::Kind::kSetLatency) {
+        absl::StrAppend(&detail, ",\"latency\":\"", e.latency->DebugString(), "\"");
+      }
+      if (e.kind == TimelineEvent::Kind::kSetLoss) {
+        absl::StrAppend(&detail, ",\"loss\":", e.loss);
+      }
+      break;
+  }
+  digest_.AddString(detail);
+  if (out_ != nullptr) line_.append(detail);
+  End();
+}
+
+void TraceRecorder::OnMembership(NodeId node, const PeerSet& members) {
+  Begin(kMembership, "membership");
+  Node("node", node);
+  digest_.AddUint64(members.size());
+  for (NodeId m : members) digest_.AddUint64(m);
+  if (out_ != nullptr) absl::StrAppend(&line_, ",\"members\":\"", FormatNodeSet(members), "\"");
+  End();
+}
+
+void TraceRecorder::OnOriginate(NodeId node, HandlerId handler, const BroadcastId& id) {
+  Begin(kOriginate, "originate");
+  Node("node", node);
+  digest_.AddUint64(handler);
+  if (out_ != nullptr) absl::StrAppend(&line_, ",\"handler\":", handler);
+  Id(id);
+  End();
+}
+
+void TraceRecorder::OnMerge(NodeId node, const BroadcastMsg& m, bool valid) {
+  Begin(kMerge, "merge");
+  Node("node", node);
+  Node("from", m.from);
+  Id(m.id);
+  digest_.AddUint64(m.round);
+  digest_.AddUint64(valid);
+  if (out_ != nullptr) {
+    absl::StrAppend(&line_, ",\"round\":", m.round, ",\"valid\":", valid ? "true" : "false");
+  }
+  End();
+}
+
+}  // namespace plumsim

@@ -1,0 +1,59 @@
+// The run trace: every observable event, in execution order, fed into a
+// 64-bit digest (always) and written as JSON lines (on request).
+//
+// Digest: FNV-1a 64 (sim/digest.h) over a canonical binary encoding of each
+// event: its kind code, virtual time, nodes and message fields as 8-byte
+// little-endian integers and strings length-prefixed. The JSON line is a
+// rendering of the same fields, so equal digests mean equal traces.
+// docs/output-formats.md lists the fields of every event kind.
+#ifndef PLUMSIM_SIM_TRACE_H_
+#define PLUMSIM_SIM_TRACE_H_
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+
+#include "sim/digest.h"
+#include "sim/observer.h"
+#include "sim/simulator.h"
+
+namespace plumsim {
+
+class TraceRecorder final : public SimObserver {
+ public:
+  // `out` may be null: digest only. `handler_names[h]` names handler h in
+  // the JSON ("heartbeat", "store").
+  TraceRecorder(const Simulator* sim, std::FILE* out);
+
+  void OnSend(NodeId from, NodeId to, const PlumtreeMessage& m) override;
+  void OnDeliver(NodeId from, NodeId to, const PlumtreeMessage& m) override;
+  void OnDrop(NodeId from, NodeId to, const PlumtreeMessage& m, DropReason r) override;
+  void OnTimer(NodeId node, TimerKind kind) override;
+  void OnNodeEvent(NodeEventKind kind, NodeId node, int64_t epoch) override;
+  void OnNetworkChange(const TimelineEvent& event) override;
+  void OnMembership(NodeId node, const PeerSet& members) override;
+  void OnOriginate(NodeId node, HandlerId handler, const BroadcastId& id) override;
+  void OnMerge(NodeId node, const BroadcastMsg& m, bool valid) override;
+
+  const TraceDigest& digest() const { return digest_; }
+  uint64_t events() const { return events_; }
+
+ private:
+  void Begin(uint8_t code, const char* name);
+  void Node(const char* key, NodeId node);
+  void Message(const PlumtreeMessage& m);
+  void Id(const BroadcastId& id);
+  void End();
+
+  const Simulator* sim_;
+  std::FILE* out_;
+  TraceDigest digest_;
+  uint64_t events_ = 0;
+  std::string line_;
+};
+
+const char* TimerKindName(TimerKind kind);
+
+}  // namespace plumsim
+
+#endif  // PLUMSIM_SIM_TRACE_H_
