@@ -1,0 +1,94 @@
+#include "sim/runner.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace plumsim {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+
+std::string ReadAll(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+Scenario Small() {
+  absl::StatusOr<Scenario> s = ParseScenario(R"(
+name = "small"
+duration = "60s"
+[nodes]
+count = 4
+)", "small.toml");
+  EXPECT_TRUE(s.ok()) << s.status();
+  return *s;
+}
+
+fs::path Tmp(const std::string& name) { return fs::path(std::getenv("TEST_TMPDIR")) / name; }
+
+TEST(RunnerTest, WritesManifestScenarioAndTraceAtomically) {
+  RunOptions options;
+  options.out_dir = Tmp("full").string();
+  options.write_trace = true;
+  absl::StatusOr<RunResult> r = RunScenario(Small(), options);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_TRUE(r->complete);
+  const std::string manifest = ReadAll(Tmp("full") / "manifest.json");
+  EXPECT_THAT(manifest, HasSubstr("\"complete\": true"));
+  EXPECT_THAT(manifest, HasSubstr("\"digest\": \"" + r->digest_hex + "\""));
+  EXPECT_THAT(manifest, HasSubstr("\"plumsim_version\": \"0.1.0\""));
+  EXPECT_TRUE(fs::exists(Tmp("full") / "trace.jsonl"));
+  // The recorded run reads back and has the same scenario.
+  absl::StatusOr<RecordedRun> recorded = ReadRecordedRun(Tmp("full").string());
+  ASSERT_TRUE(recorded.ok()) << recorded.status();
+  EXPECT_EQ(recorded->digest_hex, r->digest_hex);
+  EXPECT_EQ(recorded->scenario.ToToml(), Small().ToToml());
+  for (const auto& entry : fs::directory_iterator(Tmp(""))) {
+    EXPECT_EQ(entry.path().string().find(".partial-"), std::string::npos) << entry.path();
+  }
+}
+
+// What Ctrl-C does: the signal handler calls RequestStop; the run ends at an
+// event boundary and keeps what was complete, marked in the manifest.
+TEST(RunnerTest, StoppedRunKeepsWhatWasCompleteAndSaysSo) {
+  RunOptions options;
+  options.out_dir = Tmp("stopped").string();
+  options.write_trace = true;
+  Simulator* running = nullptr;
+  options.on_start = [&](Simulator* sim) { running = sim; };
+  options.on_progress = [&](const Simulator& sim, SimTime) {
+    if (sim.now() >= SimTime::Zero() + SimDuration::Seconds(25)) running->RequestStop();
+  };
+  absl::StatusOr<RunResult> r = RunScenario(Small(), options);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_FALSE(r->complete);
+  EXPECT_LT(r->reached, SimTime::Zero() + SimDuration::Seconds(60));
+  const std::string manifest = ReadAll(Tmp("stopped") / "manifest.json");
+  EXPECT_THAT(manifest, HasSubstr("\"complete\": false"));
+  EXPECT_GT(fs::file_size(Tmp("stopped") / "trace.jsonl"), 0u);
+  absl::StatusOr<RecordedRun> recorded = ReadRecordedRun(Tmp("stopped").string());
+  ASSERT_TRUE(recorded.ok());
+  EXPECT_FALSE(recorded->complete);
+}
+
+TEST(RunnerTest, RefusesANonEmptyFolderWithoutOverwrite) {
+  fs::create_directories(Tmp("busy"));
+  std::ofstream(Tmp("busy") / "keep") << "x";
+  RunOptions options;
+  options.out_dir = Tmp("busy").string();
+  absl::StatusOr<RunResult> r = RunScenario(Small(), options);
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(std::string(r.status().message()), HasSubstr("not empty"));
+  EXPECT_TRUE(fs::exists(Tmp("busy") / "keep"));
+}
+
+}  // namespace
+}  // namespace plumsim
