@@ -31,6 +31,20 @@ class HoldHandler final : public EventHandler {
   uint64_t next_ = 0;
 };
 
+// Runs the simulator for a fixed number of events per benchmark iteration
+// and reports the rate as the "events/s" counter.
+void RunEventsPerIteration(benchmark::State& state, Simulator& sim) {
+  constexpr uint64_t kEventsPerIteration = 100000;
+  uint64_t executed = 0;
+  for (auto _ : state) {
+    const uint64_t target = sim.events_executed() + kEventsPerIteration;
+    sim.RunUntilPredicate([&] { return sim.events_executed() >= target; });
+    executed += kEventsPerIteration;
+  }
+  state.counters["events/s"] =
+      benchmark::Counter(static_cast<double>(executed), benchmark::Counter::kIsRate);
+}
+
 std::vector<int64_t> Delays(int64_t mean_ns) {
   RandomStream rng(1, StreamDomain::kTest, 0);
   std::vector<int64_t> delays(1 << 16);
@@ -49,15 +63,7 @@ void BM_ScheduleAndFire(benchmark::State& state) {
     sim.Schedule(SimDuration::Nanoseconds(delays[i & (delays.size() - 1)]),
                  &handler, static_cast<uint64_t>(i));
   }
-  constexpr uint64_t kEventsPerIteration = 100000;
-  uint64_t executed = 0;
-  for (auto _ : state) {
-    const uint64_t target = sim.events_executed() + kEventsPerIteration;
-    sim.RunUntilPredicate([&] { return sim.events_executed() >= target; });
-    executed += kEventsPerIteration;
-  }
-  state.counters["events/s"] =
-      benchmark::Counter(static_cast<double>(executed), benchmark::Counter::kIsRate);
+  RunEventsPerIteration(state, sim);
   state.counters["pending"] = static_cast<double>(sim.pending());
 }
 BENCHMARK(BM_ScheduleAndFire)->Arg(1000)->Arg(100000)->Arg(1000000)
@@ -107,16 +113,8 @@ void BM_TimerCancelChurn(benchmark::State& state) {
   std::vector<ChurnHandler> handlers(static_cast<size_t>(state.range(0)),
                                      ChurnHandler(&sim));
   for (auto& h : handlers) sim.Schedule(SimDuration::Zero(), &h, 0);
-  constexpr uint64_t kEventsPerIteration = 100000;
-  uint64_t executed = 0;
-  for (auto _ : state) {
-    const uint64_t target = sim.events_executed() + kEventsPerIteration;
-    sim.RunUntilPredicate([&] { return sim.events_executed() >= target; });
-    executed += kEventsPerIteration;
-  }
   // Each executed tick also starts one timer and cancels one.
-  state.counters["events/s"] =
-      benchmark::Counter(static_cast<double>(executed), benchmark::Counter::kIsRate);
+  RunEventsPerIteration(state, sim);
   state.counters["heap"] = static_cast<double>(sim.pending());
 }
 BENCHMARK(BM_TimerCancelChurn)->Arg(1000)->Arg(100000)->Unit(benchmark::kMillisecond);

@@ -59,31 +59,20 @@ struct PruneMsg {
   friend bool operator==(const PruneMsg&, const PruneMsg&) = default;
 };
 
-// The three lazy-push control messages share one shape.
-struct IHaveMsg {
+// The three lazy-push control messages share one shape; the tag keeps them
+// distinct types, as the Erlang tuples are distinct by their first element.
+template <typename Tag>
+struct LazyControlMsg {
   BroadcastId id;
   HandlerId handler = 0;
   uint32_t round = 0;
   NodeId root = 0;
   NodeId from = 0;
-  friend bool operator==(const IHaveMsg&, const IHaveMsg&) = default;
+  friend bool operator==(const LazyControlMsg&, const LazyControlMsg&) = default;
 };
-struct IgnoredIHaveMsg {
-  BroadcastId id;
-  HandlerId handler = 0;
-  uint32_t round = 0;
-  NodeId root = 0;
-  NodeId from = 0;
-  friend bool operator==(const IgnoredIHaveMsg&, const IgnoredIHaveMsg&) = default;
-};
-struct GraftMsg {
-  BroadcastId id;
-  HandlerId handler = 0;
-  uint32_t round = 0;
-  NodeId root = 0;
-  NodeId from = 0;
-  friend bool operator==(const GraftMsg&, const GraftMsg&) = default;
-};
+using IHaveMsg = LazyControlMsg<struct IHaveTag>;
+using IgnoredIHaveMsg = LazyControlMsg<struct IgnoredIHaveTag>;
+using GraftMsg = LazyControlMsg<struct GraftTag>;
 
 // Payloads compare by content: two copies of one broadcast are equal.
 bool operator==(const BroadcastMsg& a, const BroadcastMsg& b);

@@ -43,34 +43,37 @@ SimDuration LatencyDistribution::Sample(RandomStream& rng) const {
   return a;
 }
 
-const char* LatencyDistribution::KindName() const {
-  switch (kind) {
-    case Kind::kConstant: return "constant";
-    case Kind::kUniform: return "uniform";
-    case Kind::kNormal: return "normal";
-    case Kind::kExponential: return "exponential";
-    case Kind::kLogNormal: return "lognormal";
-    case Kind::kPareto: return "pareto";
-  }
-  return "?";
+const std::vector<LatencyDistribution::KindSpec>& LatencyDistribution::KindSpecs() {
+  static const auto* specs = new std::vector<KindSpec>{
+      {Kind::kConstant, "constant", "value", nullptr, false},
+      {Kind::kUniform, "uniform", "min", "max", false},
+      {Kind::kNormal, "normal", "mean", "stddev", false},
+      {Kind::kExponential, "exponential", "mean", nullptr, false},
+      {Kind::kLogNormal, "lognormal", "median", "sigma", true},
+      {Kind::kPareto, "pareto", "scale", "alpha", true},
+  };
+  return *specs;
 }
 
-std::string LatencyDistribution::DebugString() const {
-  switch (kind) {
-    case Kind::kConstant:
-      return absl::StrCat("constant(", FormatSimDuration(a), ")");
-    case Kind::kUniform:
-      return absl::StrCat("uniform(", FormatSimDuration(a), ", ", FormatSimDuration(b), ")");
-    case Kind::kNormal:
-      return absl::StrCat("normal(", FormatSimDuration(a), ", ", FormatSimDuration(b), ")");
-    case Kind::kExponential:
-      return absl::StrCat("exponential(", FormatSimDuration(a), ")");
-    case Kind::kLogNormal:
-      return absl::StrCat("lognormal(", FormatSimDuration(a), ", sigma=", shape, ")");
-    case Kind::kPareto:
-      return absl::StrCat("pareto(", FormatSimDuration(a), ", alpha=", shape, ")");
+const LatencyDistribution::KindSpec& LatencyDistribution::spec() const {
+  for (const KindSpec& s : KindSpecs()) {
+    if (s.kind == kind) return s;
   }
-  return "?";
+  PLUMSIM_CHECK_MSG(false, "latency kind without a spec");
+  return KindSpecs().front();
+}
+
+const char* LatencyDistribution::KindName() const { return spec().name; }
+
+std::string LatencyDistribution::DebugString() const {
+  const KindSpec& s = spec();
+  std::string out = absl::StrCat(s.name, "(", FormatSimDuration(a));
+  if (s.second != nullptr) {
+    absl::StrAppend(&out, ", ",
+                    s.second_is_shape ? absl::StrCat(s.second, "=", shape)
+                                      : FormatSimDuration(b));
+  }
+  return absl::StrCat(out, ")");
 }
 
 }  // namespace plumsim

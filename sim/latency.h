@@ -5,6 +5,7 @@
 #define PLUMSIM_SIM_LATENCY_H_
 
 #include <string>
+#include <vector>
 
 #include "sim/random.h"
 #include "sim/time.h"
@@ -31,6 +32,19 @@ struct LatencyDistribution {
   static LatencyDistribution Uniform(SimDuration min, SimDuration max) {
     return {Kind::kUniform, min, max, 0};
   }
+
+  // How each kind is written in scenario files: its name, the key of its
+  // first parameter (a duration, stored in `a`), and of its second (a
+  // duration stored in `b`, or a number stored in `shape`; null if none).
+  struct KindSpec {
+    Kind kind;
+    const char* name;
+    const char* first;
+    const char* second;
+    bool second_is_shape;
+  };
+  static const std::vector<KindSpec>& KindSpecs();
+  const KindSpec& spec() const;
 
   SimDuration Sample(RandomStream& rng) const;
   // "uniform(1ms, 5ms)"

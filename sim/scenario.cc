@@ -21,6 +21,20 @@ namespace {
 
 constexpr int64_t kMaxNodes = 10'000'000;
 
+#define PLUMSIM_ASSIGN(lhs, expr)              \
+  do {                                         \
+    auto plumsim_result_ = (expr);             \
+    if (!plumsim_result_.ok()) return plumsim_result_.status(); \
+    lhs = *std::move(plumsim_result_);         \
+  } while (false)
+
+#define PLUMSIM_RETURN_IF_ERROR(expr)          \
+  do {                                         \
+    absl::Status plumsim_status_ = (expr);     \
+    if (!plumsim_status_.ok()) return plumsim_status_; \
+  } while (false)
+
+
 // Reads one TOML document into a Scenario, keeping the first error.
 class Reader {
  public:
@@ -191,7 +205,22 @@ class Reader {
     if (kind_node == nullptr) return Error(&n, key, "missing key \"kind\"");
     absl::StatusOr<std::string> kind = String(*kind_node, Join(key, "kind"));
     if (!kind.ok()) return kind.status();
-    LatencyDistribution out;
+    const LatencyDistribution::KindSpec* spec = nullptr;
+    std::vector<std::string> names;
+    for (const auto& s : LatencyDistribution::KindSpecs()) {
+      if (*kind == s.name) spec = &s;
+      names.push_back(s.name);
+    }
+    if (spec == nullptr) {
+      return Error(kind_node, Join(key, "kind"),
+                   absl::StrCat("unknown latency kind \"", *kind,
+                                "\"; expected one of: ", absl::StrJoin(names, ", ")));
+    }
+    if (spec->second != nullptr) {
+      PLUMSIM_RETURN_IF_ERROR(CheckKeys(t, key, {"kind", spec->first, spec->second}));
+    } else {
+      PLUMSIM_RETURN_IF_ERROR(CheckKeys(t, key, {"kind", spec->first}));
+    }
     auto need = [&](const char* name) -> absl::StatusOr<const toml::node*> {
       const toml::node* v = t.get(name);
       if (v == nullptr) {
@@ -200,74 +229,26 @@ class Reader {
       }
       return v;
     };
-    auto duration_of = [&](const char* name) -> absl::StatusOr<SimDuration> {
-      absl::StatusOr<const toml::node*> v = need(name);
-      if (!v.ok()) return v.status();
-      return Duration(**v, Join(key, name));
-    };
-    auto number_of = [&](const char* name) -> absl::StatusOr<double> {
-      absl::StatusOr<const toml::node*> v = need(name);
-      if (!v.ok()) return v.status();
-      return PositiveNumber(**v, Join(key, name));
-    };
-    absl::Status keys;
-    if (*kind == "constant") {
-      keys = CheckKeys(t, key, {"kind", "value"});
-      out.kind = LatencyDistribution::Kind::kConstant;
-      absl::StatusOr<SimDuration> v = duration_of("value");
-      if (!v.ok()) return v.status();
-      out.a = *v;
-    } else if (*kind == "uniform") {
-      keys = CheckKeys(t, key, {"kind", "min", "max"});
-      out.kind = LatencyDistribution::Kind::kUniform;
-      absl::StatusOr<SimDuration> lo = duration_of("min");
-      if (!lo.ok()) return lo.status();
-      absl::StatusOr<SimDuration> hi = duration_of("max");
-      if (!hi.ok()) return hi.status();
-      if (*hi < *lo) return Error(&n, key, "uniform latency needs min <= max");
-      out.a = *lo;
-      out.b = *hi;
-    } else if (*kind == "normal") {
-      keys = CheckKeys(t, key, {"kind", "mean", "stddev"});
-      out.kind = LatencyDistribution::Kind::kNormal;
-      absl::StatusOr<SimDuration> mean = duration_of("mean");
-      if (!mean.ok()) return mean.status();
-      absl::StatusOr<SimDuration> sd = duration_of("stddev");
-      if (!sd.ok()) return sd.status();
-      out.a = *mean;
-      out.b = *sd;
-    } else if (*kind == "exponential") {
-      keys = CheckKeys(t, key, {"kind", "mean"});
-      out.kind = LatencyDistribution::Kind::kExponential;
-      absl::StatusOr<SimDuration> mean = duration_of("mean");
-      if (!mean.ok()) return mean.status();
-      if (*mean <= SimDuration::Zero()) return Error(&n, key, "mean must be > 0");
-      out.a = *mean;
-    } else if (*kind == "lognormal") {
-      keys = CheckKeys(t, key, {"kind", "median", "sigma"});
-      out.kind = LatencyDistribution::Kind::kLogNormal;
-      absl::StatusOr<SimDuration> median = duration_of("median");
-      if (!median.ok()) return median.status();
-      absl::StatusOr<double> sigma = number_of("sigma");
-      if (!sigma.ok()) return sigma.status();
-      out.a = *median;
-      out.shape = *sigma;
-    } else if (*kind == "pareto") {
-      keys = CheckKeys(t, key, {"kind", "scale", "alpha"});
-      out.kind = LatencyDistribution::Kind::kPareto;
-      absl::StatusOr<SimDuration> scale = duration_of("scale");
-      if (!scale.ok()) return scale.status();
-      absl::StatusOr<double> alpha = number_of("alpha");
-      if (!alpha.ok()) return alpha.status();
-      out.a = *scale;
-      out.shape = *alpha;
-    } else {
-      return Error(kind_node, Join(key, "kind"),
-                   absl::StrCat("unknown latency kind \"", *kind,
-                                "\"; expected constant, uniform, normal, exponential, "
-                                "lognormal or pareto"));
+    LatencyDistribution out;
+    out.kind = spec->kind;
+    const toml::node* first;
+    PLUMSIM_ASSIGN(first, need(spec->first));
+    PLUMSIM_ASSIGN(out.a, Duration(*first, Join(key, spec->first)));
+    if (spec->second != nullptr) {
+      const toml::node* second;
+      PLUMSIM_ASSIGN(second, need(spec->second));
+      if (spec->second_is_shape) {
+        PLUMSIM_ASSIGN(out.shape, PositiveNumber(*second, Join(key, spec->second)));
+      } else {
+        PLUMSIM_ASSIGN(out.b, Duration(*second, Join(key, spec->second)));
+      }
     }
-    if (!keys.ok()) return keys;
+    if (out.kind == LatencyDistribution::Kind::kUniform && out.b < out.a) {
+      return Error(&n, key, "uniform latency needs min <= max");
+    }
+    if (out.kind == LatencyDistribution::Kind::kExponential && out.a <= SimDuration::Zero()) {
+      return Error(&n, key, "mean must be > 0");
+    }
     return out;
   }
 
@@ -277,19 +258,6 @@ class Reader {
   std::string source_name_;
   int64_t total_nodes_ = 0;
 };
-
-#define PLUMSIM_ASSIGN(lhs, expr)              \
-  do {                                         \
-    auto plumsim_result_ = (expr);             \
-    if (!plumsim_result_.ok()) return plumsim_result_.status(); \
-    lhs = *std::move(plumsim_result_);         \
-  } while (false)
-
-#define PLUMSIM_RETURN_IF_ERROR(expr)          \
-  do {                                         \
-    absl::Status plumsim_status_ = (expr);     \
-    if (!plumsim_status_.ok()) return plumsim_status_; \
-  } while (false)
 
 const toml::table* SubTable(const toml::table& root, const char* key) {
   const toml::node* n = root.get(key);
@@ -745,31 +713,14 @@ absl::StatusOr<Scenario> FromTable(const toml::table& root, const std::string& s
 }
 
 toml::table LatencyTable(const LatencyDistribution& l) {
-  toml::table t;
-  t.insert("kind", l.KindName());
-  switch (l.kind) {
-    case LatencyDistribution::Kind::kConstant:
-      t.insert("value", FormatSimDuration(l.a));
-      break;
-    case LatencyDistribution::Kind::kUniform:
-      t.insert("min", FormatSimDuration(l.a));
-      t.insert("max", FormatSimDuration(l.b));
-      break;
-    case LatencyDistribution::Kind::kNormal:
-      t.insert("mean", FormatSimDuration(l.a));
-      t.insert("stddev", FormatSimDuration(l.b));
-      break;
-    case LatencyDistribution::Kind::kExponential:
-      t.insert("mean", FormatSimDuration(l.a));
-      break;
-    case LatencyDistribution::Kind::kLogNormal:
-      t.insert("median", FormatSimDuration(l.a));
-      t.insert("sigma", l.shape);
-      break;
-    case LatencyDistribution::Kind::kPareto:
-      t.insert("scale", FormatSimDuration(l.a));
-      t.insert("alpha", l.shape);
-      break;
+  const LatencyDistribution::KindSpec& spec = l.spec();
+  toml::table t{{"kind", spec.name}, {spec.first, FormatSimDuration(l.a)}};
+  if (spec.second != nullptr) {
+    if (spec.second_is_shape) {
+      t.insert(spec.second, l.shape);
+    } else {
+      t.insert(spec.second, FormatSimDuration(l.b));
+    }
   }
   return t;
 }

@@ -158,7 +158,7 @@ TEST(ScenarioTest, ErrorsNameFileLineColumnAndWhatWasExpected) {
       {"name = \"x\"\nduration = \"1s\"\n[nodes]\ncount = 2\n[network]\nloss = 1.5\n",
        "t.toml:6:8: network.loss: expected a probability in [0, 1]"},
       {"name = \"x\"\nduration = \"1s\"\n[nodes]\ncount = 2\n[network]\nlatency = { kind = \"gamma\" }\n",
-       "network.latency.kind: unknown latency kind \"gamma\""},
+       "network.latency.kind: unknown latency kind \"gamma\"; expected one of: constant, uniform"},
       {"name = \"x\"\nduration = \"1s\"\n[nodes]\ncount = 2\n[[events]]\nat = \"0s\"\nkind = \"explode\"\n",
        "events.kind: unknown event kind \"explode\""},
       {"duration = \"1s\"\n[nodes]\ncount = 2\n", "name: missing"},
