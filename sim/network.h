@@ -93,6 +93,11 @@ class Network final : public EventHandler {
   void SetLinkLoss(NodeId from, NodeId to, double loss);
 
   const NetworkConfig& config() const { return config_; }
+  // Whether any partition or downed link is in force (if not, every pair of
+  // up nodes is connected).
+  bool HasActiveCuts() const {
+    return !group_.empty() || !one_way_.empty() || !links_down_.empty();
+  }
   uint64_t in_flight() const { return in_flight_count_; }
 
   // Delivery events.

@@ -11,6 +11,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "sim/json.h"
+#include "sim/metrics.h"
+#include "sim/report.h"
+#include "sim/tree_analysis.h"
 #include "sim/observer.h"
 #include "sim/run_stats.h"
 #include "sim/simulation.h"
@@ -83,6 +86,8 @@ absl::StatusOr<RunResult> RunScenario(const Scenario& scenario, const RunOptions
   }
 
   RunResult result;
+  // Files beside manifest.json, written into `tmp` once the run is over.
+  std::vector<std::pair<std::string, std::string>> files;
   {
     // Observers are added after the simulation is built (the trace needs its
     // clock); construction reports nothing, so none is missed.
@@ -90,23 +95,59 @@ absl::StatusOr<RunResult> RunScenario(const Scenario& scenario, const RunOptions
     Simulation simulation(scenario, &observers);
     TraceRecorder trace(&simulation.simulator(), trace_file);
     RunStats stats;
+    MetricsCollector metrics(&simulation, scenario.metrics_window);
     observers.Add(&trace);
     observers.Add(&stats);
+    observers.Add(&metrics);
     if (options.on_start) options.on_start(&simulation.simulator());
+
+    // Tree snapshots: the listed roots, or every node.
+    PeerSet roots = scenario.snapshot_roots;
+    if (roots.empty()) {
+      for (int64_t i = 0; i < scenario.total_nodes(); ++i) roots.push_back(static_cast<NodeId>(i));
+    }
+    auto snapshot = [&](std::vector<TreeShape>* keep) {
+      const SimTime now = simulation.now();
+      for (NodeId root : roots) {
+        TreeShape tree = AnalyzeTree(simulation, root);
+        const std::string base =
+            absl::StrCat("trees/", NodeName(root), "@", FormatSimDuration(now.SinceStart()));
+        files.emplace_back(base + ".json", TreeJson(tree, now));
+        files.emplace_back(base + ".dot", TreeDot(simulation, tree, now));
+        if (keep != nullptr) keep->push_back(std::move(tree));
+      }
+    };
     const SimTime end = SimTime::Zero() + scenario.duration;
     const SimDuration step = std::max(SimDuration::Milliseconds(1),
                                       std::min(SimDuration::Seconds(1),
                                                SimDuration::Nanoseconds(scenario.duration.ns() / 100)));
+    std::vector<SimTime> pauses;
+    for (SimTime t : scenario.snapshot_times) {
+      if (t < end) pauses.push_back(t);  // the end is snapshotted below
+    }
     result.complete = simulation.Run(
         [&] {
           if (options.on_progress) options.on_progress(simulation.simulator(), end);
         },
-        step);
+        step, pauses, [&] { snapshot(nullptr); });
     result.digest_hex = trace.digest().Hex();
     result.events = simulation.simulator().events_executed();
     result.trace_events = trace.events();
     result.reached = simulation.simulator().now();
-    result.summary = stats.Summary();
+
+    metrics.Finish(result.reached, scenario.settle);
+    std::vector<TreeShape> final_trees;
+    snapshot(&final_trees);
+    const std::vector<ExpectationResult> verdicts =
+        result.complete ? CheckExpectations(scenario, metrics, final_trees)
+                        : std::vector<ExpectationResult>{};
+    for (const ExpectationResult& v : verdicts) result.expectations_failed += !v.passed;
+    result.summary = stats.Summary() + SummaryTable(scenario, metrics, final_trees, verdicts);
+    if (!options.out_dir.empty()) {
+      files.emplace_back("metrics.json", MetricsJson(scenario, metrics, final_trees));
+      files.emplace_back("messages.csv", MessagesCsv(scenario, metrics));
+      files.emplace_back("timeseries.csv", TimeseriesCsv(scenario, metrics));
+    }
   }
   if (trace_file != nullptr) {
     if (std::fclose(trace_file) != 0) return absl::InternalError("trace.jsonl: write failed");
@@ -131,10 +172,17 @@ absl::StatusOr<RunResult> RunScenario(const Scenario& scenario, const RunOptions
       "  \"kernel_events\": ", result.events, ",\n",
       "  \"trace_events\": ", result.trace_events, ",\n",
       "  \"trace\": ", options.write_trace ? "\"trace.jsonl\"" : "null", ",\n",
+      "  \"expectations_failed\": ", result.expectations_failed, ",\n",
       "  \"digest\": ", JsonString(result.digest_hex), "\n",
       "}\n");
   absl::Status st = WriteFile(tmp / "scenario.toml", scenario.ToToml());
   if (!st.ok()) return st;
+  std::error_code mkdir_error;
+  fs::create_directories(tmp / "trees", mkdir_error);
+  for (const auto& [name, text] : files) {
+    st = WriteFile(tmp / name, text);
+    if (!st.ok()) return st;
+  }
   st = WriteFile(tmp / "manifest.json", manifest);
   if (!st.ok()) return st;
   std::error_code ec;

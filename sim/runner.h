@@ -38,7 +38,8 @@ struct RunResult {
   uint64_t events = 0;   // kernel events executed
   uint64_t trace_events = 0;
   SimTime reached;
-  std::string summary;   // the human summary (stats table)
+  std::string summary;   // the human summary (stats and metrics tables)
+  int expectations_failed = 0;
 };
 
 // Checks that out_dir can be written before anything runs (exit code 2 on

@@ -327,7 +327,7 @@ absl::StatusOr<Scenario> FromTable(const toml::table& root, const std::string& s
   PLUMSIM_RETURN_IF_ERROR(r.CheckKeys(
       root, "",
       {"name", "description", "seed", "duration", "nodes", "membership", "plumtree",
-       "heartbeat", "network", "events", "churn", "expect", "snapshots"}));
+       "heartbeat", "network", "events", "churn", "expect", "snapshots", "metrics"}));
 
   // name, description, seed, duration
   const toml::node* name = root.get("name");
@@ -709,6 +709,105 @@ absl::StatusOr<Scenario> FromTable(const toml::table& root, const std::string& s
       s.churn.push_back(std::move(churn));
     }
   }
+  // [metrics]
+  if (const toml::table* m = SubTable(root, "metrics")) {
+    PLUMSIM_RETURN_IF_ERROR(r.CheckKeys(*m, "metrics", {"window", "settle"}));
+    if (const toml::node* v = m->get("window")) {
+      PLUMSIM_ASSIGN(s.metrics_window, r.Duration(*v, "metrics.window", true));
+    }
+    if (const toml::node* v = m->get("settle")) {
+      PLUMSIM_ASSIGN(s.settle, r.Duration(*v, "metrics.settle"));
+    }
+  }
+
+  // [snapshots]
+  if (const toml::table* snap = SubTable(root, "snapshots")) {
+    PLUMSIM_RETURN_IF_ERROR(r.CheckKeys(*snap, "snapshots", {"at", "roots"}));
+    if (const toml::node* v = snap->get("at")) {
+      if (!v->is_array()) return r.Error(v, "snapshots.at", "expected an array of durations");
+      for (const toml::node& e : *v->as_array()) {
+        SimDuration d;
+        PLUMSIM_ASSIGN(d, r.Duration(e, "snapshots.at"));
+        if (d > s.duration) return r.Error(&e, "snapshots.at", "is after the end of the run");
+        s.snapshot_times.push_back(SimTime::Zero() + d);
+      }
+      std::sort(s.snapshot_times.begin(), s.snapshot_times.end());
+    }
+    if (const toml::node* v = snap->get("roots")) {
+      PLUMSIM_ASSIGN(s.snapshot_roots, r.NodeSet(*v, "snapshots.roots"));
+    }
+  }
+
+  // [[expect]]
+  if (const toml::node* x = root.get("expect")) {
+    if (!x->is_array_of_tables()) return r.Error(x, "expect", "expected [[expect]] tables");
+    for (const toml::node& e : *x->as_array()) {
+      const toml::table& t = *e.as_table();
+      Expectation ex;
+      ex.line = static_cast<int>(e.source().begin.line);
+      const toml::node* metric = t.get("metric");
+      if (metric == nullptr) return r.Error(&e, "expect.metric", "missing");
+      std::string name;
+      PLUMSIM_ASSIGN(name, r.String(*metric, "expect.metric"));
+      const char* bound_key = nullptr;
+      if (name == "reliability_min") {
+        ex.metric = Expectation::Metric::kReliabilityMin;
+        bound_key = "at_least";
+      } else if (name == "rmr_max") {
+        ex.metric = Expectation::Metric::kRmrMax;
+        bound_key = "at_most";
+      } else if (name == "ldh_max") {
+        ex.metric = Expectation::Metric::kLdhMax;
+        bound_key = "at_most";
+      } else if (name == "trees_spanning") {
+        ex.metric = Expectation::Metric::kTreesSpanning;
+      } else if (name == "converged_before") {
+        ex.metric = Expectation::Metric::kConvergedBefore;
+      } else {
+        return r.Error(metric, "expect.metric",
+                       absl::StrCat("unknown metric \"", name,
+                                    "\"; expected reliability_min, rmr_max, ldh_max, "
+                                    "trees_spanning or converged_before"));
+      }
+      if (ex.metric == Expectation::Metric::kTreesSpanning) {
+        PLUMSIM_RETURN_IF_ERROR(r.CheckKeys(t, "expect", {"metric"}));
+      } else if (ex.metric == Expectation::Metric::kConvergedBefore) {
+        PLUMSIM_RETURN_IF_ERROR(r.CheckKeys(t, "expect", {"metric", "before", "handler"}));
+        const toml::node* before = t.get("before");
+        if (before == nullptr) return r.Error(&e, "expect.before", "missing");
+        SimDuration d;
+        PLUMSIM_ASSIGN(d, r.Duration(*before, "expect.before"));
+        ex.before = SimTime::Zero() + d;
+      } else {
+        PLUMSIM_RETURN_IF_ERROR(
+            r.CheckKeys(t, "expect", {"metric", "after", "handler", bound_key}));
+        const toml::node* bound = t.get(bound_key);
+        if (bound == nullptr) {
+          return r.Error(&e, absl::StrCat("expect.", bound_key),
+                         absl::StrCat("missing (", name, " needs ", bound_key, " = <number>)"));
+        }
+        if (bound->is_integer()) {
+          ex.bound = static_cast<double>(bound->as_integer()->get());
+        } else if (bound->is_floating_point()) {
+          ex.bound = bound->as_floating_point()->get();
+        } else {
+          return r.Error(bound, absl::StrCat("expect.", bound_key), "expected a number");
+        }
+        if (const toml::node* after = t.get("after")) {
+          SimDuration d;
+          PLUMSIM_ASSIGN(d, r.Duration(*after, "expect.after"));
+          ex.after = SimTime::Zero() + d;
+        }
+      }
+      if (const toml::node* h = t.get("handler")) {
+        PLUMSIM_ASSIGN(ex.handler, r.String(*h, "expect.handler"));
+        if (ex.handler != "heartbeat" && ex.handler != "application" && ex.handler != "all") {
+          return r.Error(h, "expect.handler", "expected \"heartbeat\", \"application\" or \"all\"");
+        }
+      }
+      s.expectations.push_back(ex);
+    }
+  }
   return s;
 }
 
@@ -728,6 +827,17 @@ toml::table LatencyTable(const LatencyDistribution& l) {
 std::string Dur(absl::Duration d) { return FormatSimDuration(SimDuration::FromAbsl(d)); }
 
 }  // namespace
+
+const char* ExpectationMetricName(Expectation::Metric metric) {
+  switch (metric) {
+    case Expectation::Metric::kReliabilityMin: return "reliability_min";
+    case Expectation::Metric::kRmrMax: return "rmr_max";
+    case Expectation::Metric::kLdhMax: return "ldh_max";
+    case Expectation::Metric::kTreesSpanning: return "trees_spanning";
+    case Expectation::Metric::kConvergedBefore: return "converged_before";
+  }
+  return "?";
+}
 
 const char* EventKindName(TimelineEvent::Kind kind) {
   switch (kind) {
@@ -871,6 +981,43 @@ std::string Scenario::ToToml() const {
           {"downtime", FormatSimDuration(c.downtime)}});
     }
     root.insert("churn", std::move(arr));
+  }
+  root.insert("metrics", toml::table{{"window", FormatSimDuration(metrics_window)},
+                                     {"settle", FormatSimDuration(settle)}});
+  if (!snapshot_times.empty() || !snapshot_roots.empty()) {
+    toml::table snap;
+    toml::array times;
+    for (SimTime t : snapshot_times) times.push_back(FormatSimDuration(t.SinceStart()));
+    snap.insert("at", std::move(times));
+    if (!snapshot_roots.empty()) snap.insert("roots", FormatNodeSet(snapshot_roots));
+    root.insert("snapshots", std::move(snap));
+  }
+  if (!expectations.empty()) {
+    toml::array arr;
+    for (const Expectation& e : expectations) {
+      toml::table t{{"metric", ExpectationMetricName(e.metric)}};
+      switch (e.metric) {
+        case Expectation::Metric::kReliabilityMin:
+          t.insert("at_least", e.bound);
+          t.insert("after", FormatSimDuration(e.after.SinceStart()));
+          t.insert("handler", e.handler);
+          break;
+        case Expectation::Metric::kRmrMax:
+        case Expectation::Metric::kLdhMax:
+          t.insert("at_most", e.bound);
+          t.insert("after", FormatSimDuration(e.after.SinceStart()));
+          t.insert("handler", e.handler);
+          break;
+        case Expectation::Metric::kTreesSpanning:
+          break;
+        case Expectation::Metric::kConvergedBefore:
+          t.insert("before", FormatSimDuration(e.before.SinceStart()));
+          t.insert("handler", e.handler);
+          break;
+      }
+      arr.push_back(std::move(t));
+    }
+    root.insert("expect", std::move(arr));
   }
   std::ostringstream out;
   out << root << "\n";

@@ -67,6 +67,25 @@ struct ChurnSpec {
   SimDuration downtime;
 };
 
+// An expectation checked at the end of a run (exit code 1 if it fails).
+// docs/metrics.md defines each metric.
+struct Expectation {
+  enum class Metric {
+    kReliabilityMin,   // min reliability of messages sent in [after, end - settle]
+    kRmrMax,           // max RMR of those messages
+    kLdhMax,           // max LDH of those messages
+    kTreesSpanning,    // every root's eager graph is a spanning tree at the end
+    kConvergedBefore,  // overall convergence time < before
+  };
+  Metric metric = Metric::kReliabilityMin;
+  std::string handler = "heartbeat";  // "heartbeat", "application" or "all"
+  SimTime after;                      // messages sent at or after this time
+  double bound = 0;                   // at_least / at_most
+  SimTime before;                     // kConvergedBefore
+  int line = 0;                       // where it was written, for messages
+};
+const char* ExpectationMetricName(Expectation::Metric metric);
+
 struct Scenario {
   std::string source_path;  // the file it was loaded from ("" if from text)
   std::string name;
@@ -86,6 +105,18 @@ struct Scenario {
 
   std::vector<TimelineEvent> events;  // sorted by time, stable
   std::vector<ChurnSpec> churn;
+
+  // [metrics]
+  SimDuration metrics_window = SimDuration::Seconds(1);  // timeseries.csv rows
+  // Messages originated less than `settle` before the end are left out of
+  // reliability, RMR, LDH and convergence (they may still be spreading).
+  SimDuration settle = SimDuration::Seconds(5);
+  // [snapshots]: tree snapshots at these times (and always at the end), for
+  // these roots (empty: every node).
+  std::vector<SimTime> snapshot_times;
+  PeerSet snapshot_roots;
+
+  std::vector<Expectation> expectations;
 
   // Every node that exists at some point: the initial ones and the joined.
   int64_t total_nodes() const;

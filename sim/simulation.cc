@@ -205,11 +205,25 @@ void Simulation::Deliver(NodeId from, NodeId to, const PlumtreeMessage& message)
   nodes_[to]->Deliver(from, message);
 }
 
-bool Simulation::Run(const std::function<void()>& progress, SimDuration progress_step) {
+bool Simulation::Run(const std::function<void()>& progress, SimDuration progress_step,
+                     const std::vector<SimTime>& pauses,
+                     const std::function<void()>& on_pause) {
   const SimTime end = SimTime::Zero() + scenario_.duration;
-  while (sim_.now() < end) {
-    const SimTime next = std::min(end, sim_.now() + progress_step);
+  size_t next_pause = 0;
+  while (next_pause < pauses.size() && pauses[next_pause] < sim_.now()) ++next_pause;
+  while (sim_.now() < end || (next_pause < pauses.size() && pauses[next_pause] <= end)) {
+    SimTime next = std::min(end, sim_.now() + progress_step);
+    const bool pausing = next_pause < pauses.size() && pauses[next_pause] <= next;
+    if (pausing) next = pauses[next_pause];
     sim_.RunUntil(next);
+    if (sim_.stop_requested()) {
+      if (progress) progress();
+      return false;
+    }
+    if (pausing) {
+      if (on_pause) on_pause();
+      ++next_pause;
+    }
     if (progress) progress();
     if (sim_.stop_requested()) return false;
   }

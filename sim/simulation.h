@@ -26,13 +26,19 @@ class Simulation final : public MessageReceiver {
 
   // Runs to the scenario's duration, calling `progress` every
   // `progress_step` of virtual time (for progress reports and Ctrl-C: it may
-  // call simulator().RequestStop()). Returns false if stopped early.
+  // call simulator().RequestStop()), and `on_pause` after all events at each
+  // time in `pauses` (sorted) have run. Pausing adds no event to the queue,
+  // so it never changes the run. Returns false if stopped early.
   bool Run(const std::function<void()>& progress = nullptr,
-           SimDuration progress_step = SimDuration::Seconds(1));
+           SimDuration progress_step = SimDuration::Seconds(1),
+           const std::vector<SimTime>& pauses = {},
+           const std::function<void()>& on_pause = nullptr);
   // Runs up to `until` (for tests).
   void RunUntil(SimTime until);
 
   Simulator& simulator() { return sim_; }
+  const Simulator& simulator() const { return sim_; }
+  SimTime now() const { return sim_.now(); }
   const Network& network() const { return *network_; }
   const Scenario& scenario() const { return scenario_; }
   size_t node_count() const { return nodes_.size(); }

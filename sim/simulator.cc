@@ -65,7 +65,6 @@ bool Simulator::Step(SimTime limit) {
 
 uint64_t Simulator::RunUntil(SimTime limit) {
   PLUMSIM_CHECK(limit >= now_);
-  stop_requested_ = false;
   const uint64_t before = events_executed_;
   while (!stop_requested() && Step(limit)) {
   }
@@ -74,7 +73,6 @@ uint64_t Simulator::RunUntil(SimTime limit) {
 }
 
 uint64_t Simulator::RunUntilIdle() {
-  stop_requested_ = false;
   const uint64_t before = events_executed_;
   while (!stop_requested() && Step(SimTime::Max())) {
   }
@@ -83,7 +81,6 @@ uint64_t Simulator::RunUntilIdle() {
 
 bool Simulator::RunUntilPredicate(const std::function<bool()>& done,
                                   SimTime limit) {
-  stop_requested_ = false;
   if (done()) return true;
   while (!stop_requested() && Step(limit)) {
     if (done()) return true;

@@ -61,10 +61,12 @@ class Simulator {
   bool RunUntilPredicate(const std::function<bool()>& done,
                          SimTime limit = SimTime::Max());
 
-  // Makes the running loop return at the next event boundary (Ctrl-C).
-  // Safe to call from a signal handler.
+  // Makes the running loop return at the next event boundary (Ctrl-C), and
+  // every later Run* return at once, until ClearStop(). Safe to call from a
+  // signal handler.
   void RequestStop() { stop_requested_.store(true, std::memory_order_relaxed); }
   bool stop_requested() const { return stop_requested_.load(std::memory_order_relaxed); }
+  void ClearStop() { stop_requested_.store(false, std::memory_order_relaxed); }
 
   void set_observer(EventObserver* observer) { observer_ = observer; }
 

@@ -76,6 +76,11 @@ TEST(SimulatorTest, RequestStopEndsAtAnEventBoundary) {
   sim.RunUntil(SimTime::Zero() + SimDuration::Seconds(100));
   EXPECT_EQ(count, 3);
   EXPECT_EQ(sim.now(), SimTime::Zero() + SimDuration::Seconds(3));
+  // The request sticks: a stop between two runs is not lost.
+  EXPECT_EQ(sim.RunUntil(SimTime::Zero() + SimDuration::Seconds(100)), 0u);
+  sim.ClearStop();
+  sim.RunUntil(SimTime::Zero() + SimDuration::Seconds(100));
+  EXPECT_EQ(count, 10);
 }
 
 TEST(SimulatorDeathTest, SchedulingInThePastIsAnError) {

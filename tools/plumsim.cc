@@ -208,6 +208,11 @@ int Run(const std::string& file, std::vector<std::string> sets) {
   std::fputs(result->summary.c_str(), stdout);
   if (!options.out_dir.empty()) std::printf("  outputs   %s/\n", options.out_dir.c_str());
   std::printf("trace digest: %s\n", result->digest_hex.c_str());
+  if (result->expectations_failed > 0) {
+    std::printf("%d expectation(s) failed\nreproduce with: %s\n", result->expectations_failed,
+                ReproduceCommand(file, *scenario, sets).c_str());
+    return kExitFailed;
+  }
   if (!result->complete) {
     std::printf("interrupted at %s: outputs hold the run up to there (manifest: complete=false)\n",
                 FormatSimTime(result->reached).c_str());

@@ -1,0 +1,128 @@
+// Plumtree metrics of a run (docs/metrics.md defines each one): per
+// broadcast message reliability, RMR, LDH and delivery latency; control
+// traffic per message and per time window; convergence per root. An
+// observer: it never changes the run.
+#ifndef PLUMSIM_SIM_METRICS_H_
+#define PLUMSIM_SIM_METRICS_H_
+
+#include <array>
+#include <memory>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "sim/observer.h"
+#include "sim/simulation.h"
+
+namespace plumsim {
+
+struct MessageMetrics {
+  NodeId root = 0;
+  HandlerId handler = 0;
+  BroadcastId id;
+  SimTime sent_at;
+  int64_t live = 0;         // live nodes reachable from the root at send, root included
+  int64_t delivered = 1;    // live nodes that delivered it, the root included
+  int64_t delivered_outside = 0;  // deliveries by nodes not live at send (e.g. across a
+                                  // partition, repaired after the heal; joined later)
+  // Which nodes were live at send (shared by messages sent under the same
+  // connectivity).
+  std::shared_ptr<const std::vector<bool>> live_set;
+  int64_t payload = 0;      // payload copies received (first and stale)
+  int64_t i_have = 0, ignored_i_have = 0, graft = 0;  // received, for this id
+  int64_t ldh = 0;          // largest hop count of a live first delivery (root's push = 1)
+  std::vector<int64_t> latencies_ns;  // live first deliveries, from sent_at
+  bool settled = false;     // sent at least `settle` before the end
+
+  double reliability() const;
+  // payload / (all deliveries - 1) - 1, counting the root and deliveries
+  // outside the live set; nullopt when nobody but the root delivered.
+  std::optional<double> rmr() const;
+  // Quantile q in [0, 1] of the first-delivery latencies (nearest rank);
+  // 0 when nobody but the root delivered.
+  int64_t LatencyQuantile(double q) const;
+};
+
+struct WindowMetrics {
+  SimTime start;
+  int64_t payload = 0;           // payload copies received
+  int64_t first_deliveries = 0;
+  int64_t stale_copies = 0;
+  std::array<int64_t, 5> by_type{};  // received, by PlumtreeMessage type
+  int64_t originated = 0;
+  int64_t live_nodes = 0;        // running nodes at the end of the window
+  std::optional<double> rmr() const;  // payload / first_deliveries - 1
+};
+
+struct RootConvergence {
+  NodeId root = 0;
+  int64_t messages = 0;                // settled messages of this root
+  std::optional<SimTime> converged_at; // nullopt: not converged
+};
+
+class MetricsCollector final : public SimObserver {
+ public:
+  MetricsCollector(const Simulation* sim, SimDuration window);
+
+  void OnDeliver(NodeId from, NodeId to, const PlumtreeMessage& m) override;
+  void OnNodeEvent(NodeEventKind kind, NodeId node, int64_t epoch) override;
+  void OnNetworkChange(const TimelineEvent&) override { ++connectivity_version_; }
+  void OnOriginate(NodeId node, HandlerId handler, const BroadcastId& id) override;
+  void OnMerge(NodeId node, const BroadcastMsg& m, bool valid) override;
+
+  // Closes the books at the end of the run: marks messages sent at least
+  // `settle` before `end` as settled and fills the last windows.
+  void Finish(SimTime end, SimDuration settle);
+
+  const std::vector<MessageMetrics>& messages() const { return messages_; }
+  const std::vector<WindowMetrics>& windows() const { return windows_; }
+  // Per root, over settled messages of `handler` (or of every handler when
+  // nullopt): the earliest send time from which every later message has
+  // reliability 1 and RMR 0.
+  std::vector<RootConvergence> Convergence(std::optional<HandlerId> handler) const;
+  // The latest over roots; nullopt if some root has not converged or there
+  // are no settled messages.
+  static std::optional<SimTime> Overall(const std::vector<RootConvergence>& roots);
+  // The delivery tree of the latest message of each root: child -> parent
+  // (the sender of its first valid copy).
+  const absl::flat_hash_map<NodeId, std::vector<std::pair<NodeId, NodeId>>>& delivery_trees()
+      const {
+    return delivery_trees_;
+  }
+
+ private:
+  // Ids are unique per handler.
+  struct MessageKey {
+    HandlerId handler;
+    BroadcastId id;
+    friend bool operator==(const MessageKey&, const MessageKey&) = default;
+    template <typename H>
+    friend H AbslHashValue(H h, const MessageKey& k) {
+      return H::combine(std::move(h), k.handler, k.id.origin, k.id.epoch, k.id.sequence);
+    }
+  };
+  WindowMetrics& Window();
+  std::shared_ptr<const std::vector<bool>> LiveSet(NodeId root);
+  MessageMetrics* Find(const BroadcastId& id, HandlerId handler);
+
+  const Simulation* sim_;
+  const SimDuration window_;
+  int64_t running_ = 0;
+  std::vector<MessageMetrics> messages_;
+  absl::flat_hash_map<MessageKey, uint32_t> index_;
+  std::vector<WindowMetrics> windows_;
+  absl::flat_hash_map<NodeId, MessageKey> latest_of_root_;
+  // Live sets for the current connectivity (node events and network changes
+  // bump the version): one for all when nothing is cut, else per component.
+  uint64_t connectivity_version_ = 0;
+  uint64_t cached_version_ = ~uint64_t{0};
+  std::shared_ptr<const std::vector<bool>> all_running_;
+  absl::flat_hash_map<NodeId, std::shared_ptr<const std::vector<bool>>> component_of_;
+  absl::flat_hash_map<NodeId, std::vector<std::pair<NodeId, NodeId>>> delivery_trees_;
+};
+
+}  // namespace plumsim
+
+#endif  // PLUMSIM_SIM_METRICS_H_

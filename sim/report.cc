@@ -1,0 +1,295 @@
+#include "sim/report.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "sim/json.h"
+#include "sim/node_host.h"
+
+namespace plumsim {
+
+const char* HandlerName(HandlerId handler) {
+  return handler == kHeartbeatHandler ? "heartbeat" : handler == kStoreHandler ? "application" : "?";
+}
+
+namespace {
+
+std::optional<HandlerId> HandlerFilter(const std::string& name) {
+  if (name == "heartbeat") return kHeartbeatHandler;
+  if (name == "application") return kStoreHandler;
+  return std::nullopt;
+}
+
+std::string Num(double v) { return absl::StrFormat("%.6g", v); }
+
+std::string OptTimeJson(const std::optional<SimTime>& t) {
+  return t ? absl::StrCat(t->ns()) : "null";
+}
+
+}  // namespace
+
+MetricsSummary Summarize(const MetricsCollector& metrics, std::optional<HandlerId> handler) {
+  MetricsSummary s;
+  double rmr_sum = 0;
+  int64_t rmr_count = 0;
+  for (const MessageMetrics& m : metrics.messages()) {
+    if (!m.settled || (handler && m.handler != *handler)) continue;
+    ++s.messages;
+    s.reliability_min = std::min(s.reliability_min, m.reliability());
+    if (const auto rmr = m.rmr()) {
+      rmr_sum += *rmr;
+      ++rmr_count;
+      s.rmr_max = std::max(s.rmr_max, *rmr);
+    }
+    s.ldh_max = std::max(s.ldh_max, m.ldh);
+    s.latency_ns_max = std::max(s.latency_ns_max, m.LatencyQuantile(1.0));
+  }
+  s.rmr_mean = rmr_count > 0 ? rmr_sum / static_cast<double>(rmr_count) : 0;
+  s.converged_at = MetricsCollector::Overall(metrics.Convergence(handler));
+  for (const WindowMetrics& w : metrics.windows()) {
+    s.payload_messages += w.by_type[0];
+    s.control_messages += w.by_type[1] + w.by_type[2] + w.by_type[3] + w.by_type[4];
+  }
+  return s;
+}
+
+std::vector<ExpectationResult> CheckExpectations(const Scenario& scenario,
+                                                 const MetricsCollector& metrics,
+                                                 const std::vector<TreeShape>& final_trees) {
+  std::vector<ExpectationResult> out;
+  for (const Expectation& e : scenario.expectations) {
+    ExpectationResult r;
+    r.line = e.line;
+    const std::optional<HandlerId> handler = HandlerFilter(e.handler);
+    const std::string scope = absl::StrCat(" (", e.handler, " messages sent from ",
+                                           FormatSimDuration(e.after.SinceStart()), ")");
+    // The worst settled message in scope for a metric: returns it and its value.
+    auto worst = [&](auto value_of, bool higher_is_worse) {
+      const MessageMetrics* worst_message = nullptr;
+      double worst_value = 0;
+      for (const MessageMetrics& m : metrics.messages()) {
+        if (!m.settled || m.sent_at < e.after || (handler && m.handler != *handler)) continue;
+        const std::optional<double> v = value_of(m);
+        if (!v) continue;
+        if (worst_message == nullptr || (higher_is_worse ? *v > worst_value : *v < worst_value)) {
+          worst_message = &m;
+          worst_value = *v;
+        }
+      }
+      return std::make_pair(worst_message, worst_value);
+    };
+    auto describe = [](const MessageMetrics* m, double v) {
+      if (m == nullptr) return std::string("no settled messages in scope");
+      return absl::StrCat(Num(v), " (worst: ", NodeName(m->root), "'s message ",
+                          DebugString(m->id), " sent at ", FormatSimTime(m->sent_at), ")");
+    };
+    switch (e.metric) {
+      case Expectation::Metric::kReliabilityMin: {
+        r.description = absl::StrCat("reliability_min >= ", Num(e.bound), scope);
+        auto [m, v] = worst([](const MessageMetrics& x) -> std::optional<double> {
+          return x.reliability();
+        }, false);
+        r.passed = m != nullptr && v >= e.bound;
+        r.measured = describe(m, v);
+        break;
+      }
+      case Expectation::Metric::kRmrMax: {
+        r.description = absl::StrCat("rmr_max <= ", Num(e.bound), scope);
+        auto [m, v] = worst([](const MessageMetrics& x) { return x.rmr(); }, true);
+        r.passed = m != nullptr && v <= e.bound;
+        r.measured = describe(m, v);
+        break;
+      }
+      case Expectation::Metric::kLdhMax: {
+        r.description = absl::StrCat("ldh_max <= ", Num(e.bound), scope);
+        auto [m, v] = worst([](const MessageMetrics& x) -> std::optional<double> {
+          return static_cast<double>(x.ldh);
+        }, true);
+        r.passed = m != nullptr && v <= e.bound;
+        r.measured = describe(m, v);
+        break;
+      }
+      case Expectation::Metric::kTreesSpanning: {
+        r.description = "every running root's eager graph is a spanning tree at the end";
+        std::vector<std::string> bad;
+        for (const TreeShape& t : final_trees) {
+          if (t.root_running && !t.spanning) {
+            bad.push_back(absl::StrCat(NodeName(t.root), " (", t.edges.size(), " edges for ",
+                                       t.live.size(), " live nodes, ", t.unreached,
+                                       " unreached)"));
+          }
+        }
+        r.passed = bad.empty() && !final_trees.empty();
+        r.measured = bad.empty() ? absl::StrCat("all ", final_trees.size(), " spanning")
+                                 : absl::StrCat("not spanning: ", absl::StrJoin(bad, ", "));
+        break;
+      }
+      case Expectation::Metric::kConvergedBefore: {
+        r.description = absl::StrCat("converged before ", FormatSimDuration(e.before.SinceStart()),
+                                     " (", e.handler, ")");
+        const std::vector<RootConvergence> roots = metrics.Convergence(handler);
+        const std::optional<SimTime> at = MetricsCollector::Overall(roots);
+        r.passed = at.has_value() && *at < e.before;
+        if (at) {
+          r.measured = absl::StrCat("converged at ", FormatSimTime(*at));
+        } else {
+          std::vector<std::string> not_converged;
+          for (const RootConvergence& rc : roots) {
+            if (!rc.converged_at) not_converged.push_back(NodeName(rc.root));
+          }
+          r.measured = roots.empty() ? "no settled messages"
+                                     : absl::StrCat("not converged: ",
+                                                    absl::StrJoin(not_converged, ", "));
+        }
+        break;
+      }
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::string SummaryTable(const Scenario& scenario, const MetricsCollector& metrics,
+                         const std::vector<TreeShape>& final_trees,
+                         const std::vector<ExpectationResult>& expectations) {
+  std::string out = absl::StrFormat(
+      "  metrics (messages sent at least %s before the end)\n"
+      "  %-12s %8s %12s %9s %8s %8s %12s %14s\n",
+      FormatSimDuration(scenario.settle), "handler", "messages", "reliab. min", "rmr mean",
+      "rmr max", "ldh max", "latency max", "converged at");
+  for (HandlerId h : {kHeartbeatHandler, kStoreHandler}) {
+    const MetricsSummary s = Summarize(metrics, h);
+    if (s.messages == 0) continue;
+    absl::StrAppend(&out, absl::StrFormat("  %-12s %8d %12.4f %9.4f %8.4f %8d %12s %14s\n",
+                                          HandlerName(h), s.messages, s.reliability_min,
+                                          s.rmr_mean, s.rmr_max, s.ldh_max,
+                                          FormatSimDuration(SimDuration::Nanoseconds(s.latency_ns_max)),
+                                          s.converged_at ? FormatSimTime(*s.converged_at)
+                                                         : std::string("not converged")));
+  }
+  int64_t spanning = 0, running = 0, depth = 0;
+  for (const TreeShape& t : final_trees) {
+    if (!t.root_running) continue;
+    ++running;
+    spanning += t.spanning;
+    depth = std::max(depth, t.depth);
+  }
+  absl::StrAppend(&out, absl::StrFormat("  trees at end: %d of %d running roots spanning, max depth %d\n",
+                                        spanning, running, depth));
+  if (!expectations.empty()) {
+    int passed = 0;
+    for (const auto& e : expectations) passed += e.passed;
+    absl::StrAppend(&out, absl::StrFormat("  expectations: %d passed, %d failed\n", passed,
+                                          static_cast<int>(expectations.size()) - passed));
+    for (const auto& e : expectations) {
+      absl::StrAppend(&out, absl::StrFormat("    %-4s %s:%d: %s\n         measured: %s\n",
+                                            e.passed ? "ok" : "FAIL", scenario.source_path,
+                                            e.line, e.description, e.measured));
+    }
+  }
+  return out;
+}
+
+std::string MetricsJson(const Scenario& scenario, const MetricsCollector& metrics,
+                        const std::vector<TreeShape>& final_trees) {
+  const MetricsSummary s = Summarize(metrics, std::nullopt);
+  std::string out = absl::StrCat(
+      "{\n  \"scenario\": ", JsonString(scenario.name), ",\n  \"seed\": ", scenario.seed,
+      ",\n  \"settle_ns\": ", scenario.settle.ns(), ",\n  \"summary\": {",
+      "\"reliability_min\": ", Num(s.reliability_min), ", \"rmr_mean\": ", Num(s.rmr_mean),
+      ", \"rmr_max\": ", Num(s.rmr_max), ", \"ldh_max\": ", s.ldh_max,
+      ", \"latency_ns_max\": ", s.latency_ns_max,
+      ", \"converged_at_ns\": ", OptTimeJson(s.converged_at), ", \"messages\": ", s.messages,
+      ", \"payload_messages\": ", s.payload_messages,
+      ", \"control_messages\": ", s.control_messages, "},\n  \"messages\": [\n");
+  bool first = true;
+  for (const MessageMetrics& m : metrics.messages()) {
+    const auto rmr = m.rmr();
+    absl::StrAppend(
+        &out, first ? "" : ",\n", "    {\"root\": \"", NodeName(m.root), "\", \"handler\": \"",
+        HandlerName(m.handler), "\", \"id\": [\"", NodeName(m.id.origin), "\", ", m.id.epoch,
+        ", ", m.id.sequence, "], \"sent_at_ns\": ", m.sent_at.ns(), ", \"settled\": ",
+        m.settled ? "true" : "false", ", \"live\": ", m.live, ", \"delivered\": ", m.delivered,
+        ", \"delivered_outside\": ", m.delivered_outside,
+        ", \"reliability\": ", Num(m.reliability()), ", \"rmr\": ", rmr ? Num(*rmr) : "null",
+        ", \"ldh\": ", m.ldh, ", \"latency_ns_max\": ", m.LatencyQuantile(1.0),
+        ", \"latency_ns_p50\": ", m.LatencyQuantile(0.5),
+        ", \"latency_ns_p90\": ", m.LatencyQuantile(0.9),
+        ", \"latency_ns_p99\": ", m.LatencyQuantile(0.99), ", \"payload\": ", m.payload,
+        ", \"i_have\": ", m.i_have, ", \"ignored_i_have\": ", m.ignored_i_have,
+        ", \"graft\": ", m.graft, "}");
+    first = false;
+  }
+  absl::StrAppend(&out, "\n  ],\n  \"roots\": [\n");
+  const std::vector<RootConvergence> convergence = metrics.Convergence(kHeartbeatHandler);
+  first = true;
+  for (const TreeShape& t : final_trees) {
+    std::optional<SimTime> converged;
+    for (const RootConvergence& rc : convergence) {
+      if (rc.root == t.root) converged = rc.converged_at;
+    }
+    std::vector<std::string> edges, delivery;
+    for (const Edge& e : t.edges) {
+      edges.push_back(absl::StrCat("[\"", NodeName(e.first), "\", \"", NodeName(e.second), "\"]"));
+    }
+    auto tree = metrics.delivery_trees().find(t.root);
+    if (tree != metrics.delivery_trees().end()) {
+      std::vector<std::pair<NodeId, NodeId>> sorted = tree->second;
+      std::sort(sorted.begin(), sorted.end());
+      for (const auto& [child, parent] : sorted) {
+        delivery.push_back(absl::StrCat("[\"", NodeName(child), "\", \"", NodeName(parent), "\"]"));
+      }
+    }
+    absl::StrAppend(
+        &out, first ? "" : ",\n", "    {\"root\": \"", NodeName(t.root),
+        "\", \"running\": ", t.root_running ? "true" : "false",
+        ", \"converged_at_ns\": ", OptTimeJson(converged),
+        ", \"spanning\": ", t.spanning ? "true" : "false", ", \"live\": ", t.live.size(),
+        ", \"depth\": ", t.depth, ", \"multi_parent_nodes\": ", t.multi_parent_nodes,
+        ", \"asymmetric_pairs\": ", t.asymmetric_pairs, ", \"edges\": [",
+        absl::StrJoin(edges, ", "), "], \"delivery_tree\": [", absl::StrJoin(delivery, ", "),
+        "]}");
+    first = false;
+  }
+  absl::StrAppend(&out, "\n  ]\n}\n");
+  return out;
+}
+
+std::string MessagesCsv(const Scenario& scenario, const MetricsCollector& metrics) {
+  std::string out =
+      "scenario,seed,root,handler,epoch,sequence,sent_at_ns,settled,live,delivered,"
+      "delivered_outside,"
+      "reliability,rmr,ldh,latency_ns_max,latency_ns_p50,latency_ns_p90,latency_ns_p99,"
+      "payload,i_have,ignored_i_have,graft\n";
+  for (const MessageMetrics& m : metrics.messages()) {
+    const auto rmr = m.rmr();
+    absl::StrAppend(&out, scenario.name, ",", scenario.seed, ",", NodeName(m.root), ",",
+                    HandlerName(m.handler), ",", m.id.epoch, ",", m.id.sequence, ",",
+                    m.sent_at.ns(), ",", m.settled ? 1 : 0, ",", m.live, ",", m.delivered, ",",
+                    m.delivered_outside, ",",
+                    Num(m.reliability()), ",", rmr ? Num(*rmr) : "", ",", m.ldh, ",",
+                    m.LatencyQuantile(1.0), ",", m.LatencyQuantile(0.5), ",",
+                    m.LatencyQuantile(0.9), ",", m.LatencyQuantile(0.99), ",", m.payload, ",",
+                    m.i_have, ",", m.ignored_i_have, ",", m.graft, "\n");
+  }
+  return out;
+}
+
+std::string TimeseriesCsv(const Scenario& scenario, const MetricsCollector& metrics) {
+  std::string out =
+      "scenario,seed,window_start_ns,window_ns,live_nodes,originated,payload,first_deliveries,"
+      "stale_copies,rmr,prune,i_have,ignored_i_have,graft\n";
+  for (const WindowMetrics& w : metrics.windows()) {
+    const auto rmr = w.rmr();
+    absl::StrAppend(&out, scenario.name, ",", scenario.seed, ",", w.start.ns(), ",",
+                    scenario.metrics_window.ns(), ",", w.live_nodes, ",", w.originated, ",",
+                    w.payload, ",", w.first_deliveries, ",", w.stale_copies, ",",
+                    rmr ? Num(*rmr) : "", ",", w.by_type[1], ",", w.by_type[2], ",",
+                    w.by_type[3], ",", w.by_type[4], "\n");
+  }
+  return out;
+}
+
+}  // namespace plumsim
