@@ -1,0 +1,200 @@
+// The metric definitions of docs/metrics.md on runs small enough to count by
+// hand: 4 nodes, constant 1 ms latency, full membership.
+#include "sim/metrics.h"
+
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "sim/report.h"
+#include "sim/tree_analysis.h"
+
+namespace plumsim {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+constexpr char kFour[] = R"(
+name = "four"
+duration = "60s"
+[nodes]
+count = 4
+[network]
+latency = "1ms"
+)";
+
+struct SmallRun {
+  explicit SmallRun(const std::string& text, const std::vector<std::string>& sets = {}) {
+    absl::StatusOr<Scenario> s = ParseScenario(text, "four.toml", sets);
+    EXPECT_TRUE(s.ok()) << s.status();
+    scenario = *s;
+    sim = std::make_unique<Simulation>(scenario, &observers);
+    metrics = std::make_unique<MetricsCollector>(sim.get(), scenario.metrics_window);
+    observers.Add(metrics.get());
+  }
+  void To(int64_t seconds) { sim->RunUntil(SimTime::Zero() + SimDuration::Seconds(seconds)); }
+  const MessageMetrics& Message(NodeId root, int64_t sequence) const {
+    for (const MessageMetrics& m : metrics->messages()) {
+      if (m.root == root && m.id.sequence == sequence) return m;
+    }
+    ADD_FAILURE() << "no message " << sequence << " of n" << root;
+    return metrics->messages().front();
+  }
+  Scenario scenario;
+  ObserverList observers;
+  std::unique_ptr<Simulation> sim;
+  std::unique_ptr<MetricsCollector> metrics;
+};
+
+TEST(MetricsTest, FirstRoundFloodsSecondRoundIsATree) {
+  SmallRun run(kFour);
+  run.To(25);
+  // Round 1 of n0: 3 direct copies (hop 1, 1 ms) + each of the 3 forwards
+  // to the 2 others (stale): payload 9, RMR 9/3 - 1 = 2.
+  const MessageMetrics& first = run.Message(0, 1);
+  EXPECT_EQ(first.live, 4);
+  EXPECT_EQ(first.delivered, 4);
+  EXPECT_EQ(first.reliability(), 1.0);
+  EXPECT_EQ(first.payload, 9);
+  EXPECT_EQ(first.rmr(), 2.0);
+  EXPECT_EQ(first.ldh, 1);
+  EXPECT_THAT(first.latencies_ns, ElementsAre(1000000, 1000000, 1000000));
+  EXPECT_EQ(first.LatencyQuantile(0.99), 1000000);
+  // Round 2: the star tree, 3 payload copies, RMR 0.
+  const MessageMetrics& second = run.Message(0, 2);
+  EXPECT_EQ(second.payload, 3);
+  EXPECT_EQ(second.rmr(), 0.0);
+  // Lazy pushes: each of the 3 others owes i_haves to its 2 lazy peers.
+  EXPECT_EQ(second.i_have, 6);
+  EXPECT_EQ(second.ignored_i_have, 6);
+  EXPECT_EQ(second.graft, 0);
+}
+
+TEST(MetricsTest, ConvergenceIsTheStartOfTheFinalCleanRun) {
+  SmallRun run(kFour);
+  run.To(60);
+  run.metrics->Finish(run.sim->now(), run.scenario.settle);
+  const std::vector<RootConvergence> roots = run.metrics->Convergence(kHeartbeatHandler);
+  ASSERT_EQ(roots.size(), 4u);
+  for (const RootConvergence& r : roots) {
+    EXPECT_EQ(r.messages, 5);  // 10..50 s; the 60 s one is not settled
+    ASSERT_TRUE(r.converged_at.has_value());
+    EXPECT_EQ(*r.converged_at, run.Message(r.root, 2).sent_at);
+  }
+  EXPECT_EQ(MetricsCollector::Overall(roots), run.Message(3, 2).sent_at);
+  // Settling: the last heartbeats (60 s) are not settled.
+  EXPECT_FALSE(run.Message(0, 6).settled);
+}
+
+TEST(MetricsTest, TreeAnalysisOfTheStar) {
+  SmallRun run(kFour);
+  run.To(15);
+  const TreeShape t = AnalyzeTree(*run.sim, 0);
+  EXPECT_TRUE(t.spanning);
+  EXPECT_EQ(t.depth, 1);
+  EXPECT_EQ(t.edges, (std::vector<Edge>{{0, 1}, {0, 2}, {0, 3}}));
+  EXPECT_EQ(t.lazy_edges, (std::vector<Edge>{{1, 2}, {1, 3}, {2, 3}}));
+  EXPECT_EQ(t.asymmetric_pairs, 0);
+  EXPECT_EQ(t.multi_parent_nodes, 0);
+  EXPECT_EQ(t.degree_histogram, (std::map<int64_t, int64_t>{{1, 3}, {3, 1}}));
+  // Before any heartbeat every node has everyone eager: not a tree.
+  SmallRun fresh(kFour);
+  fresh.To(5);
+  const TreeShape mesh = AnalyzeTree(*fresh.sim, 0);
+  EXPECT_FALSE(mesh.spanning);
+  EXPECT_EQ(mesh.edges.size(), 6u);
+  EXPECT_EQ(mesh.multi_parent_nodes, 0);  // all at depth 1
+  EXPECT_THAT(TreeJson(t, SimTime::Zero()), HasSubstr("\"spanning\":true"));
+  EXPECT_THAT(TreeDot(*run.sim, t, SimTime::Zero()), HasSubstr("n1 -- n2 [style=dashed"));
+}
+
+TEST(MetricsTest, LiveSetExcludesCrashedAndCutOffNodes) {
+  SmallRun run(std::string(kFour) + R"(
+[[events]]
+at = "15s"
+kind = "crash"
+nodes = "n3"
+[[events]]
+at = "25s"
+kind = "partition"
+groups = ["n0..n1", "n2..n3"]
+[[events]]
+at = "35s"
+kind = "heal"
+)");
+  run.To(45);
+  EXPECT_EQ(run.Message(0, 2).live, 3);  // n3 down at 20 s
+  EXPECT_EQ(run.Message(0, 2).reliability(), 1.0);
+  const MessageMetrics& cut = run.Message(0, 3);  // 30 s: n2 across the cut
+  EXPECT_EQ(cut.live, 2);
+  EXPECT_EQ(cut.delivered, 2);
+  // After the heal n2 grafts it: delivered outside the live set.
+  EXPECT_EQ(cut.delivered_outside, 1);
+  EXPECT_EQ(cut.reliability(), 1.0);
+  const TreeShape during = [&] {
+    SmallRun r2(run.scenario.ToToml());
+    r2.To(30);
+    return AnalyzeTree(*r2.sim, 0);
+  }();
+  EXPECT_EQ(during.live, (PeerSet{0, 1}));
+}
+
+TEST(MetricsTest, ExpectationsReportWhatWasMeasured) {
+  SmallRun run(std::string(kFour) + R"(
+[[expect]]
+metric = "rmr_max"
+at_most = 0.0
+[[expect]]
+metric = "rmr_max"
+at_most = 0.0
+after = "15s"
+[[expect]]
+metric = "converged_before"
+before = "15s"
+[[expect]]
+metric = "trees_spanning"
+[[expect]]
+metric = "reliability_min"
+at_least = 1.0
+handler = "application"
+)");
+  run.To(60);
+  run.metrics->Finish(run.sim->now(), run.scenario.settle);
+  std::vector<TreeShape> trees;
+  for (NodeId r = 0; r < 4; ++r) trees.push_back(AnalyzeTree(*run.sim, r));
+  const std::vector<ExpectationResult> v =
+      CheckExpectations(run.scenario, *run.metrics, trees);
+  ASSERT_EQ(v.size(), 5u);
+  EXPECT_FALSE(v[0].passed);  // round 1 has RMR 2
+  EXPECT_THAT(v[0].measured, HasSubstr("2 (worst: n0's message"));
+  EXPECT_TRUE(v[1].passed);
+  EXPECT_FALSE(v[2].passed);  // converges at the 20 s round
+  EXPECT_THAT(v[2].measured, HasSubstr("converged at 20."));
+  EXPECT_TRUE(v[3].passed);
+  EXPECT_FALSE(v[4].passed);  // no application messages at all
+  EXPECT_THAT(v[4].measured, HasSubstr("no settled messages"));
+  const std::string table = SummaryTable(run.scenario, *run.metrics, trees, v);
+  EXPECT_THAT(table, HasSubstr("expectations: 2 passed, 3 failed"));
+}
+
+TEST(MetricsTest, TimeseriesCountsByWindow) {
+  SmallRun run(kFour, {"metrics.window=\"10s\""});
+  run.To(29);  // events at exactly 30 s would open a fourth window
+  run.metrics->Finish(run.sim->now(), run.scenario.settle);
+  const std::vector<WindowMetrics>& w = run.metrics->windows();
+  ASSERT_EQ(w.size(), 3u);
+  EXPECT_EQ(w[0].originated, 0);
+  EXPECT_EQ(w[1].originated, 4);        // the 10 s round
+  EXPECT_EQ(w[1].first_deliveries, 12);
+  EXPECT_EQ(w[1].payload, 4 * 9);
+  EXPECT_EQ(w[1].rmr(), 2.0);
+  EXPECT_EQ(w[2].payload, 4 * 3);       // the 20 s round: trees
+  EXPECT_EQ(w[2].rmr(), 0.0);
+  EXPECT_EQ(w[2].live_nodes, 4);
+  const std::string csv = TimeseriesCsv(run.scenario, *run.metrics);
+  EXPECT_THAT(csv, HasSubstr("four,1,10000000000,10000000000,4,4,36,12,24,2,"));
+}
+
+}  // namespace
+}  // namespace plumsim
