@@ -98,6 +98,27 @@ start = "100s"
 end = "200s"
 mean_time_between_crashes = "10s"
 downtime = "5s"
+
+[metrics]
+window = "500ms"
+settle = "3s"
+
+[snapshots]
+at = ["60s", "30s"]
+roots = "n0..n1"
+
+[[expect]]
+metric = "reliability_min"
+at_least = 0.99
+after = "20s"
+handler = "all"
+
+[[expect]]
+metric = "converged_before"
+before = "2m"
+
+[[expect]]
+metric = "trees_spanning"
 )";
 
 TEST(ScenarioTest, ParsesEveryFeatureAndSortsEvents) {
@@ -114,6 +135,17 @@ TEST(ScenarioTest, ParsesEveryFeatureAndSortsEvents) {
   EXPECT_EQ(s->events[2].contact, NodeId{0});
   EXPECT_EQ(s->events[4].from, (PeerSet{11}));
   EXPECT_EQ(s->churn[0].nodes.size(), 10u);  // default: the initial nodes
+  EXPECT_EQ(s->metrics_window, SimDuration::Milliseconds(500));
+  EXPECT_EQ(s->settle, SimDuration::Seconds(3));
+  EXPECT_EQ(s->snapshot_times,
+            (std::vector<SimTime>{SimTime::Zero() + SimDuration::Seconds(30),
+                                  SimTime::Zero() + SimDuration::Seconds(60)}));
+  EXPECT_EQ(s->snapshot_roots, (PeerSet{0, 1}));
+  ASSERT_EQ(s->expectations.size(), 3u);
+  EXPECT_EQ(s->expectations[0].metric, Expectation::Metric::kReliabilityMin);
+  EXPECT_EQ(s->expectations[0].bound, 0.99);
+  EXPECT_EQ(s->expectations[0].handler, "all");
+  EXPECT_EQ(s->expectations[1].before, SimTime::Zero() + SimDuration::Seconds(120));
 }
 
 TEST(ScenarioTest, ResolvedFormReadsBackIdentically) {
@@ -164,6 +196,12 @@ TEST(ScenarioTest, ErrorsNameFileLineColumnAndWhatWasExpected) {
       {"duration = \"1s\"\n[nodes]\ncount = 2\n", "name: missing"},
       {"name = \"x\"\nduration = \"1s\"\n[nodes]\ncount = 2\n[[events]]\nat = \"0s\"\nkind = \"join\"\nnodes = \"n3\"\n",
        "events.nodes: n2 never joins"},
+      {"name = \"x\"\nduration = \"1s\"\n[nodes]\ncount = 2\n[[expect]]\nmetric = \"speed\"\n",
+       "t.toml:6:10: expect.metric: unknown metric \"speed\""},
+      {"name = \"x\"\nduration = \"1s\"\n[nodes]\ncount = 2\n[[expect]]\nmetric = \"rmr_max\"\n",
+       "expect.at_most: missing (rmr_max needs at_most = <number>)"},
+      {"name = \"x\"\nduration = \"1s\"\n[nodes]\ncount = 2\n[snapshots]\nat = [\"5s\"]\n",
+       "snapshots.at: is after the end of the run"},
       {"name = \"x\"\nduration = \"1s\"\n[nodes]\ncount = 2\n[membership]\nkind = \"hyparview\"\n",
        "\"hyparview\" is not available yet"},
   };

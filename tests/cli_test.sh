@@ -78,5 +78,17 @@ expect 0 "trace digest" -- "$plumsim" run "$scenario" --quiet --out "$tmp/full" 
 [ -e "$tmp/full/manifest.json" ] && [ ! -e "$tmp/full/keep" ] || fail "--overwrite did not replace"
 ls "$tmp" | grep -q partial && fail "a .partial folder was left behind"
 
+# A failed expectation: exit 1, what was expected and measured, and how to
+# reproduce; the outputs are still written.
+printf 'name = "e"\nduration = "30s"\n[nodes]\ncount = 3\n[[expect]]\nmetric = "rmr_max"\nat_most = 0.0\n' >"$tmp/expect.toml"
+expect 1 "FAIL .*expect.toml:5: rmr_max <= 0" -- "$plumsim" run "$tmp/expect.toml" --quiet --out "$tmp/e"
+expect 1 "reproduce with: plumsim run .*expect.toml --seed 1" -- "$plumsim" run "$tmp/expect.toml" --quiet
+grep -q '"expectations_failed": 1' "$tmp/e/manifest.json" || fail "manifest lacks expectations_failed"
+for f in metrics.json messages.csv timeseries.csv trees/n0@30s.json trees/n0@30s.dot; do
+  [ -s "$tmp/e/$f" ] || fail "missing output $f"
+done
+grep -q '"summary": {"reliability_min": 1' "$tmp/e/metrics.json" || fail "metrics.json summary"
+head -1 "$tmp/e/messages.csv" | grep -q '^scenario,seed,root' || fail "messages.csv header"
+
 if [ "$failures" -eq 0 ]; then echo "cli_test: all checks passed"; fi
 exit "$failures"
