@@ -87,7 +87,8 @@ TEST(ShippedScenariosTest, ChurnCrashesAndRestarts) {
 TEST(ShippedScenariosTest, LargeFullScaledDown) {
   auto r = RunShipped("large_full.toml", {"nodes.count=24", "duration=\"35s\"",
                                           "network.links.0.from=\"n0..n3\"",
-                                          "network.links.0.to=\"n12..n15\""});
+                                          "network.links.0.to=\"n12..n15\"",
+                                          "snapshots.roots=\"n0\""});
   EXPECT_EQ(FirstDeliveries(r->stats), Heartbeats(r->stats) * 23);
 }
 
