@@ -17,6 +17,7 @@ void BroadcastServer::RegisterHandler(HandlerId id, BroadcastHandler* handler) {
   if (handlers_.size() <= id) handlers_.resize(id + 1, nullptr);
   PLUMSIM_CHECK_MSG(handlers_[id] == nullptr, "handler id registered twice");
   handlers_[id] = handler;
+  ++registered_handlers_;
   // mods = lists:usort(Mods): ordered by module name.
   mods_.push_back(id);
   std::sort(mods_.begin(), mods_.end(), [this](HandlerId a, HandlerId b) {
@@ -300,9 +301,7 @@ void BroadcastServer::MaybeExchangeWith(NodeId peer) {
   if (mods_.empty()) return;
   const int limit = config_.broadcast_start_exchange_limit >= 0
                         ? config_.broadcast_start_exchange_limit
-                        : static_cast<int>(handlers_.size() -
-                                           std::count(handlers_.begin(),
-                                                      handlers_.end(), nullptr));
+                        : registered_handlers_;
   if (static_cast<int>(exchanges_.size()) >= limit) return;
   // maybe_exchange/3 over the mods list as it is now. Each step rotates the
   // head of `mods` to the back -- but the rotation is kept only when the

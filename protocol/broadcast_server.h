@@ -160,6 +160,7 @@ class BroadcastServer {
   // Registered handlers, indexed by HandlerId, and `mods` (lists:usort by
   // module name) for the exchange round-robin.
   std::vector<BroadcastHandler*> handlers_;
+  int registered_handlers_ = 0;  // length(broadcast_mods)
   std::vector<HandlerId> mods_;
   std::vector<RunningExchange> exchanges_;
 };

@@ -72,17 +72,12 @@ class EventQueue {
   bool Pop(Event* event);
   // Pop, but only if the earliest live event is due at or before `limit`.
   bool PopDue(SimTime limit, Event* event);
-  // The time below which nothing may be pushed any more (the last popped
-  // event's time, or 0).
-  SimTime floor() const { return SimTime::FromNanoseconds(static_cast<int64_t>(last_)); }
   // The earliest live event, or nullptr when none remains. Drops cancelled
   // timers at the top on the way; the pointer is valid until the next change.
   const Event* Top();
   // Entries held, including cancelled timers not yet dropped.
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
-  // Number of events scheduled so far (the next sequence number).
-  uint64_t scheduled() const { return next_sequence_; }
 
  private:
   struct TimerSlot {

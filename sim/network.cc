@@ -121,7 +121,6 @@ void Network::Schedule(NodeId from, NodeId to, const PlumtreeMessage& message,
   f.to = to;
   f.cuts_at_send = static_cast<uint32_t>(cuts_.size());
   f.message = message;
-  ++in_flight_count_;
   sim_->ScheduleAt(arrival, this, slot);
 }
 
@@ -129,7 +128,6 @@ void Network::OnEvent(uint64_t slot_arg) {
   const uint32_t slot = static_cast<uint32_t>(slot_arg);
   InFlight f = std::move(slots_[slot]);
   free_slots_.push_back(slot);
-  --in_flight_count_;
   bool cut = false;
   for (size_t i = f.cuts_at_send; i < cuts_.size() && !cut; ++i) {
     cut = cuts_[i].Separates(f.from, f.to);

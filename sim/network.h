@@ -98,7 +98,6 @@ class Network final : public EventHandler {
   bool HasActiveCuts() const {
     return !group_.empty() || !one_way_.empty() || !links_down_.empty();
   }
-  uint64_t in_flight() const { return in_flight_count_; }
 
   // Delivery events.
   void OnEvent(uint64_t slot) override;
@@ -149,7 +148,6 @@ class Network final : public EventHandler {
 
   std::vector<InFlight> slots_;
   std::vector<uint32_t> free_slots_;
-  uint64_t in_flight_count_ = 0;
 };
 
 }  // namespace plumsim

@@ -5,12 +5,6 @@
 
 namespace plumsim {
 
-uint64_t RunStats::total_sent() const {
-  uint64_t n = 0;
-  for (uint64_t s : sent) n += s;
-  return n;
-}
-
 std::string RunStats::Summary() const {
   static constexpr const char* kTypes[] = {"broadcast", "prune", "i_have",
                                            "ignored_i_have", "graft"};

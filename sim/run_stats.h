@@ -34,7 +34,6 @@ class RunStats final : public SimObserver {
     }
   }
 
-  uint64_t total_sent() const;
   // A few lines of human summary.
   std::string Summary() const;
 

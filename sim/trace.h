@@ -21,8 +21,7 @@ namespace plumsim {
 
 class TraceRecorder final : public SimObserver {
  public:
-  // `out` may be null: digest only. `handler_names[h]` names handler h in
-  // the JSON ("heartbeat", "store").
+  // `out` may be null: digest only.
   TraceRecorder(const Simulator* sim, std::FILE* out);
 
   void OnSend(NodeId from, NodeId to, const PlumtreeMessage& m) override;
