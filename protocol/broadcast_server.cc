@@ -36,7 +36,7 @@ Channel BroadcastServer::ChannelFor(HandlerId id) const {
 }
 
 // send/3: one cast per peer on the handler's channel.
-void BroadcastServer::SendTo(NodeId peer, PlumtreeMessage message,
+void BroadcastServer::SendTo(NodeId peer, Message message,
                              HandlerId handler) {
   env_->Send(peer, std::move(message), ChannelFor(handler));
 }
@@ -76,7 +76,7 @@ void BroadcastServer::Broadcast(const std::any& message, HandlerId handler_id) {
   ScheduleLazyPush(data->id, handler_id, 0, self_, self_);
 }
 
-void BroadcastServer::HandleMessage(const PlumtreeMessage& message) {
+void BroadcastServer::HandleMessage(const Message& message) {
   switch (message.index()) {
     case 0: {
       // handle_cast({broadcast, MessageId, Message, Mod, Round, Root, From}):
@@ -119,6 +119,8 @@ void BroadcastServer::HandleMessage(const PlumtreeMessage& message) {
       HandleGraft(result, m);
       break;
     }
+    default:
+      PLUMSIM_CHECK_MSG(false, "not a partisan_plumtree_broadcast message");
   }
 }
 

@@ -74,7 +74,7 @@ class BroadcastServer {
   void Update(const std::vector<NodeId>& members);
 
   // handle_cast/2 for the five protocol messages from peers.
-  void HandleMessage(const PlumtreeMessage& message);
+  void HandleMessage(const Message& message);
 
   // handle_info(lazy_tick | exchange_tick).
   void OnTimer(TimerKind kind);
@@ -111,7 +111,7 @@ class BroadcastServer {
  private:
   BroadcastHandler* HandlerFor(HandlerId id) const;
   Channel ChannelFor(HandlerId id) const;
-  void SendTo(NodeId peer, PlumtreeMessage message, HandlerId handler);
+  void SendTo(NodeId peer, Message message, HandlerId handler);
 
   // Clauses of handle_cast and their helpers, named as in Erlang.
   void HandleBroadcast(bool valid, const BroadcastMsg& m);

@@ -64,7 +64,7 @@ class ScriptedHandler : public BroadcastHandler {
 
 Payload P(const std::string& s) { return std::make_shared<const std::string>(s); }
 
-SentMessage Sent(NodeId to, PlumtreeMessage m) {
+SentMessage Sent(NodeId to, Message m) {
   return SentMessage{to, std::move(m), Channel::kDefault};
 }
 

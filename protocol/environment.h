@@ -4,7 +4,9 @@
 // (sim/node_host); a real-socket runtime could implement it later.
 //
 // It stands for the Erlang runtime services the ported modules use:
-//   partisan:cast_message/4            -> Send (lost if not connected)
+//   partisan:cast_message/4, do_send_message -> Send (lost if not connected)
+//   partisan_peer_service_manager:connect/1 -> Connect
+//   disconnect/1 (stopping the connection)  -> Disconnect
 //   partisan:is_connected/1            -> IsConnected
 //   partisan_peer_connections:nodes/0  -> ConnectedPeers
 //   erlang:send_after/3, timer:*       -> StartTimer / CancelTimer
@@ -30,6 +32,8 @@ enum class TimerKind : uint8_t {
   kLazyTick = 0,      // partisan_plumtree_broadcast lazy_tick
   kExchangeTick = 1,  // partisan_plumtree_broadcast exchange_tick
   kHeartbeat = 2,     // partisan_plumtree_backend heartbeat
+  kRandomPromotion = 3,        // hyparview random_promotion
+  kPassiveViewMaintenance = 4, // hyparview passive_view_maintenance (shuffle)
 };
 
 // Opaque handle of a started timer; 0 is "no timer".
@@ -46,13 +50,21 @@ class Environment {
 
   // partisan:cast_message/4: fire and forget. If `to` is not connected the
   // message is lost without an error, as with Partisan.
-  virtual void Send(NodeId to, PlumtreeMessage message, Channel channel) = 0;
+  virtual void Send(NodeId to, Message message, Channel channel) = 0;
 
   // partisan:is_connected/1
   virtual bool IsConnected(NodeId peer) const = 0;
 
   // partisan_peer_connections:nodes/0: the connected peers, ascending.
   virtual PeerSet ConnectedPeers() const = 0;
+
+  // partisan_peer_service_manager:connect/1. Partisan starts the connection
+  // client with start_link, whose init connects, so the connection exists
+  // when this returns if the peer is up and reachable; otherwise nothing.
+  virtual void Connect(NodeId peer) = 0;
+  // disconnect/1: stops this node's connection to `peer` (unlinked first,
+  // so this node gets no 'EXIT' for it).
+  virtual void Disconnect(NodeId peer) = 0;
 
   // erlang:send_after/3: after `delay`, the host calls OnTimer(kind) on the
   // component that started it.

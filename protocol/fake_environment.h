@@ -17,7 +17,7 @@ namespace plumsim {
 
 struct SentMessage {
   NodeId to;
-  PlumtreeMessage message;
+  Message message;
   Channel channel;
   friend bool operator==(const SentMessage& a, const SentMessage& b) {
     return a.to == b.to && a.message == b.message && a.channel == b.channel;
@@ -38,13 +38,21 @@ class FakeEnvironment : public Environment {
   explicit FakeEnvironment(NodeId self) : self_(self) {}
 
   NodeId self() const override { return self_; }
-  void Send(NodeId to, PlumtreeMessage message, Channel channel) override {
+  void Send(NodeId to, Message message, Channel channel) override {
     sent.push_back(SentMessage{to, std::move(message), channel});
   }
   bool IsConnected(NodeId peer) const override {
     return ordsets::IsElement(peer, connected);
   }
   PeerSet ConnectedPeers() const override { return connected; }
+  void Connect(NodeId peer) override {
+    connects.push_back(peer);
+    if (!ordsets::IsElement(peer, unreachable)) connected = ordsets::AddElement(peer, connected);
+  }
+  void Disconnect(NodeId peer) override {
+    disconnects.push_back(peer);
+    connected = ordsets::DelElement(peer, connected);
+  }
   TimerHandle StartTimer(absl::Duration delay, TimerKind kind) override {
     timers.push_back(StartedTimer{delay, kind, ++last_timer_});
     return last_timer_;
@@ -70,6 +78,9 @@ class FakeEnvironment : public Environment {
   }
 
   PeerSet connected;
+  PeerSet unreachable;           // Connect() to these fails
+  std::vector<NodeId> connects;  // every Connect() call
+  std::vector<NodeId> disconnects;
   int64_t now_ns = 0;
   std::deque<uint64_t> scripted_draws;
   std::vector<uint64_t> draws;  // the n of every UniformInt(n) call

@@ -1,4 +1,7 @@
-// The messages of partisan_plumtree_broadcast, one struct per Erlang tuple:
+// The wire messages: those of partisan_plumtree_broadcast and of
+// partisan_hyparview_peer_service_manager, one struct per Erlang tuple.
+//
+// partisan_plumtree_broadcast:
 //   {broadcast, MessageId, Payload, Mod, Round, Root, From}
 //   {prune, Root, From}
 //   {i_have, MessageId, Mod, Round, Root, From}
@@ -13,6 +16,7 @@
 #include <memory>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "protocol/ordset.h"
 
@@ -77,15 +81,100 @@ using GraftMsg = LazyControlMsg<struct GraftTag>;
 // Payloads compare by content: two copies of one broadcast are equal.
 bool operator==(const BroadcastMsg& a, const BroadcastMsg& b);
 
-using PlumtreeMessage =
-    std::variant<BroadcastMsg, PruneMsg, IHaveMsg, IgnoredIHaveMsg, GraftMsg>;
+// --- partisan_hyparview_peer_service_manager ---
+// Node specs travel as NodeIds; tags and reservations are not ported (see
+// protocol/hyparview.h).
 
-// "broadcast", "prune", "i_have", "ignored_i_have", "graft".
-const char* MessageTypeName(const PlumtreeMessage& message);
+// A disconnect id {Epoch, Counter} (sent_message_map / recv_message_map).
+struct DisconnectId {
+  int64_t epoch = 1;
+  int64_t counter = 0;
+  friend bool operator==(const DisconnectId&, const DisconnectId&) = default;
+};
+
+// {join, Peer, PeerTag, PeerEpoch}
+struct JoinMsg {
+  NodeId peer = 0;
+  int64_t epoch = 0;
+  friend bool operator==(const JoinMsg&, const JoinMsg&) = default;
+};
+// {neighbor, Peer, PeerTag, DisconnectId, Sender}
+struct NeighborMsg {
+  NodeId peer = 0;
+  DisconnectId disconnect_id;
+  friend bool operator==(const NeighborMsg&, const NeighborMsg&) = default;
+};
+// {forward_join, Peer, PeerTag, PeerEpoch, TTL, Sender}
+struct ForwardJoinMsg {
+  NodeId peer = 0;
+  int64_t epoch = 0;
+  int64_t ttl = 0;
+  NodeId sender = 0;
+  friend bool operator==(const ForwardJoinMsg&, const ForwardJoinMsg&) = default;
+};
+// {disconnect, Peer, DisconnectId}
+struct DisconnectMsg {
+  NodeId peer = 0;
+  DisconnectId disconnect_id;
+  friend bool operator==(const DisconnectMsg&, const DisconnectMsg&) = default;
+};
+// {neighbor_request, Peer, Priority, PeerTag, DisconnectId, Exchange}
+struct NeighborRequestMsg {
+  NodeId peer = 0;
+  bool high_priority = true;
+  DisconnectId disconnect_id;
+  std::vector<NodeId> exchange;
+  friend bool operator==(const NeighborRequestMsg&, const NeighborRequestMsg&) = default;
+};
+// {neighbor_rejected, Peer, Exchange}, or {neighbor_rejected, Peer} (one
+// Erlang branch sends no exchange; no receiving clause matches it).
+struct NeighborRejectedMsg {
+  NodeId peer = 0;
+  bool has_exchange = true;
+  std::vector<NodeId> exchange;
+  friend bool operator==(const NeighborRejectedMsg&, const NeighborRejectedMsg&) = default;
+};
+// {neighbor_accepted, Peer, PeerTag, DisconnectId, Exchange}
+struct NeighborAcceptedMsg {
+  NodeId peer = 0;
+  DisconnectId disconnect_id;
+  std::vector<NodeId> exchange;
+  friend bool operator==(const NeighborAcceptedMsg&, const NeighborAcceptedMsg&) = default;
+};
+// {shuffle, Exchange, TTL, Sender}
+struct ShuffleMsg {
+  std::vector<NodeId> exchange;
+  int64_t ttl = 0;
+  NodeId sender = 0;
+  friend bool operator==(const ShuffleMsg&, const ShuffleMsg&) = default;
+};
+// {shuffle_reply, Exchange, Sender}
+struct ShuffleReplyMsg {
+  std::vector<NodeId> exchange;
+  NodeId sender = 0;
+  friend bool operator==(const ShuffleReplyMsg&, const ShuffleReplyMsg&) = default;
+};
+
+// Every wire message. Indices 0..4 are Plumtree's (kPlumtreeMessageTypes).
+using Message =
+    std::variant<BroadcastMsg, PruneMsg, IHaveMsg, IgnoredIHaveMsg, GraftMsg, JoinMsg,
+                 NeighborMsg, ForwardJoinMsg, DisconnectMsg, NeighborRequestMsg,
+                 NeighborRejectedMsg, NeighborAcceptedMsg, ShuffleMsg, ShuffleReplyMsg>;
+inline constexpr int kPlumtreeMessageTypes = 5;
+inline constexpr int kMessageTypes = static_cast<int>(std::variant_size_v<Message>);
+inline bool IsPlumtreeMessage(const Message& m) {
+  return static_cast<int>(m.index()) < kPlumtreeMessageTypes;
+}
+
+// "broadcast", "prune", "i_have", "ignored_i_have", "graft", "join",
+// "neighbor", "forward_join", "disconnect", "neighbor_request",
+// "neighbor_rejected", "neighbor_accepted", "shuffle", "shuffle_reply".
+const char* MessageTypeName(const Message& message);
+const char* MessageTypeName(size_t index);
 
 // One line, Erlang-like: "{i_have, {n1,5,3}, h0, 2, n1, n4}".
 std::string DebugString(const BroadcastId& id);
-std::string DebugString(const PlumtreeMessage& message);
+std::string DebugString(const Message& message);
 
 }  // namespace plumsim
 

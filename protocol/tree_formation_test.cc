@@ -24,7 +24,7 @@ constexpr HandlerId kHeartbeat = 0;
 struct InFlight {
   NodeId from;
   NodeId to;
-  PlumtreeMessage message;
+  Message message;
 };
 
 // Delivers messages one at a time, FIFO or in a seeded random order.
@@ -40,12 +40,14 @@ class MemoryEnvironment : public Environment {
   MemoryEnvironment(NodeId self, MemoryNetwork* net, PeerSet peers)
       : self_(self), net_(net), peers_(std::move(peers)) {}
   NodeId self() const override { return self_; }
-  void Send(NodeId to, PlumtreeMessage message, Channel) override {
+  void Send(NodeId to, Message message, Channel) override {
     ++net_->sent_by_type[MessageTypeName(message)];
     net_->queue.push_back(InFlight{self_, to, std::move(message)});
   }
   bool IsConnected(NodeId peer) const override { return ordsets::IsElement(peer, peers_); }
   PeerSet ConnectedPeers() const override { return peers_; }
+  void Connect(NodeId) override {}
+  void Disconnect(NodeId) override {}
   TimerHandle StartTimer(absl::Duration, TimerKind) override { return 0; }
   void CancelTimer(TimerHandle) override {}
   int64_t NowNs() const override { return 0; }

@@ -95,7 +95,7 @@ void MetricsCollector::OnOriginate(NodeId node, HandlerId handler, const Broadca
   ++Window().originated;
 }
 
-void MetricsCollector::OnDeliver(NodeId, NodeId, const PlumtreeMessage& message) {
+void MetricsCollector::OnDeliver(NodeId, NodeId, const Message& message) {
   WindowMetrics& w = Window();
   ++w.by_type[message.index()];
   std::visit(

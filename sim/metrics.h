@@ -50,7 +50,7 @@ struct WindowMetrics {
   int64_t payload = 0;           // payload copies received
   int64_t first_deliveries = 0;
   int64_t stale_copies = 0;
-  std::array<int64_t, 5> by_type{};  // received, by PlumtreeMessage type
+  std::array<int64_t, 5> by_type{};  // received, by Message type
   int64_t originated = 0;
   int64_t live_nodes = 0;        // running nodes at the end of the window
   std::optional<double> rmr() const;  // payload / first_deliveries - 1
@@ -66,7 +66,7 @@ class MetricsCollector final : public SimObserver {
  public:
   MetricsCollector(const Simulation* sim, SimDuration window);
 
-  void OnDeliver(NodeId from, NodeId to, const PlumtreeMessage& m) override;
+  void OnDeliver(NodeId from, NodeId to, const Message& m) override;
   void OnNodeEvent(NodeEventKind kind, NodeId node, int64_t epoch) override;
   void OnNetworkChange(const TimelineEvent&) override { ++connectivity_version_; }
   void OnOriginate(NodeId node, HandlerId handler, const BroadcastId& id) override;

@@ -70,7 +70,7 @@ bool Network::IsConnected(NodeId from, NodeId to) const {
   return from != to && IsUp(from) && IsUp(to) && Reachable(from, to);
 }
 
-void Network::Send(NodeId from, NodeId to, PlumtreeMessage message) {
+void Network::Send(NodeId from, NodeId to, Message message) {
   if (observer_ != nullptr) observer_->OnSend(from, to, message);
   if (!IsConnected(from, to)) {
     if (observer_ != nullptr) {
@@ -98,7 +98,7 @@ void Network::Send(NodeId from, NodeId to, PlumtreeMessage message) {
   }
 }
 
-void Network::Schedule(NodeId from, NodeId to, const PlumtreeMessage& message,
+void Network::Schedule(NodeId from, NodeId to, const Message& message,
                        const LatencyDistribution& latency) {
   SimTime arrival = sim_->now() + latency.Sample(rng_);
   if (!config_.reorder) {

@@ -50,9 +50,9 @@ const char* DropReasonName(DropReason reason);
 class NetworkObserver {
  public:
   virtual ~NetworkObserver() = default;
-  virtual void OnSend(NodeId from, NodeId to, const PlumtreeMessage& message) = 0;
-  virtual void OnDeliver(NodeId from, NodeId to, const PlumtreeMessage& message) = 0;
-  virtual void OnDrop(NodeId from, NodeId to, const PlumtreeMessage& message,
+  virtual void OnSend(NodeId from, NodeId to, const Message& message) = 0;
+  virtual void OnDeliver(NodeId from, NodeId to, const Message& message) = 0;
+  virtual void OnDrop(NodeId from, NodeId to, const Message& message,
                       DropReason reason) = 0;
 };
 
@@ -60,7 +60,7 @@ class NetworkObserver {
 class MessageReceiver {
  public:
   virtual ~MessageReceiver() = default;
-  virtual void Deliver(NodeId from, NodeId to, const PlumtreeMessage& message) = 0;
+  virtual void Deliver(NodeId from, NodeId to, const Message& message) = 0;
 };
 
 class Network final : public EventHandler {
@@ -76,7 +76,7 @@ class Network final : public EventHandler {
   // Whether `from` can send to `to` right now.
   bool IsConnected(NodeId from, NodeId to) const;
 
-  void Send(NodeId from, NodeId to, PlumtreeMessage message);
+  void Send(NodeId from, NodeId to, Message message);
 
   // --- Faults and changes (scenario timeline) ---
   // Symmetric partition: nodes in different groups cannot reach each other;
@@ -120,14 +120,14 @@ class Network final : public EventHandler {
     NodeId from = 0;
     NodeId to = 0;
     uint32_t cuts_at_send = 0;
-    PlumtreeMessage message;
+    Message message;
   };
 
   static uint64_t LinkKey(NodeId from, NodeId to) {
     return (static_cast<uint64_t>(from) << 32) | to;
   }
   bool Reachable(NodeId from, NodeId to) const;
-  void Schedule(NodeId from, NodeId to, const PlumtreeMessage& message,
+  void Schedule(NodeId from, NodeId to, const Message& message,
                 const LatencyDistribution& latency);
 
   Simulator* const sim_;

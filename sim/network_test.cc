@@ -17,12 +17,12 @@ struct Arrival {
 class Recorder : public MessageReceiver, public NetworkObserver {
  public:
   explicit Recorder(Simulator* sim) : sim_(sim) {}
-  void Deliver(NodeId from, NodeId to, const PlumtreeMessage& m) override {
+  void Deliver(NodeId from, NodeId to, const Message& m) override {
     arrivals.push_back({from, to, std::get<BroadcastMsg>(m).round, sim_->now()});
   }
-  void OnSend(NodeId, NodeId, const PlumtreeMessage&) override { ++sent; }
-  void OnDeliver(NodeId, NodeId, const PlumtreeMessage&) override {}
-  void OnDrop(NodeId, NodeId, const PlumtreeMessage&, DropReason r) override {
+  void OnSend(NodeId, NodeId, const Message&) override { ++sent; }
+  void OnDeliver(NodeId, NodeId, const Message&) override {}
+  void OnDrop(NodeId, NodeId, const Message&, DropReason r) override {
     drops.push_back(r);
   }
   std::vector<Arrival> arrivals;
@@ -33,7 +33,7 @@ class Recorder : public MessageReceiver, public NetworkObserver {
   Simulator* sim_;
 };
 
-PlumtreeMessage Msg(uint32_t n) { return BroadcastMsg{{}, nullptr, 0, n, 0, 0}; }
+Message Msg(uint32_t n) { return BroadcastMsg{{}, nullptr, 0, n, 0, 0}; }
 
 class NetworkTest : public ::testing::Test {
  protected:

@@ -71,7 +71,7 @@ void NodeHost::Kill() {
   network_->SetNodeUp(id_, false);
 }
 
-void NodeHost::Deliver(NodeId /*from*/, const PlumtreeMessage& message) {
+void NodeHost::Deliver(NodeId /*from*/, const Message& message) {
   if (!running_) return;
   current_broadcast_ = std::get_if<BroadcastMsg>(&message);
   incarnation_state_->server.HandleMessage(message);
@@ -91,7 +91,7 @@ void NodeHost::BroadcastApplication(Payload payload) {
                                        kStoreHandler);
 }
 
-void NodeHost::Send(NodeId to, PlumtreeMessage message, Channel /*channel*/) {
+void NodeHost::Send(NodeId to, Message message, Channel /*channel*/) {
   network_->Send(id_, to, std::move(message));
 }
 

@@ -49,7 +49,7 @@ class NodeHost final : public Environment, public EventHandler {
   uint32_t incarnation() const { return incarnation_; }
 
   // A message from the network.
-  void Deliver(NodeId from, const PlumtreeMessage& message);
+  void Deliver(NodeId from, const Message& message);
   // The peer service's update/1 callback.
   void UpdateMembership(const PeerSet& members);
   // The application asks to broadcast `payload` (StoreHandler).
@@ -62,7 +62,7 @@ class NodeHost final : public Environment, public EventHandler {
 
   // --- Environment ---
   NodeId self() const override { return id_; }
-  void Send(NodeId to, PlumtreeMessage message, Channel channel) override;
+  void Send(NodeId to, Message message, Channel channel) override;
   bool IsConnected(NodeId peer) const override;
   PeerSet ConnectedPeers() const override;
   TimerHandle StartTimer(absl::Duration delay, TimerKind kind) override;

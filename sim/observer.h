@@ -20,9 +20,9 @@ const char* NodeEventName(NodeEventKind kind);
 
 class SimObserver : public NetworkObserver {
  public:
-  void OnSend(NodeId, NodeId, const PlumtreeMessage&) override {}
-  void OnDeliver(NodeId, NodeId, const PlumtreeMessage&) override {}
-  void OnDrop(NodeId, NodeId, const PlumtreeMessage&, DropReason) override {}
+  void OnSend(NodeId, NodeId, const Message&) override {}
+  void OnDeliver(NodeId, NodeId, const Message&) override {}
+  void OnDrop(NodeId, NodeId, const Message&, DropReason) override {}
   // A protocol timer fired on `node`.
   virtual void OnTimer(NodeId /*node*/, TimerKind /*kind*/) {}
   // A node started, crashed, restarted, joined or left.
@@ -42,13 +42,13 @@ class SimObserver : public NetworkObserver {
 class ObserverList final : public SimObserver {
  public:
   void Add(SimObserver* observer) { observers_.push_back(observer); }
-  void OnSend(NodeId a, NodeId b, const PlumtreeMessage& m) override {
+  void OnSend(NodeId a, NodeId b, const Message& m) override {
     for (auto* o : observers_) o->OnSend(a, b, m);
   }
-  void OnDeliver(NodeId a, NodeId b, const PlumtreeMessage& m) override {
+  void OnDeliver(NodeId a, NodeId b, const Message& m) override {
     for (auto* o : observers_) o->OnDeliver(a, b, m);
   }
-  void OnDrop(NodeId a, NodeId b, const PlumtreeMessage& m, DropReason r) override {
+  void OnDrop(NodeId a, NodeId b, const Message& m, DropReason r) override {
     for (auto* o : observers_) o->OnDrop(a, b, m, r);
   }
   void OnTimer(NodeId n, TimerKind k) override {

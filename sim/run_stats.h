@@ -14,12 +14,12 @@ namespace plumsim {
 
 class RunStats final : public SimObserver {
  public:
-  static constexpr int kMessageTypes = 5;  // PlumtreeMessage alternatives
+  static constexpr int kMessageTypes = 5;  // Message alternatives
   static constexpr int kHandlers = 2;      // heartbeat, store
 
-  void OnSend(NodeId, NodeId, const PlumtreeMessage& m) override { ++sent[m.index()]; }
-  void OnDeliver(NodeId, NodeId, const PlumtreeMessage& m) override { ++delivered[m.index()]; }
-  void OnDrop(NodeId, NodeId, const PlumtreeMessage&, DropReason r) override {
+  void OnSend(NodeId, NodeId, const Message& m) override { ++sent[m.index()]; }
+  void OnDeliver(NodeId, NodeId, const Message& m) override { ++delivered[m.index()]; }
+  void OnDrop(NodeId, NodeId, const Message&, DropReason r) override {
     ++dropped[static_cast<int>(r)];
   }
   void OnNodeEvent(NodeEventKind kind, NodeId, int64_t) override {

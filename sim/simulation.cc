@@ -201,7 +201,7 @@ void Simulation::Apply(const TimelineEvent& e) {
   }
 }
 
-void Simulation::Deliver(NodeId from, NodeId to, const PlumtreeMessage& message) {
+void Simulation::Deliver(NodeId from, NodeId to, const Message& message) {
   nodes_[to]->Deliver(from, message);
 }
 

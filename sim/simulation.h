@@ -47,7 +47,7 @@ class Simulation final : public MessageReceiver {
   const PeerSet& members() const { return members_; }
 
   // MessageReceiver
-  void Deliver(NodeId from, NodeId to, const PlumtreeMessage& message) override;
+  void Deliver(NodeId from, NodeId to, const Message& message) override;
 
  private:
   void ScheduleTimeline();

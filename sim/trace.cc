@@ -57,7 +57,7 @@ void TraceRecorder::Id(const BroadcastId& id) {
   }
 }
 
-void TraceRecorder::Message(const PlumtreeMessage& m) {
+void TraceRecorder::Message(const Message& m) {
   digest_.AddUint64(m.index());
   if (out_ != nullptr) absl::StrAppend(&line_, ",\"msg\":\"", MessageTypeName(m), "\"");
   std::visit(
@@ -90,7 +90,7 @@ void TraceRecorder::End() {
   }
 }
 
-void TraceRecorder::OnSend(NodeId from, NodeId to, const PlumtreeMessage& m) {
+void TraceRecorder::OnSend(NodeId from, NodeId to, const Message& m) {
   Begin(kSend, "send");
   Node("from", from);
   Node("to", to);
@@ -98,7 +98,7 @@ void TraceRecorder::OnSend(NodeId from, NodeId to, const PlumtreeMessage& m) {
   End();
 }
 
-void TraceRecorder::OnDeliver(NodeId from, NodeId to, const PlumtreeMessage& m) {
+void TraceRecorder::OnDeliver(NodeId from, NodeId to, const Message& m) {
   Begin(kDeliver, "deliver");
   Node("from", from);
   Node("to", to);
@@ -106,7 +106,7 @@ void TraceRecorder::OnDeliver(NodeId from, NodeId to, const PlumtreeMessage& m) 
   End();
 }
 
-void TraceRecorder::OnDrop(NodeId from, NodeId to, const PlumtreeMessage& m,
+void TraceRecorder::OnDrop(NodeId from, NodeId to, const Message& m,
                            DropReason r) {
   Begin(kDrop, "drop");
   Node("from", from);

@@ -24,9 +24,9 @@ class TraceRecorder final : public SimObserver {
   // `out` may be null: digest only.
   TraceRecorder(const Simulator* sim, std::FILE* out);
 
-  void OnSend(NodeId from, NodeId to, const PlumtreeMessage& m) override;
-  void OnDeliver(NodeId from, NodeId to, const PlumtreeMessage& m) override;
-  void OnDrop(NodeId from, NodeId to, const PlumtreeMessage& m, DropReason r) override;
+  void OnSend(NodeId from, NodeId to, const Message& m) override;
+  void OnDeliver(NodeId from, NodeId to, const Message& m) override;
+  void OnDrop(NodeId from, NodeId to, const Message& m, DropReason r) override;
   void OnTimer(NodeId node, TimerKind kind) override;
   void OnNodeEvent(NodeEventKind kind, NodeId node, int64_t epoch) override;
   void OnNetworkChange(const TimelineEvent& event) override;
@@ -40,7 +40,7 @@ class TraceRecorder final : public SimObserver {
  private:
   void Begin(uint8_t code, const char* name);
   void Node(const char* key, NodeId node);
-  void Message(const PlumtreeMessage& m);
+  void Message(const Message& m);
   void Id(const BroadcastId& id);
   void End();
 
