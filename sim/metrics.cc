@@ -101,7 +101,8 @@ void MetricsCollector::OnDeliver(NodeId, NodeId, const Message& message) {
   std::visit(
       [&](const auto& x) {
         using T = std::decay_t<decltype(x)>;
-        if constexpr (!std::is_same_v<T, PruneMsg>) {
+        if constexpr (std::is_same_v<T, BroadcastMsg> || std::is_same_v<T, IHaveMsg> ||
+                      std::is_same_v<T, IgnoredIHaveMsg> || std::is_same_v<T, GraftMsg>) {
           MessageMetrics* m = Find(x.id, x.handler);
           if (m == nullptr) return;
           if constexpr (std::is_same_v<T, BroadcastMsg>) {

@@ -50,7 +50,7 @@ struct WindowMetrics {
   int64_t payload = 0;           // payload copies received
   int64_t first_deliveries = 0;
   int64_t stale_copies = 0;
-  std::array<int64_t, 5> by_type{};  // received, by Message type
+  std::array<int64_t, kMessageTypes> by_type{};  // received, by Message type
   int64_t originated = 0;
   int64_t live_nodes = 0;        // running nodes at the end of the window
   std::optional<double> rmr() const;  // payload / first_deliveries - 1

@@ -11,6 +11,7 @@ const char* DropReasonName(DropReason reason) {
     case DropReason::kUnreachable: return "unreachable";
     case DropReason::kLoss: return "loss";
     case DropReason::kCut: return "cut";
+    case DropReason::kNotConnected: return "not_connected";
   }
   return "?";
 }

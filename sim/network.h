@@ -43,6 +43,7 @@ enum class DropReason : uint8_t {
   kUnreachable,  // sender cannot reach the receiver at send time
   kLoss,         // random loss
   kCut,          // a partition, link cut or crash while in flight
+  kNotConnected, // HyParView mode: the sender holds no connection to the receiver
 };
 const char* DropReasonName(DropReason reason);
 

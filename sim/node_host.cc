@@ -47,7 +47,7 @@ NodeHost::NodeHost(NodeId id, const NodeConfig* config, Simulator* sim,
 
 NodeHost::~NodeHost() = default;
 
-void NodeHost::Boot(const PeerSet& members, int64_t epoch) {
+void NodeHost::Boot(const PeerSet& members, int64_t epoch, std::optional<NodeId> contact) {
   PLUMSIM_CHECK(!running_);
   PLUMSIM_CHECK(epoch > epoch_);
   ++incarnation_;
@@ -58,10 +58,25 @@ void NodeHost::Boot(const PeerSet& members, int64_t epoch) {
                       (static_cast<uint64_t>(incarnation_) << 32) | id_);
   network_->SetNodeUp(id_, true);
   incarnation_state_ = std::make_unique<Incarnation>(this, *config_, epoch);
-  if (observer_ != nullptr) observer_->OnMembership(id_, members);
+  if (config_->hyparview) {
+    // The peer service's members start as its active view: the node alone.
+    members_ = {id_};
+    incarnation_state_->hyparview = std::make_unique<HyParView>(
+        this, config_->hyparview_config, epoch, [this](const PeerSet& active) {
+          // notify/1 -> partisan_peer_service_events:update -> update/1.
+          members_ = active;
+          if (observer_ != nullptr) observer_->OnMembership(id_, active);
+          incarnation_state_->server.Update(active);
+        });
+  }
+  if (observer_ != nullptr) observer_->OnMembership(id_, members_);
   // partisan_plumtree_broadcast:start_link/0: Members, Members, [].
-  incarnation_state_->server.Start(members, members, {});
+  incarnation_state_->server.Start(members_, members_, {});
   incarnation_state_->backend.Start();
+  if (config_->hyparview) {
+    incarnation_state_->hyparview->Start();
+    if (contact) incarnation_state_->hyparview->Join(*contact);
+  }
 }
 
 void NodeHost::Kill() {
@@ -69,13 +84,22 @@ void NodeHost::Kill() {
   running_ = false;
   incarnation_state_.reset();
   network_->SetNodeUp(id_, false);
+  if (config_->connections != nullptr) config_->connections->Clear(id_);
 }
 
 void NodeHost::Deliver(NodeId /*from*/, const Message& message) {
   if (!running_) return;
+  if (!IsPlumtreeMessage(message)) {
+    if (incarnation_state_->hyparview) incarnation_state_->hyparview->HandleMessage(message);
+    return;
+  }
   current_broadcast_ = std::get_if<BroadcastMsg>(&message);
   incarnation_state_->server.HandleMessage(message);
   current_broadcast_ = nullptr;
+}
+
+void NodeHost::ConnectionDown(NodeId peer) {
+  if (running_ && incarnation_state_->hyparview) incarnation_state_->hyparview->ConnectionDown(peer);
 }
 
 void NodeHost::UpdateMembership(const PeerSet& members) {
@@ -92,14 +116,35 @@ void NodeHost::BroadcastApplication(Payload payload) {
 }
 
 void NodeHost::Send(NodeId to, Message message, Channel /*channel*/) {
+  if (config_->connections != nullptr && !config_->connections->IsConnected(id_, to)) {
+    // do_send_message/3 without a connection: {error, not_yet_connected}.
+    if (observer_ != nullptr) {
+      observer_->OnSend(id_, to, message);
+      observer_->OnDrop(id_, to, message, DropReason::kNotConnected);
+    }
+    return;
+  }
   network_->Send(id_, to, std::move(message));
 }
 
-bool NodeHost::IsConnected(NodeId peer) const { return network_->IsConnected(id_, peer); }
+bool NodeHost::IsConnected(NodeId peer) const {
+  if (config_->connections != nullptr) return config_->connections->IsConnected(id_, peer);
+  return network_->IsConnected(id_, peer);
+}
 
-// partisan_peer_connections:nodes/0: the members this node has a connection
-// to (with full membership, Partisan connects to every member).
+void NodeHost::Connect(NodeId peer) {
+  if (config_->connections != nullptr) config_->connections->Connect(id_, peer);
+}
+
+void NodeHost::Disconnect(NodeId peer) {
+  if (config_->connections != nullptr) config_->connections->Disconnect(id_, peer);
+}
+
+// partisan_peer_connections:nodes/0: the peers this node has a connection
+// to. HyParView: its connection table; full membership: every member
+// (Partisan connects to every member).
 PeerSet NodeHost::ConnectedPeers() const {
+  if (config_->connections != nullptr) return config_->connections->ConnectedPeers(id_);
   PeerSet out;
   for (NodeId m : members_) {
     if (m != id_ && network_->IsConnected(id_, m)) out.push_back(m);
@@ -131,6 +176,10 @@ void NodeHost::OnEvent(uint64_t arg) {
       break;
     case TimerKind::kHeartbeat:
       incarnation_state_->backend.OnTimer(kind);
+      break;
+    case TimerKind::kRandomPromotion:
+    case TimerKind::kPassiveViewMaintenance:
+      incarnation_state_->hyparview->OnTimer(kind);
       break;
   }
 }

@@ -15,7 +15,9 @@
 #include "protocol/broadcast_server.h"
 #include "protocol/environment.h"
 #include "protocol/heartbeat_backend.h"
+#include "protocol/hyparview.h"
 #include "protocol/store_handler.h"
+#include "sim/connections.h"
 #include "sim/network.h"
 #include "sim/observer.h"
 #include "sim/random.h"
@@ -31,6 +33,11 @@ struct NodeConfig {
   PlumtreeConfig plumtree;
   HeartbeatConfig heartbeat;
   uint64_t root_seed = 1;
+  // HyParView instead of full membership: the broadcast server's members
+  // are the active view, and sends need a connection (`connections`).
+  bool hyparview = false;
+  HyParViewConfig hyparview_config;
+  ConnectionTable* connections = nullptr;
 };
 
 class NodeHost final : public Environment, public EventHandler {
@@ -39,9 +46,11 @@ class NodeHost final : public Environment, public EventHandler {
            SimObserver* observer);
   ~NodeHost() override;
 
-  // Boots a fresh incarnation with `members` (Partisan's start: all members
-  // eager, none lazy) and the given epoch (> any earlier one of this node).
-  void Boot(const PeerSet& members, int64_t epoch);
+  // Boots a fresh incarnation with the given epoch (> any earlier one of
+  // this node). Full membership: `members` (Partisan's start: all members
+  // eager, none lazy). HyParView: the node starts alone and joins through
+  // `contact`, if any.
+  void Boot(const PeerSet& members, int64_t epoch, std::optional<NodeId> contact = std::nullopt);
   // Kills the running incarnation: every protocol object and its state go.
   void Kill();
   bool running() const { return running_; }
@@ -50,8 +59,10 @@ class NodeHost final : public Environment, public EventHandler {
 
   // A message from the network.
   void Deliver(NodeId from, const Message& message);
-  // The peer service's update/1 callback.
+  // The full-membership peer service's update/1 callback.
   void UpdateMembership(const PeerSet& members);
+  // HyParView: the connection to `peer` died ('EXIT').
+  void ConnectionDown(NodeId peer);
   // The application asks to broadcast `payload` (StoreHandler).
   void BroadcastApplication(Payload payload);
 
@@ -59,12 +70,17 @@ class NodeHost final : public Environment, public EventHandler {
   const BroadcastServer* server() const { return incarnation_state_ ? &incarnation_state_->server : nullptr; }
   const HeartbeatBackend* backend() const { return incarnation_state_ ? &incarnation_state_->backend : nullptr; }
   const StoreHandler* store() const { return incarnation_state_ ? &incarnation_state_->store : nullptr; }
+  const HyParView* hyparview() const {
+    return incarnation_state_ ? incarnation_state_->hyparview.get() : nullptr;
+  }
 
   // --- Environment ---
   NodeId self() const override { return id_; }
   void Send(NodeId to, Message message, Channel channel) override;
   bool IsConnected(NodeId peer) const override;
   PeerSet ConnectedPeers() const override;
+  void Connect(NodeId peer) override;
+  void Disconnect(NodeId peer) override;
   TimerHandle StartTimer(absl::Duration delay, TimerKind kind) override;
   void CancelTimer(TimerHandle timer) override;
   int64_t NowNs() const override { return sim_->now().ns(); }
@@ -101,6 +117,7 @@ class NodeHost final : public Environment, public EventHandler {
     StoreHandler store;
     ObservedHandler observed_backend;
     ObservedHandler observed_store;
+    std::unique_ptr<HyParView> hyparview;  // HyParView mode only
   };
 
   const NodeId id_;

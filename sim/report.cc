@@ -1,6 +1,7 @@
 #include "sim/report.h"
 
 #include <algorithm>
+#include <numeric>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -248,7 +249,8 @@ std::string MetricsJson(const Scenario& scenario, const MetricsCollector& metric
         ", \"converged_at_ns\": ", OptTimeJson(converged),
         ", \"spanning\": ", t.spanning ? "true" : "false", ", \"live\": ", t.live.size(),
         ", \"depth\": ", t.depth, ", \"multi_parent_nodes\": ", t.multi_parent_nodes,
-        ", \"asymmetric_pairs\": ", t.asymmetric_pairs, ", \"edges\": [",
+        ", \"asymmetric_pairs\": ", t.asymmetric_pairs, ", \"stale_eager\": ", t.stale_eager,
+        ", \"edges\": [",
         absl::StrJoin(edges, ", "), "], \"delivery_tree\": [", absl::StrJoin(delivery, ", "),
         "]}");
     first = false;
@@ -280,14 +282,17 @@ std::string MessagesCsv(const Scenario& scenario, const MetricsCollector& metric
 std::string TimeseriesCsv(const Scenario& scenario, const MetricsCollector& metrics) {
   std::string out =
       "scenario,seed,window_start_ns,window_ns,live_nodes,originated,payload,first_deliveries,"
-      "stale_copies,rmr,prune,i_have,ignored_i_have,graft\n";
+      "stale_copies,rmr,prune,i_have,ignored_i_have,graft,membership\n";
   for (const WindowMetrics& w : metrics.windows()) {
     const auto rmr = w.rmr();
     absl::StrAppend(&out, scenario.name, ",", scenario.seed, ",", w.start.ns(), ",",
                     scenario.metrics_window.ns(), ",", w.live_nodes, ",", w.originated, ",",
                     w.payload, ",", w.first_deliveries, ",", w.stale_copies, ",",
                     rmr ? Num(*rmr) : "", ",", w.by_type[1], ",", w.by_type[2], ",",
-                    w.by_type[3], ",", w.by_type[4], "\n");
+                    w.by_type[3], ",", w.by_type[4], ",",
+                    std::accumulate(w.by_type.begin() + kPlumtreeMessageTypes, w.by_type.end(),
+                                    int64_t{0}),
+                    "\n");
   }
   return out;
 }

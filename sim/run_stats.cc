@@ -6,14 +6,17 @@
 namespace plumsim {
 
 std::string RunStats::Summary() const {
-  static constexpr const char* kTypes[] = {"broadcast", "prune", "i_have",
-                                           "ignored_i_have", "graft"};
-  std::string out = absl::StrFormat("  %-16s %12s %12s\n", "message", "sent", "delivered");
+  std::string out = absl::StrFormat("  %-18s %12s %12s\n", "message", "sent", "delivered");
   for (int i = 0; i < kMessageTypes; ++i) {
-    absl::StrAppend(&out, absl::StrFormat("  %-16s %12d %12d\n", kTypes[i], sent[i], delivered[i]));
+    // Plumtree's five always; membership messages when there were any.
+    if (i >= kPlumtreeMessageTypes && sent[i] == 0) continue;
+    absl::StrAppend(&out, absl::StrFormat("  %-18s %12d %12d\n", MessageTypeName(i), sent[i],
+                                          delivered[i]));
   }
-  absl::StrAppend(&out, absl::StrFormat("  dropped: %d unreachable, %d lost, %d cut in flight\n",
+  absl::StrAppend(&out, absl::StrFormat("  dropped: %d unreachable, %d lost, %d cut in flight",
                                         dropped[0], dropped[1], dropped[2]));
+  if (dropped[3] > 0) absl::StrAppend(&out, absl::StrFormat(", %d without a connection", dropped[3]));
+  absl::StrAppend(&out, "\n");
   absl::StrAppend(
       &out, absl::StrFormat("  heartbeats: %d originated, %d first deliveries, %d stale copies\n",
                             originated[0], merged_new[0], merged_stale[0]));

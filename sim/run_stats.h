@@ -14,8 +14,7 @@ namespace plumsim {
 
 class RunStats final : public SimObserver {
  public:
-  static constexpr int kMessageTypes = 5;  // Message alternatives
-  static constexpr int kHandlers = 2;      // heartbeat, store
+  static constexpr int kHandlers = 2;  // heartbeat, store
 
   void OnSend(NodeId, NodeId, const Message& m) override { ++sent[m.index()]; }
   void OnDeliver(NodeId, NodeId, const Message& m) override { ++delivered[m.index()]; }
@@ -39,7 +38,7 @@ class RunStats final : public SimObserver {
 
   std::array<uint64_t, kMessageTypes> sent{};
   std::array<uint64_t, kMessageTypes> delivered{};
-  std::array<uint64_t, 3> dropped{};
+  std::array<uint64_t, 4> dropped{};
   std::array<uint64_t, 5> node_events{};
   std::array<uint64_t, kHandlers> originated{};
   std::array<uint64_t, kHandlers> merged_new{};

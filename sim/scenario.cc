@@ -387,16 +387,48 @@ absl::StatusOr<Scenario> FromTable(const toml::table& root, const std::string& s
 
   // [membership]
   if (const toml::table* m = SubTable(root, "membership")) {
-    PLUMSIM_RETURN_IF_ERROR(r.CheckKeys(*m, "membership", {"kind"}));
+    PLUMSIM_RETURN_IF_ERROR(r.CheckKeys(
+        *m, "membership",
+        {"kind", "active_max_size", "active_min_size", "active_rwl", "passive_max_size",
+         "passive_rwl", "random_promotion", "random_promotion_interval", "shuffle_interval",
+         "shuffle_k_active", "shuffle_k_passive"}));
     if (const toml::node* kind = m->get("kind")) {
       PLUMSIM_ASSIGN(s.membership, r.String(*kind, "membership.kind"));
-      if (s.membership == "hyparview") {
-        return r.Error(kind, "membership.kind",
-                       "\"hyparview\" is not available yet; use \"full\"");
+      if (s.membership != "full" && s.membership != "hyparview") {
+        return r.Error(kind, "membership.kind", "expected \"full\" or \"hyparview\"");
       }
-      if (s.membership != "full") {
-        return r.Error(kind, "membership.kind", "expected \"full\"");
+    }
+    HyParViewConfig& h = s.hyparview;
+    const std::pair<const char*, int64_t*> sizes[] = {
+        {"active_max_size", &h.active_max_size},   {"active_min_size", &h.active_min_size},
+        {"active_rwl", &h.active_rwl},             {"passive_max_size", &h.passive_max_size},
+        {"passive_rwl", &h.passive_rwl},           {"shuffle_k_active", &h.shuffle_k_active},
+        {"shuffle_k_passive", &h.shuffle_k_passive}};
+    for (const auto& [key, field] : sizes) {
+      if (const toml::node* v = m->get(key)) {
+        if (s.membership != "hyparview") {
+          return r.Error(v, absl::StrCat("membership.", key), "only for kind = \"hyparview\"");
+        }
+        PLUMSIM_ASSIGN(*field, r.Integer(*v, absl::StrCat("membership.", key), 0, 1000));
       }
+    }
+    if (const toml::node* v = m->get("random_promotion")) {
+      PLUMSIM_ASSIGN(h.random_promotion, r.Bool(*v, "membership.random_promotion"));
+    }
+    SimDuration d;
+    if (const toml::node* v = m->get("random_promotion_interval")) {
+      PLUMSIM_ASSIGN(d, r.Duration(*v, "membership.random_promotion_interval", true));
+      h.random_promotion_interval = d.ToAbsl();
+    }
+    if (const toml::node* v = m->get("shuffle_interval")) {
+      PLUMSIM_ASSIGN(d, r.Duration(*v, "membership.shuffle_interval", true));
+      h.shuffle_interval = d.ToAbsl();
+    }
+    if (h.active_max_size < 2 || h.active_min_size > h.active_max_size) {
+      return r.Error(m->get("active_max_size") ? m->get("active_max_size") : root.get("membership"),
+                     "membership.active_max_size",
+                     "needs 2 <= active_max_size and active_min_size <= active_max_size "
+                     "(both count the node itself, as in Partisan)");
     }
   } else if (root.get("membership") != nullptr) {
     return r.Error(root.get("membership"), "membership", "expected a table");
@@ -888,7 +920,20 @@ std::string Scenario::ToToml() const {
   root.insert("nodes", toml::table{{"count", node_count},
                                    {"start_interval", FormatSimDuration(start_interval)},
                                    {"start_jitter", FormatSimDuration(start_jitter)}});
-  root.insert("membership", toml::table{{"kind", membership}});
+  toml::table membership_table{{"kind", membership}};
+  if (membership == "hyparview") {
+    membership_table.insert("active_max_size", hyparview.active_max_size);
+    membership_table.insert("active_min_size", hyparview.active_min_size);
+    membership_table.insert("active_rwl", hyparview.active_rwl);
+    membership_table.insert("passive_max_size", hyparview.passive_max_size);
+    membership_table.insert("passive_rwl", hyparview.passive_rwl);
+    membership_table.insert("random_promotion", hyparview.random_promotion);
+    membership_table.insert("random_promotion_interval", Dur(hyparview.random_promotion_interval));
+    membership_table.insert("shuffle_interval", Dur(hyparview.shuffle_interval));
+    membership_table.insert("shuffle_k_active", hyparview.shuffle_k_active);
+    membership_table.insert("shuffle_k_passive", hyparview.shuffle_k_passive);
+  }
+  root.insert("membership", std::move(membership_table));
   toml::table plumtree_table{
       {"lazy_tick_period", Dur(plumtree.lazy_tick_period)},
       {"exchange_tick_period", Dur(plumtree.exchange_tick_period)},

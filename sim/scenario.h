@@ -13,6 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "protocol/hyparview.h"
 #include "protocol/ordset.h"
 #include "protocol/plumtree_config.h"
 #include "sim/latency.h"
@@ -97,7 +98,8 @@ struct Scenario {
   SimDuration start_interval;  // node i starts at i * start_interval
   SimDuration start_jitter;    // plus a uniform draw in [0, start_jitter]
 
-  std::string membership = "full";
+  std::string membership = "full";  // or "hyparview"
+  HyParViewConfig hyparview;        // [membership] options for "hyparview"
   PlumtreeConfig plumtree;
   HeartbeatConfig heartbeat;
   NetworkConfig network;

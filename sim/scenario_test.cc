@@ -148,6 +148,25 @@ TEST(ScenarioTest, ParsesEveryFeatureAndSortsEvents) {
   EXPECT_EQ(s->expectations[1].before, SimTime::Zero() + SimDuration::Seconds(120));
 }
 
+TEST(ScenarioTest, HyParViewOptionsWithPartisanDefaults) {
+  absl::StatusOr<Scenario> s = ParseScenario(std::string(kMinimal) + R"(
+[membership]
+kind = "hyparview"
+active_max_size = 5
+shuffle_interval = "5s"
+)", "t.toml");
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->membership, "hyparview");
+  EXPECT_EQ(s->hyparview.active_max_size, 5);
+  EXPECT_EQ(s->hyparview.active_min_size, 3);
+  EXPECT_EQ(s->hyparview.passive_max_size, 30);
+  EXPECT_EQ(s->hyparview.shuffle_interval, absl::Seconds(5));
+  EXPECT_EQ(s->hyparview.random_promotion_interval, absl::Seconds(5));
+  absl::StatusOr<Scenario> again = ParseScenario(s->ToToml(), "resolved.toml");
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->ToToml(), s->ToToml());
+}
+
 TEST(ScenarioTest, ResolvedFormReadsBackIdentically) {
   absl::StatusOr<Scenario> s = ParseScenario(kFull, "full.toml");
   ASSERT_TRUE(s.ok()) << s.status();
@@ -202,8 +221,12 @@ TEST(ScenarioTest, ErrorsNameFileLineColumnAndWhatWasExpected) {
        "expect.at_most: missing (rmr_max needs at_most = <number>)"},
       {"name = \"x\"\nduration = \"1s\"\n[nodes]\ncount = 2\n[snapshots]\nat = [\"5s\"]\n",
        "snapshots.at: is after the end of the run"},
-      {"name = \"x\"\nduration = \"1s\"\n[nodes]\ncount = 2\n[membership]\nkind = \"hyparview\"\n",
-       "\"hyparview\" is not available yet"},
+      {"name = \"x\"\nduration = \"1s\"\n[nodes]\ncount = 2\n[membership]\nkind = \"gossip\"\n",
+       "membership.kind: expected \"full\" or \"hyparview\""},
+      {"name = \"x\"\nduration = \"1s\"\n[nodes]\ncount = 2\n[membership]\nactive_rwl = 3\n",
+       "membership.active_rwl: only for kind = \"hyparview\""},
+      {"name = \"x\"\nduration = \"1s\"\n[nodes]\ncount = 2\n[membership]\nkind = \"hyparview\"\nactive_min_size = 9\n",
+       "membership.active_max_size: needs 2 <= active_max_size"},
   };
   for (const BadCase& c : cases) {
     absl::StatusOr<Scenario> s = ParseScenario(c.text, "t.toml");

@@ -18,6 +18,12 @@ Simulation::Simulation(const Scenario& scenario, SimObserver* observer)
   node_config_.root_seed = scenario_.seed;
   network_ = std::make_unique<Network>(&sim_, scenario_.network, scenario_.seed, this,
                                        observer_);
+  if (scenario_.membership == "hyparview") {
+    connections_ = std::make_unique<ConnectionTable>(network_.get());
+    node_config_.hyparview = true;
+    node_config_.hyparview_config = scenario_.hyparview;
+    node_config_.connections = connections_.get();
+  }
   for (const LinkSpec& link : scenario_.links) {
     for (NodeId a : link.from) {
       for (NodeId b : link.to) {
@@ -67,8 +73,11 @@ void Simulation::ScheduleTimeline() {
                     startup_rng_.UniformInt(static_cast<uint64_t>(scenario_.start_jitter.ns()) + 1)));
     }
     const NodeId node = static_cast<NodeId>(i);
-    sim_.ScheduleCallbackAt(SimTime::Zero() + at,
-                            [this, node] { StartNode(node, NodeEventKind::kStart); });
+    // HyParView bootstrap: each node joins a node started before it, drawn
+    // uniformly among those running at its start (n0 starts alone).
+    sim_.ScheduleCallbackAt(SimTime::Zero() + at, [this, node] {
+      StartNode(node, NodeEventKind::kStart, PickContact(node, std::nullopt, node));
+    });
   }
   for (const TimelineEvent& event : scenario_.events) {
     if (event.kind == TimelineEvent::Kind::kBroadcast) {
@@ -104,9 +113,11 @@ void Simulation::ScheduleChurn(const ChurnSpec& churn, SimTime after) {
     if (!candidates.empty()) {
       const NodeId victim = candidates[fault_rng_.UniformInt(candidates.size())];
       StopNode(victim, NodeEventKind::kCrash);
+      PruneConnections();
       sim_.ScheduleCallback(churn.downtime, [this, victim] {
         if (!nodes_[victim]->running() && ordsets::IsElement(victim, members_)) {
-          StartNode(victim, NodeEventKind::kRestart);
+          StartNode(victim, NodeEventKind::kRestart,
+                    PickContact(victim, std::nullopt, static_cast<NodeId>(nodes_.size())));
         }
       });
     }
@@ -114,12 +125,31 @@ void Simulation::ScheduleChurn(const ChurnSpec& churn, SimTime after) {
   });
 }
 
-void Simulation::StartNode(NodeId node, NodeEventKind why) {
+void Simulation::StartNode(NodeId node, NodeEventKind why, std::optional<NodeId> contact) {
   NodeHost& host = *nodes_[node];
   if (host.running()) return;
   const int64_t epoch = NextEpoch(node);
   if (observer_ != nullptr) observer_->OnNodeEvent(why, node, epoch);
-  host.Boot(members_, epoch);
+  host.Boot(members_, epoch, contact);
+}
+
+std::optional<NodeId> Simulation::PickContact(NodeId node, std::optional<NodeId> given,
+                                              NodeId below) {
+  if (!hyparview()) return std::nullopt;
+  if (given) return given;
+  PeerSet candidates;
+  for (NodeId n = 0; n < below && n < nodes_.size(); ++n) {
+    if (n != node && nodes_[n]->running()) candidates.push_back(n);
+  }
+  if (candidates.empty()) return std::nullopt;
+  return candidates[startup_rng_.UniformInt(candidates.size())];
+}
+
+void Simulation::PruneConnections() {
+  if (connections_ == nullptr) return;
+  for (const auto& [holder, peer] : connections_->Prune()) {
+    nodes_[holder]->ConnectionDown(peer);
+  }
 }
 
 void Simulation::StopNode(NodeId node, NodeEventKind why) {
@@ -140,33 +170,48 @@ void Simulation::Apply(const TimelineEvent& e) {
   switch (e.kind) {
     case K::kCrash:
       for (NodeId n : e.nodes) StopNode(n, NodeEventKind::kCrash);
+      PruneConnections();
       break;
     case K::kRestart:
       // A crashed node stays a member with full membership; it rejoins with
       // fresh state. The contact node matters only to partial-view services.
       for (NodeId n : e.nodes) {
-        if (ordsets::IsElement(n, members_)) StartNode(n, NodeEventKind::kRestart);
+        if (ordsets::IsElement(n, members_)) {
+          StartNode(n, NodeEventKind::kRestart,
+                    PickContact(n, e.contact, static_cast<NodeId>(nodes_.size())));
+        }
       }
       break;
     case K::kJoin:
       for (NodeId n : e.nodes) members_ = ordsets::AddElement(n, members_);
-      for (NodeId n : e.nodes) StartNode(n, NodeEventKind::kJoin);
-      PublishMembership();
+      for (NodeId n : e.nodes) {
+        StartNode(n, NodeEventKind::kJoin,
+                  PickContact(n, e.contact, static_cast<NodeId>(nodes_.size())));
+      }
+      if (!hyparview()) PublishMembership();
       break;
     case K::kLeave:
+      // HyParView has no graceful leave in Partisan: the node stops and its
+      // peers see its connections die.
       for (NodeId n : e.nodes) {
         StopNode(n, NodeEventKind::kLeave);
         members_ = ordsets::DelElement(n, members_);
       }
-      PublishMembership();
+      if (hyparview()) {
+        PruneConnections();
+      } else {
+        PublishMembership();
+      }
       break;
     case K::kPartition:
       if (observer_ != nullptr) observer_->OnNetworkChange(e);
       network_->Partition(e.groups);
+      PruneConnections();
       break;
     case K::kPartitionOneWay:
       if (observer_ != nullptr) observer_->OnNetworkChange(e);
       network_->PartitionOneWay(e.from, e.to);
+      PruneConnections();
       break;
     case K::kHeal:
       if (observer_ != nullptr) observer_->OnNetworkChange(e);
@@ -194,6 +239,7 @@ void Simulation::Apply(const TimelineEvent& e) {
           }
         }
       }
+      if (e.kind == K::kLinkDown) PruneConnections();
       break;
     }
     case K::kBroadcast:

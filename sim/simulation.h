@@ -9,6 +9,7 @@
 #include <memory>
 #include <vector>
 
+#include "sim/connections.h"
 #include "sim/network.h"
 #include "sim/node_host.h"
 #include "sim/observer.h"
@@ -43,8 +44,10 @@ class Simulation final : public MessageReceiver {
   const Scenario& scenario() const { return scenario_; }
   size_t node_count() const { return nodes_.size(); }
   const NodeHost& node(NodeId id) const { return *nodes_[id]; }
-  // The peer service's current member list.
+  // Full membership: the peer service's member list (every joined node not
+  // left). HyParView keeps no global list: see node(i).hyparview().
   const PeerSet& members() const { return members_; }
+  bool hyparview() const { return node_config_.hyparview; }
 
   // MessageReceiver
   void Deliver(NodeId from, NodeId to, const Message& message) override;
@@ -52,7 +55,14 @@ class Simulation final : public MessageReceiver {
  private:
   void ScheduleTimeline();
   void Apply(const TimelineEvent& event);
-  void StartNode(NodeId node, NodeEventKind why);
+  void StartNode(NodeId node, NodeEventKind why,
+                 std::optional<NodeId> contact = std::nullopt);
+  // HyParView: a contact for a (re)joining node -- the one given, or a
+  // running node drawn uniformly among `candidates` (all nodes if empty).
+  std::optional<NodeId> PickContact(NodeId node, std::optional<NodeId> given, NodeId below);
+  // HyParView: connections the network no longer carries die; their holders
+  // get 'EXIT'.
+  void PruneConnections();
   void StopNode(NodeId node, NodeEventKind why);
   void PublishMembership();
   void ScheduleChurn(const ChurnSpec& churn, SimTime after);
@@ -64,6 +74,7 @@ class Simulation final : public MessageReceiver {
   NodeConfig node_config_;
   Simulator sim_;
   std::unique_ptr<Network> network_;
+  std::unique_ptr<ConnectionTable> connections_;
   std::vector<std::unique_ptr<NodeHost>> nodes_;
   PeerSet members_;  // full membership: every joined node not left
   RandomStream startup_rng_;

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "sim/json.h"
 
 namespace plumsim {
 
@@ -10,6 +11,8 @@ const char* TimerKindName(TimerKind kind) {
     case TimerKind::kLazyTick: return "lazy_tick";
     case TimerKind::kExchangeTick: return "exchange_tick";
     case TimerKind::kHeartbeat: return "heartbeat";
+    case TimerKind::kRandomPromotion: return "random_promotion";
+    case TimerKind::kPassiveViewMaintenance: return "passive_view_maintenance";
   }
   return "?";
 }
@@ -57,15 +60,23 @@ void TraceRecorder::Id(const BroadcastId& id) {
   }
 }
 
-void TraceRecorder::Message(const Message& m) {
+void TraceRecorder::MessageFields(const Message& m) {
   digest_.AddUint64(m.index());
   if (out_ != nullptr) absl::StrAppend(&line_, ",\"msg\":\"", MessageTypeName(m), "\"");
+  if (!IsPlumtreeMessage(m)) {
+    // Membership messages: their Erlang-like rendering carries every field.
+    const std::string detail = DebugString(m);
+    digest_.AddString(detail);
+    if (out_ != nullptr) absl::StrAppend(&line_, ",\"detail\":", JsonString(detail));
+    return;
+  }
   std::visit(
       [this](const auto& x) {
         using T = std::decay_t<decltype(x)>;
         if constexpr (std::is_same_v<T, PruneMsg>) {
           Node("root", x.root);
-        } else {
+        } else if constexpr (std::is_same_v<T, BroadcastMsg> || std::is_same_v<T, IHaveMsg> ||
+                             std::is_same_v<T, IgnoredIHaveMsg> || std::is_same_v<T, GraftMsg>) {
           Id(x.id);
           digest_.AddUint64(x.handler);
           digest_.AddUint64(x.round);
@@ -94,7 +105,7 @@ void TraceRecorder::OnSend(NodeId from, NodeId to, const Message& m) {
   Begin(kSend, "send");
   Node("from", from);
   Node("to", to);
-  Message(m);
+  MessageFields(m);
   End();
 }
 
@@ -102,7 +113,7 @@ void TraceRecorder::OnDeliver(NodeId from, NodeId to, const Message& m) {
   Begin(kDeliver, "deliver");
   Node("from", from);
   Node("to", to);
-  Message(m);
+  MessageFields(m);
   End();
 }
 
@@ -111,7 +122,7 @@ void TraceRecorder::OnDrop(NodeId from, NodeId to, const Message& m,
   Begin(kDrop, "drop");
   Node("from", from);
   Node("to", to);
-  Message(m);
+  MessageFields(m);
   digest_.AddUint64(static_cast<uint64_t>(r));
   if (out_ != nullptr) absl::StrAppend(&line_, ",\"reason\":\"", DropReasonName(r), "\"");
   End();

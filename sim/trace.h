@@ -40,7 +40,7 @@ class TraceRecorder final : public SimObserver {
  private:
   void Begin(uint8_t code, const char* name);
   void Node(const char* key, NodeId node);
-  void Message(const Message& m);
+  void MessageFields(const Message& m);
   void Id(const BroadcastId& id);
   void End();
 

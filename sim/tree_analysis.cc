@@ -50,11 +50,21 @@ TreeShape AnalyzeTree(const Simulation& sim, NodeId root) {
 
   std::vector<PeerSet> adjacency(n);
   std::vector<Edge> lazy;
+  // a forwards to b for this root.
+  auto forwards = [&](NodeId a, NodeId b) {
+    return ordsets::IsElement(b, sim.node(a).server()->GetEagerPeers(root)) &&
+           sim.node(a).IsConnected(b);
+  };
   for (NodeId a : t.live) {
     const BroadcastServer* server = sim.node(a).server();
     for (NodeId b : server->GetEagerPeers(root)) {
-      if (b >= n || !live[b] || b == a) continue;
-      const bool mutual = ordsets::IsElement(a, sim.node(b).server()->GetEagerPeers(root));
+      if (b >= n || b == a) continue;
+      if (!sim.node(a).IsConnected(b)) {
+        ++t.stale_eager;
+        continue;
+      }
+      if (!live[b]) continue;
+      const bool mutual = forwards(b, a);
       if (!mutual) ++t.asymmetric_pairs;
       if (!mutual || a < b) t.edges.emplace_back(std::min(a, b), std::max(a, b));
     }
@@ -129,7 +139,8 @@ std::string TreeJson(const TreeShape& t, SimTime at) {
       ",\"live\":", t.live.size(), ",\"spanning\":", t.spanning ? "true" : "false",
       ",\"depth\":", t.depth, ",\"unreached\":", t.unreached,
       ",\"multi_parent_nodes\":", t.multi_parent_nodes,
-      ",\"asymmetric_pairs\":", t.asymmetric_pairs, ",\"degree_histogram\":{",
+      ",\"asymmetric_pairs\":", t.asymmetric_pairs, ",\"stale_eager\":", t.stale_eager,
+      ",\"degree_histogram\":{",
       absl::StrJoin(degrees, ","), "},\"edges\":", EdgeListJson(t.edges),
       ",\"lazy_edges\":", EdgeListJson(t.lazy_edges), "}\n");
 }

@@ -2,10 +2,14 @@
 // broadcast server (docs/metrics.md, "Trees").
 //
 // The eager graph of root r is undirected: {a, b} is an edge when a has b in
-// its eager set for r or b has a. A pair where only one side has the other is
-// counted in `asymmetric_pairs` (and is still an edge). Only live nodes
-// count: running nodes the root can reach and be reached by, through the
-// network as it is (partitions and downed links cut it).
+// its eager set for r and can send to b, or b has a and can send to a. A
+// pair where only one side has the other is counted in `asymmetric_pairs`
+// (and is still an edge). Eager entries a node cannot send over (no
+// connection: with HyParView, peers dropped from the active view stay in
+// the broadcast server's sets because Partisan does not notify it) are not
+// edges; they are counted in `stale_eager`. Only live nodes count: running
+// nodes the root can reach and be reached by, through the network as it is
+// (partitions and downed links cut it).
 #ifndef PLUMSIM_SIM_TREE_ANALYSIS_H_
 #define PLUMSIM_SIM_TREE_ANALYSIS_H_
 
@@ -29,6 +33,7 @@ struct TreeShape {
   std::vector<Edge> edges;    // eager edges among live nodes, sorted
   std::vector<Edge> lazy_edges;  // lazy-only pairs among live nodes, sorted
   int64_t asymmetric_pairs = 0;
+  int64_t stale_eager = 0;    // eager entries without a connection
   bool spanning = false;      // edges form a spanning tree of `live`
   int64_t depth = -1;         // largest eager-hop distance from the root
   int64_t unreached = 0;      // live nodes with no eager path from the root
