@@ -92,5 +92,35 @@ TEST(ShippedScenariosTest, LargeFullScaledDown) {
   EXPECT_EQ(FirstDeliveries(r->stats), Heartbeats(r->stats) * 23);
 }
 
+// HyParView scenarios, scaled down: the overlay carries every heartbeat.
+TEST(ShippedScenariosTest, HyParViewScaledDown) {
+  auto r = RunShipped("hyparview_1000.toml", {"nodes.count=150", "duration=\"40s\"",
+                                              "snapshots.roots=\"n0\""});
+  EXPECT_EQ(r->stats.sent[5], 149u);  // one join per node but n0
+  // Node i starts at i * 10 ms and beats 10, 20 and 30 s later; only n0's
+  // fourth beat (at exactly 40 s) falls inside the run. (Nearly) every beat
+  // reaches every other node through the partial views.
+  EXPECT_EQ(Heartbeats(r->stats), 150u * 3 + 1);
+  EXPECT_GE(FirstDeliveries(r->stats), Heartbeats(r->stats) * 149 * 99 / 100);
+}
+
+TEST(ShippedScenariosTest, MassiveFailureScaledDown) {
+  auto r = RunShipped("massive_failure.toml",
+                      {"nodes.count=200", "events.0.nodes=\"n100..n199\"",
+                       "events.1.nodes=\"n40..n99\"", "snapshots.roots=\"n0\""});
+  EXPECT_EQ(r->stats.node_events[static_cast<int>(NodeEventKind::kCrash)], 160u);
+  EXPECT_GT(r->stats.sent[9], 0u);  // neighbor_request: promotions after the crashes
+}
+
+TEST(ShippedScenariosTest, PlumtreePaperScaledDown) {
+  auto r = RunShipped("plumtree_paper.toml",
+                      {"nodes.count=300", "events.1.nodes=\"n180..n299\"",
+                       "duration=\"260s\"", "events.0.count=130"});
+  EXPECT_EQ(Heartbeats(r->stats), 0u);
+  EXPECT_EQ(r->stats.originated[kStoreHandler], 130u);
+  // Before the failure (120..240 s) every message reaches all 300 nodes.
+  EXPECT_GE(r->stats.merged_new[kStoreHandler], 120u * 299u);
+}
+
 }  // namespace
 }  // namespace plumsim
