@@ -54,15 +54,20 @@ std::vector<int64_t> Delays(int64_t mean_ns) {
   return delays;
 }
 
+// Fills the queue with `pending` events of `handler`.
+void Prefill(Simulator& sim, HoldHandler& handler, const std::vector<int64_t>& delays,
+             int64_t pending) {
+  for (int64_t i = 0; i < pending; ++i) {
+    sim.Schedule(SimDuration::Nanoseconds(delays[i & (delays.size() - 1)]), &handler,
+                 static_cast<uint64_t>(i));
+  }
+}
+
 void BM_ScheduleAndFire(benchmark::State& state) {
-  const int64_t pending = state.range(0);
   const std::vector<int64_t> delays = Delays(1000000);
   Simulator sim;
   HoldHandler handler(&sim, &delays);
-  for (int64_t i = 0; i < pending; ++i) {
-    sim.Schedule(SimDuration::Nanoseconds(delays[i & (delays.size() - 1)]),
-                 &handler, static_cast<uint64_t>(i));
-  }
+  Prefill(sim, handler, delays, state.range(0));
   RunEventsPerIteration(state, sim);
   state.counters["pending"] = static_cast<double>(sim.pending());
 }
@@ -72,14 +77,10 @@ BENCHMARK(BM_ScheduleAndFire)->Arg(1000)->Arg(100000)->Arg(1000000)
 // The same hold model driven through Step-sized RunUntil windows, which is
 // how the scenario runner advances time (a window per progress report).
 void BM_ScheduleAndFireWindows(benchmark::State& state) {
-  const int64_t pending = state.range(0);
   const std::vector<int64_t> delays = Delays(1000000);
   Simulator sim;
   HoldHandler handler(&sim, &delays);
-  for (int64_t i = 0; i < pending; ++i) {
-    sim.Schedule(SimDuration::Nanoseconds(delays[i & (delays.size() - 1)]),
-                 &handler, static_cast<uint64_t>(i));
-  }
+  Prefill(sim, handler, delays, state.range(0));
   uint64_t before = sim.events_executed();
   for (auto _ : state) {
     sim.RunUntil(sim.now() + SimDuration::Milliseconds(1));

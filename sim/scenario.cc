@@ -87,30 +87,23 @@ class Reader {
     }
     return v;
   }
+  // A TOML float or integer; `what` names the expectation in the error.
+  absl::StatusOr<double> Number(const toml::node& n, absl::string_view key,
+                                absl::string_view what) const {
+    if (n.is_floating_point()) return n.as_floating_point()->get();
+    if (n.is_integer()) return static_cast<double>(n.as_integer()->get());
+    return Error(&n, key, absl::StrCat("expected ", what));
+  }
   absl::StatusOr<double> Probability(const toml::node& n, absl::string_view key) const {
-    double v;
-    if (n.is_floating_point()) {
-      v = n.as_floating_point()->get();
-    } else if (n.is_integer()) {
-      v = static_cast<double>(n.as_integer()->get());
-    } else {
-      return Error(&n, key, "expected a probability (a number in [0, 1])");
-    }
-    if (!(v >= 0 && v <= 1)) {
-      return Error(&n, key, absl::StrCat("expected a probability in [0, 1], got ", v));
+    absl::StatusOr<double> v = Number(n, key, "a probability (a number in [0, 1])");
+    if (v.ok() && !(*v >= 0 && *v <= 1)) {
+      return Error(&n, key, absl::StrCat("expected a probability in [0, 1], got ", *v));
     }
     return v;
   }
   absl::StatusOr<double> PositiveNumber(const toml::node& n, absl::string_view key) const {
-    double v;
-    if (n.is_floating_point()) {
-      v = n.as_floating_point()->get();
-    } else if (n.is_integer()) {
-      v = static_cast<double>(n.as_integer()->get());
-    } else {
-      return Error(&n, key, "expected a number");
-    }
-    if (!(v > 0) || v > 1e6) return Error(&n, key, "expected a number > 0");
+    absl::StatusOr<double> v = Number(n, key, "a number");
+    if (v.ok() && (!(*v > 0) || *v > 1e6)) return Error(&n, key, "expected a number > 0");
     return v;
   }
   absl::StatusOr<bool> Bool(const toml::node& n, absl::string_view key) const {
