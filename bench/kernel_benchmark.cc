@@ -37,9 +37,7 @@ void RunEventsPerIteration(benchmark::State& state, Simulator& sim) {
   constexpr uint64_t kEventsPerIteration = 100000;
   uint64_t executed = 0;
   for (auto _ : state) {
-    const uint64_t target = sim.events_executed() + kEventsPerIteration;
-    sim.RunUntilPredicate([&] { return sim.events_executed() >= target; });
-    executed += kEventsPerIteration;
+    executed += sim.RunEvents(kEventsPerIteration);
   }
   state.counters["events/s"] =
       benchmark::Counter(static_cast<double>(executed), benchmark::Counter::kIsRate);

@@ -79,6 +79,14 @@ uint64_t Simulator::RunUntilIdle() {
   return events_executed_ - before;
 }
 
+uint64_t Simulator::RunEvents(uint64_t count) {
+  const uint64_t before = events_executed_;
+  const uint64_t target = before + count;
+  while (events_executed_ < target && !stop_requested() && Step(SimTime::Max())) {
+  }
+  return events_executed_ - before;
+}
+
 bool Simulator::RunUntilPredicate(const std::function<bool()>& done,
                                   SimTime limit) {
   if (done()) return true;

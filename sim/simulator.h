@@ -55,6 +55,9 @@ class Simulator {
   uint64_t RunUntil(SimTime limit);
   // Executes events until none remain.
   uint64_t RunUntilIdle();
+  // Executes up to `count` events (fewer if the queue empties or a stop is
+  // requested). Returns how many ran.
+  uint64_t RunEvents(uint64_t count);
   // Executes events until `done()` holds (checked before the first event and
   // after each one), none remain, or the clock would pass `limit`.
   // Returns whether `done()` held.

@@ -51,6 +51,18 @@ TEST(SimulatorTest, TimersCancel) {
   EXPECT_FALSE(sim.CancelTimer(t));
 }
 
+TEST(SimulatorTest, RunEventsRunsExactlyThatMany) {
+  Simulator sim;
+  int count = 0;
+  for (int i = 1; i <= 10; ++i) {
+    sim.ScheduleCallback(SimDuration::Seconds(i), [&] { ++count; });
+  }
+  EXPECT_EQ(sim.RunEvents(3), 3u);
+  EXPECT_EQ(count, 3);
+  EXPECT_EQ(sim.now(), SimTime::Zero() + SimDuration::Seconds(3));
+  EXPECT_EQ(sim.RunEvents(100), 7u);  // the queue empties first
+}
+
 TEST(SimulatorTest, RunUntilPredicate) {
   Simulator sim;
   int count = 0;
