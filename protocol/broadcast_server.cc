@@ -210,11 +210,9 @@ void BroadcastServer::NeighborsDown(const PeerSet& removed) {
 void BroadcastServer::EagerPush(const BroadcastId& id, const Payload& payload,
                                 HandlerId handler, uint32_t round, NodeId root,
                                 NodeId from) {
-  const PeerSet& eagers = AllEagerPeers(root);
-  // Iterate over a copy: sending never changes the sets, but a fake or
-  // real environment may deliver synchronously in tests.
-  const PeerSet peers = eagers;
-  for (NodeId peer : peers) {
+  // Send never delivers synchronously (environment.h), so the set cannot
+  // change while we iterate it.
+  for (NodeId peer : AllEagerPeers(root)) {
     if (peer == from) continue;  // eager_peers/3 = all_filtered_peers
     SendTo(peer, BroadcastMsg{id, payload, handler, round, root, self_}, handler);
   }
@@ -224,15 +222,17 @@ void BroadcastServer::EagerPush(const BroadcastId& id, const Payload& payload,
 void BroadcastServer::ScheduleLazyPush(const BroadcastId& id, HandlerId handler,
                                        uint32_t round, NodeId root,
                                        NodeId from) {
-  const PeerSet peers = ordsets::DelElement(from, AllLazyPeers(root));
-  AddAllOutstanding(id, handler, round, root, peers);
+  AddAllOutstanding(id, handler, round, root, AllLazyPeers(root), from);
 }
 
-// add_all_outstanding/5: ets:insert of {Peer, {Id, Mod, Round, Root}} per peer.
+// add_all_outstanding/5: ets:insert of {Peer, {Id, Mod, Round, Root}} per
+// peer of `peers` but `except` (lazy_peers/3 = all_filtered_peers).
 void BroadcastServer::AddAllOutstanding(const BroadcastId& id,
                                         HandlerId handler, uint32_t round,
-                                        NodeId root, const PeerSet& peers) {
+                                        NodeId root, const PeerSet& peers,
+                                        NodeId except) {
   for (NodeId peer : peers) {
+    if (peer == except) continue;
     outstanding_[peer].push_back(OutstandingPush{id, handler, round, root});
     ++outstanding_count_;
   }
@@ -383,20 +383,28 @@ bool BroadcastServer::RandomOtherNode(const PeerSet& candidates,
 }
 
 // add_eager/3 and add_lazy/3 through update_peers/5.
+// add_eager/3 and add_lazy/3 through update_peers/5 and set_peers/4: the
+// root gets its own entry in both maps (a copy of the common sets if it had
+// none), updated in place.
 void BroadcastServer::AddEager(NodeId from, NodeId root) {
-  SetPeers(root, ordsets::AddElement(from, AllEagerPeers(root)),
-           ordsets::DelElement(from, AllLazyPeers(root)));
+  auto [eagers, lazys] = OwnSets(root);
+  *eagers = ordsets::AddElement(from, std::move(*eagers));
+  *lazys = ordsets::DelElement(from, std::move(*lazys));
 }
 
 void BroadcastServer::AddLazy(NodeId from, NodeId root) {
-  SetPeers(root, ordsets::DelElement(from, AllEagerPeers(root)),
-           ordsets::AddElement(from, AllLazyPeers(root)));
+  auto [eagers, lazys] = OwnSets(root);
+  *eagers = ordsets::DelElement(from, std::move(*eagers));
+  *lazys = ordsets::AddElement(from, std::move(*lazys));
 }
 
-// set_peers/4: both maps get an entry for the root.
-void BroadcastServer::SetPeers(NodeId root, PeerSet eagers, PeerSet lazys) {
-  eager_sets_[root] = std::move(eagers);
-  lazy_sets_[root] = std::move(lazys);
+std::pair<PeerSet*, PeerSet*> BroadcastServer::OwnSets(NodeId root) {
+  auto [eager, new_eager] = eager_sets_.try_emplace(root);
+  if (new_eager) eager->second = common_eagers_;
+  PeerSet* eagers = &eager->second;
+  auto [lazy, new_lazy] = lazy_sets_.try_emplace(root);
+  if (new_lazy) lazy->second = common_lazys_;
+  return {eagers, &lazy->second};
 }
 
 // all_eager_peers/2, all_lazy_peers/2 through all_peers/3: the root's own

@@ -133,10 +133,12 @@ class BroadcastServer {
   void AckOutstanding(const BroadcastId& id, HandlerId handler, uint32_t round,
                       NodeId root, NodeId from);
   void AddAllOutstanding(const BroadcastId& id, HandlerId handler,
-                         uint32_t round, NodeId root, const PeerSet& peers);
+                         uint32_t round, NodeId root, const PeerSet& peers,
+                         NodeId except);
   void AddEager(NodeId from, NodeId root);
   void AddLazy(NodeId from, NodeId root);
-  void SetPeers(NodeId root, PeerSet eagers, PeerSet lazys);
+  // The root's own {eager, lazy} sets, created from the common ones.
+  std::pair<PeerSet*, PeerSet*> OwnSets(NodeId root);
   const PeerSet& AllEagerPeers(NodeId root) const;
   const PeerSet& AllLazyPeers(NodeId root) const;
   void ResetPeers(PeerSet all_members, const PeerSet& eager_peers,

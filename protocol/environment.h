@@ -49,7 +49,9 @@ class Environment {
   virtual NodeId self() const = 0;
 
   // partisan:cast_message/4: fire and forget. If `to` is not connected the
-  // message is lost without an error, as with Partisan.
+  // message is lost without an error, as with Partisan. Like a cast, it never
+  // delivers synchronously: protocol code may send while iterating its own
+  // state.
   virtual void Send(NodeId to, Message message, Channel channel) = 0;
 
   // partisan:is_connected/1

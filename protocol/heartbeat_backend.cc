@@ -65,15 +65,15 @@ bool HeartbeatBackend::IsStale(const BroadcastId& id) {
 // graft({Node, Epoch, Monotonic}).
 GraftResult HeartbeatBackend::Graft(const BroadcastId& id) {
   const Entry* entry = Lookup(id.origin);
-  const std::string not_found =
-      absl::StrCat("{not_found, ", DebugString(id), "}");
-  if (entry == nullptr) return GraftResult::Error(not_found);
+  auto not_found = [&id] {
+    return GraftResult::Error(absl::StrCat("{not_found, ", DebugString(id), "}"));
+  };
+  if (entry == nullptr) return not_found();
   if (entry->epoch == id.epoch) {
-    return entry->received.Contains(id.sequence) ? GraftResult::Ok(nullptr)
-                                                 : GraftResult::Error(not_found);
+    return entry->received.Contains(id.sequence) ? GraftResult::Ok(nullptr) : not_found();
   }
   if (entry->epoch > id.epoch) return GraftResult::Stale();
-  return GraftResult::Error(not_found);  // stored epoch < Epoch
+  return not_found();  // stored epoch < Epoch
 }
 
 // exchange(_Peer) -> ignore: the next heartbeat repairs the tree.

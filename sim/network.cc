@@ -93,15 +93,18 @@ void Network::Send(NodeId from, NodeId to, Message message) {
     if (observer_ != nullptr) observer_->OnDrop(from, to, message, DropReason::kLoss);
     return;
   }
-  Schedule(from, to, message, latency);
+  // The duplicate decision is drawn after the first latency, as before.
+  const SimDuration first_latency = latency.Sample(rng_);
   if (config_.duplicate > 0 && rng_.Bernoulli(config_.duplicate)) {
-    Schedule(from, to, message, latency);
+    Schedule(from, to, message, first_latency);
+    Schedule(from, to, std::move(message), latency.Sample(rng_));
+  } else {
+    Schedule(from, to, std::move(message), first_latency);
   }
 }
 
-void Network::Schedule(NodeId from, NodeId to, const Message& message,
-                       const LatencyDistribution& latency) {
-  SimTime arrival = sim_->now() + latency.Sample(rng_);
+void Network::Schedule(NodeId from, NodeId to, Message message, SimDuration latency) {
+  SimTime arrival = sim_->now() + latency;
   if (!config_.reorder) {
     auto [it, inserted] = last_arrival_.try_emplace(LinkKey(from, to), arrival);
     if (!inserted) {
@@ -121,7 +124,7 @@ void Network::Schedule(NodeId from, NodeId to, const Message& message,
   f.from = from;
   f.to = to;
   f.cuts_at_send = static_cast<uint32_t>(cuts_.size());
-  f.message = message;
+  f.message = std::move(message);
   sim_->ScheduleAt(arrival, this, slot);
 }
 

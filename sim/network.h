@@ -128,8 +128,7 @@ class Network final : public EventHandler {
     return (static_cast<uint64_t>(from) << 32) | to;
   }
   bool Reachable(NodeId from, NodeId to) const;
-  void Schedule(NodeId from, NodeId to, const Message& message,
-                const LatencyDistribution& latency);
+  void Schedule(NodeId from, NodeId to, Message message, SimDuration latency);
 
   Simulator* const sim_;
   NetworkConfig config_;
