@@ -42,6 +42,11 @@ Network::Network(Simulator* sim, NetworkConfig config, uint64_t root_seed,
       receiver_(receiver),
       observer_(observer) {}
 
+void Network::AddCut(Cut cut) {
+  cuts_.push_back(std::move(cut));
+  if (on_cut_) on_cut_();
+}
+
 void Network::EnsureNode(NodeId node) {
   if (up_.size() <= node) up_.resize(node + 1, false);
 }
@@ -50,7 +55,7 @@ void Network::SetNodeUp(NodeId node, bool up) {
   EnsureNode(node);
   if (up_[node] && !up) {
     Cut cut{Cut::Kind::kNode, {}, {}, {}, node, 0};
-    cuts_.push_back(std::move(cut));
+    AddCut(std::move(cut));
   }
   up_[node] = up;
 }
@@ -154,7 +159,7 @@ void Network::Partition(const std::vector<PeerSet>& groups) {
   }
   group_ = group;
   Cut cut{Cut::Kind::kGroups, std::move(group), {}, {}, 0, 0};
-  cuts_.push_back(std::move(cut));
+  AddCut(std::move(cut));
 }
 
 void Network::PartitionOneWay(const PeerSet& from, const PeerSet& to) {
@@ -169,7 +174,7 @@ void Network::PartitionOneWay(const PeerSet& from, const PeerSet& to) {
     cut.to_set[n] = true;
   }
   one_way_.push_back(cut);
-  cuts_.push_back(std::move(cut));
+  AddCut(std::move(cut));
 }
 
 void Network::Heal() {
@@ -180,7 +185,7 @@ void Network::Heal() {
 void Network::SetLinkDown(NodeId from, NodeId to, bool down) {
   if (down) {
     if (links_down_.insert(LinkKey(from, to)).second) {
-      cuts_.push_back(Cut{Cut::Kind::kLink, {}, {}, {}, from, to});
+      AddCut(Cut{Cut::Kind::kLink, {}, {}, {}, from, to});
     }
   } else {
     links_down_.erase(LinkKey(from, to));

@@ -19,6 +19,7 @@
 #define PLUMSIM_SIM_NETWORK_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -100,6 +101,10 @@ class Network final : public EventHandler {
     return !group_.empty() || !one_way_.empty() || !links_down_.empty();
   }
 
+  // Called whenever a fault cuts connectivity (a node goes down, a
+  // partition, a link down): connection holders must learn of it.
+  void set_on_cut(std::function<void()> on_cut) { on_cut_ = std::move(on_cut); }
+
   // Delivery events.
   void OnEvent(uint64_t slot) override;
 
@@ -128,6 +133,7 @@ class Network final : public EventHandler {
     return (static_cast<uint64_t>(from) << 32) | to;
   }
   bool Reachable(NodeId from, NodeId to) const;
+  void AddCut(Cut cut);
   void Schedule(NodeId from, NodeId to, Message message, SimDuration latency);
 
   Simulator* const sim_;
@@ -145,6 +151,7 @@ class Network final : public EventHandler {
   absl::flat_hash_map<uint64_t, SimTime> last_arrival_;
   // Every cut so far; a message remembers how many there were at send.
   std::vector<Cut> cuts_;
+  std::function<void()> on_cut_;
 
   std::vector<InFlight> slots_;
   std::vector<uint32_t> free_slots_;

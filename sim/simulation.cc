@@ -23,6 +23,17 @@ Simulation::Simulation(const Scenario& scenario, SimObserver* observer)
     node_config_.hyparview = true;
     node_config_.hyparview_config = scenario_.hyparview;
     node_config_.connections = connections_.get();
+    // Every fault that cuts connectivity kills the connections it cuts; the
+    // holders get 'EXIT' once the fault's event is over (one prune per
+    // instant, however many cuts it made).
+    network_->set_on_cut([this] {
+      if (prune_scheduled_) return;
+      prune_scheduled_ = true;
+      sim_.ScheduleCallback(SimDuration::Zero(), [this] {
+        prune_scheduled_ = false;
+        PruneConnections();
+      });
+    });
   }
   for (const LinkSpec& link : scenario_.links) {
     for (NodeId a : link.from) {
@@ -113,7 +124,6 @@ void Simulation::ScheduleChurn(const ChurnSpec& churn, SimTime after) {
     if (!candidates.empty()) {
       const NodeId victim = candidates[fault_rng_.UniformInt(candidates.size())];
       StopNode(victim, NodeEventKind::kCrash);
-      PruneConnections();
       sim_.ScheduleCallback(churn.downtime, [this, victim] {
         if (!nodes_[victim]->running() && ordsets::IsElement(victim, members_)) {
           StartNode(victim, NodeEventKind::kRestart,
@@ -170,7 +180,6 @@ void Simulation::Apply(const TimelineEvent& e) {
   switch (e.kind) {
     case K::kCrash:
       for (NodeId n : e.nodes) StopNode(n, NodeEventKind::kCrash);
-      PruneConnections();
       break;
     case K::kRestart:
       // A crashed node stays a member with full membership; it rejoins with
@@ -197,21 +206,15 @@ void Simulation::Apply(const TimelineEvent& e) {
         StopNode(n, NodeEventKind::kLeave);
         members_ = ordsets::DelElement(n, members_);
       }
-      if (hyparview()) {
-        PruneConnections();
-      } else {
-        PublishMembership();
-      }
+      if (!hyparview()) PublishMembership();
       break;
     case K::kPartition:
       if (observer_ != nullptr) observer_->OnNetworkChange(e);
       network_->Partition(e.groups);
-      PruneConnections();
       break;
     case K::kPartitionOneWay:
       if (observer_ != nullptr) observer_->OnNetworkChange(e);
       network_->PartitionOneWay(e.from, e.to);
-      PruneConnections();
       break;
     case K::kHeal:
       if (observer_ != nullptr) observer_->OnNetworkChange(e);
@@ -239,7 +242,6 @@ void Simulation::Apply(const TimelineEvent& e) {
           }
         }
       }
-      if (e.kind == K::kLinkDown) PruneConnections();
       break;
     }
     case K::kBroadcast:

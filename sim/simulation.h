@@ -61,7 +61,7 @@ class Simulation final : public MessageReceiver {
   // running node drawn uniformly among `candidates` (all nodes if empty).
   std::optional<NodeId> PickContact(NodeId node, std::optional<NodeId> given, NodeId below);
   // HyParView: connections the network no longer carries die; their holders
-  // get 'EXIT'.
+  // get 'EXIT'. Runs after each fault (Network::set_on_cut).
   void PruneConnections();
   void StopNode(NodeId node, NodeEventKind why);
   void PublishMembership();
@@ -80,6 +80,7 @@ class Simulation final : public MessageReceiver {
   RandomStream startup_rng_;
   RandomStream fault_rng_;
   uint64_t broadcasts_scheduled_ = 0;
+  bool prune_scheduled_ = false;
 };
 
 }  // namespace plumsim

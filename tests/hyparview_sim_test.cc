@@ -82,7 +82,7 @@ TEST(HyParViewSimTest, Bootstrap1000) {
 }
 
 // Half of 1000 nodes crash at once. Measured: the survivors' active graph is
-// connected again 2 s later (seed 1); asserted: within 10 s. Heartbeats sent
+// connected again 5 s later (seed 1); asserted: within 10 s. Heartbeats sent
 // once the overlay has healed reach every live node.
 TEST(HyParViewSimTest, HalfOfAThousandCrash) {
   Scenario s = Overlay(1000, R"(
@@ -114,11 +114,19 @@ nodes = "n500..n999"
   EXPECT_GT(checked, 500);
 }
 
-// A 50/50 partition for a minute: each side's overlay closes on itself;
-// after the heal the overlay is one again (measured: 4 s after the heal;
-// asserted: within 30 s).
-TEST(HyParViewSimTest, PartitionAndHeal) {
-  Scenario s = Overlay(200, R"(
+// A 50/50 partition for a minute. During it, every cross connection dies:
+// 'EXIT' removes those peers from both views, and each half fills its
+// active views from inside. After the heal, nothing in Partisan's HyParView
+// reaches across again unless a node happens to promote a passive peer from
+// the other side: random promotion only fires below active_min_size, and
+// shuffles walk active views, which stay inside each half. The overlay
+// becomes one again only if a node below active_min_size promotes a
+// passive peer from the other side -- and 'EXIT' already removed the cross
+// peers each node was connected to from its passive view too. Over seeds
+// 1..10 (measured), 3 rejoined within 5 s of the heal and 7 were still two
+// overlays 480 s later. Pinned here: seed 2 rejoins, seed 1 does not.
+Scenario PartitionScenario(int seed) {
+  return Overlay(200, R"(
 [[events]]
 at = "60s"
 kind = "partition"
@@ -126,17 +134,43 @@ groups = ["n0..n99", "n100..n199"]
 [[events]]
 at = "120s"
 kind = "heal"
-)");
-  Simulation sim(s, nullptr);
-  sim.RunUntil(At(110));
-  EXPECT_FALSE(InspectOverlay(sim).connected);
+)",
+                 {"seed=" + std::to_string(seed)});
+}
+
+// Active-view links between the two halves.
+int64_t CrossLinks(const Simulation& sim) {
+  int64_t cross = 0;
+  for (NodeId x = 0; x < 200; ++x) {
+    for (NodeId y : sim.node(x).hyparview()->active()) cross += (x < 100) != (y < 100);
+  }
+  return cross;
+}
+
+TEST(HyParViewSimTest, PartitionHealRejoinsWhenAPromotionCrossesOver) {
+  Simulation sim(PartitionScenario(2), nullptr);
+  sim.RunUntil(At(119));
+  EXPECT_EQ(CrossLinks(sim), 0);
   const int64_t joined_at =
       FirstSecondWhen(sim, 121, 150, [](const OverlayReport& r) { return r.connected; });
-  std::printf("partition 60..120s: one overlay again at %llds\n",
+  std::printf("partition 60..120s, seed 2: one overlay again at %llds\n",
               static_cast<long long>(joined_at));
-  EXPECT_GT(joined_at, 0) << InspectOverlay(sim).ToString();
+  EXPECT_GT(joined_at, 0);
   sim.RunUntil(At(200));
   ExpectHealthyOverlay(InspectOverlay(sim), 200);
+}
+
+TEST(HyParViewSimTest, PartitionHealCanLeaveTwoOverlaysForever) {
+  Simulation sim(PartitionScenario(1), nullptr);
+  sim.RunUntil(At(119));
+  EXPECT_EQ(CrossLinks(sim), 0);
+  sim.RunUntil(At(600));
+  EXPECT_EQ(CrossLinks(sim), 0);
+  const OverlayReport r = InspectOverlay(sim);
+  EXPECT_FALSE(r.connected);
+  EXPECT_EQ(r.asymmetric, 0);
+  EXPECT_GE(r.min_active, 3);
+  EXPECT_LE(r.max_active, 6);
 }
 
 }  // namespace
