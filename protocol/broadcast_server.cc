@@ -194,16 +194,13 @@ void BroadcastServer::NeighborsDown(const PeerSet& removed) {
   all_members_ = ordsets::Subtract(all_members_, removed);
   common_eagers_ = ordsets::Subtract(common_eagers_, removed);
   common_lazys_ = ordsets::Subtract(common_lazys_, removed);
-  for (auto& [root, peers] : eager_sets_) peers = ordsets::Subtract(peers, removed);
-  for (auto& [root, peers] : lazy_sets_) peers = ordsets::Subtract(peers, removed);
+  root_peers_.Transform([&removed](const EagerLazy& sets) {
+    return EagerLazy{ordsets::Subtract(sets.eagers, removed),
+                     ordsets::Subtract(sets.lazys, removed)};
+  });
   // Delete the outstanding messages to removed peers (ets:delete/2 on the
   // duplicate_bag removes every entry of the key).
-  for (NodeId peer : removed) {
-    auto it = outstanding_.find(peer);
-    if (it == outstanding_.end()) continue;
-    outstanding_count_ -= it->second.size();
-    outstanding_.erase(it);
-  }
+  for (NodeId peer : removed) outstanding_.Delete(peer);
 }
 
 // eager_push/7: broadcast to eager_peers(Root, From).
@@ -233,23 +230,14 @@ void BroadcastServer::AddAllOutstanding(const BroadcastId& id,
                                         NodeId except) {
   for (NodeId peer : peers) {
     if (peer == except) continue;
-    outstanding_[peer].push_back(OutstandingPush{id, handler, round, root});
-    ++outstanding_count_;
+    outstanding_.Insert(peer, OutstandingPush{id, handler, round, root});
   }
 }
 
 // ack_outstanding/5: ets:delete_object removes every identical entry.
 void BroadcastServer::AckOutstanding(const BroadcastId& id, HandlerId handler,
                                      uint32_t round, NodeId root, NodeId from) {
-  auto it = outstanding_.find(from);
-  if (it == outstanding_.end()) return;
-  const OutstandingPush target{id, handler, round, root};
-  std::vector<OutstandingPush>& entries = it->second;
-  const size_t before = entries.size();
-  entries.erase(std::remove(entries.begin(), entries.end(), target),
-                entries.end());
-  outstanding_count_ -= before - entries.size();
-  if (entries.empty()) outstanding_.erase(it);
+  outstanding_.DeleteObject(from, OutstandingPush{id, handler, round, root});
 }
 
 // handle_info(lazy_tick): send_lazy(), then schedule the next tick.
@@ -273,14 +261,13 @@ void BroadcastServer::OnTimer(TimerKind kind) {
 // tick. Erlang asks is_connected once per run of entries with the same peer;
 // entries of one peer are contiguous here, so once per peer.
 void BroadcastServer::SendLazy() {
-  for (const auto& [peer, entries] : outstanding_) {
-    if (!env_->IsConnected(peer)) continue;
-    for (const OutstandingPush& push : entries) {
-      // send_lazy/2
-      SendTo(peer, IHaveMsg{push.id, push.handler, push.round, push.root, self_},
-             push.handler);
-    }
-  }
+  outstanding_.ForEach(
+      [this](NodeId peer) { return env_->IsConnected(peer); },
+      [this](NodeId peer, const OutstandingPush& push) {
+        // send_lazy/2
+        SendTo(peer, IHaveMsg{push.id, push.handler, push.round, push.root, self_},
+               push.handler);
+      });
 }
 
 // maybe_exchange/1.
@@ -382,41 +369,42 @@ bool BroadcastServer::RandomOtherNode(const PeerSet& candidates,
   return true;
 }
 
-// add_eager/3 and add_lazy/3 through update_peers/5.
 // add_eager/3 and add_lazy/3 through update_peers/5 and set_peers/4: the
-// root gets its own entry in both maps (a copy of the common sets if it had
-// none), updated in place.
+// root gets its own entry in both maps (the common sets if it had none),
+// with `from` moved to eager (add_eager) or to lazy (add_lazy).
 void BroadcastServer::AddEager(NodeId from, NodeId root) {
-  auto [eagers, lazys] = OwnSets(root);
-  *eagers = ordsets::AddElement(from, std::move(*eagers));
-  *lazys = ordsets::DelElement(from, std::move(*lazys));
+  const EagerLazy* own = root_peers_.Find(root);
+  const PeerSet& eagers = own != nullptr ? own->eagers : common_eagers_;
+  const PeerSet& lazys = own != nullptr ? own->lazys : common_lazys_;
+  // The common case at scale: the parent sends the next heartbeat.
+  if (own != nullptr && ordsets::IsElement(from, eagers) && !ordsets::IsElement(from, lazys)) {
+    return;
+  }
+  root_peers_.Set(root, EagerLazy{ordsets::AddElement(from, eagers),
+                                  ordsets::DelElement(from, lazys)});
 }
 
 void BroadcastServer::AddLazy(NodeId from, NodeId root) {
-  auto [eagers, lazys] = OwnSets(root);
-  *eagers = ordsets::DelElement(from, std::move(*eagers));
-  *lazys = ordsets::AddElement(from, std::move(*lazys));
-}
-
-std::pair<PeerSet*, PeerSet*> BroadcastServer::OwnSets(NodeId root) {
-  auto [eager, new_eager] = eager_sets_.try_emplace(root);
-  if (new_eager) eager->second = common_eagers_;
-  PeerSet* eagers = &eager->second;
-  auto [lazy, new_lazy] = lazy_sets_.try_emplace(root);
-  if (new_lazy) lazy->second = common_lazys_;
-  return {eagers, &lazy->second};
+  const EagerLazy* own = root_peers_.Find(root);
+  const PeerSet& eagers = own != nullptr ? own->eagers : common_eagers_;
+  const PeerSet& lazys = own != nullptr ? own->lazys : common_lazys_;
+  if (own != nullptr && !ordsets::IsElement(from, eagers) && ordsets::IsElement(from, lazys)) {
+    return;
+  }
+  root_peers_.Set(root, EagerLazy{ordsets::DelElement(from, eagers),
+                                  ordsets::AddElement(from, lazys)});
 }
 
 // all_eager_peers/2, all_lazy_peers/2 through all_peers/3: the root's own
 // set, or the common one when the root has none.
 const PeerSet& BroadcastServer::AllEagerPeers(NodeId root) const {
-  auto it = eager_sets_.find(root);
-  return it == eager_sets_.end() ? common_eagers_ : it->second;
+  const EagerLazy* own = root_peers_.Find(root);
+  return own == nullptr ? common_eagers_ : own->eagers;
 }
 
 const PeerSet& BroadcastServer::AllLazyPeers(NodeId root) const {
-  auto it = lazy_sets_.find(root);
-  return it == lazy_sets_.end() ? common_lazys_ : it->second;
+  const EagerLazy* own = root_peers_.Find(root);
+  return own == nullptr ? common_lazys_ : own->lazys;
 }
 
 std::pair<PeerSet, PeerSet> BroadcastServer::GetPeers(NodeId root) const {
@@ -428,26 +416,28 @@ void BroadcastServer::ResetPeers(PeerSet all_members, const PeerSet& eager_peers
                                  const PeerSet& lazy_peers) {
   common_eagers_ = ordsets::DelElement(self_, eager_peers);
   common_lazys_ = ordsets::DelElement(self_, lazy_peers);
-  eager_sets_.clear();
-  lazy_sets_.clear();
+  root_peers_.Clear();
   all_members_ = std::move(all_members);
 }
 
-std::vector<NodeId> BroadcastServer::RootsWithOwnSets() const {
-  std::vector<NodeId> roots;
-  roots.reserve(eager_sets_.size());
-  for (const auto& [root, peers] : eager_sets_) roots.push_back(root);
-  return roots;
-}
+std::vector<NodeId> BroadcastServer::RootsWithOwnSets() const { return root_peers_.Roots(); }
 
 std::vector<std::pair<NodeId, OutstandingPush>>
 BroadcastServer::OutstandingEntries() const {
   std::vector<std::pair<NodeId, OutstandingPush>> out;
-  out.reserve(outstanding_count_);
-  for (const auto& [peer, entries] : outstanding_) {
-    for (const OutstandingPush& push : entries) out.emplace_back(peer, push);
-  }
+  out.reserve(outstanding_.size());
+  outstanding_.ForEach([](NodeId) { return true; },
+                       [&out](NodeId peer, const OutstandingPush& push) {
+                         out.emplace_back(peer, push);
+                       });
   return out;
+}
+
+size_t BroadcastServer::ApproximateStateBytes() const {
+  return sizeof(*this) +
+         (all_members_.capacity() + common_eagers_.capacity() + common_lazys_.capacity()) *
+             sizeof(NodeId) +
+         root_peers_.ApproximateBytes() + outstanding_.ApproximateBytes();
 }
 
 // schedule_lazy_tick/1, schedule_exchange_tick/1.

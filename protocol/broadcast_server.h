@@ -30,24 +30,15 @@
 #include <utility>
 #include <vector>
 
-#include "absl/container/btree_map.h"
 #include "protocol/broadcast_handler.h"
 #include "protocol/environment.h"
 #include "protocol/message.h"
 #include "protocol/ordset.h"
+#include "protocol/outstanding_table.h"
 #include "protocol/plumtree_config.h"
+#include "protocol/root_peers.h"
 
 namespace plumsim {
-
-// An outstanding lazy push: {MessageId, Mod, Round, Root} waiting for an ack
-// from one peer.
-struct OutstandingPush {
-  BroadcastId id;
-  HandlerId handler = 0;
-  uint32_t round = 0;
-  NodeId root = 0;
-  friend bool operator==(const OutstandingPush&, const OutstandingPush&) = default;
-};
 
 class BroadcastServer {
  public:
@@ -98,7 +89,9 @@ class BroadcastServer {
   std::vector<NodeId> RootsWithOwnSets() const;
   // The outstanding table in lazy-tick order: (peer, push).
   std::vector<std::pair<NodeId, OutstandingPush>> OutstandingEntries() const;
-  size_t outstanding_count() const { return outstanding_count_; }
+  size_t outstanding_count() const { return outstanding_.size(); }
+  // Bytes of protocol state held (sets, outstanding table), approximately.
+  size_t ApproximateStateBytes() const;
   // handlers in `mods` order and running exchanges {Mod, Peer, Exchange}.
   const std::vector<HandlerId>& mods() const { return mods_; }
   struct RunningExchange {
@@ -137,8 +130,6 @@ class BroadcastServer {
                          NodeId except);
   void AddEager(NodeId from, NodeId root);
   void AddLazy(NodeId from, NodeId root);
-  // The root's own {eager, lazy} sets, created from the common ones.
-  std::pair<PeerSet*, PeerSet*> OwnSets(NodeId root);
   const PeerSet& AllEagerPeers(NodeId root) const;
   const PeerSet& AllLazyPeers(NodeId root) const;
   void ResetPeers(PeerSet all_members, const PeerSet& eager_peers,
@@ -153,11 +144,10 @@ class BroadcastServer {
   PeerSet all_members_;
   PeerSet common_eagers_;
   PeerSet common_lazys_;
-  absl::btree_map<NodeId, PeerSet> eager_sets_;
-  absl::btree_map<NodeId, PeerSet> lazy_sets_;
+  // eager_sets and lazy_sets: the roots with their own sets.
+  RootPeers root_peers_;
   // The ?PLUMTREE_OUTSTANDING duplicate_bag, keyed by peer.
-  absl::btree_map<NodeId, std::vector<OutstandingPush>> outstanding_;
-  size_t outstanding_count_ = 0;
+  OutstandingTable outstanding_;
 
   // Registered handlers, indexed by HandlerId, and `mods` (lists:usort by
   // module name) for the exchange round-robin.

@@ -13,7 +13,8 @@
 #include <cstdint>
 #include <initializer_list>
 #include <string>
-#include <vector>
+
+#include "absl/container/inlined_vector.h"
 
 namespace plumsim {
 
@@ -41,10 +42,15 @@ class IntervalSet {
   int64_t size() const;
   bool empty() const { return intervals_.empty(); }
 
+  // One interval is stored inline: a heartbeat table holds 10^8 of these
+  // sets in a 10,000-node run, nearly all of them one interval long, and
+  // an inline interval saves both a heap block and a cache miss per lookup.
+  using Intervals = absl::InlinedVector<Interval, 1>;
+
   // to_list/1: the intervals in ascending order (a singleton is {x, x}).
-  const std::vector<Interval>& intervals() const { return intervals_; }
-  std::vector<Interval>::const_iterator begin() const { return intervals_.begin(); }
-  std::vector<Interval>::const_iterator end() const { return intervals_.end(); }
+  const Intervals& intervals() const { return intervals_; }
+  Intervals::const_iterator begin() const { return intervals_.begin(); }
+  Intervals::const_iterator end() const { return intervals_.end(); }
 
   // "[1..3, 5, 7..9]"
   std::string DebugString() const;
@@ -52,7 +58,7 @@ class IntervalSet {
   friend bool operator==(const IntervalSet&, const IntervalSet&) = default;
 
  private:
-  std::vector<Interval> intervals_;
+  Intervals intervals_;
 };
 
 }  // namespace plumsim

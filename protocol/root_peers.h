@@ -1,0 +1,72 @@
+// The per-root peer sets of partisan_plumtree_broadcast: the eager_sets and
+// lazy_sets orddicts (Root -> ordset), kept together as one {eager, lazy}
+// pair per root.
+//
+// Storage, not behaviour: a node of a 10,000-node heartbeat run holds sets
+// for 10,000 roots, all drawn from the same handful of peers, so the distinct
+// pairs are few. Each distinct pair is stored once, with a count of the roots
+// that use it, and a root costs one hash-map slot. Lookups and updates mean
+// exactly what the orddicts mean: a root either has its own pair or none.
+#ifndef PLUMSIM_PROTOCOL_ROOT_PEERS_H_
+#define PLUMSIM_PROTOCOL_ROOT_PEERS_H_
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "protocol/ordset.h"
+
+namespace plumsim {
+
+struct EagerLazy {
+  PeerSet eagers;
+  PeerSet lazys;
+  friend bool operator==(const EagerLazy&, const EagerLazy&) = default;
+  template <typename H>
+  friend H AbslHashValue(H h, const EagerLazy& sets) {
+    return H::combine(std::move(h), sets.eagers, sets.lazys);
+  }
+};
+
+class RootPeers {
+ public:
+  // The root's own pair (orddict:find/2), or nullptr. The reference stays
+  // valid until the next Set, Transform or Clear.
+  const EagerLazy* Find(NodeId root) const {
+    auto it = root_to_pair_.find(root);
+    return it == root_to_pair_.end() ? nullptr : &pairs_[it->second].sets;
+  }
+  // orddict:store/3 into both maps.
+  void Set(NodeId root, const EagerLazy& sets);
+  // Replaces every root's pair by `f` of it (one call per distinct pair).
+  void Transform(const std::function<EagerLazy(const EagerLazy&)>& f);
+  // orddict:new/0 for both maps.
+  void Clear();
+
+  size_t root_count() const { return root_to_pair_.size(); }
+  // The roots with their own pair, ascending (orddict:fetch_keys/1).
+  std::vector<NodeId> Roots() const;
+  // Distinct pairs in use, and bytes held (for the memory benchmarks).
+  size_t distinct_pairs() const { return index_.size(); }
+  size_t ApproximateBytes() const;
+
+ private:
+  struct Slot {
+    EagerLazy sets;
+    uint32_t roots = 0;  // roots using this pair; 0: free
+  };
+  uint32_t Intern(const EagerLazy& sets);
+  void Release(uint32_t pair);
+
+  absl::flat_hash_map<NodeId, uint32_t> root_to_pair_;
+  std::deque<Slot> pairs_;  // a deque: references survive growth
+  absl::flat_hash_map<EagerLazy, uint32_t> index_;
+  std::vector<uint32_t> free_;
+};
+
+}  // namespace plumsim
+
+#endif  // PLUMSIM_PROTOCOL_ROOT_PEERS_H_

@@ -1,0 +1,51 @@
+#include "protocol/root_peers.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace plumsim {
+namespace {
+
+using ::testing::ElementsAre;
+
+TEST(RootPeersTest, RootsWithoutOwnSetsAreAbsent) {
+  RootPeers peers;
+  EXPECT_EQ(peers.Find(3), nullptr);
+  peers.Set(3, EagerLazy{{1, 2}, {4}});
+  ASSERT_NE(peers.Find(3), nullptr);
+  EXPECT_THAT(peers.Find(3)->eagers, ElementsAre(1, 2));
+  EXPECT_THAT(peers.Find(3)->lazys, ElementsAre(4));
+  EXPECT_EQ(peers.Find(4), nullptr);
+}
+
+TEST(RootPeersTest, EqualPairsAreStoredOnceAndFreedWhenUnused) {
+  RootPeers peers;
+  for (NodeId root = 0; root < 100; ++root) peers.Set(root, EagerLazy{{1}, {2, 3}});
+  EXPECT_EQ(peers.root_count(), 100u);
+  EXPECT_EQ(peers.distinct_pairs(), 1u);
+  peers.Set(7, EagerLazy{{2}, {1, 3}});
+  EXPECT_EQ(peers.distinct_pairs(), 2u);
+  EXPECT_THAT(peers.Find(7)->eagers, ElementsAre(2));
+  EXPECT_THAT(peers.Find(8)->eagers, ElementsAre(1));
+  peers.Set(7, EagerLazy{{1}, {2, 3}});  // back to the shared pair
+  EXPECT_EQ(peers.distinct_pairs(), 1u);
+}
+
+TEST(RootPeersTest, TransformRewritesEveryRootAndMergesEqualResults) {
+  RootPeers peers;
+  peers.Set(1, EagerLazy{{5, 6}, {7}});
+  peers.Set(2, EagerLazy{{5}, {6, 7}});
+  peers.Transform([](const EagerLazy& sets) {
+    return EagerLazy{ordsets::DelElement(6, sets.eagers), ordsets::DelElement(6, sets.lazys)};
+  });
+  EXPECT_EQ(peers.distinct_pairs(), 1u);
+  EXPECT_THAT(peers.Find(1)->eagers, ElementsAre(5));
+  EXPECT_THAT(peers.Find(2)->lazys, ElementsAre(7));
+  EXPECT_THAT(peers.Roots(), ElementsAre(1, 2));
+  peers.Clear();
+  EXPECT_EQ(peers.Find(1), nullptr);
+  EXPECT_TRUE(peers.Roots().empty());
+}
+
+}  // namespace
+}  // namespace plumsim
