@@ -82,15 +82,24 @@ ExchangeResult HeartbeatBackend::Exchange(NodeId /*peer*/) {
 }
 
 const HeartbeatBackend::Entry* HeartbeatBackend::Lookup(NodeId node) const {
-  auto it = table_.find(node);
-  return it == table_.end() ? nullptr : &it->second;
+  return table_.Find(node);
+}
+
+size_t HeartbeatBackend::ApproximateTableBytes() const {
+  size_t bytes = table_.ApproximateBytes();
+  table_.ForEach([&bytes](NodeId, const Entry& entry) {
+    if (entry.received.interval_count() > 1) {
+      bytes += entry.received.interval_count() * sizeof(IntervalSet::Interval);
+    }
+  });
+  return bytes;
 }
 
 // add_timestamp/1: no entry or an older epoch -> {Epoch, [Monotonic]}; same
 // epoch -> add Monotonic; newer stored epoch -> ignore (an old message).
 void HeartbeatBackend::AddTimestamp(const HeartbeatTimestamp& ts) {
-  auto [it, inserted] = table_.try_emplace(ts.node);
-  Entry& entry = it->second;
+  auto [stored, inserted] = table_.TryEmplace(ts.node);
+  Entry& entry = *stored;
   if (inserted || entry.epoch < ts.epoch) {
     entry.epoch = ts.epoch;
     entry.received = IntervalSet{ts.monotonic};

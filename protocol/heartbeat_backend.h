@@ -18,12 +18,12 @@
 #include <cstdint>
 #include <optional>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
 #include "protocol/broadcast_handler.h"
 #include "protocol/broadcast_server.h"
 #include "protocol/environment.h"
 #include "protocol/interval_set.h"
+#include "protocol/node_map.h"
 #include "protocol/plumtree_config.h"
 
 namespace plumsim {
@@ -77,6 +77,8 @@ class HeartbeatBackend final : public BroadcastHandler {
   // The table entry for `node` (ets:lookup/2), if any.
   const Entry* Lookup(NodeId node) const;
   size_t table_size() const { return table_.size(); }
+  // Bytes of the table, approximately (for the memory benchmarks).
+  size_t ApproximateTableBytes() const;
 
  private:
   // add_timestamp/1.
@@ -91,7 +93,11 @@ class HeartbeatBackend final : public BroadcastHandler {
   const NodeId node_;
   const int64_t epoch_;
   int64_t monotonic_ = 0;
-  absl::flat_hash_map<NodeId, Entry> table_;
+  // A stored entry always holds at least one timestamp.
+  struct Stored {
+    bool operator()(const Entry& entry) const { return !entry.received.empty(); }
+  };
+  NodeMap<Entry, Stored> table_;
 };
 
 }  // namespace plumsim

@@ -33,11 +33,11 @@ void RootPeers::Release(uint32_t pair) {
 }
 
 void RootPeers::Set(NodeId root, const EagerLazy& sets) {
-  auto [it, inserted] = root_to_pair_.try_emplace(root, 0);
-  if (!inserted && pairs_[it->second].sets == sets) return;
+  auto [stored, inserted] = root_to_pair_.TryEmplace(root);
+  if (!inserted && pairs_[*stored - 1].sets == sets) return;
   const uint32_t pair = Intern(sets);
-  if (!inserted) Release(it->second);
-  it->second = pair;
+  if (!inserted) Release(*stored - 1);
+  *stored = pair + 1;
 }
 
 void RootPeers::Transform(const std::function<EagerLazy(const EagerLazy&)>& f) {
@@ -45,14 +45,15 @@ void RootPeers::Transform(const std::function<EagerLazy(const EagerLazy&)>& f) {
   for (size_t i = 0; i < pairs_.size(); ++i) {
     if (pairs_[i].roots > 0) transformed[i] = f(pairs_[i].sets);
   }
-  absl::flat_hash_map<NodeId, uint32_t> old = std::move(root_to_pair_);
+  std::vector<std::pair<NodeId, uint32_t>> old;
+  old.reserve(root_to_pair_.size());
+  root_to_pair_.ForEach([&old](NodeId root, uint32_t stored) { old.emplace_back(root, stored - 1); });
   Clear();
-  root_to_pair_.reserve(old.size());
-  for (const auto& [root, pair] : old) root_to_pair_.emplace(root, Intern(transformed[pair]));
+  for (const auto& [root, pair] : old) *root_to_pair_.TryEmplace(root).first = Intern(transformed[pair]) + 1;
 }
 
 void RootPeers::Clear() {
-  root_to_pair_.clear();
+  root_to_pair_.Clear();
   pairs_.clear();
   index_.clear();
   free_.clear();
@@ -61,13 +62,13 @@ void RootPeers::Clear() {
 std::vector<NodeId> RootPeers::Roots() const {
   std::vector<NodeId> roots;
   roots.reserve(root_to_pair_.size());
-  for (const auto& [root, pair] : root_to_pair_) roots.push_back(root);
+  root_to_pair_.ForEach([&roots](NodeId root, uint32_t) { roots.push_back(root); });
   std::sort(roots.begin(), roots.end());
   return roots;
 }
 
 size_t RootPeers::ApproximateBytes() const {
-  size_t bytes = root_to_pair_.capacity() * (sizeof(NodeId) + sizeof(uint32_t) + 1) +
+  size_t bytes = root_to_pair_.ApproximateBytes() +
                  index_.capacity() * (sizeof(EagerLazy) + sizeof(uint32_t) + 1) +
                  pairs_.size() * sizeof(Slot) + free_.capacity() * sizeof(uint32_t);
   for (const Slot& slot : pairs_) {

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "protocol/node_map.h"
 #include "protocol/ordset.h"
 
 namespace plumsim {
@@ -36,8 +37,8 @@ class RootPeers {
   // The root's own pair (orddict:find/2), or nullptr. The reference stays
   // valid until the next Set, Transform or Clear.
   const EagerLazy* Find(NodeId root) const {
-    auto it = root_to_pair_.find(root);
-    return it == root_to_pair_.end() ? nullptr : &pairs_[it->second].sets;
+    const uint32_t* pair = root_to_pair_.Find(root);
+    return pair == nullptr ? nullptr : &pairs_[*pair - 1].sets;
   }
   // orddict:store/3 into both maps.
   void Set(NodeId root, const EagerLazy& sets);
@@ -61,7 +62,11 @@ class RootPeers {
   uint32_t Intern(const EagerLazy& sets);
   void Release(uint32_t pair);
 
-  absl::flat_hash_map<NodeId, uint32_t> root_to_pair_;
+  struct Stored {
+    bool operator()(uint32_t pair_plus_one) const { return pair_plus_one != 0; }
+  };
+  // Root -> 1 + its pair's index (0 stands for "no own sets").
+  NodeMap<uint32_t, Stored> root_to_pair_;
   std::deque<Slot> pairs_;  // a deque: references survive growth
   absl::flat_hash_map<EagerLazy, uint32_t> index_;
   std::vector<uint32_t> free_;

@@ -1,0 +1,70 @@
+#include "protocol/node_map.h"
+
+#include <algorithm>
+#include <utility>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace plumsim {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::Pair;
+
+struct NonZero {
+  bool operator()(int v) const { return v != 0; }
+};
+using IntMap = NodeMap<int, NonZero>;
+
+std::vector<std::pair<NodeId, int>> Sorted(const IntMap& map) {
+  std::vector<std::pair<NodeId, int>> out;
+  map.ForEach([&out](NodeId k, int v) { out.emplace_back(k, v); });
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+TEST(NodeMapTest, SparseKeysStayFindableAsTheMapTurnsDenseAndBack) {
+  IntMap map;
+  *map.TryEmplace(100000).first = 7;  // sparse: one key far out
+  for (NodeId k = 0; k < 200; ++k) {
+    auto [v, inserted] = map.TryEmplace(k);
+    EXPECT_TRUE(inserted);
+    *v = static_cast<int>(k) + 1;
+  }
+  EXPECT_EQ(map.size(), 201u);
+  // 201 keys up to 100000 are too sparse for a vector.
+  EXPECT_GT(map.ApproximateBytes(), 201u * sizeof(std::pair<NodeId, int>));
+  for (NodeId k = 0; k < 200; ++k) EXPECT_EQ(*map.Find(k), static_cast<int>(k) + 1);
+  EXPECT_EQ(*map.Find(100000), 7);
+  EXPECT_EQ(map.Find(250), nullptr);
+  auto [again, inserted] = map.TryEmplace(5);
+  EXPECT_FALSE(inserted);
+  EXPECT_EQ(*again, 6);
+}
+
+TEST(NodeMapTest, DenseMapAcceptsAFarKeyByTurningSparse) {
+  IntMap map;
+  for (NodeId k = 0; k < 100; ++k) *map.TryEmplace(k).first = 1;
+  EXPECT_LE(map.ApproximateBytes(), 128u * sizeof(int));  // a vector of ints, no hash slots
+  *map.TryEmplace(1000000).first = 2;
+  EXPECT_EQ(map.size(), 101u);
+  EXPECT_EQ(*map.Find(1000000), 2);
+  EXPECT_EQ(*map.Find(99), 1);
+  EXPECT_EQ(map.Find(100), nullptr);
+  map.Clear();
+  EXPECT_EQ(map.size(), 0u);
+  EXPECT_EQ(map.Find(3), nullptr);
+}
+
+TEST(NodeMapTest, ForEachVisitsExactlyThePresentKeys) {
+  IntMap map;
+  for (NodeId k : {3u, 70u, 9u, 64u}) *map.TryEmplace(k).first = static_cast<int>(k);
+  EXPECT_THAT(Sorted(map), ElementsAre(Pair(3, 3), Pair(9, 9), Pair(64, 64), Pair(70, 70)));
+  map.ForEachMutable([](NodeId, int& v) { v *= 2; });
+  EXPECT_THAT(Sorted(map), ElementsAre(Pair(3, 6), Pair(9, 18), Pair(64, 128), Pair(70, 140)));
+}
+
+}  // namespace
+}  // namespace plumsim
