@@ -1,0 +1,91 @@
+#include "bench/scale_run.h"
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "base/check.h"
+
+namespace plumsim {
+
+int64_t PeakRssBytes() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) {
+      int64_t kb = 0;
+      const std::string digits = line.substr(6, line.size() - 6 - 3);
+      if (absl::SimpleAtoi(digits, &kb)) return kb * 1024;
+    }
+  }
+  return -1;
+}
+
+void ResetPeakRss() {
+  std::ofstream clear("/proc/self/clear_refs");
+  clear << "5";
+}
+
+ScaleRun::ScaleRun(const std::string& toml) {
+  absl::StatusOr<Scenario> scenario = ParseScenario(toml, "benchmark");
+  PLUMSIM_CHECK_MSG(scenario.ok(), scenario.status().ToString().c_str());
+  scenario_ = *std::move(scenario);
+  simulation_ = std::make_unique<Simulation>(scenario_, &observers_);
+  metrics_ = std::make_unique<MetricsCollector>(simulation_.get(), scenario_.metrics_window);
+  observers_.Add(&stats_);
+  observers_.Add(metrics_.get());
+}
+
+double ScaleRun::RunUntil(SimTime until, SimDuration report_every) {
+  const auto start = std::chrono::steady_clock::now();
+  Simulator& sim = simulation_->simulator();
+  while (sim.now() < until) {
+    SimTime next = sim.now() + report_every;
+    if (until < next) next = until;
+    simulation_->RunUntil(next);
+    const double wall =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::fprintf(stderr, "  [%s] virtual %.1fs, wall %.1fs, %llu events, peak RSS %.0f MB\n",
+                 scenario_.name.c_str(), static_cast<double>(sim.now().ns()) / 1e9, wall,
+                 static_cast<unsigned long long>(sim.events_executed()),
+                 static_cast<double>(PeakRssBytes()) / 1e6);
+  }
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+uint64_t ScaleRun::DeliveredMessages() const {
+  uint64_t n = 0;
+  for (uint64_t d : stats_.delivered) n += d;
+  return n;
+}
+
+double ScaleRun::StateBytesPerNode() const {
+  double bytes = 0;
+  int64_t running = 0;
+  for (size_t i = 0; i < simulation_->node_count(); ++i) {
+    const NodeHost& node = simulation_->node(static_cast<NodeId>(i));
+    if (node.server() == nullptr) continue;
+    ++running;
+    bytes += static_cast<double>(node.server()->ApproximateStateBytes() +
+                                 node.backend()->ApproximateTableBytes());
+  }
+  return running > 0 ? bytes / static_cast<double>(running) : 0;
+}
+
+void ScaleRun::ReportCounters(benchmark::State& state, double wall_seconds, uint64_t events,
+                              uint64_t messages) const {
+  state.counters["nodes"] = static_cast<double>(simulation_->node_count());
+  state.counters["wall_s"] = wall_seconds;
+  state.counters["virtual_s"] = static_cast<double>(simulation_->now().ns()) / 1e9;
+  state.counters["events"] = static_cast<double>(events);
+  state.counters["events_per_s"] = static_cast<double>(events) / wall_seconds;
+  state.counters["messages"] = static_cast<double>(messages);
+  state.counters["messages_per_s"] = static_cast<double>(messages) / wall_seconds;
+  state.counters["peak_rss_MB"] = static_cast<double>(PeakRssBytes()) / 1e6;
+  state.counters["state_bytes_per_node"] = StateBytesPerNode();
+}
+
+}  // namespace plumsim

@@ -1,0 +1,61 @@
+// Shared by the scale benchmarks: builds a scenario from TOML text, runs it
+// under the observers a user's run has (metrics and message counts; the
+// trace digest is left out, as it is a CLI feature, not the simulator's
+// work), and measures wall time, peak RSS and protocol state.
+#ifndef PLUMSIM_BENCH_SCALE_RUN_H_
+#define PLUMSIM_BENCH_SCALE_RUN_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "benchmark/benchmark.h"
+#include "sim/metrics.h"
+#include "sim/run_stats.h"
+#include "sim/scenario.h"
+#include "sim/simulation.h"
+
+namespace plumsim {
+
+// Peak resident set of this process (VmHWM), in bytes.
+int64_t PeakRssBytes();
+// Starts a new peak (writes 5 to /proc/self/clear_refs), so each benchmark
+// reports its own.
+void ResetPeakRss();
+
+class ScaleRun {
+ public:
+  // Aborts on an invalid scenario: the benchmarks' scenarios are fixed.
+  explicit ScaleRun(const std::string& toml);
+
+  Simulation& simulation() { return *simulation_; }
+  const MetricsCollector& metrics() const { return *metrics_; }
+  const RunStats& stats() const { return stats_; }
+
+  // Runs to `until`, printing virtual time to stderr every `report_every`
+  // of it (large runs take minutes). Returns the wall seconds it took.
+  double RunUntil(SimTime until, SimDuration report_every = SimDuration::Seconds(5));
+
+  // Protocol messages delivered so far (every type, Plumtree and HyParView).
+  uint64_t DeliveredMessages() const;
+  // Bytes of protocol state (broadcast server, heartbeat table) per running
+  // node, on average.
+  double StateBytesPerNode() const;
+
+  // Sets the usual counters: events/s, messages/s, wall and virtual seconds,
+  // peak RSS, state per node. `wall_seconds` is the time measured.
+  void ReportCounters(benchmark::State& state, double wall_seconds,
+                      uint64_t events, uint64_t messages) const;
+
+ private:
+  Scenario scenario_;
+  ObserverList observers_;
+  RunStats stats_;
+  std::unique_ptr<Simulation> simulation_;
+  std::unique_ptr<MetricsCollector> metrics_;
+};
+
+}  // namespace plumsim
+
+#endif  // PLUMSIM_BENCH_SCALE_RUN_H_
