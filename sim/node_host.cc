@@ -53,14 +53,16 @@ void NodeHost::Boot(const PeerSet& members, int64_t epoch, std::optional<NodeId>
   ++incarnation_;
   epoch_ = epoch;
   running_ = true;
-  members_ = members;
+  // HyParView: the node starts alone (below). Not copied there: the
+  // vector would keep the capacity of a full member list per node.
+  if (!config_->hyparview) members_ = members;
   rng_ = RandomStream(config_->root_seed, StreamDomain::kNode,
                       (static_cast<uint64_t>(incarnation_) << 32) | id_);
   network_->SetNodeUp(id_, true);
   incarnation_state_ = std::make_unique<Incarnation>(this, *config_, epoch);
   if (config_->hyparview) {
     // The peer service's members start as its active view: the node alone.
-    members_ = {id_};
+    members_ = PeerSet{id_};
     incarnation_state_->hyparview = std::make_unique<HyParView>(
         this, config_->hyparview_config, epoch, [this](const PeerSet& active) {
           // notify/1 -> partisan_peer_service_events:update -> update/1.

@@ -77,6 +77,7 @@ class Simulation final : public MessageReceiver {
   std::unique_ptr<ConnectionTable> connections_;
   std::vector<std::unique_ptr<NodeHost>> nodes_;
   PeerSet members_;  // full membership: every joined node not left
+  std::vector<uint8_t> running_;  // per node: 1 while an incarnation runs
   RandomStream startup_rng_;
   RandomStream fault_rng_;
   uint64_t broadcasts_scheduled_ = 0;
