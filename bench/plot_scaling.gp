@@ -1,0 +1,22 @@
+# Plots bench/results/scaling.csv: wall time and peak RSS against N.
+#   gnuplot bench/plot_scaling.gp   (from the repository root)
+set datafile separator ","
+set terminal png size 1100,450 font ",10"
+set output "docs/performance_scaling.png"
+set multiplot layout 1,2 title "plumsim at scale (2-core VM; docs/performance.md)"
+set logscale xy
+set xrange [10:300000]
+set grid
+set key bottom right
+set xlabel "nodes (N)"
+set ylabel "wall seconds"
+set title "Wall time"
+plot "bench/results/scaling.csv" using ((strcol(1) eq "convergence" && strcol(2) eq "full") ? $3 : 1/0):5 with linespoints pt 7 title "heartbeat convergence, full membership (2 rounds)", \
+     "" using ((strcol(1) eq "convergence" && strcol(2) eq "hyparview") ? $3 : 1/0):5 with linespoints pt 5 title "heartbeat convergence, HyParView", \
+     "" using ((strcol(1) eq "broadcast") ? $3 : 1/0):5 with linespoints pt 9 title "broadcast phase, 100 messages, HyParView"
+set ylabel "peak RSS (MB)"
+set title "Peak resident memory"
+plot "bench/results/scaling.csv" using ((strcol(1) eq "convergence" && strcol(2) eq "full") ? $3 : 1/0):6 with linespoints pt 7 title "heartbeat convergence, full membership", \
+     "" using ((strcol(1) eq "convergence" && strcol(2) eq "hyparview") ? $3 : 1/0):6 with linespoints pt 5 title "heartbeat convergence, HyParView", \
+     "" using ((strcol(1) eq "broadcast") ? $3 : 1/0):6 with linespoints pt 9 title "broadcast, HyParView"
+unset multiplot
