@@ -380,8 +380,7 @@ void BroadcastServer::AddEager(NodeId from, NodeId root) {
   if (own != nullptr && ordsets::IsElement(from, eagers) && !ordsets::IsElement(from, lazys)) {
     return;
   }
-  root_peers_.Set(root, EagerLazy{ordsets::AddElement(from, eagers),
-                                  ordsets::DelElement(from, lazys)});
+  root_peers_.Move(root, from, /*to_eager=*/true, common_eagers_, common_lazys_);
 }
 
 void BroadcastServer::AddLazy(NodeId from, NodeId root) {
@@ -391,8 +390,7 @@ void BroadcastServer::AddLazy(NodeId from, NodeId root) {
   if (own != nullptr && !ordsets::IsElement(from, eagers) && ordsets::IsElement(from, lazys)) {
     return;
   }
-  root_peers_.Set(root, EagerLazy{ordsets::DelElement(from, eagers),
-                                  ordsets::AddElement(from, lazys)});
+  root_peers_.Move(root, from, /*to_eager=*/false, common_eagers_, common_lazys_);
 }
 
 // all_eager_peers/2, all_lazy_peers/2 through all_peers/3: the root's own

@@ -42,6 +42,13 @@ class RootPeers {
   }
   // orddict:store/3 into both maps.
   void Set(NodeId root, const EagerLazy& sets);
+  // update_peers/5 for add_eager (`to_eager`) or add_lazy: the root's pair
+  // (or `common_eagers`/`common_lazys` if it has none) with `from` moved to
+  // eager or to lazy becomes the root's own pair. Each distinct move is
+  // computed once and remembered until the next Transform or Clear, which
+  // are also the only times the common sets may change.
+  void Move(NodeId root, NodeId from, bool to_eager, const PeerSet& common_eagers,
+            const PeerSet& common_lazys);
   // Replaces every root's pair by `f` of it (one call per distinct pair).
   void Transform(const std::function<EagerLazy(const EagerLazy&)>& f);
   // orddict:new/0 for both maps.
@@ -51,16 +58,19 @@ class RootPeers {
   // The roots with their own pair, ascending (orddict:fetch_keys/1).
   std::vector<NodeId> Roots() const;
   // Distinct pairs in use, and bytes held (for the memory benchmarks).
-  size_t distinct_pairs() const { return index_.size(); }
+  size_t distinct_pairs() const { return pairs_in_use_; }
   size_t ApproximateBytes() const;
 
  private:
   struct Slot {
     EagerLazy sets;
-    uint32_t roots = 0;  // roots using this pair; 0: free
+    uint32_t roots = 0;  // roots using this pair
   };
+  // The index of `sets`, added if new. Pairs stay until Transform or Clear,
+  // even unused, so that remembered moves stay valid.
   uint32_t Intern(const EagerLazy& sets);
-  void Release(uint32_t pair);
+  // Points `stored` (a root's slot, 0 if it had no pair) at `pair`.
+  void Assign(uint32_t* stored, uint32_t pair);
 
   struct Stored {
     bool operator()(uint32_t pair_plus_one) const { return pair_plus_one != 0; }
@@ -69,7 +79,9 @@ class RootPeers {
   NodeMap<uint32_t, Stored> root_to_pair_;
   std::deque<Slot> pairs_;  // a deque: references survive growth
   absl::flat_hash_map<EagerLazy, uint32_t> index_;
-  std::vector<uint32_t> free_;
+  size_t pairs_in_use_ = 0;
+  // (1 + source pair, or 0 for the common sets; from; to_eager) -> pair.
+  absl::flat_hash_map<uint64_t, uint32_t> moves_;
 };
 
 }  // namespace plumsim

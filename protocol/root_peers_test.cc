@@ -47,5 +47,27 @@ TEST(RootPeersTest, TransformRewritesEveryRootAndMergesEqualResults) {
   EXPECT_TRUE(peers.Roots().empty());
 }
 
+TEST(RootPeersTest, MoveStartsFromTheCommonSetsAndRemembersNothingStale) {
+  RootPeers peers;
+  const PeerSet common_eagers = {1, 2, 3};
+  const PeerSet common_lazys = {};
+  peers.Move(9, 2, /*to_eager=*/false, common_eagers, common_lazys);  // add_lazy(2, root 9)
+  EXPECT_THAT(peers.Find(9)->eagers, ElementsAre(1, 3));
+  EXPECT_THAT(peers.Find(9)->lazys, ElementsAre(2));
+  peers.Move(8, 2, false, common_eagers, common_lazys);  // the same move, remembered
+  EXPECT_EQ(peers.Find(8), peers.Find(9));
+  peers.Move(9, 2, /*to_eager=*/true, common_eagers, common_lazys);  // add_eager(2, root 9)
+  EXPECT_THAT(peers.Find(9)->eagers, ElementsAre(1, 2, 3));
+  EXPECT_TRUE(peers.Find(9)->lazys.empty());
+  EXPECT_THAT(peers.Find(8)->lazys, ElementsAre(2));
+  EXPECT_EQ(peers.distinct_pairs(), 2u);
+  // After a Transform the common sets may differ: moves are recomputed.
+  peers.Transform([](const EagerLazy& sets) { return sets; });
+  const PeerSet new_common = {1};
+  peers.Move(7, 2, false, new_common, common_lazys);
+  EXPECT_THAT(peers.Find(7)->eagers, ElementsAre(1));
+  EXPECT_THAT(peers.Find(7)->lazys, ElementsAre(2));
+}
+
 }  // namespace
 }  // namespace plumsim
