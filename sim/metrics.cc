@@ -17,9 +17,23 @@ std::optional<double> MessageMetrics::rmr() const {
   return static_cast<double>(payload) / static_cast<double>(all - 1) - 1.0;
 }
 
+void MessageMetrics::AddLatency(int64_t ns) {
+  if (ns >= 0 && ns <= int64_t{UINT32_MAX}) {
+    short_latencies_ns.push_back(static_cast<uint32_t>(ns));
+  } else {
+    long_latencies_ns.push_back(ns);
+  }
+}
+
+std::vector<int64_t> MessageMetrics::Latencies() const {
+  std::vector<int64_t> all(short_latencies_ns.begin(), short_latencies_ns.end());
+  all.insert(all.end(), long_latencies_ns.begin(), long_latencies_ns.end());
+  return all;
+}
+
 int64_t MessageMetrics::LatencyQuantile(double q) const {
-  if (latencies_ns.empty()) return 0;
-  std::vector<int64_t> sorted = latencies_ns;
+  std::vector<int64_t> sorted = Latencies();
+  if (sorted.empty()) return 0;
   std::sort(sorted.begin(), sorted.end());
   const size_t rank = static_cast<size_t>(std::ceil(q * static_cast<double>(sorted.size())));
   return sorted[std::min(sorted.size() - 1, rank == 0 ? 0 : rank - 1)];
@@ -134,7 +148,7 @@ void MetricsCollector::OnMerge(NodeId node, const BroadcastMsg& b, bool valid) {
   } else {
     ++m->delivered;
     m->ldh = std::max<int64_t>(m->ldh, static_cast<int64_t>(b.round) + 1);
-    m->latencies_ns.push_back((sim_->now() - m->sent_at).ns());
+    m->AddLatency((sim_->now() - m->sent_at).ns());
   }
   auto latest = latest_of_root_.find(m->root);
   if (latest != latest_of_root_.end() && latest->second == MessageKey{b.handler, b.id}) {

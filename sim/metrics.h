@@ -33,7 +33,13 @@ struct MessageMetrics {
   int64_t payload = 0;      // payload copies received (first and stale)
   int64_t i_have = 0, ignored_i_have = 0, graft = 0;  // received, for this id
   int64_t ldh = 0;          // largest hop count of a live first delivery (root's push = 1)
-  std::vector<int64_t> latencies_ns;  // live first deliveries, from sent_at
+  // Live first deliveries, from sent_at: below 2^32 ns (4.3 s) in 4 bytes,
+  // the rest apart. A 10,000-node heartbeat round records 10^8 of them.
+  std::vector<uint32_t> short_latencies_ns;
+  std::vector<int64_t> long_latencies_ns;
+  void AddLatency(int64_t ns);
+  // Every latency recorded, in no particular order.
+  std::vector<int64_t> Latencies() const;
   bool settled = false;     // sent at least `settle` before the end
 
   double reliability() const;

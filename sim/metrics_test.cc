@@ -59,7 +59,7 @@ TEST(MetricsTest, FirstRoundFloodsSecondRoundIsATree) {
   EXPECT_EQ(first.payload, 9);
   EXPECT_EQ(first.rmr(), 2.0);
   EXPECT_EQ(first.ldh, 1);
-  EXPECT_THAT(first.latencies_ns, ElementsAre(1000000, 1000000, 1000000));
+  EXPECT_THAT(first.Latencies(), ElementsAre(1000000, 1000000, 1000000));
   EXPECT_EQ(first.LatencyQuantile(0.99), 1000000);
   // Round 2: the star tree, 3 payload copies, RMR 0.
   const MessageMetrics& second = run.Message(0, 2);
@@ -194,6 +194,17 @@ TEST(MetricsTest, TimeseriesCountsByWindow) {
   EXPECT_EQ(w[2].live_nodes, 4);
   const std::string csv = TimeseriesCsv(run.scenario, *run.metrics);
   EXPECT_THAT(csv, HasSubstr("four,1,10000000000,10000000000,4,4,36,12,24,2,"));
+}
+
+TEST(MessageMetricsTest, LatenciesBeyondFourSecondsKeepTheirExactValue) {
+  MessageMetrics m;
+  m.AddLatency(3);
+  m.AddLatency(int64_t{5} * 1000000000 + 7);  // 5 s: does not fit 32 bits
+  m.AddLatency(1);
+  EXPECT_THAT(m.Latencies(), ElementsAre(3, 1, int64_t{5} * 1000000000 + 7));
+  EXPECT_EQ(m.LatencyQuantile(1.0), int64_t{5} * 1000000000 + 7);
+  EXPECT_EQ(m.LatencyQuantile(0.5), 3);
+  EXPECT_EQ(m.LatencyQuantile(0.0), 1);
 }
 
 }  // namespace
