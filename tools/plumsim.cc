@@ -22,6 +22,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "base/huge_pages.h"
 #include "sim/runner.h"
 #include "sim/scenario.h"
 
@@ -279,4 +280,7 @@ int Main(int argc, char** argv) {
 }  // namespace
 }  // namespace plumsim
 
-int main(int argc, char** argv) { return plumsim::Main(argc, argv); }
+int main(int argc, char** argv) {
+  plumsim::UseHugePages(argv);
+  return plumsim::Main(argc, argv);
+}
