@@ -5,15 +5,34 @@
 namespace plumsim {
 
 uint32_t RootPeers::Intern(const EagerLazy& sets) {
-  auto [it, inserted] = index_.try_emplace(sets, static_cast<uint32_t>(pairs_.size()));
-  if (inserted) pairs_.push_back(Slot{sets, 0});
-  return it->second;
+  auto it = index_.find(sets);
+  if (it != index_.end()) return it->second;
+  uint32_t pair;
+  if (!free_.empty()) {
+    pair = free_.back();
+    free_.pop_back();
+  } else {
+    pair = static_cast<uint32_t>(pairs_.size());
+    pairs_.emplace_back();
+  }
+  pairs_[pair].sets = sets;
+  index_.emplace(sets, pair);
+  return pair;
 }
 
 void RootPeers::Assign(uint32_t* stored, uint32_t pair) {
   if (*stored == pair + 1) return;
-  if (*stored != 0 && --pairs_[*stored - 1].roots == 0) --pairs_in_use_;
   if (pairs_[pair].roots++ == 0) ++pairs_in_use_;
+  if (*stored != 0) {
+    Slot& old = pairs_[*stored - 1];
+    if (--old.roots == 0) {
+      --pairs_in_use_;
+      index_.erase(old.sets);
+      old.sets = EagerLazy{};
+      ++old.generation;
+      free_.push_back(*stored - 1);
+    }
+  }
   *stored = pair + 1;
 }
 
@@ -26,17 +45,22 @@ void RootPeers::Move(NodeId root, NodeId from, bool to_eager, const PeerSet& com
                      const PeerSet& common_lazys) {
   uint32_t* stored = root_to_pair_.Find(root);
   const uint32_t source = stored == nullptr ? 0 : *stored;
-  const uint64_t key = (uint64_t{source} << 33) | (uint64_t{from} << 1) | (to_eager ? 1 : 0);
-  auto [it, inserted] = moves_.try_emplace(key, 0);
-  if (inserted) {
-    const EagerLazy& before =
+  const MoveKey key{source, source == 0 ? 0 : pairs_[source - 1].generation, from, to_eager};
+  auto it = moves_.find(key);
+  uint32_t pair;
+  if (it != moves_.end() && pairs_[it->second.pair].generation == it->second.generation) {
+    pair = it->second.pair;
+  } else {
+    const EagerLazy before =
         source == 0 ? EagerLazy{common_eagers, common_lazys} : pairs_[source - 1].sets;
-    it->second = Intern(to_eager ? EagerLazy{ordsets::AddElement(from, before.eagers),
-                                             ordsets::DelElement(from, before.lazys)}
-                                 : EagerLazy{ordsets::DelElement(from, before.eagers),
-                                             ordsets::AddElement(from, before.lazys)});
+    pair = Intern(to_eager ? EagerLazy{ordsets::AddElement(from, before.eagers),
+                                       ordsets::DelElement(from, before.lazys)}
+                           : EagerLazy{ordsets::DelElement(from, before.eagers),
+                                       ordsets::AddElement(from, before.lazys)});
+    // Forget everything once the remembered moves outgrow the pairs in use.
+    if (moves_.size() > 8 * pairs_in_use_ + 1024) moves_.clear();
+    moves_.insert_or_assign(key, MoveResult{pair, pairs_[pair].generation});
   }
-  const uint32_t pair = it->second;
   if (stored == nullptr) stored = root_to_pair_.TryEmplace(root).first;
   Assign(stored, pair);
 }
@@ -59,6 +83,7 @@ void RootPeers::Clear() {
   root_to_pair_.Clear();
   pairs_.clear();
   index_.clear();
+  free_.clear();
   moves_.clear();
   pairs_in_use_ = 0;
 }
@@ -75,7 +100,8 @@ size_t RootPeers::ApproximateBytes() const {
   size_t bytes = root_to_pair_.ApproximateBytes() +
                  index_.capacity() * (sizeof(EagerLazy) + sizeof(uint32_t) + 1) +
                  pairs_.size() * sizeof(Slot) +
-                 moves_.capacity() * (sizeof(uint64_t) + sizeof(uint32_t) + 1);
+                 free_.capacity() * sizeof(uint32_t) +
+                 moves_.capacity() * (sizeof(MoveKey) + sizeof(MoveResult) + 1);
   for (const Slot& slot : pairs_) {
     // Each set twice: in its slot and as the index's key.
     bytes += 2 * (slot.sets.eagers.capacity() + slot.sets.lazys.capacity()) * sizeof(NodeId);

@@ -45,8 +45,9 @@ class RootPeers {
   // update_peers/5 for add_eager (`to_eager`) or add_lazy: the root's pair
   // (or `common_eagers`/`common_lazys` if it has none) with `from` moved to
   // eager or to lazy becomes the root's own pair. Each distinct move is
-  // computed once and remembered until the next Transform or Clear, which
-  // are also the only times the common sets may change.
+  // computed once and remembered; what is remembered is dropped when its
+  // pairs are freed, at Transform and Clear (the only times the common sets
+  // may change), and when it outgrows the pairs in use.
   void Move(NodeId root, NodeId from, bool to_eager, const PeerSet& common_eagers,
             const PeerSet& common_lazys);
   // Replaces every root's pair by `f` of it (one call per distinct pair).
@@ -64,13 +65,29 @@ class RootPeers {
  private:
   struct Slot {
     EagerLazy sets;
-    uint32_t roots = 0;  // roots using this pair
+    uint32_t roots = 0;       // roots using this pair; 0: free
+    uint32_t generation = 0;  // bumped when freed, so old moves no longer match
   };
-  // The index of `sets`, added if new. Pairs stay until Transform or Clear,
-  // even unused, so that remembered moves stay valid.
+  // The index of `sets`, added if new (with no roots yet).
   uint32_t Intern(const EagerLazy& sets);
-  // Points `stored` (a root's slot, 0 if it had no pair) at `pair`.
+  // Points `stored` (a root's slot, 0 if it had no pair) at `pair`, freeing
+  // the old pair if no root uses it any more.
   void Assign(uint32_t* stored, uint32_t pair);
+  struct MoveKey {
+    uint32_t source;  // 1 + pair, or 0 for the common sets
+    uint32_t generation;
+    NodeId from;
+    bool to_eager;
+    friend bool operator==(const MoveKey&, const MoveKey&) = default;
+    template <typename H>
+    friend H AbslHashValue(H h, const MoveKey& k) {
+      return H::combine(std::move(h), k.source, k.generation, k.from, k.to_eager);
+    }
+  };
+  struct MoveResult {
+    uint32_t pair;
+    uint32_t generation;
+  };
 
   struct Stored {
     bool operator()(uint32_t pair_plus_one) const { return pair_plus_one != 0; }
@@ -79,9 +96,9 @@ class RootPeers {
   NodeMap<uint32_t, Stored> root_to_pair_;
   std::deque<Slot> pairs_;  // a deque: references survive growth
   absl::flat_hash_map<EagerLazy, uint32_t> index_;
+  std::vector<uint32_t> free_;
   size_t pairs_in_use_ = 0;
-  // (1 + source pair, or 0 for the common sets; from; to_eager) -> pair.
-  absl::flat_hash_map<uint64_t, uint32_t> moves_;
+  absl::flat_hash_map<MoveKey, MoveResult> moves_;
 };
 
 }  // namespace plumsim
