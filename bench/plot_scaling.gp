@@ -12,11 +12,11 @@ set xlabel "nodes (N)"
 set ylabel "wall seconds"
 set title "Wall time"
 plot "bench/results/scaling.csv" using ((strcol(1) eq "convergence" && strcol(2) eq "full") ? $3 : 1/0):5 with linespoints pt 7 title "heartbeat convergence, full membership (2 rounds)", \
-     "" using ((strcol(1) eq "convergence" && strcol(2) eq "hyparview") ? $3 : 1/0):5 with linespoints pt 5 title "heartbeat convergence, HyParView", \
+     "" using ((strcol(1) eq "convergence" && strcol(2) eq "hyparview") ? $3 : 1/0):5 with linespoints pt 5 title "heartbeat convergence, HyParView (10 rounds; 2 at N=10,000)", \
      "" using ((strcol(1) eq "broadcast") ? $3 : 1/0):5 with linespoints pt 9 title "broadcast phase, 100 messages, HyParView"
 set ylabel "peak RSS (MB)"
 set title "Peak resident memory"
 plot "bench/results/scaling.csv" using ((strcol(1) eq "convergence" && strcol(2) eq "full") ? $3 : 1/0):6 with linespoints pt 7 title "heartbeat convergence, full membership", \
-     "" using ((strcol(1) eq "convergence" && strcol(2) eq "hyparview") ? $3 : 1/0):6 with linespoints pt 5 title "heartbeat convergence, HyParView", \
+     "" using ((strcol(1) eq "convergence" && strcol(2) eq "hyparview") ? $3 : 1/0):6 with linespoints pt 5 title "heartbeat convergence, HyParView (10 rounds; 2 at N=10,000)", \
      "" using ((strcol(1) eq "broadcast") ? $3 : 1/0):6 with linespoints pt 9 title "broadcast, HyParView"
 unset multiplot
