@@ -19,7 +19,6 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "base/huge_pages.h"
 #include "bench/scale_run.h"
 #include "benchmark/benchmark.h"
 #include "sim/node_host.h"
@@ -80,11 +79,4 @@ BENCHMARK(BM_BroadcastHyParView)
 }  // namespace
 }  // namespace plumsim
 
-int main(int argc, char** argv) {
-  plumsim::UseHugePages(argv);  // base/huge_pages.h
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
-}
+int main(int argc, char** argv) { return plumsim::ScaleBenchmarkMain(argc, argv); }

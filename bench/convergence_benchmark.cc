@@ -31,7 +31,6 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "base/huge_pages.h"
 #include "bench/scale_run.h"
 #include "benchmark/benchmark.h"
 #include "sim/node_host.h"
@@ -155,11 +154,4 @@ BENCHMARK(BM_FullMembership)
 }  // namespace
 }  // namespace plumsim
 
-int main(int argc, char** argv) {
-  plumsim::UseHugePages(argv);  // base/huge_pages.h
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
-}
+int main(int argc, char** argv) { return plumsim::ScaleBenchmarkMain(argc, argv); }

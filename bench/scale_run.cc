@@ -8,6 +8,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "base/check.h"
+#include "base/huge_pages.h"
 
 namespace plumsim {
 
@@ -27,6 +28,15 @@ int64_t PeakRssBytes() {
 void ResetPeakRss() {
   std::ofstream clear("/proc/self/clear_refs");
   clear << "5";
+}
+
+int ScaleBenchmarkMain(int argc, char** argv) {
+  UseHugePages(argv);
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
 }
 
 ScaleRun::ScaleRun(const std::string& toml) {

@@ -24,6 +24,10 @@ int64_t PeakRssBytes();
 // reports its own.
 void ResetPeakRss();
 
+// main() of the scale benchmarks: huge pages (base/huge_pages.h), then
+// Google Benchmark's usual main.
+int ScaleBenchmarkMain(int argc, char** argv);
+
 class ScaleRun {
  public:
   // Aborts on an invalid scenario: the benchmarks' scenarios are fixed.
