@@ -45,6 +45,7 @@ ScaleRun::ScaleRun(const std::string& toml) {
   scenario_ = *std::move(scenario);
   simulation_ = std::make_unique<Simulation>(scenario_, &observers_);
   metrics_ = std::make_unique<MetricsCollector>(simulation_.get(), scenario_.metrics_window);
+  metrics_->TrackDeliveryTrees(PeerSet{});  // no report: no delivery trees
   observers_.Add(&stats_);
   observers_.Add(metrics_.get());
 }

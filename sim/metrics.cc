@@ -104,8 +104,10 @@ void MetricsCollector::OnOriginate(NodeId node, HandlerId handler, const Broadca
   m.live = std::count(m.live_set->begin(), m.live_set->end(), true);
   index_[MessageKey{handler, id}] = static_cast<uint32_t>(messages_.size());
   messages_.push_back(std::move(m));
-  latest_of_root_[node] = MessageKey{handler, id};
-  delivery_trees_[node].clear();
+  if (Tracked(node)) {
+    latest_of_root_[node] = MessageKey{handler, id};
+    delivery_trees_[node].clear();
+  }
   ++Window().originated;
 }
 

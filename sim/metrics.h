@@ -91,8 +91,13 @@ class MetricsCollector final : public SimObserver {
   // The latest over roots; nullopt if some root has not converged or there
   // are no settled messages.
   static std::optional<SimTime> Overall(const std::vector<RootConvergence>& roots);
-  // The delivery tree of the latest message of each root: child -> parent
-  // (the sender of its first valid copy).
+  // Which roots' delivery trees to keep: nullopt (the default) every root,
+  // else the roots listed (none if empty). A 10,000-node heartbeat run keeps
+  // 10^8 (child, parent) pairs for every root; reports need only the roots
+  // they snapshot. Call before the run.
+  void TrackDeliveryTrees(std::optional<PeerSet> roots) { tracked_roots_ = std::move(roots); }
+  // The delivery tree of the latest message of each tracked root: child ->
+  // parent (the sender of its first valid copy).
   const absl::flat_hash_map<NodeId, std::vector<std::pair<NodeId, NodeId>>>& delivery_trees()
       const {
     return delivery_trees_;
@@ -127,6 +132,10 @@ class MetricsCollector final : public SimObserver {
   std::shared_ptr<const std::vector<bool>> all_running_;
   absl::flat_hash_map<NodeId, std::shared_ptr<const std::vector<bool>>> component_of_;
   absl::flat_hash_map<NodeId, std::vector<std::pair<NodeId, NodeId>>> delivery_trees_;
+  std::optional<PeerSet> tracked_roots_;
+  bool Tracked(NodeId root) const {
+    return !tracked_roots_.has_value() || ordsets::IsElement(root, *tracked_roots_);
+  }
 };
 
 }  // namespace plumsim

@@ -2,7 +2,10 @@
 // hand: 4 nodes, constant 1 ms latency, full membership.
 #include "sim/metrics.h"
 
+#include <algorithm>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -194,6 +197,30 @@ TEST(MetricsTest, TimeseriesCountsByWindow) {
   EXPECT_EQ(w[2].live_nodes, 4);
   const std::string csv = TimeseriesCsv(run.scenario, *run.metrics);
   EXPECT_THAT(csv, HasSubstr("four,1,10000000000,10000000000,4,4,36,12,24,2,"));
+}
+
+TEST(MetricsTest, DeliveryTreesOnlyForTrackedRoots) {
+  SmallRun all(kFour);
+  all.To(25);
+  EXPECT_EQ(all.metrics->delivery_trees().size(), 4u);  // every root by default
+  // n0's second heartbeat went down the star: each other node got it from n0.
+  std::vector<std::pair<NodeId, NodeId>> tree = all.metrics->delivery_trees().at(0);
+  std::sort(tree.begin(), tree.end());
+  EXPECT_THAT(tree, ElementsAre(std::pair<NodeId, NodeId>{1, 0}, std::pair<NodeId, NodeId>{2, 0},
+                                std::pair<NodeId, NodeId>{3, 0}));
+
+  SmallRun some(kFour);
+  some.metrics->TrackDeliveryTrees(PeerSet{2});
+  some.To(25);
+  EXPECT_EQ(some.metrics->delivery_trees().size(), 1u);
+  EXPECT_EQ(some.metrics->delivery_trees().count(2), 1u);
+  // Tracking changes no metric.
+  EXPECT_EQ(some.Message(0, 1).payload, all.Message(0, 1).payload);
+
+  SmallRun none(kFour);
+  none.metrics->TrackDeliveryTrees(PeerSet{});
+  none.To(25);
+  EXPECT_TRUE(none.metrics->delivery_trees().empty());
 }
 
 TEST(MessageMetricsTest, LatenciesBeyondFourSecondsKeepTheirExactValue) {

@@ -96,6 +96,10 @@ absl::StatusOr<RunResult> RunScenario(const Scenario& scenario, const RunOptions
     TraceRecorder trace(&simulation.simulator(), trace_file);
     RunStats stats;
     MetricsCollector metrics(&simulation, scenario.metrics_window);
+    // Delivery trees only for the roots the report snapshots (all if none listed).
+    if (!scenario.snapshot_roots.empty()) {
+      metrics.TrackDeliveryTrees(ordsets::FromList(scenario.snapshot_roots));
+    }
     observers.Add(&trace);
     observers.Add(&stats);
     observers.Add(&metrics);
