@@ -76,17 +76,6 @@ class NodeMap {
       for (const auto& [key, value] : sparse_) f(key, value);
     }
   }
-  template <typename F>
-  void ForEachMutable(F&& f) {
-    if (dense_mode_) {
-      for (NodeId key = 0; key < dense_.size(); ++key) {
-        if (Present()(dense_[key])) f(key, dense_[key]);
-      }
-    } else {
-      for (auto& [key, value] : sparse_) f(key, value);
-    }
-  }
-
   // Bytes of the table itself (not what values point to).
   size_t ApproximateBytes() const {
     return dense_.capacity() * sizeof(V) +
