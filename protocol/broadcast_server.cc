@@ -373,23 +373,10 @@ bool BroadcastServer::RandomOtherNode(const PeerSet& candidates,
 // root gets its own entry in both maps (the common sets if it had none),
 // with `from` moved to eager (add_eager) or to lazy (add_lazy).
 void BroadcastServer::AddEager(NodeId from, NodeId root) {
-  const EagerLazy* own = root_peers_.Find(root);
-  const PeerSet& eagers = own != nullptr ? own->eagers : common_eagers_;
-  const PeerSet& lazys = own != nullptr ? own->lazys : common_lazys_;
-  // The common case at scale: the parent sends the next heartbeat.
-  if (own != nullptr && ordsets::IsElement(from, eagers) && !ordsets::IsElement(from, lazys)) {
-    return;
-  }
   root_peers_.Move(root, from, /*to_eager=*/true, common_eagers_, common_lazys_);
 }
 
 void BroadcastServer::AddLazy(NodeId from, NodeId root) {
-  const EagerLazy* own = root_peers_.Find(root);
-  const PeerSet& eagers = own != nullptr ? own->eagers : common_eagers_;
-  const PeerSet& lazys = own != nullptr ? own->lazys : common_lazys_;
-  if (own != nullptr && !ordsets::IsElement(from, eagers) && ordsets::IsElement(from, lazys)) {
-    return;
-  }
   root_peers_.Move(root, from, /*to_eager=*/false, common_eagers_, common_lazys_);
 }
 

@@ -44,6 +44,14 @@ void RootPeers::Set(NodeId root, const EagerLazy& sets) {
 void RootPeers::Move(NodeId root, NodeId from, bool to_eager, const PeerSet& common_eagers,
                      const PeerSet& common_lazys) {
   uint32_t* stored = root_to_pair_.Find(root);
+  if (stored != nullptr) {
+    // The common case at scale: `from` is already where it moves to (the
+    // parent sends the next heartbeat). Storing the same pair changes nothing.
+    const EagerLazy& sets = pairs_[*stored - 1].sets;
+    const PeerSet& to = to_eager ? sets.eagers : sets.lazys;
+    const PeerSet& other = to_eager ? sets.lazys : sets.eagers;
+    if (ordsets::IsElement(from, to) && !ordsets::IsElement(from, other)) return;
+  }
   const uint32_t source = stored == nullptr ? 0 : *stored;
   const MoveKey key{source, source == 0 ? 0 : pairs_[source - 1].generation, from, to_eager};
   auto it = moves_.find(key);

@@ -5,8 +5,9 @@
 // Storage, not behaviour: a node of a 10,000-node heartbeat run holds sets
 // for 10,000 roots, all drawn from the same handful of peers, so the distinct
 // pairs are few. Each distinct pair is stored once, with a count of the roots
-// that use it, and a root costs one hash-map slot. Lookups and updates mean
-// exactly what the orddicts mean: a root either has its own pair or none.
+// that use it, and a root costs a 4-byte pair index in a NodeMap (a vector
+// slot once the roots are dense). Lookups and updates mean exactly what the
+// orddicts mean: a root either has its own pair or none.
 #ifndef PLUMSIM_PROTOCOL_ROOT_PEERS_H_
 #define PLUMSIM_PROTOCOL_ROOT_PEERS_H_
 
