@@ -44,8 +44,20 @@ std::optional<double> WindowMetrics::rmr() const {
   return static_cast<double>(payload) / static_cast<double>(first_deliveries) - 1.0;
 }
 
+namespace {
+
+bool NodesCanRestart(const Scenario& s) {
+  if (!s.churn.empty()) return true;
+  for (const TimelineEvent& e : s.events) {
+    if (e.kind == TimelineEvent::Kind::kRestart) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 MetricsCollector::MetricsCollector(const Simulation* sim, SimDuration window)
-    : sim_(sim), window_(window) {}
+    : sim_(sim), window_(window), nodes_can_restart_(NodesCanRestart(sim->scenario())) {}
 
 WindowMetrics& MetricsCollector::Window() {
   const int64_t index = sim_->now().ns() / window_.ns();
@@ -102,6 +114,10 @@ void MetricsCollector::OnOriginate(NodeId node, HandlerId handler, const Broadca
   m.sent_at = sim_->now();
   m.live_set = LiveSet(node);
   m.live = std::count(m.live_set->begin(), m.live_set->end(), true);
+  if (nodes_can_restart_) {
+    m.delivered_by.assign(sim_->node_count(), false);
+    m.delivered_by[node] = true;  // the root delivers its own message
+  }
   index_[MessageKey{handler, id}] = static_cast<uint32_t>(messages_.size());
   messages_.push_back(std::move(m));
   if (Tracked(node)) {
@@ -145,6 +161,13 @@ void MetricsCollector::OnMerge(NodeId node, const BroadcastMsg& b, bool valid) {
   ++w.first_deliveries;
   MessageMetrics* m = Find(b.id, b.handler);
   if (m == nullptr) return;
+  if (!m->delivered_by.empty()) {
+    if (m->delivered_by[node]) {
+      ++m->redelivered;  // an earlier incarnation delivered it: counted once
+      return;
+    }
+    m->delivered_by[node] = true;
+  }
   if (node >= m->live_set->size() || !(*m->live_set)[node]) {
     ++m->delivered_outside;  // not in LDH or latency: see docs/metrics.md
   } else {
@@ -159,7 +182,10 @@ void MetricsCollector::OnMerge(NodeId node, const BroadcastMsg& b, bool valid) {
 }
 
 void MetricsCollector::Finish(SimTime end, SimDuration settle) {
-  for (MessageMetrics& m : messages_) m.settled = m.sent_at + settle <= end;
+  for (MessageMetrics& m : messages_) {
+    m.settled = m.sent_at + settle <= end;
+    m.delivered_by = std::vector<bool>();  // no longer needed
+  }
   // Windows up to the end, the last one with the final running count.
   const int64_t last = std::max<int64_t>(0, (end.ns() - 1) / window_.ns());
   while (static_cast<int64_t>(windows_.size()) <= last) {

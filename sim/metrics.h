@@ -24,7 +24,12 @@ struct MessageMetrics {
   BroadcastId id;
   SimTime sent_at;
   int64_t live = 0;         // live nodes reachable from the root at send, root included
-  int64_t delivered = 1;    // live nodes that delivered it, the root included
+  int64_t delivered = 1;    // distinct live nodes that delivered it, the root included
+  // Deliveries by a later incarnation of a node that had delivered it
+  // already (it crashed and restarted, and its fresh state took the message
+  // again: legitimate in Partisan). Not in reliability, RMR or latency.
+  int64_t redelivered = 0;
+  std::vector<bool> delivered_by;  // per node, kept only when nodes can restart
   int64_t delivered_outside = 0;  // deliveries by nodes not live at send (e.g. across a
                                   // partition, repaired after the heal; joined later)
   // Which nodes were live at send (shared by messages sent under the same
@@ -120,6 +125,7 @@ class MetricsCollector final : public SimObserver {
 
   const Simulation* sim_;
   const SimDuration window_;
+  const bool nodes_can_restart_;  // restart events or churn: track who delivered
   int64_t running_ = 0;
   std::vector<MessageMetrics> messages_;
   absl::flat_hash_map<MessageKey, uint32_t> index_;

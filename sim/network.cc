@@ -12,6 +12,7 @@ const char* DropReasonName(DropReason reason) {
     case DropReason::kLoss: return "loss";
     case DropReason::kCut: return "cut";
     case DropReason::kNotConnected: return "not_connected";
+    case DropReason::kNeverArrives: return "never_arrives";
   }
   return "?";
 }
@@ -109,6 +110,12 @@ void Network::Send(NodeId from, NodeId to, Message message) {
 }
 
 void Network::Schedule(NodeId from, NodeId to, Message message, SimDuration latency) {
+  // A heavy-tailed draw (pareto, lognormal) can exceed what the clock can
+  // hold: such a message never arrives; it is dropped, counted and traced.
+  if (latency.ns() > SimTime::Max().ns() - sim_->now().ns()) {
+    if (observer_ != nullptr) observer_->OnDrop(from, to, message, DropReason::kNeverArrives);
+    return;
+  }
   SimTime arrival = sim_->now() + latency;
   if (!config_.reorder) {
     auto [it, inserted] = last_arrival_.try_emplace(LinkKey(from, to), arrival);

@@ -45,7 +45,9 @@ enum class DropReason : uint8_t {
   kLoss,         // random loss
   kCut,          // a partition, link cut or crash while in flight
   kNotConnected, // HyParView mode: the sender holds no connection to the receiver
+  kNeverArrives, // the latency drawn does not fit in virtual time
 };
+inline constexpr int kDropReasons = 5;
 const char* DropReasonName(DropReason reason);
 
 // Sees every message the network handles.

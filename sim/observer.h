@@ -36,6 +36,9 @@ class SimObserver : public NetworkObserver {
   virtual void OnOriginate(NodeId /*node*/, HandlerId /*handler*/, const BroadcastId& /*id*/) {}
   // A broadcast reached a node's handler: merge returned `valid`.
   virtual void OnMerge(NodeId /*node*/, const BroadcastMsg& /*message*/, bool /*valid*/) {}
+  // A timeline action (crash, restart, broadcast) could not apply to `node`
+  // at this instant, for the reason given; nothing was done.
+  virtual void OnSkipped(TimelineEvent::Kind /*kind*/, NodeId /*node*/, const char* /*why*/) {}
 };
 
 // Forwards every callback to several observers, in the order added.
@@ -68,6 +71,9 @@ class ObserverList final : public SimObserver {
   }
   void OnMerge(NodeId n, const BroadcastMsg& m, bool valid) override {
     for (auto* o : observers_) o->OnMerge(n, m, valid);
+  }
+  void OnSkipped(TimelineEvent::Kind k, NodeId n, const char* why) override {
+    for (auto* o : observers_) o->OnSkipped(k, n, why);
   }
 
  private:

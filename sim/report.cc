@@ -46,6 +46,7 @@ MetricsSummary Summarize(const MetricsCollector& metrics, std::optional<HandlerI
     }
     s.ldh_max = std::max(s.ldh_max, m.ldh);
     s.latency_ns_max = std::max(s.latency_ns_max, m.LatencyQuantile(1.0));
+    s.redelivered += m.redelivered;
   }
   s.rmr_mean = rmr_count > 0 ? rmr_sum / static_cast<double>(rmr_count) : 0;
   s.converged_at = MetricsCollector::Overall(metrics.Convergence(handler));
@@ -179,6 +180,12 @@ std::string SummaryTable(const Scenario& scenario, const MetricsCollector& metri
   }
   absl::StrAppend(&out, absl::StrFormat("  trees at end: %d of %d running roots spanning, max depth %d\n",
                                         spanning, running, depth));
+  if (const MetricsSummary all = Summarize(metrics, std::nullopt); all.redelivered > 0) {
+    absl::StrAppend(&out, absl::StrFormat("  re-deliveries: %d (a restarted node's new incarnation "
+                                          "delivered a message again; counted once in reliability "
+                                          "and RMR)\n",
+                                          all.redelivered));
+  }
   if (!expectations.empty()) {
     int passed = 0;
     for (const auto& e : expectations) passed += e.passed;
@@ -204,7 +211,7 @@ std::string MetricsJson(const Scenario& scenario, const MetricsCollector& metric
       ", \"latency_ns_max\": ", s.latency_ns_max,
       ", \"converged_at_ns\": ", OptTimeJson(s.converged_at), ", \"messages\": ", s.messages,
       ", \"payload_messages\": ", s.payload_messages,
-      ", \"control_messages\": ", s.control_messages, "},\n  \"messages\": [\n");
+      ", \"control_messages\": ", s.control_messages, ", \"redelivered\": ", s.redelivered, "},\n  \"messages\": [\n");
   bool first = true;
   for (const MessageMetrics& m : metrics.messages()) {
     const auto rmr = m.rmr();
@@ -220,7 +227,7 @@ std::string MetricsJson(const Scenario& scenario, const MetricsCollector& metric
         ", \"latency_ns_p90\": ", m.LatencyQuantile(0.9),
         ", \"latency_ns_p99\": ", m.LatencyQuantile(0.99), ", \"payload\": ", m.payload,
         ", \"i_have\": ", m.i_have, ", \"ignored_i_have\": ", m.ignored_i_have,
-        ", \"graft\": ", m.graft, "}");
+        ", \"graft\": ", m.graft, ", \"redelivered\": ", m.redelivered, "}");
     first = false;
   }
   absl::StrAppend(&out, "\n  ],\n  \"roots\": [\n");
@@ -259,22 +266,34 @@ std::string MetricsJson(const Scenario& scenario, const MetricsCollector& metric
   return out;
 }
 
+// One CSV field (RFC 4180): quoted when it holds a comma, a quote or a line
+// break, quotes doubled.
+std::string Csv(absl::string_view field) {
+  if (field.find_first_of(",\"\r\n") == absl::string_view::npos) return std::string(field);
+  std::string out = "\"";
+  for (char c : field) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
 std::string MessagesCsv(const Scenario& scenario, const MetricsCollector& metrics) {
   std::string out =
       "scenario,seed,root,handler,epoch,sequence,sent_at_ns,settled,live,delivered,"
       "delivered_outside,"
       "reliability,rmr,ldh,latency_ns_max,latency_ns_p50,latency_ns_p90,latency_ns_p99,"
-      "payload,i_have,ignored_i_have,graft\n";
+      "payload,i_have,ignored_i_have,graft,redelivered\n";
   for (const MessageMetrics& m : metrics.messages()) {
     const auto rmr = m.rmr();
-    absl::StrAppend(&out, scenario.name, ",", scenario.seed, ",", NodeName(m.root), ",",
+    absl::StrAppend(&out, Csv(scenario.name), ",", scenario.seed, ",", NodeName(m.root), ",",
                     HandlerName(m.handler), ",", m.id.epoch, ",", m.id.sequence, ",",
                     m.sent_at.ns(), ",", m.settled ? 1 : 0, ",", m.live, ",", m.delivered, ",",
                     m.delivered_outside, ",",
                     Num(m.reliability()), ",", rmr ? Num(*rmr) : "", ",", m.ldh, ",",
                     m.LatencyQuantile(1.0), ",", m.LatencyQuantile(0.5), ",",
                     m.LatencyQuantile(0.9), ",", m.LatencyQuantile(0.99), ",", m.payload, ",",
-                    m.i_have, ",", m.ignored_i_have, ",", m.graft, "\n");
+                    m.i_have, ",", m.ignored_i_have, ",", m.graft, ",", m.redelivered, "\n");
   }
   return out;
 }
@@ -285,7 +304,7 @@ std::string TimeseriesCsv(const Scenario& scenario, const MetricsCollector& metr
       "stale_copies,rmr,prune,i_have,ignored_i_have,graft,membership\n";
   for (const WindowMetrics& w : metrics.windows()) {
     const auto rmr = w.rmr();
-    absl::StrAppend(&out, scenario.name, ",", scenario.seed, ",", w.start.ns(), ",",
+    absl::StrAppend(&out, Csv(scenario.name), ",", scenario.seed, ",", w.start.ns(), ",",
                     scenario.metrics_window.ns(), ",", w.live_nodes, ",", w.originated, ",",
                     w.payload, ",", w.first_deliveries, ",", w.stale_copies, ",",
                     rmr ? Num(*rmr) : "", ",", w.by_type[1], ",", w.by_type[2], ",",

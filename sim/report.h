@@ -25,6 +25,7 @@ struct MetricsSummary {
   std::optional<SimTime> converged_at;
   int64_t payload_messages = 0;  // payload copies received, whole run
   int64_t control_messages = 0;  // prune + i_have + ignored_i_have + graft received
+  int64_t redelivered = 0;       // settled messages delivered again by a restarted node
 };
 
 // `handler`: nullopt for every handler.

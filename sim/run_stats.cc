@@ -16,6 +16,9 @@ std::string RunStats::Summary() const {
   absl::StrAppend(&out, absl::StrFormat("  dropped: %d unreachable, %d lost, %d cut in flight",
                                         dropped[0], dropped[1], dropped[2]));
   if (dropped[3] > 0) absl::StrAppend(&out, absl::StrFormat(", %d without a connection", dropped[3]));
+  if (dropped[4] > 0) {
+    absl::StrAppend(&out, absl::StrFormat(", %d never arrive (latency beyond the clock)", dropped[4]));
+  }
   absl::StrAppend(&out, "\n");
   absl::StrAppend(
       &out, absl::StrFormat("  heartbeats: %d originated, %d first deliveries, %d stale copies\n",
@@ -31,6 +34,11 @@ std::string RunStats::Summary() const {
     absl::StrAppend(&out, absl::StrFormat("  nodes: %d crashes, %d restarts, %d joins, %d leaves\n",
                                           node_events[1], node_events[2], node_events[3],
                                           node_events[4]));
+  }
+  if (skipped > 0) {
+    absl::StrAppend(&out, absl::StrFormat("  timeline: %d actions skipped (node in the wrong state; "
+                                          "\"skipped\" in the trace)\n",
+                                          skipped));
   }
   return out;
 }

@@ -21,6 +21,7 @@ class RunStats final : public SimObserver {
   void OnDrop(NodeId, NodeId, const Message&, DropReason r) override {
     ++dropped[static_cast<int>(r)];
   }
+  void OnSkipped(TimelineEvent::Kind, NodeId, const char*) override { ++skipped; }
   void OnNodeEvent(NodeEventKind kind, NodeId, int64_t) override {
     ++node_events[static_cast<int>(kind)];
   }
@@ -38,7 +39,8 @@ class RunStats final : public SimObserver {
 
   std::array<uint64_t, kMessageTypes> sent{};
   std::array<uint64_t, kMessageTypes> delivered{};
-  std::array<uint64_t, 4> dropped{};
+  std::array<uint64_t, kDropReasons> dropped{};
+  uint64_t skipped = 0;  // timeline actions that could not apply
   std::array<uint64_t, 5> node_events{};
   std::array<uint64_t, kHandlers> originated{};
   std::array<uint64_t, kHandlers> merged_new{};

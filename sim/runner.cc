@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <cerrno>
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -10,7 +12,9 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "nlohmann/json.hpp"
 #include "sim/json.h"
+#include "sim/output_dir.h"
 #include "sim/metrics.h"
 #include "sim/report.h"
 #include "sim/tree_analysis.h"
@@ -22,178 +26,189 @@
 namespace plumsim {
 namespace fs = std::filesystem;
 
-absl::Status CheckOutputDir(const RunOptions& options) {
+absl::Status CheckOutputDir(const RunOptions& options, const std::string& scenario_path) {
   if (options.out_dir.empty()) {
     if (options.write_trace) {
       return absl::InvalidArgumentError("--trace needs --out DIR to write trace.jsonl into");
     }
     return absl::OkStatus();
   }
-  std::error_code ec;
-  const fs::path dir(options.out_dir);
-  if (fs::exists(dir, ec)) {
-    if (!fs::is_directory(dir, ec)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(options.out_dir, ": exists and is not a folder"));
-    }
-    if (!fs::is_empty(dir, ec) && !options.overwrite) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          options.out_dir, ": folder exists and is not empty; pass --overwrite to replace it"));
-    }
-  }
-  const fs::path parent = dir.has_parent_path() ? dir.parent_path() : fs::path(".");
-  if (!fs::is_directory(parent, ec)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(options.out_dir, ": parent folder ", parent.string(), " does not exist"));
-  }
-  if (access(parent.c_str(), W_OK) != 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(options.out_dir, ": parent folder is not writable"));
-  }
-  return absl::OkStatus();
+  return CheckOutputTarget(options.out_dir, options.overwrite, scenario_path);
 }
 
 namespace {
 
-absl::Status WriteFile(const fs::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-  out.close();
-  if (!out) return absl::InternalError(absl::StrCat(path.string(), ": write failed"));
-  return absl::OkStatus();
+// A word as a POSIX shell reads it back.
+std::string ShellQuote(const std::string& word) {
+  const bool plain = !word.empty() && word.find_first_not_of(
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./=:@,+%") ==
+      std::string::npos;
+  if (plain) return word;
+  std::string out = "'";
+  for (char c : word) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
+
+}  // namespace
+
+std::vector<std::string> ReproduceArgs(const Scenario& scenario,
+                                       const std::vector<std::string>& sets) {
+  std::vector<std::string> args = {"plumsim", "run", scenario.source_path,
+                                   "--seed", absl::StrCat(scenario.seed),
+                                   "--duration", FormatSimDuration(scenario.duration)};
+  for (const std::string& set : sets) {
+    args.push_back("--set");
+    args.push_back(set);
+  }
+  return args;
+}
+
+std::string ReproduceCommand(const Scenario& scenario, const std::vector<std::string>& sets) {
+  std::vector<std::string> words;
+  for (const std::string& a : ReproduceArgs(scenario, sets)) words.push_back(ShellQuote(a));
+  return absl::StrJoin(words, " ");
+}
+
+namespace {
+
+// What a run leaves in memory for the output folder.
+struct RunOutputs {
+  RunResult result;
+  std::vector<std::pair<std::string, std::string>> files;  // relative path, text
+};
+
+// Runs the simulation with its observers; `trace_file` may be null.
+RunOutputs Simulate(const Scenario& scenario, const RunOptions& options, std::FILE* trace_file) {
+  RunOutputs out;
+  RunResult& result = out.result;
+  // Observers are added after the simulation is built (the trace needs its
+  // clock); construction reports nothing, so none is missed.
+  ObserverList observers;
+  Simulation simulation(scenario, &observers);
+  TraceRecorder trace(&simulation.simulator(), trace_file);
+  RunStats stats;
+  MetricsCollector metrics(&simulation, scenario.metrics_window);
+  // Delivery trees only for the roots the report snapshots (all if none listed).
+  if (!scenario.snapshot_roots.empty()) {
+    metrics.TrackDeliveryTrees(scenario.snapshot_roots.ToPeerSet());
+  }
+  observers.Add(&trace);
+  observers.Add(&stats);
+  observers.Add(&metrics);
+  if (options.on_start) options.on_start(&simulation.simulator());
+
+  // Tree snapshots: the listed roots, or every node.
+  PeerSet roots = scenario.snapshot_roots.ToPeerSet();
+  if (roots.empty()) {
+    for (int64_t i = 0; i < scenario.total_nodes(); ++i) roots.push_back(static_cast<NodeId>(i));
+  }
+  auto snapshot = [&](std::vector<TreeShape>* keep) {
+    const SimTime now = simulation.now();
+    for (NodeId root : roots) {
+      TreeShape tree = AnalyzeTree(simulation, root);
+      const std::string base =
+          absl::StrCat("trees/", NodeName(root), "@", FormatSimDuration(now.SinceStart()));
+      out.files.emplace_back(base + ".json", TreeJson(tree, now));
+      out.files.emplace_back(base + ".dot", TreeDot(simulation, tree, now));
+      if (keep != nullptr) keep->push_back(std::move(tree));
+    }
+  };
+  const SimTime end = SimTime::Zero() + scenario.duration;
+  const SimDuration step = std::max(SimDuration::Milliseconds(1),
+                                    std::min(SimDuration::Seconds(1),
+                                             SimDuration::Nanoseconds(scenario.duration.ns() / 100)));
+  std::vector<SimTime> pauses;
+  for (SimTime t : scenario.snapshot_times) {
+    if (t < end) pauses.push_back(t);  // the end is snapshotted below
+  }
+  result.complete = simulation.Run(
+      [&] {
+        if (options.on_progress) options.on_progress(simulation.simulator(), end);
+      },
+      step, pauses, [&] { snapshot(nullptr); });
+  result.digest_hex = trace.digest().Hex();
+  result.events = simulation.simulator().events_executed();
+  result.trace_events = trace.events();
+  result.reached = simulation.simulator().now();
+
+  metrics.Finish(result.reached, scenario.settle);
+  std::vector<TreeShape> final_trees;
+  snapshot(&final_trees);
+  const std::vector<ExpectationResult> verdicts =
+      result.complete ? CheckExpectations(scenario, metrics, final_trees)
+                      : std::vector<ExpectationResult>{};
+  for (const ExpectationResult& v : verdicts) result.expectations_failed += !v.passed;
+  result.summary = stats.Summary() + SummaryTable(scenario, metrics, final_trees, verdicts);
+  if (!options.out_dir.empty()) {
+    out.files.emplace_back("metrics.json", MetricsJson(scenario, metrics, final_trees));
+    out.files.emplace_back("messages.csv", MessagesCsv(scenario, metrics));
+    out.files.emplace_back("timeseries.csv", TimeseriesCsv(scenario, metrics));
+  }
+  return out;
+}
+
+std::string ManifestJson(const Scenario& scenario, const RunOptions& options,
+                         const RunResult& result) {
+  nlohmann::ordered_json m;
+  m["format"] = kManifestFormat;
+  m["plumsim_version"] = kPlumsimVersion;
+  m["scenario_path"] = scenario.source_path;
+  m["scenario_name"] = scenario.name;
+  m["seed"] = scenario.seed;
+  m["overrides"] = options.overrides;
+  m["command"] = ReproduceArgs(scenario, options.overrides);
+  m["resolved_scenario"] = "scenario.toml";
+  m["complete"] = result.complete;
+  m["virtual_time_ns"] = result.reached.ns();
+  m["duration_ns"] = scenario.duration.ns();
+  m["kernel_events"] = result.events;
+  m["trace_events"] = result.trace_events;
+  m["trace"] = options.write_trace ? nlohmann::ordered_json("trace.jsonl") : nullptr;
+  m["expectations_failed"] = result.expectations_failed;
+  m["digest"] = result.digest_hex;
+  return m.dump(2) + "\n";
 }
 
 }  // namespace
 
 absl::StatusOr<RunResult> RunScenario(const Scenario& scenario, const RunOptions& options) {
-  absl::Status dir_ok = CheckOutputDir(options);
-  if (!dir_ok.ok()) return dir_ok;
+  if (absl::Status st = CheckOutputDir(options, scenario.source_path); !st.ok()) return st;
+  if (options.out_dir.empty()) return Simulate(scenario, options, nullptr).result;
 
-  fs::path tmp;
+  absl::StatusOr<OutputDir> dir = OutputDir::Open(options.out_dir, options.overwrite,
+                                                  scenario.source_path);
+  if (!dir.ok()) return dir.status();
   std::FILE* trace_file = nullptr;
-  if (!options.out_dir.empty()) {
-    tmp = fs::path(absl::StrCat(options.out_dir, ".partial-", getpid()));
-    std::error_code ec;
-    fs::remove_all(tmp, ec);
-    fs::create_directories(tmp, ec);
-    if (ec) return absl::InternalError(absl::StrCat(tmp.string(), ": ", ec.message()));
-    if (options.write_trace) {
-      trace_file = std::fopen((tmp / "trace.jsonl").c_str(), "wb");
-      if (trace_file == nullptr) {
-        return absl::InternalError(absl::StrCat(tmp.string(), "/trace.jsonl: cannot write"));
-      }
+  if (options.write_trace) {
+    trace_file = std::fopen((dir->staging() / "trace.jsonl").c_str(), "wb");
+    if (trace_file == nullptr) {
+      return IoError(dir->target() / "trace.jsonl", "cannot write", errno);
     }
   }
-
-  RunResult result;
-  // Files beside manifest.json, written into `tmp` once the run is over.
-  std::vector<std::pair<std::string, std::string>> files;
-  {
-    // Observers are added after the simulation is built (the trace needs its
-    // clock); construction reports nothing, so none is missed.
-    ObserverList observers;
-    Simulation simulation(scenario, &observers);
-    TraceRecorder trace(&simulation.simulator(), trace_file);
-    RunStats stats;
-    MetricsCollector metrics(&simulation, scenario.metrics_window);
-    // Delivery trees only for the roots the report snapshots (all if none listed).
-    if (!scenario.snapshot_roots.empty()) {
-      metrics.TrackDeliveryTrees(ordsets::FromList(scenario.snapshot_roots));
-    }
-    observers.Add(&trace);
-    observers.Add(&stats);
-    observers.Add(&metrics);
-    if (options.on_start) options.on_start(&simulation.simulator());
-
-    // Tree snapshots: the listed roots, or every node.
-    PeerSet roots = scenario.snapshot_roots;
-    if (roots.empty()) {
-      for (int64_t i = 0; i < scenario.total_nodes(); ++i) roots.push_back(static_cast<NodeId>(i));
-    }
-    auto snapshot = [&](std::vector<TreeShape>* keep) {
-      const SimTime now = simulation.now();
-      for (NodeId root : roots) {
-        TreeShape tree = AnalyzeTree(simulation, root);
-        const std::string base =
-            absl::StrCat("trees/", NodeName(root), "@", FormatSimDuration(now.SinceStart()));
-        files.emplace_back(base + ".json", TreeJson(tree, now));
-        files.emplace_back(base + ".dot", TreeDot(simulation, tree, now));
-        if (keep != nullptr) keep->push_back(std::move(tree));
-      }
-    };
-    const SimTime end = SimTime::Zero() + scenario.duration;
-    const SimDuration step = std::max(SimDuration::Milliseconds(1),
-                                      std::min(SimDuration::Seconds(1),
-                                               SimDuration::Nanoseconds(scenario.duration.ns() / 100)));
-    std::vector<SimTime> pauses;
-    for (SimTime t : scenario.snapshot_times) {
-      if (t < end) pauses.push_back(t);  // the end is snapshotted below
-    }
-    result.complete = simulation.Run(
-        [&] {
-          if (options.on_progress) options.on_progress(simulation.simulator(), end);
-        },
-        step, pauses, [&] { snapshot(nullptr); });
-    result.digest_hex = trace.digest().Hex();
-    result.events = simulation.simulator().events_executed();
-    result.trace_events = trace.events();
-    result.reached = simulation.simulator().now();
-
-    metrics.Finish(result.reached, scenario.settle);
-    std::vector<TreeShape> final_trees;
-    snapshot(&final_trees);
-    const std::vector<ExpectationResult> verdicts =
-        result.complete ? CheckExpectations(scenario, metrics, final_trees)
-                        : std::vector<ExpectationResult>{};
-    for (const ExpectationResult& v : verdicts) result.expectations_failed += !v.passed;
-    result.summary = stats.Summary() + SummaryTable(scenario, metrics, final_trees, verdicts);
-    if (!options.out_dir.empty()) {
-      files.emplace_back("metrics.json", MetricsJson(scenario, metrics, final_trees));
-      files.emplace_back("messages.csv", MessagesCsv(scenario, metrics));
-      files.emplace_back("timeseries.csv", TimeseriesCsv(scenario, metrics));
-    }
-  }
+  RunOutputs out = Simulate(scenario, options, trace_file);
   if (trace_file != nullptr) {
-    if (std::fclose(trace_file) != 0) return absl::InternalError("trace.jsonl: write failed");
+    const int err = std::ferror(trace_file) ? errno : 0;
+    if (std::fclose(trace_file) != 0 || err != 0) {
+      return IoError(dir->target() / "trace.jsonl", "write failed", err != 0 ? err : errno);
+    }
   }
-  if (options.out_dir.empty()) return result;
-
-  std::string overrides_json;
-  for (const std::string& o : options.overrides) {
-    absl::StrAppend(&overrides_json, overrides_json.empty() ? "" : ", ", JsonString(o));
+  out.files.emplace_back("scenario.toml", scenario.ToToml());
+  for (const auto& [name, text] : out.files) {
+    if (absl::Status st = dir->WriteFile(name, text); !st.ok()) return st;
   }
-  const std::string manifest = absl::StrCat(
-      "{\n",
-      "  \"plumsim_version\": ", JsonString(kPlumsimVersion), ",\n",
-      "  \"scenario_path\": ", JsonString(scenario.source_path), ",\n",
-      "  \"scenario_name\": ", JsonString(scenario.name), ",\n",
-      "  \"seed\": ", scenario.seed, ",\n",
-      "  \"overrides\": [", overrides_json, "],\n",
-      "  \"resolved_scenario\": \"scenario.toml\",\n",
-      "  \"complete\": ", result.complete ? "true" : "false", ",\n",
-      "  \"virtual_time_ns\": ", result.reached.ns(), ",\n",
-      "  \"duration_ns\": ", scenario.duration.ns(), ",\n",
-      "  \"kernel_events\": ", result.events, ",\n",
-      "  \"trace_events\": ", result.trace_events, ",\n",
-      "  \"trace\": ", options.write_trace ? "\"trace.jsonl\"" : "null", ",\n",
-      "  \"expectations_failed\": ", result.expectations_failed, ",\n",
-      "  \"digest\": ", JsonString(result.digest_hex), "\n",
-      "}\n");
-  absl::Status st = WriteFile(tmp / "scenario.toml", scenario.ToToml());
-  if (!st.ok()) return st;
-  std::error_code mkdir_error;
-  fs::create_directories(tmp / "trees", mkdir_error);
-  for (const auto& [name, text] : files) {
-    st = WriteFile(tmp / name, text);
-    if (!st.ok()) return st;
+  // The manifest last: a folder with a manifest is a whole run.
+  if (absl::Status st = dir->WriteFile("manifest.json", ManifestJson(scenario, options, out.result));
+      !st.ok()) {
+    return st;
   }
-  st = WriteFile(tmp / "manifest.json", manifest);
-  if (!st.ok()) return st;
-  std::error_code ec;
-  if (fs::exists(options.out_dir, ec)) fs::remove_all(options.out_dir, ec);
-  fs::rename(tmp, options.out_dir, ec);
-  if (ec) return absl::InternalError(absl::StrCat(options.out_dir, ": ", ec.message()));
-  return result;
+  if (absl::Status st = dir->Commit(); !st.ok()) return st;
+  return out.result;
 }
 
 absl::StatusOr<RecordedRun> ReadRecordedRun(const std::string& dir) {
@@ -204,21 +219,40 @@ absl::StatusOr<RecordedRun> ReadRecordedRun(const std::string& dir) {
   }
   std::stringstream buffer;
   buffer << in.rdbuf();
-  const std::string manifest = buffer.str();
+  const nlohmann::json manifest = nlohmann::json::parse(buffer.str(), nullptr, false);
+  auto bad = [&](absl::string_view why) {
+    return absl::InvalidArgumentError(absl::StrCat(manifest_path.string(), ": ", why));
+  };
+  if (manifest.is_discarded() || !manifest.is_object()) return bad("not valid JSON");
   RecordedRun run;
-  // Our own manifest format: find "digest": "<hex>" and "complete": bool.
-  const std::string key = "\"digest\": \"";
-  const size_t at = manifest.find(key);
-  if (at == std::string::npos || manifest.size() < at + key.size() + 16) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(manifest_path.string(), ": no \"digest\" field; not a plumsim manifest"));
+  const auto version = manifest.find("plumsim_version");
+  if (version == manifest.end() || !version->is_string()) {
+    return bad("no \"plumsim_version\"; not a plumsim manifest");
   }
-  run.digest_hex = manifest.substr(at + key.size(), 16);
-  run.complete = manifest.find("\"complete\": true") != std::string::npos;
+  run.version = version->get<std::string>();
+  const auto format = manifest.find("format");
+  if (format == manifest.end() || !format->is_number_integer() ||
+      format->get<int64_t>() != kManifestFormat) {
+    return bad(absl::StrCat("written by plumsim ", run.version, " in manifest format ",
+                            format == manifest.end() ? "1" : format->dump(),
+                            "; this plumsim (", kPlumsimVersion, ") reads format ",
+                            kManifestFormat, ": re-run it with that version"));
+  }
+  const auto digest = manifest.find("digest");
+  if (digest == manifest.end() || !digest->is_string()) return bad("no \"digest\" string");
+  run.digest_hex = digest->get<std::string>();
+  const auto complete = manifest.find("complete");
+  if (complete == manifest.end() || !complete->is_boolean()) return bad("no \"complete\" flag");
+  run.complete = complete->get<bool>();
   absl::StatusOr<Scenario> scenario =
       LoadScenario((fs::path(dir) / "scenario.toml").string());
   if (!scenario.ok()) return scenario.status();
   run.scenario = *std::move(scenario);
+  // Reproduce with the scenario the run was started from, not the copy.
+  if (const auto path = manifest.find("scenario_path"); path != manifest.end() &&
+                                                         path->is_string()) {
+    run.scenario.source_path = path->get<std::string>();
+  }
   return run;
 }
 

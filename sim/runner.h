@@ -1,10 +1,11 @@
 // Runs a scenario end to end and writes its outputs: what `plumsim run` and
 // `plumsim replay` do, as a library so that tests run exactly the same code.
 //
-// Outputs (with an output folder) are written into a temporary folder next
-// to it and renamed into place when complete, so a folder either holds a
-// whole run or does not exist. An interrupted run (Ctrl-C) keeps what was
-// complete and says so in its manifest.
+// Outputs (with an output folder) go through OutputDir (sim/output_dir.h):
+// written into a hidden staging folder beside the target and swapped into
+// place when complete, so a folder either holds a whole run or is left as it
+// was. An interrupted run (Ctrl-C, SIGTERM) keeps what was complete and says
+// so in its manifest.
 #ifndef PLUMSIM_SIM_RUNNER_H_
 #define PLUMSIM_SIM_RUNNER_H_
 
@@ -19,13 +20,15 @@
 
 namespace plumsim {
 
-inline constexpr char kPlumsimVersion[] = "0.1.0";
+inline constexpr char kPlumsimVersion[] = "0.2.0";
+// manifest.json's layout; `replay` refuses another.
+inline constexpr int kManifestFormat = 2;
 
 struct RunOptions {
   std::string out_dir;      // empty: no files
   bool write_trace = false; // trace.jsonl (needs out_dir)
   bool overwrite = false;   // replace an existing out_dir
-  std::vector<std::string> overrides;  // as given, for the manifest
+  std::vector<std::string> overrides;  // the --set values as given, for the manifest
   // Called with the simulator once it exists (to install a Ctrl-C handler)
   // and every step of virtual time (progress reports).
   std::function<void(Simulator*)> on_start;
@@ -42,16 +45,26 @@ struct RunResult {
   int expectations_failed = 0;
 };
 
-// Checks that out_dir can be written before anything runs (exit code 2 on
-// failure: nothing is created).
-absl::Status CheckOutputDir(const RunOptions& options);
+// Checks the options and the output folder before anything runs (nothing is
+// created): InvalidArgument for refused input.
+absl::Status CheckOutputDir(const RunOptions& options, const std::string& scenario_path);
+
+// The exact command that reproduces a run of `scenario` (its resolved seed
+// and duration, and the --set values given): what the CLI prints and the
+// manifest records.
+std::vector<std::string> ReproduceArgs(const Scenario& scenario,
+                                       const std::vector<std::string>& sets);
+std::string ReproduceCommand(const Scenario& scenario, const std::vector<std::string>& sets);
 
 absl::StatusOr<RunResult> RunScenario(const Scenario& scenario, const RunOptions& options);
 
-// Reads DIR/manifest.json and DIR/scenario.toml of an earlier run.
+// Reads DIR/manifest.json (as JSON, any formatting) and DIR/scenario.toml of
+// an earlier run. Fails (InvalidArgument) on a manifest of another format;
+// `version` tells which plumsim wrote it.
 struct RecordedRun {
   Scenario scenario;
   std::string digest_hex;
+  std::string version;
   bool complete = true;
 };
 absl::StatusOr<RecordedRun> ReadRecordedRun(const std::string& dir);

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "gmock/gmock.h"
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 
 namespace plumsim {
@@ -44,7 +45,7 @@ TEST(RunnerTest, WritesManifestScenarioAndTraceAtomically) {
   const std::string manifest = ReadAll(Tmp("full") / "manifest.json");
   EXPECT_THAT(manifest, HasSubstr("\"complete\": true"));
   EXPECT_THAT(manifest, HasSubstr("\"digest\": \"" + r->digest_hex + "\""));
-  EXPECT_THAT(manifest, HasSubstr("\"plumsim_version\": \"0.1.0\""));
+  EXPECT_THAT(manifest, HasSubstr(absl::StrCat("\"plumsim_version\": \"", kPlumsimVersion, "\"")));
   EXPECT_TRUE(fs::exists(Tmp("full") / "trace.jsonl"));
   // The recorded run reads back and has the same scenario.
   absl::StatusOr<RecordedRun> recorded = ReadRecordedRun(Tmp("full").string());
@@ -52,7 +53,7 @@ TEST(RunnerTest, WritesManifestScenarioAndTraceAtomically) {
   EXPECT_EQ(recorded->digest_hex, r->digest_hex);
   EXPECT_EQ(recorded->scenario.ToToml(), Small().ToToml());
   for (const auto& entry : fs::directory_iterator(Tmp(""))) {
-    EXPECT_EQ(entry.path().string().find(".partial-"), std::string::npos) << entry.path();
+    EXPECT_EQ(entry.path().string().find(".plumsim-"), std::string::npos) << entry.path();
   }
 }
 

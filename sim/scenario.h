@@ -18,13 +18,14 @@
 #include "protocol/plumtree_config.h"
 #include "sim/latency.h"
 #include "sim/network.h"
+#include "sim/node_set.h"
 #include "sim/time.h"
 
 namespace plumsim {
 
 struct LinkSpec {
-  PeerSet from;
-  PeerSet to;
+  NodeSet from;
+  NodeSet to;
   bool symmetric = true;  // also the reverse direction
   std::optional<LatencyDistribution> latency;
   std::optional<double> loss;
@@ -47,23 +48,24 @@ struct TimelineEvent {
   };
   Kind kind = Kind::kCrash;
   SimTime at;
-  PeerSet nodes;                // crash, restart, join, leave
+  NodeSet nodes;                // crash, restart, join, leave
   std::optional<NodeId> contact;  // restart, join
-  std::vector<PeerSet> groups;  // partition
-  PeerSet from, to;             // partition_one_way, link_*, set_* (scope), broadcast (from)
+  std::vector<NodeSet> groups;  // partition
+  NodeSet from, to;             // partition_one_way, link_*, set_* (scope), broadcast (from)
   bool symmetric = true;        // link_down, link_up, set_latency, set_loss
   std::optional<LatencyDistribution> latency;  // set_latency
   double loss = 0;              // set_loss
   int64_t count = 1;            // broadcast
   SimDuration interval = SimDuration::Seconds(1);  // broadcast
   int64_t size_bytes = 64;      // broadcast
+  int line = 0, column = 0;     // where it was written (0: not from a file)
 };
 const char* EventKindName(TimelineEvent::Kind kind);
 
 struct ChurnSpec {
   SimTime start;
   SimTime end;
-  PeerSet nodes;
+  NodeSet nodes;
   SimDuration mean_time_between_crashes;
   SimDuration downtime;
 };
@@ -116,7 +118,7 @@ struct Scenario {
   // [snapshots]: tree snapshots at these times (and always at the end), for
   // these roots (empty: every node).
   std::vector<SimTime> snapshot_times;
-  PeerSet snapshot_roots;
+  NodeSet snapshot_roots;
 
   std::vector<Expectation> expectations;
 
@@ -128,15 +130,31 @@ struct Scenario {
   std::string ToToml() const;
 };
 
-// Loads and validates a scenario file. `overrides` are "dotted.path=value"
-// strings (the CLI's --set), applied before validation; a value is read as a
-// TOML value, or as a string if it is not one.
+// One value set from the command line: `path` = `value` (TOML text, or a
+// plain string if it is not TOML). `argument` names it in error messages.
+struct Override {
+  std::string argument;  // e.g. "--set nodes.count=64", "--seed"
+  std::string path;      // dotted; numbers index arrays: events.0.at
+  std::string value;
+  // From "dotted.path=value" (--set); an argument without '=' keeps an empty
+  // path and is refused at load.
+  static Override FromSet(const std::string& assignment);
+};
+
+// Loads and validates a scenario file, applying `overrides` first. Every
+// error in the file (up to kMaxReportedErrors) is reported at once, one per
+// line, each with its file:line:column or the argument it came from.
 absl::StatusOr<Scenario> LoadScenario(const std::string& path,
-                                      const std::vector<std::string>& overrides = {});
+                                      const std::vector<Override>& overrides = {});
 // The same from text; `source_name` is used in error messages.
 absl::StatusOr<Scenario> ParseScenario(absl::string_view text,
                                        const std::string& source_name,
-                                       const std::vector<std::string>& overrides = {});
+                                       const std::vector<Override>& overrides = {});
+// --set strings ("dotted.path=value"), for tests and tools.
+absl::StatusOr<Scenario> LoadScenario(const std::string& path,
+                                      const std::vector<std::string>& sets);
+absl::StatusOr<Scenario> ParseScenario(absl::string_view text, const std::string& source_name,
+                                       const std::vector<std::string>& sets);
 
 // "n0..n3, n7": node sets in compact form; parsed back by the loader.
 std::string FormatNodeSet(const PeerSet& nodes);

@@ -128,19 +128,19 @@ TEST(ScenarioTest, ParsesEveryFeatureAndSortsEvents) {
   EXPECT_EQ(s->total_nodes(), 12);
   EXPECT_EQ(s->network.latency.kind, LatencyDistribution::Kind::kLogNormal);
   EXPECT_EQ(s->links.size(), 1u);
-  EXPECT_EQ(s->links[0].to, (PeerSet{1, 2}));
+  EXPECT_EQ(s->links[0].to.ToPeerSet(), (PeerSet{1, 2}));
   ASSERT_EQ(s->events.size(), 6u);
   EXPECT_EQ(s->events[0].kind, TimelineEvent::Kind::kPartition);  // sorted by time
-  EXPECT_EQ(s->events[1].nodes, (PeerSet{3, 5}));
+  EXPECT_EQ(s->events[1].nodes.ToPeerSet(), (PeerSet{3, 5}));
   EXPECT_EQ(s->events[2].contact, NodeId{0});
-  EXPECT_EQ(s->events[4].from, (PeerSet{11}));
-  EXPECT_EQ(s->churn[0].nodes.size(), 10u);  // default: the initial nodes
+  EXPECT_EQ(s->events[4].from.ToPeerSet(), (PeerSet{11}));
+  EXPECT_EQ(s->churn[0].nodes.size(), 10);  // default: the initial nodes
   EXPECT_EQ(s->metrics_window, SimDuration::Milliseconds(500));
   EXPECT_EQ(s->settle, SimDuration::Seconds(3));
   EXPECT_EQ(s->snapshot_times,
             (std::vector<SimTime>{SimTime::Zero() + SimDuration::Seconds(30),
                                   SimTime::Zero() + SimDuration::Seconds(60)}));
-  EXPECT_EQ(s->snapshot_roots, (PeerSet{0, 1}));
+  EXPECT_EQ(s->snapshot_roots.ToPeerSet(), (PeerSet{0, 1}));
   ASSERT_EQ(s->expectations.size(), 3u);
   EXPECT_EQ(s->expectations[0].metric, Expectation::Metric::kReliabilityMin);
   EXPECT_EQ(s->expectations[0].bound, 0.99);
@@ -218,7 +218,7 @@ TEST(ScenarioTest, ErrorsNameFileLineColumnAndWhatWasExpected) {
       {"name = \"x\"\nduration = \"1s\"\n[nodes]\ncount = 2\n[[expect]]\nmetric = \"speed\"\n",
        "t.toml:6:10: expect.metric: unknown metric \"speed\""},
       {"name = \"x\"\nduration = \"1s\"\n[nodes]\ncount = 2\n[[expect]]\nmetric = \"rmr_max\"\n",
-       "expect.at_most: missing (rmr_max needs at_most = <number>)"},
+       "expect.at_most: missing from this table (rmr_max needs at_most = <number>)"},
       {"name = \"x\"\nduration = \"1s\"\n[nodes]\ncount = 2\n[snapshots]\nat = [\"5s\"]\n",
        "snapshots.at: is after the end of the run"},
       {"name = \"x\"\nduration = \"1s\"\n[nodes]\ncount = 2\n[membership]\nkind = \"gossip\"\n",

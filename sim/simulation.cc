@@ -92,20 +92,30 @@ void Simulation::ScheduleTimeline() {
       StartNode(node, NodeEventKind::kStart, PickContact(node, std::nullopt, node));
     });
   }
+  // At one instant: node starts, then the timeline's faults and node events,
+  // then its sends, then protocol timers (heartbeats): scheduled in that
+  // order, so their sequence numbers order them. A message sent at the
+  // instant of a crash is sent after it, and its live set excludes the
+  // crashed nodes (docs/metrics.md).
   for (const TimelineEvent& event : scenario_.events) {
-    if (event.kind == TimelineEvent::Kind::kBroadcast) {
-      // count messages from the roots in turn, `interval` apart.
-      for (int64_t k = 0; k < event.count; ++k) {
-        const NodeId root = event.from[static_cast<size_t>(k) % event.from.size()];
-        const int64_t size = event.size_bytes;
-        const uint64_t sequence = broadcasts_scheduled_++;
-        sim_.ScheduleCallbackAt(event.at + event.interval * k, [this, root, size, sequence] {
-          nodes_[root]->BroadcastApplication(MakePayload(size, sequence));
-        });
-      }
-      continue;
+    if (event.kind == TimelineEvent::Kind::kBroadcast) continue;
+    sim_.ScheduleCallbackAt(event.at, [this, &event] { Apply(event); });
+  }
+  for (const TimelineEvent& event : scenario_.events) {
+    if (event.kind != TimelineEvent::Kind::kBroadcast) continue;
+    // count messages from the roots in turn, `interval` apart.
+    for (int64_t k = 0; k < event.count; ++k) {
+      const NodeId root = event.from.At(k % event.from.size());
+      const int64_t size = event.size_bytes;
+      const uint64_t sequence = broadcasts_scheduled_++;
+      sim_.ScheduleCallbackAt(event.at + event.interval * k, [this, root, size, sequence] {
+        if (!nodes_[root]->running()) {
+          Skipped(TimelineEvent::Kind::kBroadcast, root, "the node is not running");
+          return;
+        }
+        nodes_[root]->BroadcastApplication(MakePayload(size, sequence));
+      });
     }
-    sim_.ScheduleCallbackAt(event.at, [this, event] { Apply(event); });
   }
   for (const ChurnSpec& churn : scenario_.churn) ScheduleChurn(churn, churn.start);
 }
@@ -116,6 +126,8 @@ void Simulation::ScheduleTimeline() {
 void Simulation::ScheduleChurn(const ChurnSpec& churn, SimTime after) {
   const double gap_ns = fault_rng_.Exponential(
       static_cast<double>(churn.mean_time_between_crashes.ns()));
+  // A gap past the end also covers draws too large for the clock.
+  if (!(gap_ns < static_cast<double>((churn.end - after).ns()))) return;
   const SimTime at = after + SimDuration::Nanoseconds(static_cast<int64_t>(gap_ns));
   if (at >= churn.end) return;
   sim_.ScheduleCallbackAt(at, [this, churn, at] {
@@ -193,16 +205,24 @@ void Simulation::Apply(const TimelineEvent& e) {
   using K = TimelineEvent::Kind;
   switch (e.kind) {
     case K::kCrash:
-      for (NodeId n : e.nodes) StopNode(n, NodeEventKind::kCrash);
+      for (NodeId n : e.nodes) {
+        if (!nodes_[n]->running()) {
+          Skipped(e.kind, n, "the node is not running");
+          continue;
+        }
+        StopNode(n, NodeEventKind::kCrash);
+      }
       break;
     case K::kRestart:
       // A crashed node stays a member with full membership; it rejoins with
       // fresh state. The contact node matters only to partial-view services.
       for (NodeId n : e.nodes) {
-        if (ordsets::IsElement(n, members_)) {
-          StartNode(n, NodeEventKind::kRestart,
-                    PickContact(n, e.contact, static_cast<NodeId>(nodes_.size())));
+        if (nodes_[n]->running() || !ordsets::IsElement(n, members_)) {
+          Skipped(e.kind, n, nodes_[n]->running() ? "the node is running" : "the node is not a member");
+          continue;
         }
+        StartNode(n, NodeEventKind::kRestart,
+                  PickContact(n, e.contact, static_cast<NodeId>(nodes_.size())));
       }
       break;
     case K::kJoin:
@@ -224,11 +244,15 @@ void Simulation::Apply(const TimelineEvent& e) {
       break;
     case K::kPartition:
       if (observer_ != nullptr) observer_->OnNetworkChange(e);
-      network_->Partition(e.groups);
+      {
+        std::vector<PeerSet> groups;
+        for (const NodeSet& g : e.groups) groups.push_back(g.ToPeerSet());
+        network_->Partition(groups);
+      }
       break;
     case K::kPartitionOneWay:
       if (observer_ != nullptr) observer_->OnNetworkChange(e);
-      network_->PartitionOneWay(e.from, e.to);
+      network_->PartitionOneWay(e.from.ToPeerSet(), e.to.ToPeerSet());
       break;
     case K::kHeal:
       if (observer_ != nullptr) observer_->OnNetworkChange(e);
@@ -261,6 +285,10 @@ void Simulation::Apply(const TimelineEvent& e) {
     case K::kBroadcast:
       break;  // scheduled message by message in ScheduleTimeline
   }
+}
+
+void Simulation::Skipped(TimelineEvent::Kind kind, NodeId node, const char* why) {
+  if (observer_ != nullptr) observer_->OnSkipped(kind, node, why);
 }
 
 void Simulation::Deliver(NodeId from, NodeId to, const Message& message) {

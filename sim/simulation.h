@@ -64,6 +64,9 @@ class Simulation final : public MessageReceiver {
   // get 'EXIT'. Runs after each fault (Network::set_on_cut).
   void PruneConnections();
   void StopNode(NodeId node, NodeEventKind why);
+  // A timeline action that found its node in the wrong state (only the run
+  // can know: churn, start jitter): reported, not applied.
+  void Skipped(TimelineEvent::Kind kind, NodeId node, const char* why);
   void PublishMembership();
   void ScheduleChurn(const ChurnSpec& churn, SimTime after);
   int64_t NextEpoch(NodeId node);

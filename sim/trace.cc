@@ -33,7 +33,8 @@ TraceRecorder::TraceRecorder(const Simulator* sim, std::FILE* out)
 
 // Event codes (part of the digest format).
 enum : uint8_t {
-  kSend = 1, kDeliver, kDrop, kTimer, kNode, kNetwork, kMembership, kOriginate, kMerge
+  kSend = 1, kDeliver, kDrop, kTimer, kNode, kNetwork, kMembership, kOriginate, kMerge,
+  kSkipped
 };
 
 void TraceRecorder::Begin(uint8_t code, const char* name) {
@@ -152,7 +153,7 @@ void TraceRecorder::OnNetworkChange(const TimelineEvent& e) {
   switch (e.kind) {
     case TimelineEvent::Kind::kPartition: {
       std::vector<std::string> groups;
-      for (const PeerSet& g : e.groups) groups.push_back(absl::StrCat("\"", FormatNodeSet(g), "\""));
+      for (const NodeSet& g : e.groups) groups.push_back(absl::StrCat("\"", g.ToString(), "\""));
       detail = absl::StrCat(",\"groups\":[", absl::StrJoin(groups, ","), "]");
       break;
     }
@@ -160,8 +161,8 @@ void TraceRecorder::OnNetworkChange(const TimelineEvent& e) {
       break;
     default:
       if (!e.from.empty()) {
-        detail = absl::StrCat(",\"from\":\"", FormatNodeSet(e.from), "\",\"to\":\"",
-                              FormatNodeSet(e.to), "\"");
+        detail = absl::StrCat(",\"from\":\"", e.from.ToString(), "\",\"to\":\"",
+                              e.to.ToString(), "\"");
       }
       if (e.kind == TimelineEvent::Kind::kSetLatency) {
         absl::StrAppend(&detail, ",\"latency\":\"", e.latency->DebugString(), "\"");
@@ -173,6 +174,17 @@ void TraceRecorder::OnNetworkChange(const TimelineEvent& e) {
   }
   digest_.AddString(detail);
   if (out_ != nullptr) line_.append(detail);
+  End();
+}
+
+void TraceRecorder::OnSkipped(TimelineEvent::Kind kind, NodeId node, const char* why) {
+  Begin(kSkipped, "skipped");
+  digest_.AddUint64(static_cast<uint64_t>(kind));
+  Node("node", node);
+  digest_.AddString(why);
+  if (out_ != nullptr) {
+    absl::StrAppend(&line_, ",\"action\":\"", EventKindName(kind), "\",\"why\":", JsonString(why));
+  }
   End();
 }
 

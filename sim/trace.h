@@ -33,6 +33,7 @@ class TraceRecorder final : public SimObserver {
   void OnMembership(NodeId node, const PeerSet& members) override;
   void OnOriginate(NodeId node, HandlerId handler, const BroadcastId& id) override;
   void OnMerge(NodeId node, const BroadcastMsg& m, bool valid) override;
+  void OnSkipped(TimelineEvent::Kind kind, NodeId node, const char* why) override;
 
   const TraceDigest& digest() const { return digest_; }
   uint64_t events() const { return events_; }

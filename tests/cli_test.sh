@@ -3,11 +3,12 @@
 # file:line:column, nothing half-written on bad input, determinism across
 # processes, replay.
 set -uo pipefail
-plumsim="$1"
+plumsim="$(realpath "$1")"
 scenario="$2"   # scenarios/quickstart.toml
 tmp="${TEST_TMPDIR:-$(mktemp -d)}/cli"
 rm -rf "$tmp"; mkdir -p "$tmp"
 failures=0
+export HOME="$tmp/home"; mkdir -p "$HOME"
 
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 
@@ -63,26 +64,88 @@ expect 2 "value.toml:4:9: nodes.count: expected an integer in \[1," -- "$plumsim
 printf 'name = "s"\nduration = "1s"\n[nodes]\ncount = 2\n[[events]]\nat = "0s"\nkind = "crash"\nnodes = "n9"\n' >"$tmp/ref.toml"
 expect 2 "ref.toml:8:9: events.nodes: node n9 does not exist" -- "$plumsim" run "$tmp/ref.toml"
 
-expect 2 "unknown flag --sede" -- "$plumsim" run "$scenario" --sede 3
-expect 2 "flag --seed=abc" -- "$plumsim" run "$scenario" --seed=abc
+expect 2 "not expected: .*--sede" -- "$plumsim" run "$scenario" --sede 3
+expect 2 "--seed abc: expected a whole number" -- "$plumsim" run "$scenario" --seed=abc
+expect 2 "--seed -5: expected a whole number" -- "$plumsim" run "$scenario" --seed=-5
+expect 2 "--seed 9223372036854775808: expected" -- "$plumsim" run "$scenario" --seed 9223372036854775808
 expect 2 "--set nodes.count: expected key=value" -- "$plumsim" run "$scenario" --set nodes.count
-expect 2 "nodes.count: expected an integer" -- "$plumsim" run "$scenario" --set 'nodes.count="x"'
-expect 2 "duration: expected a duration" -- "$plumsim" run "$scenario" --duration forever
+expect 2 "^plumsim: --set nodes.count=\"x\": nodes.count: expected an integer" -- "$plumsim" run "$scenario" --set 'nodes.count="x"'
+expect 2 "^plumsim: --duration: duration: expected a duration" -- "$plumsim" run "$scenario" --duration forever
 expect 2 "unknown command 'walk'" -- "$plumsim" walk "$scenario"
-expect 2 "usage:" -- "$plumsim"
+expect 2 "subcommand is required" -- "$plumsim"
 expect 2 "--trace needs --out" -- "$plumsim" run "$scenario" --trace
+expect 0 "Usage: plumsim run" -- "$plumsim" run --help
+expect 0 "^plumsim [0-9.]+$" -- "$plumsim" --version
+expect 0 "commit [0-9a-f]" -- "$plumsim" --version
+# check applies --seed and --duration to the resolved form, refuses --out.
+expect 0 "seed = 77" -- "$plumsim" check "$scenario" --seed 77
+expect 0 "duration = .7s." -- "$plumsim" check "$scenario" --duration 7s
+expect 2 "not expected: .*--out" -- "$plumsim" check "$scenario" --out "$tmp/nope"
+
+# --- the output folder: never delete or clobber what plumsim did not write ---
 mkdir -p "$tmp/full" && touch "$tmp/full/keep"
 expect 2 "not empty; pass --overwrite" -- "$plumsim" run "$scenario" --out "$tmp/full"
+expect 2 "only a folder plumsim wrote.*keep" -- "$plumsim" run "$scenario" --out "$tmp/full" --overwrite
+expect 2 "only a folder plumsim wrote.*keep" -- "$plumsim" run "$scenario" --out "$tmp/full/" --overwrite
 [ -e "$tmp/full/keep" ] || fail "existing folder was touched"
-expect 0 "trace digest" -- "$plumsim" run "$scenario" --quiet --out "$tmp/full" --overwrite
-[ -e "$tmp/full/manifest.json" ] && [ ! -e "$tmp/full/keep" ] || fail "--overwrite did not replace"
-ls "$tmp" | grep -q partial && fail "a .partial folder was left behind"
+# A run folder of ours is replaced, also through a trailing slash.
+expect 0 "trace digest" -- "$plumsim" run "$scenario" --quiet --out "$tmp/mine/"
+expect 0 "trace digest" -- "$plumsim" run "$scenario" --quiet --out "$tmp/mine/" --overwrite --seed 5
+grep -q '"seed": 5' "$tmp/mine/manifest.json" || fail "--overwrite with a trailing slash did not replace"
+# The current folder, its parents, the root and home are refused, and
+# nothing in them is touched; so is the folder holding the scenario.
+mkdir -p "$tmp/cwd/sub" && cp "$scenario" "$tmp/cwd/s.toml" && touch "$tmp/cwd/precious"
+cp -r "$tmp/mine" "$tmp/cwd/run"
+for out in . ./ .. sub/.. "$tmp/cwd" / "$HOME"; do
+  expect 2 "--out .*(current folder|root|home)" -- env -C "$tmp/cwd" "$plumsim" run s.toml --quiet --out "$out" --overwrite
+done
+expect 2 "current folder|contains the scenario file" -- env -C "$tmp/cwd/sub" "$plumsim" run ../s.toml --quiet --out .. --overwrite
+expect 2 "contains the scenario file" -- env -C "$tmp/cwd" "$plumsim" run run/scenario.toml --quiet --out run --overwrite
+ln -sfn "$tmp/cwd" "$tmp/cwd/sub/link"
+expect 2 "current folder|scenario file" -- env -C "$tmp/cwd/sub" "$plumsim" run ../s.toml --quiet --out link/ --overwrite
+[ -e "$tmp/cwd/precious" ] && [ -e "$tmp/cwd/s.toml" ] && [ -e "$tmp/cwd/run/manifest.json" ] || fail "a refused --out touched files"
+# Missing parents are created.
+expect 0 "trace digest" -- "$plumsim" run "$scenario" --quiet --out "$tmp/deep/er/run"
+[ -e "$tmp/deep/er/run/manifest.json" ] || fail "parents of --out not created"
+# An I/O error (a file-size limit makes writes fail): exit 3 with the path
+# and the OS error; nothing left behind, the old output intact.
+out=$(ulimit -f 1; "$plumsim" run "$scenario" --quiet --out "$tmp/mine" --overwrite --trace 2>&1); rc=$?
+[ "$rc" -eq 3 ] || fail "write failure exited $rc, expected 3: $out"
+grep -qE "mine/trace.jsonl: write failed: File too large" <<<"$out" || fail "write failure message: $out"
+grep -q '"seed": 5' "$tmp/mine/manifest.json" || fail "the old output did not survive a failed run"
+# SIGTERM stops at an event boundary and keeps what is complete.
+printf 'name = "long"\nduration = "100000s"\n[nodes]\ncount = 16\n' >"$tmp/long.toml"
+"$plumsim" run "$tmp/long.toml" --quiet --out "$tmp/term" >"$tmp/term.txt" 2>&1 &
+pid=$!
+for _ in $(seq 1 100); do [ -e "$tmp/.term.plumsim-lock" ] && break; sleep 0.05; done
+# A second run on the same folder at once fails cleanly (exit 3).
+expect 3 "another plumsim run is writing" -- "$plumsim" run "$tmp/long.toml" --quiet --out "$tmp/term"
+kill -TERM "$pid"; wait "$pid"; rc=$?
+[ "$rc" -eq 1 ] || fail "SIGTERM: exit $rc, expected 1: $(cat "$tmp/term.txt")"
+grep -q '"complete": false' "$tmp/term/manifest.json" || fail "SIGTERM: manifest not marked incomplete"
+grep -q "reproduce with: plumsim run .*long.toml --seed 1 --duration 27h46m40s" "$tmp/term.txt" || fail "SIGTERM: reproduce line: $(cat "$tmp/term.txt")"
+# Memory: a run that cannot fit is refused before it starts (exit 3).
+printf 'name = "huge"\nduration = "1s"\n[nodes]\ncount = 10000000\n' >"$tmp/huge.toml"
+expect 3 "needs about .* of memory" -- "$plumsim" run "$tmp/huge.toml" --out "$tmp/huge"
+expect 0 "valid scenario" -- "$plumsim" check "$tmp/huge.toml"
+[ ! -e "$tmp/huge" ] || fail "output folder created for a refused run"
+ls -a "$tmp" "$tmp/deep/er" | grep -q "plumsim-" && fail "a staging folder or lock was left behind"
 
 # A failed expectation: exit 1, what was expected and measured, and how to
 # reproduce; the outputs are still written.
 printf 'name = "e"\nduration = "30s"\n[nodes]\ncount = 3\n[[expect]]\nmetric = "rmr_max"\nat_most = 0.0\n' >"$tmp/expect.toml"
 expect 1 "FAIL .*expect.toml:5: rmr_max <= 0" -- "$plumsim" run "$tmp/expect.toml" --quiet --out "$tmp/e"
-expect 1 "reproduce with: plumsim run .*expect.toml --seed 1" -- "$plumsim" run "$tmp/expect.toml" --quiet
+expect 1 "reproduce with: plumsim run .*expect.toml --seed 1 --duration 30s" -- "$plumsim" run "$tmp/expect.toml" --quiet
+# The reproduce line reproduces the run: same digest.
+out=$("$plumsim" run "$tmp/expect.toml" --quiet --seed 4 --set nodes.count=4 --duration 20s)
+cmd=$(sed -n 's/^reproduce with: plumsim //p' <<<"$out")
+d1=$(grep 'trace digest' <<<"$out")
+d2=$(eval "\"$plumsim\" $cmd --quiet" | grep 'trace digest')
+[ -n "$d1" ] && [ "$d1" = "$d2" ] || fail "reproduce line gave another digest: $cmd ($d1 / $d2)"
+# CSV fields with commas or quotes are quoted (RFC 4180).
+printf 'name = "a, \\"b\\""\nduration = "10s"\n[nodes]\ncount = 3\n' >"$tmp/comma.toml"
+"$plumsim" run "$tmp/comma.toml" --quiet --out "$tmp/comma" >/dev/null || fail "run comma"
+sed -n 2p "$tmp/comma/messages.csv" | grep -q '^"a, ""b""",1,' || fail "CSV not quoted: $(sed -n 2p "$tmp/comma/messages.csv")"
 grep -q '"expectations_failed": 1' "$tmp/e/manifest.json" || fail "manifest lacks expectations_failed"
 for f in metrics.json messages.csv timeseries.csv trees/n0@30s.json trees/n0@30s.dot; do
   [ -s "$tmp/e/$f" ] || fail "missing output $f"

@@ -1,40 +1,33 @@
-// plumsim: the command-line interface.
+// plumsim: the command-line interface (docs/cli.md has every command, flag
+// and exit code, with examples).
 //
 //   plumsim run FILE [--seed N] [--duration D] [--set key=value ...]
-//                    [--out DIR] [--trace] [--overwrite] [--quiet]
-//   plumsim check FILE [--set key=value ...]
+//                    [--out DIR] [--trace] [--overwrite] [--quiet] [--max-memory SIZE]
+//   plumsim check FILE [--seed N] [--duration D] [--set key=value ...]
 //   plumsim replay DIR
 //
-// Exit codes: 0 success, 1 an expectation failed or a replay differed,
-// 2 bad input (file, scenario, flag). docs/cli.md has the details.
+// Exit codes: 0 success; 1 an expectation failed, a replay differed, or the
+// run was interrupted; 2 bad input (nothing is written); 3 an I/O or
+// resource error (the path and the OS error are printed).
 #include <signal.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <new>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "absl/flags/flag.h"
-#include "absl/flags/reflection.h"
-#include "absl/strings/match.h"
+#include "CLI/CLI.hpp"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
-#include "absl/strings/str_join.h"
 #include "base/huge_pages.h"
+#include "sim/memory_estimate.h"
 #include "sim/runner.h"
 #include "sim/scenario.h"
-
-ABSL_FLAG(int64_t, seed, -1, "Root seed; overrides the scenario's seed.");
-ABSL_FLAG(std::string, duration, "", "Virtual duration, e.g. \"120s\"; overrides the scenario's.");
-ABSL_FLAG(std::vector<std::string>, set, {},
-          "key=value: overrides any scenario value by its dotted path, e.g. "
-          "--set nodes.count=64 --set network.loss=0.01. Repeatable.");
-ABSL_FLAG(std::string, out, "", "Folder to write manifest.json (and trace.jsonl) into.");
-ABSL_FLAG(bool, trace, false, "Write DIR/trace.jsonl: one JSON object per event.");
-ABSL_FLAG(bool, overwrite, false, "Replace the --out folder if it exists.");
-ABSL_FLAG(bool, quiet, false, "No progress reports on stderr.");
+#include "tools/build_info.h"
 
 namespace plumsim {
 namespace {
@@ -42,136 +35,83 @@ namespace {
 constexpr int kExitOk = 0;
 constexpr int kExitFailed = 1;
 constexpr int kExitBadInput = 2;
+constexpr int kExitIo = 3;
 
-constexpr char kUsage[] =
-    "usage:\n"
-    "  plumsim run FILE [--seed N] [--duration D] [--set key=value ...]\n"
-    "                   [--out DIR] [--trace] [--overwrite] [--quiet]\n"
-    "  plumsim check FILE [--set key=value ...]\n"
-    "  plumsim replay DIR\n"
-    "\n"
-    "  run      runs a scenario; prints a summary and its trace digest\n"
-    "  check    validates a scenario and prints its resolved form\n"
-    "  replay   re-runs DIR/manifest.json's run; fails unless the digest is identical\n"
-    "\n"
-    "flags:\n"
-    "  --seed N          root seed (overrides the scenario's)\n"
-    "  --duration D      virtual duration, e.g. 120s (overrides the scenario's)\n"
-    "  --set key=value   override a scenario value by dotted path; repeatable\n"
-    "  --out DIR         write manifest.json, scenario.toml (and trace.jsonl)\n"
-    "  --trace           with --out: write trace.jsonl\n"
-    "  --overwrite       replace --out DIR if it exists\n"
-    "  --quiet           no progress on stderr\n"
-    "\n"
-    "exit codes: 0 ok, 1 expectation failed or replay differed, 2 bad input\n";
-
-int BadInput(const std::string& message) {
-  std::fprintf(stderr, "plumsim: %s\n", message.c_str());
-  return kExitBadInput;
-}
-
-// Parses flags through Abseil's registry, but reports errors ourselves (exit
-// code 2) and lets --set repeat. Returns the positional arguments.
-bool ParseFlags(int argc, char** argv, std::vector<std::string>* positional,
-                std::vector<std::string>* sets, std::string* error) {
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg == "--") {
-      for (++i; i < argc; ++i) positional->push_back(argv[i]);
-      break;
-    }
-    if (!absl::StartsWith(arg, "-") || arg == "-") {
-      positional->push_back(arg);
-      continue;
-    }
-    std::string body = arg.substr(arg[1] == '-' ? 2 : 1);
-    std::string name = body, value;
-    bool has_value = false;
-    if (const size_t eq = body.find('='); eq != std::string::npos) {
-      name = body.substr(0, eq);
-      value = body.substr(eq + 1);
-      has_value = true;
-    }
-    if (name == "help" || name == "h") {
-      std::fputs(kUsage, stdout);
-      std::exit(kExitOk);
-    }
-    absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
-    bool negated = false;
-    if (flag == nullptr && absl::StartsWith(name, "no")) {
-      flag = absl::FindCommandLineFlag(name.substr(2));
-      negated = flag != nullptr && flag->IsOfType<bool>();
-      if (!negated) flag = nullptr;
-    }
-    static const std::vector<std::string> kOurs = {"seed", "duration", "set", "out",
-                                                   "trace", "overwrite", "quiet"};
-    const std::string base = negated ? name.substr(2) : name;
-    if (flag == nullptr || std::find(kOurs.begin(), kOurs.end(), base) == kOurs.end()) {
-      *error = absl::StrCat("unknown flag ", arg, " (see plumsim --help)");
-      return false;
-    }
-    if (flag->IsOfType<bool>()) {
-      if (!has_value) value = negated ? "false" : "true";
-    } else if (!has_value) {
-      if (i + 1 >= argc) {
-        *error = absl::StrCat("flag --", name, " needs a value");
-        return false;
-      }
-      value = argv[++i];
-    }
-    if (base == "set") {
-      sets->push_back(value);
-      continue;
-    }
-    std::string parse_error;
-    if (!flag->ParseFrom(value, &parse_error)) {
-      *error = absl::StrCat("flag --", base, "=", value, ": ", parse_error);
-      return false;
-    }
+int Fail(const absl::Status& status) {
+  std::fprintf(stderr, "plumsim: %s\n", std::string(status.message()).c_str());
+  switch (status.code()) {
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kNotFound:
+      return kExitBadInput;
+    default:
+      return kExitIo;
   }
-  return true;
 }
+
+// What run and check share: the scenario file and what overrides it.
+struct ScenarioArgs {
+  std::string file;
+  std::string seed;      // "" if not given
+  std::string duration;  // "" if not given
+  std::vector<std::string> sets;
+
+  void AddTo(CLI::App* command) {
+    command->add_option("FILE", file, "Scenario file (TOML, docs/scenario-format.md)")
+        ->required();
+    command->add_option("--seed", seed, "Root seed, 0 to 2^63-1; overrides the scenario's");
+    command->add_option("--duration", duration,
+                        "Virtual duration, e.g. 120s; overrides the scenario's");
+    command->add_option("--set", sets,
+                        "key=value: override a scenario value by its dotted path, "
+                        "e.g. --set nodes.count=64; repeatable")
+        ->allow_extra_args(false)
+        ->take_last()
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  }
+
+  absl::StatusOr<Scenario> Load() const {
+    std::vector<Override> overrides;
+    for (const std::string& s : sets) overrides.push_back(Override::FromSet(s));
+    if (!seed.empty()) {
+      uint64_t v;
+      if (!absl::SimpleAtoi(seed, &v) || v > static_cast<uint64_t>(INT64_MAX) ||
+          seed.find_first_not_of("0123456789") != std::string::npos) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "--seed ", seed, ": expected a whole number from 0 to 9223372036854775807"));
+      }
+      overrides.push_back(Override{"--seed", "seed", seed});
+    }
+    if (!duration.empty()) {
+      overrides.push_back(Override{"--duration", "duration", absl::StrCat("\"", duration, "\"")});
+    }
+    return LoadScenario(file, overrides);
+  }
+};
 
 Simulator* g_running_simulator = nullptr;
 
-void OnInterrupt(int) {
+// Ctrl-C and SIGTERM: stop at the next event boundary and keep what is
+// complete. A second signal ends the process at once.
+void OnStopSignal(int signo) {
   if (g_running_simulator != nullptr) g_running_simulator->RequestStop();
-  signal(SIGINT, SIG_DFL);  // a second Ctrl-C kills at once
+  signal(signo, SIG_DFL);
 }
 
-std::string ReproduceCommand(const std::string& file, const Scenario& s,
-                             const std::vector<std::string>& sets) {
-  std::string cmd = absl::StrCat("plumsim run ", file, " --seed ", s.seed);
-  for (const std::string& set : sets) absl::StrAppend(&cmd, " --set '", set, "'");
-  return cmd;
-}
-
-int Run(const std::string& file, std::vector<std::string> sets) {
-  const int64_t seed = absl::GetFlag(FLAGS_seed);
-  std::vector<std::string> overrides = sets;
-  if (seed >= 0) overrides.push_back(absl::StrCat("seed=", seed));
-  if (const std::string d = absl::GetFlag(FLAGS_duration); !d.empty()) {
-    overrides.push_back(absl::StrCat("duration=\"", d, "\""));
-  }
-  absl::StatusOr<Scenario> scenario = LoadScenario(file, overrides);
-  if (!scenario.ok()) return BadInput(std::string(scenario.status().message()));
-
-  RunOptions options;
-  options.out_dir = absl::GetFlag(FLAGS_out);
-  options.write_trace = absl::GetFlag(FLAGS_trace);
-  options.overwrite = absl::GetFlag(FLAGS_overwrite);
-  options.overrides = overrides;
-  if (absl::Status st = CheckOutputDir(options); !st.ok()) {
-    return BadInput(std::string(st.message()));
-  }
+int Run(const ScenarioArgs& args, RunOptions options, bool quiet, const std::string& max_memory) {
+  absl::StatusOr<Scenario> scenario = args.Load();
+  if (!scenario.ok()) return Fail(scenario.status());
+  options.overrides = args.sets;
+  if (absl::Status st = CheckOutputDir(options, scenario->source_path); !st.ok()) return Fail(st);
+  if (absl::Status st = CheckMemory(*scenario, max_memory); !st.ok()) return Fail(st);
 
   const auto wall_start = std::chrono::steady_clock::now();
-  const bool show_progress = !absl::GetFlag(FLAGS_quiet) && isatty(STDERR_FILENO);
+  const bool show_progress = !quiet && isatty(STDERR_FILENO);
   auto last_report = wall_start;
   bool reported = false;
   options.on_start = [](Simulator* sim) {
     g_running_simulator = sim;
-    signal(SIGINT, OnInterrupt);
+    signal(SIGINT, OnStopSignal);
+    signal(SIGTERM, OnStopSignal);
   };
   options.on_progress = [&](const Simulator& sim, SimTime end) {
     if (!show_progress) return;
@@ -190,12 +130,13 @@ int Run(const std::string& file, std::vector<std::string> sets) {
   absl::StatusOr<RunResult> result = RunScenario(*scenario, options);
   g_running_simulator = nullptr;
   signal(SIGINT, SIG_DFL);
+  signal(SIGTERM, SIG_DFL);
   if (reported) std::fputs("\n", stderr);
-  if (!result.ok()) return BadInput(std::string(result.status().message()));
+  if (!result.ok()) return Fail(result.status());
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
 
-  std::printf("plumsim run %s\n", file.c_str());
+  std::printf("plumsim run %s\n", args.file.c_str());
   std::printf("  scenario  %s%s%s\n", scenario->name.c_str(),
               scenario->description.empty() ? "" : ": ",
               std::string(scenario->description.substr(0, scenario->description.find('\n'))).c_str());
@@ -209,39 +150,46 @@ int Run(const std::string& file, std::vector<std::string> sets) {
   std::fputs(result->summary.c_str(), stdout);
   if (!options.out_dir.empty()) std::printf("  outputs   %s/\n", options.out_dir.c_str());
   std::printf("trace digest: %s\n", result->digest_hex.c_str());
-  if (result->expectations_failed > 0) {
-    std::printf("%d expectation(s) failed\nreproduce with: %s\n", result->expectations_failed,
-                ReproduceCommand(file, *scenario, sets).c_str());
-    return kExitFailed;
-  }
+  const std::string reproduce = ReproduceCommand(*scenario, args.sets);
   if (!result->complete) {
     std::printf("interrupted at %s: outputs hold the run up to there (manifest: complete=false)\n",
                 FormatSimTime(result->reached).c_str());
-    std::printf("reproduce with: %s\n", ReproduceCommand(file, *scenario, sets).c_str());
+    std::printf("reproduce with: %s\n", reproduce.c_str());
+    return kExitFailed;
+  }
+  if (result->expectations_failed > 0) {
+    std::printf("%d expectation(s) failed\nreproduce with: %s\n", result->expectations_failed,
+                reproduce.c_str());
     return kExitFailed;
   }
   return kExitOk;
 }
 
-int Check(const std::string& file, const std::vector<std::string>& sets) {
-  absl::StatusOr<Scenario> scenario = LoadScenario(file, sets);
-  if (!scenario.ok()) return BadInput(std::string(scenario.status().message()));
-  std::printf("# %s: valid scenario \"%s\" (%lld nodes, %zu events); resolved form:\n",
-              file.c_str(), scenario->name.c_str(),
-              static_cast<long long>(scenario->total_nodes()), scenario->events.size());
+int Check(const ScenarioArgs& args) {
+  absl::StatusOr<Scenario> scenario = args.Load();
+  if (!scenario.ok()) return Fail(scenario.status());
+  std::printf("# %s: valid scenario \"%s\" (%lld nodes, %zu events, about %s of memory); "
+              "resolved form:\n",
+              args.file.c_str(), scenario->name.c_str(),
+              static_cast<long long>(scenario->total_nodes()), scenario->events.size(),
+              FormatBytes(EstimateMemoryBytes(*scenario)).c_str());
   std::fputs(scenario->ToToml().c_str(), stdout);
   return kExitOk;
 }
 
 int Replay(const std::string& dir) {
   absl::StatusOr<RecordedRun> recorded = ReadRecordedRun(dir);
-  if (!recorded.ok()) return BadInput(std::string(recorded.status().message()));
+  if (!recorded.ok()) return Fail(recorded.status());
   if (!recorded->complete) {
-    return BadInput(absl::StrCat(dir, ": the recorded run was interrupted; nothing to compare"));
+    return Fail(absl::InvalidArgumentError(
+        absl::StrCat(dir, ": the recorded run was interrupted; nothing to compare")));
   }
-  RunOptions options;
-  absl::StatusOr<RunResult> result = RunScenario(recorded->scenario, options);
-  if (!result.ok()) return BadInput(std::string(result.status().message()));
+  if (recorded->version != kPlumsimVersion) {
+    std::printf("replay %s: recorded by plumsim %s, replayed by %s\n", dir.c_str(),
+                recorded->version.c_str(), kPlumsimVersion);
+  }
+  absl::StatusOr<RunResult> result = RunScenario(recorded->scenario, RunOptions{});
+  if (!result.ok()) return Fail(result.status());
   if (result->digest_hex != recorded->digest_hex) {
     std::printf("replay %s: DIFFERENT digest: recorded %s, replayed %s\n", dir.c_str(),
                 recorded->digest_hex.c_str(), result->digest_hex.c_str());
@@ -254,27 +202,67 @@ int Replay(const std::string& dir) {
 int Main(int argc, char** argv) {
   // Under `bazel run`, resolve relative paths against the user's folder.
   if (const char* dir = std::getenv("BUILD_WORKING_DIRECTORY"); dir != nullptr) {
-    if (chdir(dir) != 0) return BadInput(absl::StrCat("cannot enter ", dir));
+    if (chdir(dir) != 0) return Fail(absl::InvalidArgumentError(absl::StrCat("cannot enter ", dir)));
   }
-  std::vector<std::string> positional, sets;
-  std::string error;
-  if (!ParseFlags(argc, argv, &positional, &sets, &error)) return BadInput(error);
-  if (positional.empty()) {
-    std::fputs(kUsage, stderr);
+  // A file-size limit makes writes fail with EFBIG (reported, exit 3)
+  // instead of killing the process with its staging folder in place.
+  signal(SIGXFSZ, SIG_IGN);
+
+  CLI::App app{"plumsim: a deterministic simulator of Partisan's Plumtree (docs/cli.md)",
+               "plumsim"};
+  app.set_version_flag("--version", BuildInfo());
+  app.require_subcommand(1);
+
+  ScenarioArgs run_args;
+  RunOptions options;
+  bool quiet = false;
+  std::string max_memory;
+  CLI::App* run = app.add_subcommand("run", "Run a scenario; print a summary and its trace digest");
+  run_args.AddTo(run);
+  run->add_option("--out", options.out_dir,
+                  "Write the run's files into this folder (created with its parents; never "
+                  "the current folder, a parent of it, home, or the scenario's folder)");
+  run->add_flag("--trace", options.write_trace, "With --out: write trace.jsonl");
+  run->add_flag("--overwrite", options.overwrite,
+                "Replace --out if it holds an earlier plumsim run (and nothing else)");
+  run->add_flag("--quiet", quiet, "No progress on stderr");
+  run->add_option("--max-memory", max_memory,
+                  "Memory the run may need, e.g. 16G, or 'unlimited' (default: the "
+                  "machine's available memory)");
+
+  ScenarioArgs check_args;
+  CLI::App* check = app.add_subcommand("check", "Validate a scenario and print its resolved form");
+  check_args.AddTo(check);
+
+  std::string replay_dir;
+  CLI::App* replay = app.add_subcommand(
+      "replay", "Re-run DIR/manifest.json's run; fail unless the digest is identical");
+  replay->add_option("DIR", replay_dir, "A folder written by plumsim run --out")->required();
+
+  if (argc > 1 && argv[1][0] != '-' && app.get_subcommands([&](CLI::App* c) {
+        return c->get_name() == argv[1];
+      }).empty()) {
+    std::fprintf(stderr, "plumsim: unknown command '%s' (expected run, check or replay; "
+                 "plumsim --help)\n", argv[1]);
     return kExitBadInput;
   }
-  const std::string& command = positional[0];
-  if (command == "help") {
-    std::fputs(kUsage, stdout);
-    return kExitOk;
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);  // --help, --version
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "plumsim: %s\n", e.what());
+    if (dynamic_cast<const CLI::RequiredError*>(&e) != nullptr ||
+        dynamic_cast<const CLI::RequiresError*>(&e) != nullptr) {
+      std::fprintf(stderr, "%s", app.help().c_str());
+    } else {
+      std::fputs("run plumsim --help for the commands and flags\n", stderr);
+    }
+    return kExitBadInput;
   }
-  if (positional.size() != 2) {
-    return BadInput(absl::StrCat("'", command, "' takes exactly one argument (see plumsim --help)"));
-  }
-  if (command == "run") return Run(positional[1], sets);
-  if (command == "check") return Check(positional[1], sets);
-  if (command == "replay") return Replay(positional[1]);
-  return BadInput(absl::StrCat("unknown command '", command, "' (expected run, check or replay)"));
+  if (run->parsed()) return Run(run_args, options, quiet, max_memory);
+  if (check->parsed()) return Check(check_args);
+  return Replay(replay_dir);
 }
 
 }  // namespace
@@ -282,5 +270,13 @@ int Main(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   plumsim::UseHugePages(argv);
-  return plumsim::Main(argc, argv);
+  try {
+    return plumsim::Main(argc, argv);
+  } catch (const std::bad_alloc&) {
+    // Unwinding has removed any staging folder (OutputDir's destructor).
+    std::fputs("plumsim: out of memory; nothing was written (see --max-memory and "
+               "docs/cli.md)\n",
+               stderr);
+    return 3;
+  }
 }

@@ -1,0 +1,87 @@
+// The --out folder of a run, written safely: plumsim never deletes or
+// overwrites anything it did not write.
+//
+//   - The path is normalised first (absolute, `..` and `.` folded, symlinks
+//     resolved, trailing slashes dropped).
+//   - Refused: the current folder or any of its parents, the root, the home
+//     folder (or a parent of it), a folder that contains the scenario file,
+//     an existing file, and a non-empty folder unless --overwrite and every
+//     entry in it is one plumsim writes and its manifest.json is plumsim's.
+//   - Outputs go to a hidden staging folder beside the target (same parent),
+//     which is swapped into place when complete (renameat2 RENAME_EXCHANGE),
+//     so the old output survives any failure; the staging folder is removed
+//     on every exit path that unwinds (errors, Ctrl-C, SIGTERM, bad_alloc).
+//   - A lock file beside the target makes a second run writing the same
+//     folder at once fail cleanly instead of racing the first.
+//   - Missing parent folders are created (mkdir -p); the ones created are
+//     removed again if the run writes nothing.
+//
+// Errors: InvalidArgument (refused input, exit 2), Unavailable (another run
+// holds the folder, exit 3), any other code is an I/O error (exit 3) naming
+// the path and the OS error.
+#ifndef PLUMSIM_SIM_OUTPUT_DIR_H_
+#define PLUMSIM_SIM_OUTPUT_DIR_H_
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace plumsim {
+
+// The names a run folder may hold: what plumsim writes. --overwrite refuses a
+// folder holding anything else.
+bool IsPlumsimOutputEntry(absl::string_view name);
+
+// Normalises `path` as described above (relative to the current folder).
+std::filesystem::path NormaliseOutputPath(const std::string& path);
+
+// Validation only (nothing is created): the checks above. `scenario_path`
+// may be empty.
+absl::Status CheckOutputTarget(const std::string& path, bool overwrite,
+                               const std::string& scenario_path);
+
+class OutputDir {
+ public:
+  // Validates, creates missing parents, takes the lock and creates the
+  // staging folder.
+  static absl::StatusOr<OutputDir> Open(const std::string& path, bool overwrite,
+                                        const std::string& scenario_path);
+
+  OutputDir(OutputDir&& other) noexcept;
+  OutputDir& operator=(OutputDir&&) = delete;
+  OutputDir(const OutputDir&) = delete;
+  ~OutputDir();  // not committed: removes the staging folder, releases the lock
+
+  const std::filesystem::path& target() const { return target_; }
+  const std::filesystem::path& staging() const { return staging_; }
+
+  // Writes `text` to staging()/relative, creating subfolders.
+  absl::Status WriteFile(const std::string& relative, absl::string_view text) const;
+
+  // Moves the staging folder into place atomically; an existing target (one
+  // plumsim wrote, checked again now) is swapped out and then removed.
+  absl::Status Commit();
+
+ private:
+  OutputDir() = default;
+  void Abandon();
+  void ReleaseLock();
+
+  std::filesystem::path target_;
+  std::filesystem::path staging_;
+  std::filesystem::path lock_path_;
+  std::vector<std::filesystem::path> created_parents_;  // deepest last
+  int lock_fd_ = -1;
+  bool committed_ = false;
+};
+
+// "PATH: what failed: strerror(errno)" as an I/O error status.
+absl::Status IoError(const std::filesystem::path& path, absl::string_view what, int err);
+
+}  // namespace plumsim
+
+#endif  // PLUMSIM_SIM_OUTPUT_DIR_H_
