@@ -112,7 +112,7 @@ void Network::Send(NodeId from, NodeId to, Message message) {
 void Network::Schedule(NodeId from, NodeId to, Message message, SimDuration latency) {
   // A heavy-tailed draw (pareto, lognormal) can exceed what the clock can
   // hold: such a message never arrives; it is dropped, counted and traced.
-  if (latency.ns() > SimTime::Max().ns() - sim_->now().ns()) {
+  if (latency.ns() >= SimTime::Max().ns() - sim_->now().ns()) {
     if (observer_ != nullptr) observer_->OnDrop(from, to, message, DropReason::kNeverArrives);
     return;
   }

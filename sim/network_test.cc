@@ -1,5 +1,6 @@
 #include "sim/network.h"
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -104,6 +105,23 @@ TEST_F(NetworkTest, DuplicationDeliversTwice) {
   net_->Send(0, 1, Msg(3));
   sim_.RunUntilIdle();
   EXPECT_EQ(rec_.arrivals.size(), 2u);
+}
+
+// Heavy tails (pareto with alpha 0.001) draw latencies past what the clock
+// holds: those messages never arrive; they are dropped and counted, and the
+// run goes on (it used to abort on the scheduler's overflow check).
+TEST_F(NetworkTest, LatencyBeyondTheClockIsDroppedAsNeverArrives) {
+  NetworkConfig config;
+  config.latency.kind = LatencyDistribution::Kind::kPareto;
+  config.latency.a = SimDuration::Seconds(1);
+  config.latency.shape = 0.001;
+  Make(config);
+  for (uint32_t i = 0; i < 200; ++i) net_->Send(0, 1, Msg(i));
+  sim_.RunUntilIdle();
+  const auto never = std::count(rec_.drops.begin(), rec_.drops.end(), DropReason::kNeverArrives);
+  EXPECT_GT(never, 0);
+  EXPECT_EQ(static_cast<size_t>(never) + rec_.arrivals.size(), 200u);
+  EXPECT_STREQ(DropReasonName(DropReason::kNeverArrives), "never_arrives");
 }
 
 TEST_F(NetworkTest, SymmetricPartitionDropsBothWaysAndHealRestores) {

@@ -1,7 +1,12 @@
 #include "sim/scenario.h"
 
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -251,6 +256,120 @@ TEST(ScenarioTest, MissingFileIsAnError) {
 
 TEST(ScenarioTest, FormatNodeSetCompressesRanges) {
   EXPECT_EQ(FormatNodeSet({0, 1, 2, 3, 7, 9, 10}), "n0..n3, n7, n9..n10");
+}
+
+TEST(ScenarioTest, ReportsEveryErrorAtOnceInFileOrder) {
+  absl::StatusOr<Scenario> s = ParseScenario(
+      "name = 3\nduration = \"1s\"\n[nodes]\ncount = 0\n[network]\nloss = 2\nbogus = 1\n",
+      "t.toml");
+  ASSERT_FALSE(s.ok());
+  const std::vector<std::string> lines = absl::StrSplit(s.status().message(), '\n');
+  ASSERT_EQ(lines.size(), 4u) << s.status();
+  EXPECT_THAT(lines[0], HasSubstr("t.toml:1:8: name: expected a string"));
+  EXPECT_THAT(lines[1], HasSubstr("t.toml:4:9: nodes.count: expected an integer in [1,"));
+  EXPECT_THAT(lines[2], HasSubstr("t.toml:6:8: network.loss: expected a probability"));
+  EXPECT_THAT(lines[3], HasSubstr("t.toml:7:9: network.bogus: unknown key"));
+  // At most kMaxReportedErrors, then a count of the rest.
+  std::string many = "name = \"m\"\nduration = \"1s\"\n[nodes]\ncount = 1\n";
+  for (int i = 0; i < 30; ++i) absl::StrAppend(&many, "[[events]]\nat = \"2s\"\nkind = \"heal\"\n");
+  s = ParseScenario(many, "m.toml");
+  EXPECT_THAT(std::string(s.status().message()), HasSubstr("... and 10 more error(s)"));
+}
+
+TEST(ScenarioTest, MissingKeysPointAtTheirTable) {
+  absl::StatusOr<Scenario> s = ParseScenario("description = \"x\"\n", "t.toml");
+  EXPECT_THAT(std::string(s.status().message()),
+              HasSubstr("t.toml:1:1: name: missing from the top level"));
+  EXPECT_THAT(std::string(s.status().message()), HasSubstr("t.toml:1:1: duration: missing"));
+  EXPECT_THAT(std::string(s.status().message()), HasSubstr("t.toml:1:1: nodes: missing"));
+  s = ParseScenario("name = \"x\"\nduration = \"1s\"\n\n[nodes]\nstart_interval = \"1s\"\n",
+                    "t.toml");
+  EXPECT_THAT(std::string(s.status().message()),
+              HasSubstr("t.toml:4:1: nodes.count: missing from this table"));
+}
+
+TEST(ScenarioTest, SetErrorsNameTheArgument) {
+  absl::StatusOr<Scenario> s =
+      ParseScenario(kMinimal, "t.toml", std::vector<std::string>{"nodes.count=\"x\""});
+  EXPECT_THAT(std::string(s.status().message()),
+              HasSubstr("--set nodes.count=\"x\": nodes.count: expected an integer"));
+  s = ParseScenario(kMinimal, "t.toml",
+                    std::vector<std::string>{"network={ latency = 5 }"});
+  EXPECT_THAT(std::string(s.status().message()),
+              HasSubstr("--set network={ latency = 5 }: network.latency: expected a duration"));
+}
+
+TEST(ScenarioTest, TimesMustFitTheClockAndTimersAMillisecond) {
+  const std::pair<std::string, std::string> cases[] = {
+      {"duration = \"2562048h\"", "duration: expected at most 100000h"},
+      {"duration = \"200000h\"", "duration: expected at most 100000h"},
+      {"[network]\nlatency = \"3000000h\"", "network.latency: expected at most 100000h"},
+      {"[plumtree]\nlazy_tick_period = \"2562048h\"", "plumtree.lazy_tick_period"},
+      {"[plumtree]\nlazy_tick_period = \"1ns\"", "expected at least 1ms"},
+      {"[membership]\nkind = \"hyparview\"\nshuffle_interval = \"10us\"", "expected at least 1ms"},
+      {"[metrics]\nwindow = \"1ns\"", "metrics.window: expected at least 1ms"},
+      {"[[events]]\nat = \"1s\"\nkind = \"broadcast\"\nfrom = \"n0\"\ncount = 100000000\n"
+       "interval = \"100000h\"",
+       "events.count: 100000000 messages 100000h apart would end after the run"},
+      {"[[churn]]\nstart = \"0s\"\nend = \"10s\"\nmean_time_between_crashes = \"1ns\"\n"
+       "downtime = \"1s\"",
+       "churn.mean_time_between_crashes: expected at least 1ms"},
+  };
+  for (const auto& [extra, expected] : cases) {
+    std::string text = "name = \"x\"\nduration = \"60s\"\n[nodes]\ncount = 4\n";
+    if (absl::StartsWith(extra, "duration")) {
+      text = absl::StrCat("name = \"x\"\n", extra, "\n[nodes]\ncount = 4\n");
+    } else {
+      absl::StrAppend(&text, extra, "\n");
+    }
+    absl::StatusOr<Scenario> s = ParseScenario(text, "t.toml");
+    ASSERT_FALSE(s.ok()) << text;
+    EXPECT_THAT(std::string(s.status().message()), HasSubstr(expected)) << text;
+  }
+}
+
+TEST(ScenarioTest, TimelineEventsThatCannotApplyAreRefused) {
+  const std::string head =
+      "name = \"x\"\nduration = \"60s\"\n[nodes]\ncount = 4\nstart_interval = \"1s\"\n";
+  auto error = [&](const std::string& events) {
+    absl::StatusOr<Scenario> s = ParseScenario(head + events, "t.toml");
+    return s.ok() ? std::string("ok") : std::string(s.status().message());
+  };
+  EXPECT_THAT(error("[[events]]\nat = \"10s\"\nkind = \"restart\"\nnodes = \"n1\"\n"),
+              HasSubstr("t.toml:6:1: events: cannot restart n1 at 10s: it is running then"));
+  EXPECT_THAT(error("[[events]]\nat = \"10s\"\nkind = \"crash\"\nnodes = \"n1\"\n"
+                    "[[events]]\nat = \"11s\"\nkind = \"crash\"\nnodes = \"n0..n3\"\n"),
+              HasSubstr("cannot crash n1 at 11s: it is crashed then"));
+  EXPECT_THAT(error("[[events]]\nat = \"2.5s\"\nkind = \"crash\"\nnodes = \"n3\"\n"),
+              HasSubstr("cannot crash n3 at 2.5s: it starts at 3s"));
+  EXPECT_THAT(error("[[events]]\nat = \"10s\"\nkind = \"crash\"\nnodes = \"n4\"\n"
+                    "[[events]]\nat = \"20s\"\nkind = \"join\"\nnodes = \"n4\"\n"),
+              HasSubstr("cannot crash n4 at 10s: it has not joined yet"));
+  EXPECT_THAT(error("[[events]]\nat = \"10s\"\nkind = \"leave\"\nnodes = \"n2\"\n"
+                    "[[events]]\nat = \"20s\"\nkind = \"restart\"\nnodes = \"n2\"\n"),
+              HasSubstr("cannot restart n2 at 20s: it has left then"));
+  // Valid sequences, and churn (only the run knows) are accepted.
+  EXPECT_EQ(error("[[events]]\nat = \"10s\"\nkind = \"crash\"\nnodes = \"n1\"\n"
+                  "[[events]]\nat = \"20s\"\nkind = \"restart\"\nnodes = \"n1\"\n"),
+            "ok");
+  EXPECT_EQ(error("[[churn]]\nstart = \"5s\"\nend = \"50s\"\nmean_time_between_crashes = "
+                  "\"2s\"\ndowntime = \"1s\"\n[[events]]\nat = \"30s\"\nkind = "
+                  "\"restart\"\nnodes = \"n1\"\n"),
+            "ok");
+}
+
+// "all" over ten million nodes is one range: a file naming it hundreds of
+// times is checked in moments, with no memory to speak of.
+TEST(ScenarioTest, HugeNodeSetsStayRanges) {
+  std::string text = "name = \"x\"\nduration = \"600s\"\n[nodes]\ncount = 10000000\n";
+  for (int i = 0; i < 300; ++i) {
+    absl::StrAppend(&text, "[[events]]\nat = \"", i % 2 == 0 ? 1 + i : 1 + i, "s\"\nkind = \"",
+                    i % 2 == 0 ? "crash" : "restart", "\"\nnodes = \"all\"\n");
+  }
+  absl::StatusOr<Scenario> s = ParseScenario(text, "t.toml");
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->events[0].nodes.size(), 10'000'000);
+  EXPECT_EQ(s->events[0].nodes.ranges().size(), 1u);
 }
 
 }  // namespace
