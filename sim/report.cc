@@ -1,11 +1,13 @@
 #include "sim/report.h"
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "nlohmann/json.hpp"
 #include "sim/json.h"
 #include "sim/node_host.h"
 
@@ -25,9 +27,6 @@ std::optional<HandlerId> HandlerFilter(const std::string& name) {
 
 std::string Num(double v) { return absl::StrFormat("%.6g", v); }
 
-std::string OptTimeJson(const std::optional<SimTime>& t) {
-  return t ? absl::StrCat(t->ns()) : "null";
-}
 
 }  // namespace
 
@@ -200,70 +199,96 @@ std::string SummaryTable(const Scenario& scenario, const MetricsCollector& metri
   return out;
 }
 
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+Json OptTime(const std::optional<SimTime>& t) { return t ? Json(t->ns()) : Json(nullptr); }
+
+// A finite double, or null (JSON has no NaN or infinity).
+Json Real(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
+
+Json MessageJson(const MessageMetrics& m) {
+  const auto rmr = m.rmr();
+  return Json{{"root", NodeName(m.root)},
+              {"handler", HandlerName(m.handler)},
+              {"id", Json::array({NodeName(m.id.origin), m.id.epoch, m.id.sequence})},
+              {"sent_at_ns", m.sent_at.ns()},
+              {"settled", m.settled},
+              {"live", m.live},
+              {"delivered", m.delivered},
+              {"delivered_outside", m.delivered_outside},
+              {"redelivered", m.redelivered},
+              {"reliability", Real(m.reliability())},
+              {"rmr", rmr ? Real(*rmr) : Json(nullptr)},
+              {"ldh", m.ldh},
+              {"latency_ns_max", m.LatencyQuantile(1.0)},
+              {"latency_ns_p50", m.LatencyQuantile(0.5)},
+              {"latency_ns_p90", m.LatencyQuantile(0.9)},
+              {"latency_ns_p99", m.LatencyQuantile(0.99)},
+              {"payload", m.payload},
+              {"i_have", m.i_have},
+              {"ignored_i_have", m.ignored_i_have},
+              {"graft", m.graft}};
+}
+
+Json EdgeList(std::vector<std::pair<NodeId, NodeId>> edges) {
+  std::sort(edges.begin(), edges.end());
+  Json out = Json::array();
+  for (const auto& [a, b] : edges) out.push_back(Json::array({NodeName(a), NodeName(b)}));
+  return out;
+}
+
+Json RootJson(const TreeShape& t, const MetricsCollector& metrics,
+              const std::vector<RootConvergence>& convergence) {
+  std::optional<SimTime> converged;
+  for (const RootConvergence& rc : convergence) {
+    if (rc.root == t.root) converged = rc.converged_at;
+  }
+  std::vector<std::pair<NodeId, NodeId>> delivery;
+  if (auto tree = metrics.delivery_trees().find(t.root); tree != metrics.delivery_trees().end()) {
+    delivery = tree->second;
+  }
+  Json edge_list = Json::array();
+  for (const Edge& e : t.edges) edge_list.push_back(Json::array({NodeName(e.first), NodeName(e.second)}));
+  return Json{{"root", NodeName(t.root)},
+              {"running", t.root_running},
+              {"converged_at_ns", OptTime(converged)},
+              {"spanning", t.spanning},
+              {"live", t.live.size()},
+              {"depth", t.depth},
+              {"multi_parent_nodes", t.multi_parent_nodes},
+              {"asymmetric_pairs", t.asymmetric_pairs},
+              {"stale_eager", t.stale_eager},
+              {"edges", std::move(edge_list)},
+              {"delivery_tree", EdgeList(std::move(delivery))}};
+}
+
+}  // namespace
+
 std::string MetricsJson(const Scenario& scenario, const MetricsCollector& metrics,
                         const std::vector<TreeShape>& final_trees) {
   const MetricsSummary s = Summarize(metrics, std::nullopt);
-  std::string out = absl::StrCat(
-      "{\n  \"scenario\": ", JsonString(scenario.name), ",\n  \"seed\": ", scenario.seed,
-      ",\n  \"settle_ns\": ", scenario.settle.ns(), ",\n  \"summary\": {",
-      "\"reliability_min\": ", Num(s.reliability_min), ", \"rmr_mean\": ", Num(s.rmr_mean),
-      ", \"rmr_max\": ", Num(s.rmr_max), ", \"ldh_max\": ", s.ldh_max,
-      ", \"latency_ns_max\": ", s.latency_ns_max,
-      ", \"converged_at_ns\": ", OptTimeJson(s.converged_at), ", \"messages\": ", s.messages,
-      ", \"payload_messages\": ", s.payload_messages,
-      ", \"control_messages\": ", s.control_messages, ", \"redelivered\": ", s.redelivered, "},\n  \"messages\": [\n");
-  bool first = true;
-  for (const MessageMetrics& m : metrics.messages()) {
-    const auto rmr = m.rmr();
-    absl::StrAppend(
-        &out, first ? "" : ",\n", "    {\"root\": \"", NodeName(m.root), "\", \"handler\": \"",
-        HandlerName(m.handler), "\", \"id\": [\"", NodeName(m.id.origin), "\", ", m.id.epoch,
-        ", ", m.id.sequence, "], \"sent_at_ns\": ", m.sent_at.ns(), ", \"settled\": ",
-        m.settled ? "true" : "false", ", \"live\": ", m.live, ", \"delivered\": ", m.delivered,
-        ", \"delivered_outside\": ", m.delivered_outside,
-        ", \"reliability\": ", Num(m.reliability()), ", \"rmr\": ", rmr ? Num(*rmr) : "null",
-        ", \"ldh\": ", m.ldh, ", \"latency_ns_max\": ", m.LatencyQuantile(1.0),
-        ", \"latency_ns_p50\": ", m.LatencyQuantile(0.5),
-        ", \"latency_ns_p90\": ", m.LatencyQuantile(0.9),
-        ", \"latency_ns_p99\": ", m.LatencyQuantile(0.99), ", \"payload\": ", m.payload,
-        ", \"i_have\": ", m.i_have, ", \"ignored_i_have\": ", m.ignored_i_have,
-        ", \"graft\": ", m.graft, ", \"redelivered\": ", m.redelivered, "}");
-    first = false;
-  }
-  absl::StrAppend(&out, "\n  ],\n  \"roots\": [\n");
+  Json out;
+  out["scenario"] = scenario.name;
+  out["seed"] = scenario.seed;
+  out["settle_ns"] = scenario.settle.ns();
+  out["summary"] = Json{{"reliability_min", Real(s.reliability_min)},
+                        {"rmr_mean", Real(s.rmr_mean)},
+                        {"rmr_max", Real(s.rmr_max)},
+                        {"ldh_max", s.ldh_max},
+                        {"latency_ns_max", s.latency_ns_max},
+                        {"converged_at_ns", OptTime(s.converged_at)},
+                        {"messages", s.messages},
+                        {"payload_messages", s.payload_messages},
+                        {"control_messages", s.control_messages},
+                        {"redelivered", s.redelivered}};
+  Json& messages = out["messages"] = Json::array();
+  for (const MessageMetrics& m : metrics.messages()) messages.push_back(MessageJson(m));
   const std::vector<RootConvergence> convergence = metrics.Convergence(kHeartbeatHandler);
-  first = true;
-  for (const TreeShape& t : final_trees) {
-    std::optional<SimTime> converged;
-    for (const RootConvergence& rc : convergence) {
-      if (rc.root == t.root) converged = rc.converged_at;
-    }
-    std::vector<std::string> edges, delivery;
-    for (const Edge& e : t.edges) {
-      edges.push_back(absl::StrCat("[\"", NodeName(e.first), "\", \"", NodeName(e.second), "\"]"));
-    }
-    auto tree = metrics.delivery_trees().find(t.root);
-    if (tree != metrics.delivery_trees().end()) {
-      std::vector<std::pair<NodeId, NodeId>> sorted = tree->second;
-      std::sort(sorted.begin(), sorted.end());
-      for (const auto& [child, parent] : sorted) {
-        delivery.push_back(absl::StrCat("[\"", NodeName(child), "\", \"", NodeName(parent), "\"]"));
-      }
-    }
-    absl::StrAppend(
-        &out, first ? "" : ",\n", "    {\"root\": \"", NodeName(t.root),
-        "\", \"running\": ", t.root_running ? "true" : "false",
-        ", \"converged_at_ns\": ", OptTimeJson(converged),
-        ", \"spanning\": ", t.spanning ? "true" : "false", ", \"live\": ", t.live.size(),
-        ", \"depth\": ", t.depth, ", \"multi_parent_nodes\": ", t.multi_parent_nodes,
-        ", \"asymmetric_pairs\": ", t.asymmetric_pairs, ", \"stale_eager\": ", t.stale_eager,
-        ", \"edges\": [",
-        absl::StrJoin(edges, ", "), "], \"delivery_tree\": [", absl::StrJoin(delivery, ", "),
-        "]}");
-    first = false;
-  }
-  absl::StrAppend(&out, "\n  ]\n}\n");
-  return out;
+  Json& roots = out["roots"] = Json::array();
+  for (const TreeShape& t : final_trees) roots.push_back(RootJson(t, metrics, convergence));
+  return out.dump(1) + "\n";
 }
 
 // One CSV field (RFC 4180): quoted when it holds a comma, a quote or a line

@@ -150,7 +150,7 @@ grep -q '"expectations_failed": 1' "$tmp/e/manifest.json" || fail "manifest lack
 for f in metrics.json messages.csv timeseries.csv trees/n0@30s.json trees/n0@30s.dot; do
   [ -s "$tmp/e/$f" ] || fail "missing output $f"
 done
-grep -q '"summary": {"reliability_min": 1' "$tmp/e/metrics.json" || fail "metrics.json summary"
+grep -A1 '"summary": {' "$tmp/e/metrics.json" | grep -q '"reliability_min": 1' || fail "metrics.json summary"
 head -1 "$tmp/e/messages.csv" | grep -q '^scenario,seed,root' || fail "messages.csv header"
 
 if [ "$failures" -eq 0 ]; then echo "cli_test: all checks passed"; fi
