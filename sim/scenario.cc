@@ -522,16 +522,22 @@ class SectionReader {
   // [metrics]
   void ReadMetrics() {
     const toml::table* m = Table("metrics");
-    if (m == nullptr) return;
-    r_.CheckKeys(*m, "metrics", {"window", "settle"});
-    if (const toml::node* v = m->get("window")) {
-      Set(r_.Duration(*v, "metrics.window", kMinTimerPeriod), &s_.metrics_window);
-      // One timeseries.csv row per window.
-      if (s_.metrics_window.ns() > 0 && s_.duration.ns() / s_.metrics_window.ns() > 10'000'000) {
-        r_.Error(v, "metrics.window", "makes more than 10,000,000 rows over the run; use a longer window");
+    const toml::node* window = m != nullptr ? m->get("window") : nullptr;
+    if (m != nullptr) {
+      r_.CheckKeys(*m, "metrics", {"window", "settle"});
+      if (window != nullptr) {
+        Set(r_.Duration(*window, "metrics.window", kMinTimerPeriod), &s_.metrics_window);
       }
+      if (const toml::node* v = m->get("settle")) Set(r_.Duration(*v, "metrics.settle"), &s_.settle);
     }
-    if (const toml::node* v = m->get("settle")) Set(r_.Duration(*v, "metrics.settle"), &s_.settle);
+    // One timeseries.csv row per window, kept in memory: bounded.
+    if (s_.metrics_window.ns() > 0 && s_.duration.ns() / s_.metrics_window.ns() > 10'000'000) {
+      r_.Error(window != nullptr ? window : root_.get("duration"),
+               window != nullptr ? "metrics.window" : "duration",
+               absl::StrCat("with a metrics window of ", FormatSimDuration(s_.metrics_window),
+                            " this makes more than 10,000,000 timeseries rows; set a longer "
+                            "[metrics] window"));
+    }
   }
 
   // [snapshots]
