@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -76,6 +77,46 @@ absl::Status Refuse(const std::string& path, absl::string_view why) {
 }
 
 }  // namespace
+
+struct OutputDir::Pending {
+  fs::path staging, lock;
+  std::vector<fs::path> created_parents;
+};
+
+namespace {
+
+// The open OutputDirs' cleanup records (one per run in practice).
+std::vector<OutputDir::Pending*>& PendingRegistry() {
+  static auto* registry = [] {
+    auto* r = new std::vector<OutputDir::Pending*>();
+    r->reserve(16);
+    return r;
+  }();
+  return *registry;
+}
+
+}  // namespace
+
+OutputDir::OutputDir() : pending_(std::make_unique<Pending>()) {
+  PendingRegistry().push_back(pending_.get());
+}
+
+void OutputDir::Register() {
+  pending_->staging = staging_;
+  pending_->lock = lock_fd_ >= 0 ? lock_path_ : fs::path();
+  pending_->created_parents = created_parents_;
+}
+
+void OutputDir::CleanUpAfterFatalError() {
+  std::error_code ec;
+  for (Pending* p : PendingRegistry()) {
+    if (!p->staging.empty()) fs::remove_all(p->staging, ec);
+    if (!p->lock.empty()) unlink(p->lock.c_str());
+    for (auto it = p->created_parents.rbegin(); it != p->created_parents.rend(); ++it) {
+      rmdir(it->c_str());
+    }
+  }
+}
 
 absl::Status IoError(const fs::path& path, absl::string_view what, int err) {
   return absl::InternalError(
@@ -199,6 +240,7 @@ absl::StatusOr<OutputDir> OutputDir::Open(const std::string& path, bool overwrit
     out.Abandon();
     return IoError(parent, "cannot create the staging folder", err);
   }
+  out.Register();
   return out;
 }
 
@@ -208,16 +250,24 @@ OutputDir::OutputDir(OutputDir&& o) noexcept
       lock_path_(std::move(o.lock_path_)),
       created_parents_(std::move(o.created_parents_)),
       lock_fd_(std::exchange(o.lock_fd_, -1)),
-      committed_(o.committed_) {
+      committed_(o.committed_),
+      pending_(std::move(o.pending_)) {
   o.staging_.clear();
   o.lock_path_.clear();
   o.created_parents_.clear();
   o.committed_ = true;
 }
 
-OutputDir::~OutputDir() { Abandon(); }
+OutputDir::~OutputDir() {
+  Abandon();
+  if (pending_ != nullptr) {
+    auto& registry = PendingRegistry();
+    registry.erase(std::remove(registry.begin(), registry.end(), pending_.get()), registry.end());
+  }
+}
 
 void OutputDir::ReleaseLock() {
+  if (pending_ != nullptr) *pending_ = Pending{};  // committed or abandoned
   if (lock_fd_ < 0) return;
   unlink(lock_path_.c_str());
   close(lock_fd_);
@@ -226,6 +276,7 @@ void OutputDir::ReleaseLock() {
 }
 
 void OutputDir::Abandon() {
+  if (pending_ != nullptr) *pending_ = Pending{};
   std::error_code ec;
   if (!committed_ && !staging_.empty()) fs::remove_all(staging_, ec);
   staging_.clear();

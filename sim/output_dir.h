@@ -23,6 +23,7 @@
 #define PLUMSIM_SIM_OUTPUT_DIR_H_
 
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -66,10 +67,19 @@ class OutputDir {
   // plumsim wrote, checked again now) is swapped out and then removed.
   absl::Status Commit();
 
+  // For fatal paths that cannot unwind (out of memory: the new_handler of
+  // tools/plumsim.cc): removes the staging folder, lock and created parents
+  // of every OutputDir not yet committed.
+  static void CleanUpAfterFatalError();
+
+  // What to remove if the process must end at once; registered while open.
+  struct Pending;
+
  private:
-  OutputDir() = default;
+  OutputDir();
   void Abandon();
   void ReleaseLock();
+  void Register();
 
   std::filesystem::path target_;
   std::filesystem::path staging_;
@@ -77,6 +87,7 @@ class OutputDir {
   std::vector<std::filesystem::path> created_parents_;  // deepest last
   int lock_fd_ = -1;
   bool committed_ = false;
+  std::unique_ptr<Pending> pending_;
 };
 
 // "PATH: what failed: strerror(errno)" as an I/O error status.

@@ -214,6 +214,15 @@ TEST_F(OutputDirTest, AnEmptyExistingFolderIsUsedWithoutOverwrite) {
   EXPECT_TRUE(fs::exists(work_ / "empty" / "manifest.json"));
 }
 
+TEST_F(OutputDirTest, AFatalErrorCleanUpRemovesStagingLockAndCreatedParents) {
+  absl::StatusOr<OutputDir> dir = OutputDir::Open("new/run", false, "scenarios/s.toml");
+  ASSERT_TRUE(dir.ok()) << dir.status();
+  ASSERT_TRUE(dir->WriteFile("trace.jsonl", "x").ok());
+  OutputDir::CleanUpAfterFatalError();  // what the out-of-memory handler calls
+  EXPECT_FALSE(fs::exists(work_ / "new"));
+  ExpectUserFilesIntact();
+}
+
 TEST(NormaliseOutputPathTest, FoldsDotsAndTrailingSlashes) {
   EXPECT_EQ(NormaliseOutputPath("/tmp/a/b/../c/"), fs::path("/tmp/a/c"));
   EXPECT_EQ(NormaliseOutputPath("/tmp/a/./c//"), fs::path("/tmp/a/c"));

@@ -124,6 +124,15 @@ kill -TERM "$pid"; wait "$pid"; rc=$?
 [ "$rc" -eq 1 ] || fail "SIGTERM: exit $rc, expected 1: $(cat "$tmp/term.txt")"
 grep -q '"complete": false' "$tmp/term/manifest.json" || fail "SIGTERM: manifest not marked incomplete"
 grep -q "reproduce with: plumsim run .*long.toml --seed 1 --duration 27h46m40s" "$tmp/term.txt" || fail "SIGTERM: reproduce line: $(cat "$tmp/term.txt")"
+# Out of memory anyway (an address-space limit; not under AddressSanitizer,
+# which needs a large one): a message, exit 3, nothing left behind.
+if ! "$plumsim" --version | grep -q AddressSanitizer; then
+  printf 'name = "oom"\nduration = "30s"\n[nodes]\ncount = 2000\n' >"$tmp/oom.toml"
+  out=$(ulimit -v 800000; "$plumsim" run "$tmp/oom.toml" --quiet --max-memory unlimited --out "$tmp/oom/run" 2>&1); rc=$?
+  [ "$rc" -eq 3 ] || fail "out of memory: exit $rc, expected 3: $out"
+  grep -q "out of memory" <<<"$out" || fail "out of memory: message: $out"
+  [ ! -e "$tmp/oom" ] || fail "out of memory: left $(ls -a "$tmp/oom")"
+fi
 # Memory: a run that cannot fit is refused before it starts (exit 3).
 printf 'name = "huge"\nduration = "1s"\n[nodes]\ncount = 10000000\n' >"$tmp/huge.toml"
 expect 3 "needs about .* of memory" -- "$plumsim" run "$tmp/huge.toml" --out "$tmp/huge"

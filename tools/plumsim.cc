@@ -25,6 +25,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/huge_pages.h"
 #include "sim/memory_estimate.h"
+#include "sim/output_dir.h"
 #include "sim/runner.h"
 #include "sim/scenario.h"
 #include "tools/build_info.h"
@@ -265,18 +266,33 @@ int Main(int argc, char** argv) {
   return Replay(replay_dir);
 }
 
+// Out of memory: unwinding through half-updated simulator state is not safe,
+// so end here. A reserve freed first leaves room to remove the staging
+// folder and the lock (the only things plumsim has written), then exit 3.
+char* g_memory_reserve = nullptr;
+
+void OnOutOfMemory() {
+  delete[] g_memory_reserve;
+  g_memory_reserve = nullptr;
+  OutputDir::CleanUpAfterFatalError();
+  constexpr char kMessage[] =
+      "plumsim: out of memory; nothing was written (see --max-memory in docs/cli.md)\n";
+  (void)!write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
+  _exit(kExitIo);
+}
+
 }  // namespace
 }  // namespace plumsim
 
 int main(int argc, char** argv) {
   plumsim::UseHugePages(argv);
+  plumsim::g_memory_reserve = new char[32 << 20];
+  std::set_new_handler(plumsim::OnOutOfMemory);
   try {
     return plumsim::Main(argc, argv);
   } catch (const std::bad_alloc&) {
-    // Unwinding has removed any staging folder (OutputDir's destructor).
-    std::fputs("plumsim: out of memory; nothing was written (see --max-memory and "
-               "docs/cli.md)\n",
-               stderr);
-    return 3;
+    // An allocation that failed without the new_handler (e.g. an array size
+    // past the limit): unwinding has removed any staging folder.
+    plumsim::OnOutOfMemory();
   }
 }
