@@ -12,8 +12,10 @@
 // event boundary (exit 1, "complete": false) within --grace seconds; one that
 // does not is a hang.
 //
-//   bazel run //tests:cli_fuzz -- --plumsim $PWD/bazel-bin/tools/plumsim \
+//   bazel build //tests:cli_fuzz //tools:plumsim
+//   bazel-bin/tests/cli_fuzz --plumsim $PWD/bazel-bin/tools/plumsim
 //       --seeds $PWD/scenarios --count 10000 --work /tmp/cli_fuzz --keep /tmp/findings
+// (one command line; mutants come only from seeds of at most 100 nodes)
 //
 // Prints one line per finding and a summary; exits 1 if there were findings.
 #include <fcntl.h>

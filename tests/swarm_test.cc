@@ -7,8 +7,8 @@
 //   - with full membership, no loss and every fault healed, later heartbeats
 //     reach every live node (eager push plus lazy i_have/graft repair).
 // A few dozen scenarios in the suite; thousands on demand:
-//   bazel test //tests:swarm_test --test_env=SWARM_SCENARIOS=5000 \
-//     --test_env=SWARM_FIRST=1000 --test_timeout=7200
+//   bazel test //tests:swarm_test --test_env=SWARM_SCENARIOS=5000
+//     --test_env=SWARM_FIRST=1000 --test_timeout=7200   (one command line)
 // A failing scenario is printed (and written to the test's undeclared
 // outputs) so that `plumsim run` reproduces it.
 #include <cstdlib>
@@ -120,7 +120,9 @@ void CheckOne(uint64_t seed) {
           << context;
     }
   }
-  if (swarm.deliver_all_after) EXPECT_GT(checked, 0) << context;
+  if (swarm.deliver_all_after) {
+    EXPECT_GT(checked, 0) << context;
+  }
 
   // Determinism: two runs, byte-identical outputs.
   const fs::path base = fs::path(std::getenv("TEST_TMPDIR")) / absl::StrCat("swarm-", seed);
