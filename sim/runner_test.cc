@@ -80,6 +80,39 @@ TEST(RunnerTest, StoppedRunKeepsWhatWasCompleteAndSaysSo) {
   EXPECT_FALSE(recorded->complete);
 }
 
+TEST(RunnerTest, ReplayReadsAnyJsonFormattingAndRefusesOtherFormats) {
+  RunOptions options;
+  options.out_dir = Tmp("recorded").string();
+  absl::StatusOr<RunResult> r = RunScenario(Small(), options);
+  ASSERT_TRUE(r.ok()) << r.status();
+  const fs::path manifest = Tmp("recorded") / "manifest.json";
+  // The same manifest on one line, keys in another order.
+  std::ofstream(manifest) << "{\"digest\":\"" << r->digest_hex
+                          << "\",\"complete\":true,\"plumsim_version\":\"" << kPlumsimVersion
+                          << "\",\"format\":" << kManifestFormat << "}";
+  absl::StatusOr<RecordedRun> recorded = ReadRecordedRun(Tmp("recorded").string());
+  ASSERT_TRUE(recorded.ok()) << recorded.status();
+  EXPECT_EQ(recorded->digest_hex, r->digest_hex);
+  // A manifest of plumsim 0.1.0 (no format field).
+  std::ofstream(manifest) << "{\"plumsim_version\": \"0.1.0\", \"digest\": \"00\", "
+                             "\"complete\": true}";
+  recorded = ReadRecordedRun(Tmp("recorded").string());
+  ASSERT_FALSE(recorded.ok());
+  EXPECT_THAT(std::string(recorded.status().message()),
+              HasSubstr("written by plumsim 0.1.0 in manifest format 1"));
+  std::ofstream(manifest) << "not json";
+  EXPECT_THAT(std::string(ReadRecordedRun(Tmp("recorded").string()).status().message()),
+              HasSubstr("not valid JSON"));
+}
+
+TEST(RunnerTest, ReproduceCommandQuotesWhatTheShellWouldSplit) {
+  Scenario s = Small();
+  s.source_path = "my scenarios/a.toml";
+  EXPECT_EQ(ReproduceCommand(s, {"network.latency={kind=\"exponential\", mean=\"3ms\"}"}),
+            "plumsim run 'my scenarios/a.toml' --seed 1 --duration 1m --set "
+            "'network.latency={kind=\"exponential\", mean=\"3ms\"}'");
+}
+
 TEST(RunnerTest, RefusesANonEmptyFolderWithoutOverwrite) {
   fs::create_directories(Tmp("busy"));
   std::ofstream(Tmp("busy") / "keep") << "x";
