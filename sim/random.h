@@ -35,6 +35,7 @@ enum class StreamDomain : uint64_t {
   kFaults = 3,   // churn and fault-schedule draws
   kWorkload = 4, // application broadcast schedule
   kStartup = 5,  // start-time jitter
+  kNodeSets = 6, // random node sets of a scenario ("random 40%"), index = k-th set
   kTest = 99,    // tests and benchmarks
 };
 

@@ -41,7 +41,9 @@ class SectionReader {
                  {"name", "description", "seed", "duration", "nodes", "membership", "plumtree",
                   "heartbeat", "network", "events", "churn", "expect", "snapshots", "metrics"});
     ReadTop();
+    r_.set_seed(s_.seed);
     ReadNodes();
+    r_.set_initial_nodes(s_.node_count);
     CountJoinedNodes();
     ReadMembership();
     ReadPlumtree();
@@ -313,7 +315,7 @@ class SectionReader {
     bool known = true;
     if (*kind == "crash" || *kind == "leave") {
       ev.kind = *kind == "crash" ? K::kCrash : K::kLeave;
-      r_.CheckKeys(t, "events", {"at", "kind", "nodes"});
+      r_.CheckKeys(t, "events", {"at", "kind", "nodes", "of"});
       NeedNodes(t, "nodes", *kind, &ev.nodes);
     } else if (*kind == "restart" || *kind == "join") {
       ev.kind = *kind == "restart" ? K::kRestart : K::kJoin;
@@ -367,18 +369,30 @@ class SectionReader {
     if (known) s_.events.push_back(std::move(ev));
   }
 
-  // A node set the event kind needs.
+  // A node set the event kind needs. For `nodes`, an `of` key gives the
+  // population a random set ("random 40%") is drawn from.
   void NeedNodes(const toml::table& t, const char* key, const std::string& kind, NodeSet* out) {
     const std::string path = absl::StrCat("events.", key);
+    std::optional<NodeSet> population;
+    if (const toml::node* of = t.get("of"); of != nullptr && std::string(key) == "nodes") {
+      population = r_.Nodes(*of, "events.of");
+      if (!population) return;
+    }
     if (const toml::node* v = t.get(key)) {
-      Set(r_.Nodes(*v, path), out);
+      Set(r_.Nodes(*v, path, population ? &*population : nullptr), out);
     } else {
       r_.Missing(&t, path, absl::StrCat("needed by kind \"", kind, "\""));
     }
   }
 
   void ReadRestartOrJoin(const toml::table& t, const std::string& kind, TimelineEvent* ev) {
-    r_.CheckKeys(t, "events", {"at", "kind", "nodes", "contact"});
+    r_.CheckKeys(t, "events", {"at", "kind", "nodes", "contact", "of"});
+    if (const toml::node* v = t.get("nodes"); kind == "join" && v != nullptr &&
+                                              v->value_or(std::string()).find("random") !=
+                                                  std::string::npos) {
+      r_.Error(v, "events.nodes", "join introduces the next ids in order; it takes no random set");
+      return;
+    }
     NeedNodes(t, "nodes", kind, &ev->nodes);
     if (const toml::node* v = t.get("contact")) {
       if (std::optional<std::string> name = r_.String(*v, "events.contact")) {

@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "sim/random.h"
 
 namespace plumsim {
 
@@ -290,7 +291,80 @@ std::optional<NodeSet::Range> ScenarioReader::NodeRange(const toml::node& n,
   return NodeSet::Range{*lo, *hi};
 }
 
-std::optional<NodeSet> ScenarioReader::Nodes(const toml::node& n, absl::string_view key) {
+std::optional<NodeSet> ScenarioReader::RandomNodes(const toml::node& n, absl::string_view part,
+                                                   absl::string_view key,
+                                                   const NodeSet* population) {
+  absl::string_view p = absl::StripAsciiWhitespace(part);
+  absl::ConsumePrefix(&p, "random");
+  const absl::string_view syntax =
+      "expected \"random 40%\" or \"random 4000\", optionally followed by \"of n100..n9999\"";
+  std::vector<absl::string_view> words = absl::StrSplit(p, ' ', absl::SkipWhitespace());
+  NodeSet from;
+  if (words.size() == 3 && words[1] == "of") {
+    if (population != nullptr) {
+      Error(&n, key, "give the population either in the string (\"of ...\") or as `of`, not both");
+      return std::nullopt;
+    }
+    std::optional<NodeSet::Range> r = NodeRange(n, words[2], key);
+    if (!r) return std::nullopt;
+    from = NodeSet::FromRanges({*r});
+  } else if (words.size() != 1) {
+    Error(&n, key, absl::StrCat(syntax, ", got \"", part, "\""));
+    return std::nullopt;
+  } else if (population != nullptr) {
+    from = *population;
+  } else if (initial_nodes_ > 0) {
+    from = NodeSet::Interval(0, static_cast<NodeId>(initial_nodes_ - 1));
+  }
+  absl::string_view amount = words.empty() ? absl::string_view() : words[0];
+  const bool share = absl::ConsumeSuffix(&amount, "%");
+  double value;
+  if (amount.empty() || !absl::SimpleAtod(amount, &value) || !(value >= 0)) {
+    Error(&n, key, absl::StrCat(syntax, ", got \"", part, "\""));
+    return std::nullopt;
+  }
+  const int64_t n_from = from.size();
+  int64_t count;
+  if (share) {
+    if (value > 100) {
+      Error(&n, key, absl::StrCat("a share of at most 100%, got \"", part, "\""));
+      return std::nullopt;
+    }
+    count = static_cast<int64_t>(static_cast<double>(n_from) * value / 100.0 + 0.5);
+  } else {
+    if (value != static_cast<double>(static_cast<int64_t>(value)) || value > n_from) {
+      Error(&n, key, absl::StrCat("a whole number of nodes, at most the ", n_from,
+                                  " to draw from, got \"", part, "\""));
+      return std::nullopt;
+    }
+    count = static_cast<int64_t>(value);
+  }
+  if (count == 0) {
+    Error(&n, key, absl::StrCat("\"", part, "\" of ", n_from, " nodes is no node"));
+    return std::nullopt;
+  }
+  // Selection sampling (Knuth's algorithm S): one draw per candidate, in id
+  // order, so the result comes out sorted and exactly `count` long.
+  RandomStream rng(seed_, StreamDomain::kNodeSets, random_sets_++);
+  std::vector<NodeSet::Range> chosen;
+  int64_t needed = count, left = n_from;
+  for (NodeId id : from) {
+    if (needed == 0) break;
+    if (static_cast<int64_t>(rng.UniformInt(static_cast<uint64_t>(left))) < needed) {
+      if (!chosen.empty() && chosen.back().last + 1 == id) {
+        chosen.back().last = id;
+      } else {
+        chosen.push_back({id, id});
+      }
+      --needed;
+    }
+    --left;
+  }
+  return NodeSet::FromRanges(std::move(chosen));
+}
+
+std::optional<NodeSet> ScenarioReader::Nodes(const toml::node& n, absl::string_view key,
+                                             const NodeSet* population) {
   std::vector<std::pair<const toml::node*, std::string>> parts;
   if (n.is_string()) {
     for (absl::string_view p : absl::StrSplit(n.as_string()->get(), ',', absl::SkipWhitespace())) {
@@ -310,7 +384,18 @@ std::optional<NodeSet> ScenarioReader::Nodes(const toml::node& n, absl::string_v
   }
   std::vector<NodeSet::Range> ranges;
   bool ok = true;
+  bool random = false;
   for (const auto& [node, part] : parts) {
+    if (absl::StartsWith(absl::StripAsciiWhitespace(part), "random")) {
+      random = true;
+      std::optional<NodeSet> drawn = RandomNodes(*node, part, key, population);
+      if (!drawn) {
+        ok = false;
+        continue;
+      }
+      ranges.insert(ranges.end(), drawn->ranges().begin(), drawn->ranges().end());
+      continue;
+    }
     std::optional<NodeSet::Range> r = NodeRange(*node, part, key);
     if (r) {
       ranges.push_back(*r);
@@ -319,6 +404,10 @@ std::optional<NodeSet> ScenarioReader::Nodes(const toml::node& n, absl::string_v
     }
   }
   if (!ok) return std::nullopt;
+  if (population != nullptr && !random) {
+    Error(&n, key, "`of` applies only to a random node set (\"random 40%\")");
+    return std::nullopt;
+  }
   if (ranges.empty()) {
     Error(&n, key, "expected at least one node");
     return std::nullopt;

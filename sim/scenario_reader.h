@@ -88,8 +88,15 @@ class ScenarioReader {
   void set_total_nodes(int64_t n) { total_nodes_ = n; }
   int64_t total_nodes() const { return total_nodes_; }
   std::optional<NodeId> Node(const toml::node& n, absl::string_view text, absl::string_view key);
-  // "n3", "n0..n9", "all", comma-separated, or an array of those.
-  std::optional<NodeSet> Nodes(const toml::node& n, absl::string_view key);
+  // "n3", "n0..n9", "all", comma-separated, or an array of those; or
+  // "random 40%" / "random 4000", optionally "... of n100..n9999": that
+  // share or number of `population` (default: the initial nodes), drawn
+  // from the scenario's seed (set_seed), the k-th random set of the file
+  // from the k-th stream of StreamDomain::kNodeSets.
+  std::optional<NodeSet> Nodes(const toml::node& n, absl::string_view key,
+                               const NodeSet* population = nullptr);
+  void set_seed(uint64_t seed) { seed_ = seed; }
+  void set_initial_nodes(int64_t n) { initial_nodes_ = n; }
 
  private:
   struct Diagnostic {
@@ -99,9 +106,14 @@ class ScenarioReader {
   };
   std::optional<NodeSet::Range> NodeRange(const toml::node& n, absl::string_view part,
                                           absl::string_view key);
+  std::optional<NodeSet> RandomNodes(const toml::node& n, absl::string_view part,
+                                     absl::string_view key, const NodeSet* population);
 
   std::string source_name_;
   int64_t total_nodes_ = 0;
+  int64_t initial_nodes_ = 0;
+  uint64_t seed_ = 1;
+  uint64_t random_sets_ = 0;  // random node sets drawn so far
   std::vector<Diagnostic> errors_;
   absl::flat_hash_map<const toml::node*, std::string> from_argument_;
 };

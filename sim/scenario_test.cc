@@ -372,5 +372,74 @@ TEST(ScenarioTest, HugeNodeSetsStayRanges) {
   EXPECT_EQ(s->events[0].nodes.ranges().size(), 1u);
 }
 
+// "random 40%": a share of the initial nodes (or of `of`), drawn from the
+// scenario's seed: the same seed gives the same set, another seed another,
+// exactly the share asked for, spread over the whole id range (a contiguous
+// range would favour HyParView's late joiners).
+TEST(ScenarioTest, RandomNodeSetsByShare) {
+  auto crash = [](const std::string& nodes, uint64_t seed, const std::string& extra = "") {
+    absl::StatusOr<Scenario> s = ParseScenario(
+        absl::StrCat("name = \"r\"\nseed = ", seed,
+                     "\nduration = \"60s\"\n[nodes]\ncount = 10000\n[[events]]\nat = \"10s\"\n"
+                     "kind = \"crash\"\nnodes = \"",
+                     nodes, "\"\n", extra),
+        "r.toml");
+    EXPECT_TRUE(s.ok()) << s.status();
+    return s.ok() ? s->events[0].nodes : NodeSet();
+  };
+  const NodeSet a = crash("random 40%", 1);
+  EXPECT_EQ(a.size(), 4000);
+  EXPECT_EQ(crash("random 40%", 1), a);
+  EXPECT_FALSE(crash("random 40%", 2) == a);
+  int64_t low = 0;
+  for (NodeId n : a) low += n < 5000;
+  EXPECT_GT(low, 1800);
+  EXPECT_LT(low, 2200);
+  EXPECT_EQ(crash("random 4000", 1).size(), 4000);
+  const NodeSet of = crash("random 10% of n100..n1099", 3);
+  EXPECT_EQ(of.size(), 100);
+  EXPECT_GE(of.front(), 100u);
+  EXPECT_LE(of.back(), 1099u);
+  const NodeSet key = crash("random 10%", 3, "of = \"n100..n1099\"\n");
+  EXPECT_EQ(key, of);  // the same population, the same first stream
+  EXPECT_EQ(crash("random 100%", 5).size(), 10000);
+  // The resolved form lists the nodes drawn, and loads back to the same run.
+  absl::StatusOr<Scenario> s = ParseScenario(
+      "name = \"r\"\nduration = \"60s\"\n[nodes]\ncount = 50\n[[events]]\nat = \"10s\"\n"
+      "kind = \"crash\"\nnodes = \"random 20%\"\n",
+      "r.toml");
+  ASSERT_TRUE(s.ok()) << s.status();
+  absl::StatusOr<Scenario> again = ParseScenario(s->ToToml(), "resolved.toml");
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->events[0].nodes, s->events[0].nodes);
+  EXPECT_EQ(again->ToToml(), s->ToToml());
+}
+
+TEST(ScenarioTest, RandomNodeSetErrors) {
+  const std::pair<std::string, std::string> cases[] = {
+      {"nodes = \"random 0%\"", "is no node"},
+      {"nodes = \"random 101%\"", "a share of at most 100%"},
+      {"nodes = \"random 11\"", "at most the 10 to draw from"},
+      {"nodes = \"random 2.5\"", "a whole number of nodes"},
+      {"nodes = \"random lots\"", "expected \"random 40%\""},
+      {"nodes = \"random 10% of n3..n99\"", "node n99 does not exist"},
+      {"nodes = \"n1\"\nof = \"n0..n5\"", "`of` applies only to a random node set"},
+  };
+  for (const auto& [line, expected] : cases) {
+    absl::StatusOr<Scenario> s = ParseScenario(
+        absl::StrCat("name = \"r\"\nduration = \"60s\"\n[nodes]\ncount = 10\n[[events]]\n"
+                     "at = \"10s\"\nkind = \"crash\"\n",
+                     line, "\n"),
+        "r.toml");
+    ASSERT_FALSE(s.ok()) << line;
+    EXPECT_THAT(std::string(s.status().message()), HasSubstr(expected)) << line;
+  }
+  absl::StatusOr<Scenario> join = ParseScenario(
+      "name = \"r\"\nduration = \"60s\"\n[nodes]\ncount = 10\n[[events]]\nat = \"10s\"\n"
+      "kind = \"join\"\nnodes = \"random 2\"\n",
+      "r.toml");
+  EXPECT_THAT(std::string(join.status().message()), HasSubstr("takes no random set"));
+}
+
 }  // namespace
 }  // namespace plumsim
