@@ -78,44 +78,57 @@ absl::Status Refuse(const std::string& path, absl::string_view why) {
 
 }  // namespace
 
-struct OutputDir::Pending {
-  fs::path staging, lock;
-  std::vector<fs::path> created_parents;
-};
-
 namespace {
 
-// The open OutputDirs' cleanup records (one per run in practice).
-std::vector<OutputDir::Pending*>& PendingRegistry() {
-  static auto* registry = [] {
-    auto* r = new std::vector<OutputDir::Pending*>();
-    r->reserve(16);
-    return r;
+// The State of every open OutputDir (one per run in practice), for
+// CleanUpAfterFatalError.
+std::vector<OutputDir::State*>& OpenStates() {
+  static auto* open = [] {
+    auto* v = new std::vector<OutputDir::State*>();
+    v->reserve(16);
+    return v;
   }();
-  return *registry;
+  return *open;
 }
 
 }  // namespace
 
-OutputDir::OutputDir() : pending_(std::make_unique<Pending>()) {
-  PendingRegistry().push_back(pending_.get());
+OutputDir::OutputDir() : state_(std::make_unique<State>()) {
+  OpenStates().push_back(state_.get());
 }
 
-void OutputDir::Register() {
-  pending_->staging = staging_;
-  pending_->lock = lock_fd_ >= 0 ? lock_path_ : fs::path();
-  pending_->created_parents = created_parents_;
+OutputDir::~OutputDir() {
+  if (state_ == nullptr) return;  // moved from
+  Abandon(state_.get());
+  auto& open = OpenStates();
+  open.erase(std::remove(open.begin(), open.end(), state_.get()), open.end());
 }
 
 void OutputDir::CleanUpAfterFatalError() {
+  for (State* s : OpenStates()) Abandon(s);
+}
+
+void OutputDir::ReleaseLock(State* s) {
+  if (s->lock_fd < 0) return;
+  unlink(s->lock.c_str());  // the file we hold the flock on (never a symlink: O_NOFOLLOW)
+  close(s->lock_fd);
+  s->lock_fd = -1;
+  s->lock.clear();
+}
+
+// Removes only what this OutputDir made: its mkdtemp staging folder, its
+// lock, and (rmdir: only if still empty) the parents it created.
+void OutputDir::Abandon(State* s) {
   std::error_code ec;
-  for (Pending* p : PendingRegistry()) {
-    if (!p->staging.empty()) fs::remove_all(p->staging, ec);
-    if (!p->lock.empty()) unlink(p->lock.c_str());
-    for (auto it = p->created_parents.rbegin(); it != p->created_parents.rend(); ++it) {
+  if (!s->committed && !s->staging.empty()) fs::remove_all(s->staging, ec);
+  s->staging.clear();
+  ReleaseLock(s);
+  if (!s->committed) {
+    for (auto it = s->created_parents.rbegin(); it != s->created_parents.rend(); ++it) {
       rmdir(it->c_str());
     }
   }
+  s->created_parents.clear();
 }
 
 absl::Status IoError(const fs::path& path, absl::string_view what, int err) {
@@ -177,185 +190,133 @@ absl::StatusOr<OutputDir> OutputDir::Open(const std::string& path, bool overwrit
                                           const std::string& scenario_path) {
   if (absl::Status st = CheckOutputTarget(path, overwrite, scenario_path); !st.ok()) return st;
   OutputDir out;
-  out.target_ = NormaliseOutputPath(path);
-  const fs::path parent = out.target_.parent_path();
-  const std::string name = out.target_.filename().string();
+  State& s = *out.state_;
+  s.target = NormaliseOutputPath(path);
+  const fs::path parent = s.target.parent_path();
+  const std::string name = s.target.filename().string();
 
-  // mkdir -p, remembering what we made.
+  // mkdir -p, remembering only the folders this call created.
   std::vector<fs::path> missing;
   for (fs::path p = parent; !fs::exists(p) && p.has_relative_path(); p = p.parent_path()) {
     missing.push_back(p);
   }
   for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
-    if (mkdir(it->c_str(), 0777) != 0 && errno != EEXIST) {
-      const int err = errno;
-      out.Abandon();
-      return IoError(*it, "cannot create folder", err);
+    if (mkdir(it->c_str(), 0777) == 0) {
+      s.created_parents.push_back(*it);
+    } else if (errno != EEXIST) {
+      return IoError(*it, "cannot create folder", errno);  // ~OutputDir undoes the rest
     }
-    out.created_parents_.push_back(*it);
   }
 
   // The lock: a file beside the target, flock'ed for the whole run. A lock
   // file unlinked by its previous holder between our open and flock is
-  // stale: open again.
-  out.lock_path_ = parent / absl::StrCat(".", name, ".plumsim-lock");
+  // stale: open again. O_NOFOLLOW: a symlink there is refused, never followed.
+  const fs::path lock = parent / absl::StrCat(".", name, ".plumsim-lock");
   for (;;) {
-    const int fd = open(out.lock_path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) {
-      const int err = errno;
-      out.Abandon();
-      return IoError(out.lock_path_, "cannot create the lock file", err);
-    }
+    const int fd = open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (fd < 0) return IoError(lock, "cannot create the lock file", errno);
     if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
       const int err = errno;
       close(fd);
-      out.lock_path_.clear();  // not ours: leave it
-      out.Abandon();
       if (err == EWOULDBLOCK) {
         return absl::UnavailableError(absl::StrCat(
             "--out ", path, ": another plumsim run is writing this folder now; "
             "nothing was changed"));
       }
-      return IoError(parent / absl::StrCat(".", name, ".plumsim-lock"), "cannot lock", err);
+      return IoError(lock, "cannot lock", err);
     }
     struct stat held, named;
-    if (fstat(fd, &held) == 0 && stat(out.lock_path_.c_str(), &named) == 0 &&
+    if (fstat(fd, &held) == 0 && lstat(lock.c_str(), &named) == 0 &&
         held.st_ino == named.st_ino && held.st_dev == named.st_dev) {
-      out.lock_fd_ = fd;
+      s.lock = lock;
+      s.lock_fd = fd;
       break;
     }
     close(fd);
   }
   // Under the lock, the target may have changed since the first check.
-  if (absl::Status st = CheckOutputTarget(path, overwrite, scenario_path); !st.ok()) {
-    out.Abandon();
-    return st;
+  if (absl::Status st = CheckOutputTarget(path, overwrite, scenario_path); !st.ok()) return st;
+  // A new folder of our own, whatever else lies beside the target.
+  std::string staging = (parent / absl::StrCat(".", name, ".plumsim-staging-XXXXXX")).string();
+  if (mkdtemp(staging.data()) == nullptr) {
+    return IoError(parent, "cannot create the staging folder", errno);
   }
-  out.staging_ = parent / absl::StrCat(".", name, ".plumsim-staging-", getpid());
-  std::error_code ec;
-  fs::remove_all(out.staging_, ec);  // our own pid's leftover, if any
-  if (mkdir(out.staging_.c_str(), 0777) != 0) {
-    const int err = errno;
-    out.staging_.clear();
-    out.Abandon();
-    return IoError(parent, "cannot create the staging folder", err);
-  }
-  out.Register();
+  s.staging = staging;
   return out;
 }
 
-OutputDir::OutputDir(OutputDir&& o) noexcept
-    : target_(std::move(o.target_)),
-      staging_(std::move(o.staging_)),
-      lock_path_(std::move(o.lock_path_)),
-      created_parents_(std::move(o.created_parents_)),
-      lock_fd_(std::exchange(o.lock_fd_, -1)),
-      committed_(o.committed_),
-      pending_(std::move(o.pending_)) {
-  o.staging_.clear();
-  o.lock_path_.clear();
-  o.created_parents_.clear();
-  o.committed_ = true;
-}
-
-OutputDir::~OutputDir() {
-  Abandon();
-  if (pending_ != nullptr) {
-    auto& registry = PendingRegistry();
-    registry.erase(std::remove(registry.begin(), registry.end(), pending_.get()), registry.end());
-  }
-}
-
-void OutputDir::ReleaseLock() {
-  if (pending_ != nullptr) *pending_ = Pending{};  // committed or abandoned
-  if (lock_fd_ < 0) return;
-  unlink(lock_path_.c_str());
-  close(lock_fd_);
-  lock_fd_ = -1;
-  lock_path_.clear();
-}
-
-void OutputDir::Abandon() {
-  if (pending_ != nullptr) *pending_ = Pending{};
-  std::error_code ec;
-  if (!committed_ && !staging_.empty()) fs::remove_all(staging_, ec);
-  staging_.clear();
-  ReleaseLock();
-  if (!committed_) {
-    // rmdir removes only empty folders: never anything of the user's.
-    for (auto it = created_parents_.rbegin(); it != created_parents_.rend(); ++it) {
-      rmdir(it->c_str());
-    }
-  }
-  created_parents_.clear();
-}
-
 absl::Status OutputDir::WriteFile(const std::string& relative, absl::string_view text) const {
-  const fs::path path = staging_ / relative;
-  if (path.has_parent_path() && path.parent_path() != staging_) {
+  const fs::path& staging = state_->staging;
+  const fs::path& target = state_->target;
+  const fs::path path = staging / relative;
+  if (path.has_parent_path() && path.parent_path() != staging) {
     std::error_code ec;
     fs::create_directories(path.parent_path(), ec);
-    if (ec) return IoError(target_ / fs::path(relative).parent_path(), "cannot create folder",
+    if (ec) return IoError(target / fs::path(relative).parent_path(), "cannot create folder",
                            ec.value());
   }
   std::FILE* f = std::fopen(path.c_str(), "wb");
-  if (f == nullptr) return IoError(target_ / relative, "cannot write", errno);
+  if (f == nullptr) return IoError(target / relative, "cannot write", errno);
   const size_t written = std::fwrite(text.data(), 1, text.size(), f);
   int err = written == text.size() ? 0 : errno;
   if (std::fclose(f) != 0 && err == 0) err = errno;
   if (err != 0 || written != text.size()) {
-    return IoError(target_ / relative, "write failed", err != 0 ? err : EIO);
+    return IoError(target / relative, "write failed", err != 0 ? err : EIO);
   }
   return absl::OkStatus();
 }
 
 absl::Status OutputDir::Commit() {
+  State& s = *state_;
   std::error_code ec;
-  const bool exists = fs::exists(fs::symlink_status(target_, ec));
-  if (exists) {
-    // Checked again: replace only an empty folder or a run folder of ours.
-    const bool empty = fs::is_directory(target_, ec) && fs::is_empty(target_, ec);
-    if (!empty) {
-      if (const std::string why = NotOurs(target_); !why.empty()) {
-        return absl::InvalidArgumentError(
-            absl::StrCat(target_.string(), ": changed during the run and ", why,
-                         "; left as it was"));
-      }
+  if (!fs::exists(fs::symlink_status(s.target, ec))) {
+    if (rename(s.staging.c_str(), s.target.c_str()) != 0) {
+      return IoError(s.target, "cannot move the new output in", errno);
     }
-    if (renameat2(AT_FDCWD, staging_.c_str(), AT_FDCWD, target_.c_str(), RENAME_EXCHANGE) ==
-        0) {
-      committed_ = true;
-      fs::remove_all(staging_, ec);  // the old output, swapped out
-      staging_.clear();
-      ReleaseLock();
-      return absl::OkStatus();
-    }
-    if (errno != EINVAL && errno != ENOSYS) {
-      return IoError(target_, "cannot swap in the new output", errno);
-    }
-    // No RENAME_EXCHANGE on this file system: move the old one aside first.
-    const fs::path old = target_.parent_path() /
-                         absl::StrCat(".", target_.filename().string(), ".plumsim-old-", getpid());
-    if (rename(target_.c_str(), old.c_str()) != 0) {
-      return IoError(target_, "cannot move the old output aside", errno);
-    }
-    if (rename(staging_.c_str(), target_.c_str()) != 0) {
-      const int err = errno;
-      rename(old.c_str(), target_.c_str());
-      return IoError(target_, "cannot move the new output in", err);
-    }
-    committed_ = true;
-    fs::remove_all(old, ec);
-    staging_.clear();
-    ReleaseLock();
+    s.committed = true;
+    s.staging.clear();
+    ReleaseLock(&s);
     return absl::OkStatus();
   }
-  if (rename(staging_.c_str(), target_.c_str()) != 0) {
-    return IoError(target_, "cannot move the new output in", errno);
+  // Checked again: replace only an empty folder or a run folder of ours.
+  const bool empty = fs::is_directory(s.target, ec) && fs::is_empty(s.target, ec);
+  if (!empty) {
+    if (const std::string why = NotOurs(s.target); !why.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          s.target.string(), ": changed during the run and ", why, "; left as it was"));
+    }
   }
-  committed_ = true;
-  staging_.clear();
-  ReleaseLock();
+  if (renameat2(AT_FDCWD, s.staging.c_str(), AT_FDCWD, s.target.c_str(), RENAME_EXCHANGE) != 0) {
+    if (errno != EINVAL && errno != ENOSYS) {
+      return IoError(s.target, "cannot swap in the new output", errno);
+    }
+    // No RENAME_EXCHANGE on this file system: move the old run aside into a
+    // fresh folder of our own first, then the new one in.
+    std::string aside = (s.target.parent_path() /
+                         absl::StrCat(".", s.target.filename().string(), ".plumsim-old-XXXXXX"))
+                            .string();
+    if (mkdtemp(aside.data()) == nullptr) {
+      return IoError(s.target.parent_path(), "cannot create a folder", errno);
+    }
+    const fs::path old = fs::path(aside) / "run";
+    if (rename(s.target.c_str(), old.c_str()) != 0) {
+      const int err = errno;
+      rmdir(aside.c_str());
+      return IoError(s.target, "cannot move the old output aside", err);
+    }
+    if (rename(s.staging.c_str(), s.target.c_str()) != 0) {
+      const int err = errno;
+      rename(old.c_str(), s.target.c_str());
+      rmdir(aside.c_str());
+      return IoError(s.target, "cannot move the new output in", err);
+    }
+    s.staging = aside;  // now holds the old run, removed below
+  }
+  // The staging name now holds the old run (checked above): remove it.
+  s.committed = true;
+  fs::remove_all(s.staging, ec);
+  s.staging.clear();
+  ReleaseLock(&s);
   return absl::OkStatus();
 }
 

@@ -52,13 +52,13 @@ class OutputDir {
   static absl::StatusOr<OutputDir> Open(const std::string& path, bool overwrite,
                                         const std::string& scenario_path);
 
-  OutputDir(OutputDir&& other) noexcept;
+  OutputDir(OutputDir&&) noexcept = default;
   OutputDir& operator=(OutputDir&&) = delete;
   OutputDir(const OutputDir&) = delete;
   ~OutputDir();  // not committed: removes the staging folder, releases the lock
 
-  const std::filesystem::path& target() const { return target_; }
-  const std::filesystem::path& staging() const { return staging_; }
+  const std::filesystem::path& target() const { return state_->target; }
+  const std::filesystem::path& staging() const { return state_->staging; }
 
   // Writes `text` to staging()/relative, creating subfolders.
   absl::Status WriteFile(const std::string& relative, absl::string_view text) const;
@@ -68,26 +68,27 @@ class OutputDir {
   absl::Status Commit();
 
   // For fatal paths that cannot unwind (out of memory: the new_handler of
-  // tools/plumsim.cc): removes the staging folder, lock and created parents
-  // of every OutputDir not yet committed.
+  // tools/plumsim.cc): what Abandon() does, for every OutputDir still open.
   static void CleanUpAfterFatalError();
 
-  // What to remove if the process must end at once; registered while open.
-  struct Pending;
+  // Everything an open OutputDir made, and so may remove: a staging folder
+  // it created (mkdtemp), the lock file it holds, the parents it created.
+  // Kept on the heap so that a registry can reach it for fatal errors.
+  struct State {
+    std::filesystem::path target;
+    std::filesystem::path staging;     // empty once committed or removed
+    std::filesystem::path lock;        // empty when no lock is held
+    int lock_fd = -1;
+    std::vector<std::filesystem::path> created_parents;  // shallowest first
+    bool committed = false;
+  };
 
  private:
   OutputDir();
-  void Abandon();
-  void ReleaseLock();
-  void Register();
+  static void Abandon(State* state);
+  static void ReleaseLock(State* state);
 
-  std::filesystem::path target_;
-  std::filesystem::path staging_;
-  std::filesystem::path lock_path_;
-  std::vector<std::filesystem::path> created_parents_;  // deepest last
-  int lock_fd_ = -1;
-  bool committed_ = false;
-  std::unique_ptr<Pending> pending_;
+  std::unique_ptr<State> state_;
 };
 
 // "PATH: what failed: strerror(errno)" as an I/O error status.

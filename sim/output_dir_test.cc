@@ -7,6 +7,8 @@
 #include <fstream>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -221,6 +223,57 @@ TEST_F(OutputDirTest, AFatalErrorCleanUpRemovesStagingLockAndCreatedParents) {
   OutputDir::CleanUpAfterFatalError();  // what the out-of-memory handler calls
   EXPECT_FALSE(fs::exists(work_ / "new"));
   ExpectUserFilesIntact();
+}
+
+// The lock name is never followed: a symlink there is refused, and what it
+// points at is untouched.
+TEST_F(OutputDirTest, ASymlinkAtTheLockNameIsRefusedNotFollowed) {
+  fs::create_symlink(work_ / "keep.txt", work_ / ".run.plumsim-lock");
+  absl::StatusOr<OutputDir> dir = OutputDir::Open("run", false, "scenarios/s.toml");
+  EXPECT_FALSE(dir.ok());
+  EXPECT_NE(dir.status().code(), absl::StatusCode::kOk);
+  EXPECT_TRUE(fs::is_symlink(work_ / ".run.plumsim-lock"));
+  EXPECT_FALSE(fs::exists(work_ / "run"));
+  ExpectUserFilesIntact();
+}
+
+// Files and folders that merely carry plumsim's naming patterns beside the
+// target are not plumsim's: staging folders are made fresh (mkdtemp) and
+// only those are removed, on success and on failure.
+TEST_F(OutputDirTest, LookAlikeNamesBesideTheTargetAreLeftAlone) {
+  const std::string pid = std::to_string(getpid());
+  const std::vector<std::string> look_alikes = {
+      ".run.plumsim-staging-" + pid, ".run.plumsim-old-" + pid, ".run.plumsim-staging-XXXXXX"};
+  for (const std::string& name : look_alikes) Touch(work_ / name / "mine.txt", "precious");
+  {
+    absl::StatusOr<OutputDir> dir = OutputDir::Open("run", false, "scenarios/s.toml");
+    ASSERT_TRUE(dir.ok()) << dir.status();
+    EXPECT_NE(dir->staging().filename().string(), ".run.plumsim-staging-" + pid);
+  }  // abandoned
+  {
+    FakeRun(work_ / "run", "a");
+    absl::StatusOr<OutputDir> dir = OutputDir::Open("run", true, "scenarios/s.toml");
+    ASSERT_TRUE(dir.ok()) << dir.status();
+    ASSERT_TRUE(dir->WriteFile("manifest.json", "{\"plumsim_version\": \"0.2.0\", \"digest\": \"b\"}").ok());
+    ASSERT_TRUE(dir->Commit().ok());
+  }  // committed: the old run swapped out and removed
+  for (const std::string& name : look_alikes) {
+    EXPECT_EQ(Read(work_ / name / "mine.txt"), "precious") << name;
+  }
+  EXPECT_THAT(Read(work_ / "run" / "manifest.json"), HasSubstr("\"b\""));
+  EXPECT_FALSE(fs::exists(work_ / ".run.plumsim-lock"));
+}
+
+// A parent that exists already is not "created" and is never removed, even
+// when empty and the run writes nothing.
+TEST_F(OutputDirTest, OnlyParentsItCreatedAreRemoved) {
+  fs::create_directories(work_ / "a");
+  {
+    absl::StatusOr<OutputDir> dir = OutputDir::Open("a/b/run", false, "scenarios/s.toml");
+    ASSERT_TRUE(dir.ok()) << dir.status();
+  }
+  EXPECT_TRUE(fs::is_directory(work_ / "a"));
+  EXPECT_FALSE(fs::exists(work_ / "a" / "b"));
 }
 
 TEST(NormaliseOutputPathTest, FoldsDotsAndTrailingSlashes) {

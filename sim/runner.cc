@@ -1,6 +1,5 @@
 #include "sim/runner.h"
 
-#include <unistd.h>
 
 #include <cerrno>
 
@@ -13,7 +12,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "nlohmann/json.hpp"
-#include "sim/json.h"
 #include "sim/output_dir.h"
 #include "sim/metrics.h"
 #include "sim/report.h"

@@ -378,8 +378,10 @@ class SectionReader {
       population = r_.Nodes(*of, "events.of");
       if (!population) return;
     }
+    const char* no_random =
+        kind == "join" ? "join introduces the next ids in order; it takes no random set" : "";
     if (const toml::node* v = t.get(key)) {
-      Set(r_.Nodes(*v, path, population ? &*population : nullptr), out);
+      Set(r_.Nodes(*v, path, population ? &*population : nullptr, no_random), out);
     } else {
       r_.Missing(&t, path, absl::StrCat("needed by kind \"", kind, "\""));
     }
@@ -387,12 +389,6 @@ class SectionReader {
 
   void ReadRestartOrJoin(const toml::table& t, const std::string& kind, TimelineEvent* ev) {
     r_.CheckKeys(t, "events", {"at", "kind", "nodes", "contact", "of"});
-    if (const toml::node* v = t.get("nodes"); kind == "join" && v != nullptr &&
-                                              v->value_or(std::string()).find("random") !=
-                                                  std::string::npos) {
-      r_.Error(v, "events.nodes", "join introduces the next ids in order; it takes no random set");
-      return;
-    }
     NeedNodes(t, "nodes", kind, &ev->nodes);
     if (const toml::node* v = t.get("contact")) {
       if (std::optional<std::string> name = r_.String(*v, "events.contact")) {

@@ -364,7 +364,8 @@ std::optional<NodeSet> ScenarioReader::RandomNodes(const toml::node& n, absl::st
 }
 
 std::optional<NodeSet> ScenarioReader::Nodes(const toml::node& n, absl::string_view key,
-                                             const NodeSet* population) {
+                                             const NodeSet* population,
+                                             absl::string_view random_refused) {
   std::vector<std::pair<const toml::node*, std::string>> parts;
   if (n.is_string()) {
     for (absl::string_view p : absl::StrSplit(n.as_string()->get(), ',', absl::SkipWhitespace())) {
@@ -388,6 +389,11 @@ std::optional<NodeSet> ScenarioReader::Nodes(const toml::node& n, absl::string_v
   for (const auto& [node, part] : parts) {
     if (absl::StartsWith(absl::StripAsciiWhitespace(part), "random")) {
       random = true;
+      if (!random_refused.empty()) {
+        Error(node, key, random_refused);
+        ok = false;
+        continue;
+      }
       std::optional<NodeSet> drawn = RandomNodes(*node, part, key, population);
       if (!drawn) {
         ok = false;

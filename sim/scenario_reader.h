@@ -93,8 +93,10 @@ class ScenarioReader {
   // share or number of `population` (default: the initial nodes), drawn
   // from the scenario's seed (set_seed), the k-th random set of the file
   // from the k-th stream of StreamDomain::kNodeSets.
+  // `random_refused`: why this key takes no random set ("" : it does).
   std::optional<NodeSet> Nodes(const toml::node& n, absl::string_view key,
-                               const NodeSet* population = nullptr);
+                               const NodeSet* population = nullptr,
+                               absl::string_view random_refused = "");
   void set_seed(uint64_t seed) { seed_ = seed; }
   void set_initial_nodes(int64_t n) { initial_nodes_ = n; }
 

@@ -439,6 +439,11 @@ TEST(ScenarioTest, RandomNodeSetErrors) {
       "kind = \"join\"\nnodes = \"random 2\"\n",
       "r.toml");
   EXPECT_THAT(std::string(join.status().message()), HasSubstr("takes no random set"));
+  join = ParseScenario(
+      "name = \"r\"\nduration = \"60s\"\n[nodes]\ncount = 10\n[[events]]\nat = \"10s\"\n"
+      "kind = \"join\"\nnodes = [\"n10\", \"random 2\"]\n",
+      "r.toml");
+  EXPECT_THAT(std::string(join.status().message()), HasSubstr("takes no random set"));
 }
 
 }  // namespace

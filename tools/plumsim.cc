@@ -65,9 +65,7 @@ struct ScenarioArgs {
     command->add_option("--set", sets,
                         "key=value: override a scenario value by its dotted path, "
                         "e.g. --set nodes.count=64; repeatable")
-        ->allow_extra_args(false)
-        ->take_last()
-        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+        ->allow_extra_args(false);  // one value per --set; a vector keeps them all
   }
 
   absl::StatusOr<Scenario> Load() const {
