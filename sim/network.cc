@@ -1,5 +1,6 @@
 #include "sim/network.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "base/check.h"
@@ -13,6 +14,18 @@ const char* DropReasonName(DropReason reason) {
     case DropReason::kCut: return "cut";
     case DropReason::kNotConnected: return "not_connected";
     case DropReason::kNeverArrives: return "never_arrives";
+    case DropReason::kConnectionClosed: return "connection_closed";
+  }
+  return "?";
+}
+
+const char* CloseReasonName(CloseReason reason) {
+  switch (reason) {
+    case CloseReason::kPingTimeout: return "ping_timeout";
+    case CloseReason::kPeerClosed: return "peer_closed";
+    case CloseReason::kCrash: return "crash";
+    case CloseReason::kDisconnect: return "disconnect";
+    case CloseReason::kRetransmitTimeout: return "retransmit_timeout";
   }
   return "?";
 }
@@ -54,11 +67,13 @@ void Network::EnsureNode(NodeId node) {
 
 void Network::SetNodeUp(NodeId node, bool up) {
   EnsureNode(node);
-  if (up_[node] && !up) {
+  const bool was_up = up_[node];
+  up_[node] = up;
+  if (was_up && !up) {
     Cut cut{Cut::Kind::kNode, {}, {}, {}, node, 0};
     AddCut(std::move(cut));
   }
-  up_[node] = up;
+  if (!was_up && up && on_heal_) on_heal_();
 }
 
 bool Network::Reachable(NodeId from, NodeId to) const {
@@ -77,6 +92,17 @@ bool Network::IsConnected(NodeId from, NodeId to) const {
   return from != to && IsUp(from) && IsUp(to) && Reachable(from, to);
 }
 
+const Network::LinkOverride* Network::Override(NodeId from, NodeId to) const {
+  if (overrides_.empty()) return nullptr;
+  auto it = overrides_.find(LinkKey(from, to));
+  return it == overrides_.end() ? nullptr : &it->second;
+}
+
+SimDuration Network::SampleLatency(NodeId from, NodeId to) {
+  const LinkOverride* link = Override(from, to);
+  return (link != nullptr && link->latency ? *link->latency : config_.latency).Sample(rng_);
+}
+
 void Network::Send(NodeId from, NodeId to, Message message) {
   if (observer_ != nullptr) observer_->OnSend(from, to, message);
   if (!IsConnected(from, to)) {
@@ -85,11 +111,7 @@ void Network::Send(NodeId from, NodeId to, Message message) {
     }
     return;
   }
-  const LinkOverride* link = nullptr;
-  if (!overrides_.empty()) {
-    auto it = overrides_.find(LinkKey(from, to));
-    if (it != overrides_.end()) link = &it->second;
-  }
+  const LinkOverride* link = Override(from, to);
   const double loss = link != nullptr && link->loss ? *link->loss : config_.loss;
   const LatencyDistribution& latency =
       link != nullptr && link->latency ? *link->latency : config_.latency;
@@ -102,21 +124,43 @@ void Network::Send(NodeId from, NodeId to, Message message) {
   // The duplicate decision is drawn after the first latency, as before.
   const SimDuration first_latency = latency.Sample(rng_);
   if (config_.duplicate > 0 && rng_.Bernoulli(config_.duplicate)) {
-    Schedule(from, to, message, first_latency);
-    Schedule(from, to, std::move(message), latency.Sample(rng_));
+    Schedule(from, to, message, sim_->now(), first_latency);
+    Schedule(from, to, std::move(message), sim_->now(), latency.Sample(rng_));
   } else {
-    Schedule(from, to, std::move(message), first_latency);
+    Schedule(from, to, std::move(message), sim_->now(), first_latency);
   }
 }
 
-void Network::Schedule(NodeId from, NodeId to, Message message, SimDuration latency) {
+// A segment lost k times in a row arrives after k retransmission timeouts
+// (RFC 6298 5.5: the RTO doubles per retransmission, up to max_rto). No
+// fast retransmit: Partisan's traffic is too sparse for duplicate acks.
+bool Network::Transmit(NodeId from, NodeId to, uint64_t seq, Message message,
+                       SimTime not_before) {
+  const LinkOverride* link = Override(from, to);
+  const double loss = link != nullptr && link->loss ? *link->loss : config_.loss;
+  int losses = 0;
+  if (loss > 0) {
+    while (losses <= TcpConfig::kMaxRetransmissions && rng_.Bernoulli(loss)) ++losses;
+  }
+  if (losses > TcpConfig::kMaxRetransmissions) return false;
+  if (losses > 0 && observer_ != nullptr) observer_->OnRetransmit(from, to, message, losses);
+  const SimDuration latency = SampleLatency(from, to);
+  const SimTime departure = std::max(sim_->now(), not_before);
+  const SimDuration delay = config_.tcp.Backoff(losses);
+  if (delay.ns() >= SimTime::Max().ns() - departure.ns() - 1) return false;
+  Schedule(from, to, std::move(message), departure + delay, latency, seq);
+  return true;
+}
+
+bool Network::Schedule(NodeId from, NodeId to, Message message, SimTime departure,
+                       SimDuration latency, uint64_t seq) {
   // A heavy-tailed draw (pareto, lognormal) can exceed what the clock can
   // hold: such a message never arrives; it is dropped, counted and traced.
-  if (latency.ns() >= SimTime::Max().ns() - sim_->now().ns()) {
+  if (latency.ns() >= SimTime::Max().ns() - departure.ns()) {
     if (observer_ != nullptr) observer_->OnDrop(from, to, message, DropReason::kNeverArrives);
-    return;
+    return false;
   }
-  SimTime arrival = sim_->now() + latency;
+  SimTime arrival = departure + latency;
   if (!config_.reorder) {
     auto [it, inserted] = last_arrival_.try_emplace(LinkKey(from, to), arrival);
     if (!inserted) {
@@ -136,20 +180,48 @@ void Network::Schedule(NodeId from, NodeId to, Message message, SimDuration late
   f.from = from;
   f.to = to;
   f.cuts_at_send = static_cast<uint32_t>(cuts_.size());
+  f.seq = seq;
+  f.sent_at = sim_->now();
   f.message = std::move(message);
   sim_->ScheduleAt(arrival, this, slot);
+  return true;
 }
 
 void Network::OnEvent(uint64_t slot_arg) {
   const uint32_t slot = static_cast<uint32_t>(slot_arg);
   InFlight f = std::move(slots_[slot]);
   free_slots_.push_back(slot);
+  if (config_.transport == Transport::kTcp) {
+    OnTcpArrival(std::move(f));
+    return;
+  }
   bool cut = false;
   for (size_t i = f.cuts_at_send; i < cuts_.size() && !cut; ++i) {
     cut = cuts_[i].Separates(f.from, f.to);
   }
   if (cut || !IsUp(f.to)) {
     if (observer_ != nullptr) observer_->OnDrop(f.from, f.to, f.message, DropReason::kCut);
+    return;
+  }
+  if (observer_ != nullptr) observer_->OnDeliver(f.from, f.to, f.message);
+  receiver_->Deliver(f.from, f.to, f.message);
+}
+
+// tcp: what TCP acknowledged is delivered; a segment whose path is cut when
+// it arrives is retransmitted later, so it goes back to its connection to
+// wait. Only the receiver's crash since the send loses it: the connection it
+// belonged to is gone with the receiving process.
+void Network::OnTcpArrival(InFlight f) {
+  bool receiver_crashed = !IsUp(f.to);
+  for (size_t i = f.cuts_at_send; i < cuts_.size() && !receiver_crashed; ++i) {
+    receiver_crashed = cuts_[i].kind == Cut::Kind::kNode && cuts_[i].a == f.to;
+  }
+  if (receiver_crashed) {
+    if (observer_ != nullptr) observer_->OnDrop(f.from, f.to, f.message, DropReason::kCut);
+    return;
+  }
+  if (!Reachable(f.from, f.to) && blocked_sink_ != nullptr) {
+    blocked_sink_->OnBlockedArrival(f.from, f.to, f.seq, f.sent_at, std::move(f.message));
     return;
   }
   if (observer_ != nullptr) observer_->OnDeliver(f.from, f.to, f.message);
@@ -187,6 +259,7 @@ void Network::PartitionOneWay(const PeerSet& from, const PeerSet& to) {
 void Network::Heal() {
   group_.clear();
   one_way_.clear();
+  if (on_heal_) on_heal_();
 }
 
 void Network::SetLinkDown(NodeId from, NodeId to, bool down) {
@@ -194,8 +267,8 @@ void Network::SetLinkDown(NodeId from, NodeId to, bool down) {
     if (links_down_.insert(LinkKey(from, to)).second) {
       AddCut(Cut{Cut::Kind::kLink, {}, {}, {}, from, to});
     }
-  } else {
-    links_down_.erase(LinkKey(from, to));
+  } else if (links_down_.erase(LinkKey(from, to)) > 0 && on_heal_) {
+    on_heal_();
   }
 }
 

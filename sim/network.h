@@ -29,6 +29,7 @@
 #include "protocol/ordset.h"
 #include "sim/latency.h"
 #include "sim/random.h"
+#include "sim/runtime_config.h"
 #include "sim/simulator.h"
 
 namespace plumsim {
@@ -38,6 +39,8 @@ struct NetworkConfig {
   double loss = 0;       // probability a message is lost
   double duplicate = 0;  // probability a message is delivered twice
   bool reorder = false;  // let later messages overtake earlier ones
+  Transport transport = Transport::kDatagram;
+  TcpConfig tcp;         // transport = tcp only
 };
 
 enum class DropReason : uint8_t {
@@ -46,9 +49,21 @@ enum class DropReason : uint8_t {
   kCut,          // a partition, link cut or crash while in flight
   kNotConnected, // HyParView mode: the sender holds no connection to the receiver
   kNeverArrives, // the latency drawn does not fit in virtual time
+  kConnectionClosed,  // tcp: held or sent on a connection that closed
 };
-inline constexpr int kDropReasons = 5;
+inline constexpr int kDropReasons = 6;
 const char* DropReasonName(DropReason reason);
+
+// Why a tcp connection closed (docs/runtime-model.md).
+enum class CloseReason : uint8_t {
+  kPingTimeout,        // the keepalive ping rule gave up ({shutdown, ping_timeout})
+  kPeerClosed,         // the peer's OS closed or reset the socket
+  kCrash,              // the holder itself crashed or left
+  kDisconnect,         // the holder's peer service closed it (disconnect/1)
+  kRetransmitTimeout,  // TCP gave up retransmitting one segment
+};
+inline constexpr int kCloseReasons = 5;
+const char* CloseReasonName(CloseReason reason);
 
 // Sees every message the network handles.
 class NetworkObserver {
@@ -58,6 +73,27 @@ class NetworkObserver {
   virtual void OnDeliver(NodeId from, NodeId to, const Message& message) = 0;
   virtual void OnDrop(NodeId from, NodeId to, const Message& message,
                       DropReason reason) = 0;
+  // --- tcp transport only ---
+  // `holder` opened its connection to `peer` / it closed.
+  virtual void OnConnectionOpen(NodeId /*holder*/, NodeId /*peer*/) {}
+  virtual void OnConnectionClose(NodeId /*holder*/, NodeId /*peer*/, CloseReason /*reason*/) {}
+  // A message waits on its connection because the path is cut; released
+  // (sent on) after `held` when the connection resumes.
+  virtual void OnHeld(NodeId /*from*/, NodeId /*to*/, const Message& /*message*/) {}
+  virtual void OnReleased(NodeId /*from*/, NodeId /*to*/, const Message& /*message*/,
+                          SimDuration /*held*/) {}
+  // A message's segment was lost `count` times in a row and retransmitted.
+  virtual void OnRetransmit(NodeId /*from*/, NodeId /*to*/, const Message& /*message*/,
+                            int /*count*/) {}
+};
+
+// tcp: takes the messages whose path is cut when they arrive, to hold them
+// on their connection (TcpConnections).
+class BlockedArrivalSink {
+ public:
+  virtual ~BlockedArrivalSink() = default;
+  virtual void OnBlockedArrival(NodeId from, NodeId to, uint64_t seq, SimTime sent_at,
+                                Message message) = 0;
 };
 
 // Receives the messages that arrive.
@@ -80,7 +116,18 @@ class Network final : public EventHandler {
   // Whether `from` can send to `to` right now.
   bool IsConnected(NodeId from, NodeId to) const;
 
+  // datagram transport: sends one message (lost, cut or delivered).
   void Send(NodeId from, NodeId to, Message message);
+  // tcp transport: puts one message of connection from->to (its `seq`) on
+  // the wire no earlier than `not_before`. Each loss costs a retransmission
+  // timeout (TcpConfig::Backoff); later messages wait behind it (FIFO).
+  // Returns false, sending nothing, when TCP would give up on the segment.
+  bool Transmit(NodeId from, NodeId to, uint64_t seq, Message message, SimTime not_before);
+  // Whether the network carries from -> to, ignoring whether nodes are up.
+  bool CanReach(NodeId from, NodeId to) const { return from != to && Reachable(from, to); }
+  // One draw of the link's latency (the network's random stream).
+  SimDuration SampleLatency(NodeId from, NodeId to);
+  void set_blocked_sink(BlockedArrivalSink* sink) { blocked_sink_ = sink; }
 
   // --- Faults and changes (scenario timeline) ---
   // Symmetric partition: nodes in different groups cannot reach each other;
@@ -106,6 +153,8 @@ class Network final : public EventHandler {
   // Called whenever a fault cuts connectivity (a node goes down, a
   // partition, a link down): connection holders must learn of it.
   void set_on_cut(std::function<void()> on_cut) { on_cut_ = std::move(on_cut); }
+  // Called whenever connectivity comes back (heal, link up, node up).
+  void set_on_heal(std::function<void()> on_heal) { on_heal_ = std::move(on_heal); }
 
   // Delivery events.
   void OnEvent(uint64_t slot) override;
@@ -128,6 +177,8 @@ class Network final : public EventHandler {
     NodeId from = 0;
     NodeId to = 0;
     uint32_t cuts_at_send = 0;
+    uint64_t seq = 0;      // tcp: the message's place on its connection
+    SimTime sent_at;       // when it was put on the wire
     Message message;
   };
 
@@ -136,7 +187,11 @@ class Network final : public EventHandler {
   }
   bool Reachable(NodeId from, NodeId to) const;
   void AddCut(Cut cut);
-  void Schedule(NodeId from, NodeId to, Message message, SimDuration latency);
+  const LinkOverride* Override(NodeId from, NodeId to) const;
+  // Schedules the arrival; false if it would not fit in virtual time.
+  bool Schedule(NodeId from, NodeId to, Message message, SimTime departure,
+                SimDuration latency, uint64_t seq = 0);
+  void OnTcpArrival(InFlight f);
 
   Simulator* const sim_;
   NetworkConfig config_;
@@ -154,6 +209,8 @@ class Network final : public EventHandler {
   // Every cut so far; a message remembers how many there were at send.
   std::vector<Cut> cuts_;
   std::function<void()> on_cut_;
+  std::function<void()> on_heal_;
+  BlockedArrivalSink* blocked_sink_ = nullptr;
 
   std::vector<InFlight> slots_;
   std::vector<uint32_t> free_slots_;

@@ -63,8 +63,11 @@ void NodeHost::Boot(const PeerSet& members, int64_t epoch, std::optional<NodeId>
   if (config_->hyparview) {
     // The peer service's members start as its active view: the node alone.
     members_ = PeerSet{id_};
+    // partisan_hyparview_peer_service_manager:init/1: Epoch + 1, where Epoch
+    // is read from partisan_data_dir or, without one, zero_epoch/0 (0).
+    const int64_t hyparview_epoch = config_->persist_epoch ? epoch : 1;
     incarnation_state_->hyparview = std::make_unique<HyParView>(
-        this, config_->hyparview_config, epoch, [this](const PeerSet& active) {
+        this, config_->hyparview_config, hyparview_epoch, [this](const PeerSet& active) {
           // notify/1 -> partisan_peer_service_events:update -> update/1.
           members_ = active;
           if (observer_ != nullptr) observer_->OnMembership(id_, active);
@@ -87,6 +90,7 @@ void NodeHost::Kill() {
   incarnation_state_.reset();
   network_->SetNodeUp(id_, false);
   if (config_->connections != nullptr) config_->connections->Clear(id_);
+  if (config_->tcp != nullptr) config_->tcp->OnNodeDown(id_);
 }
 
 void NodeHost::Deliver(NodeId /*from*/, const Message& message) {
@@ -118,6 +122,10 @@ void NodeHost::BroadcastApplication(Payload payload) {
 }
 
 void NodeHost::Send(NodeId to, Message message, Channel /*channel*/) {
+  if (config_->tcp != nullptr) {
+    config_->tcp->Send(id_, to, std::move(message));
+    return;
+  }
   if (config_->connections != nullptr && !config_->connections->IsConnected(id_, to)) {
     // do_send_message/3 without a connection: {error, not_yet_connected}.
     if (observer_ != nullptr) {
@@ -130,15 +138,18 @@ void NodeHost::Send(NodeId to, Message message, Channel /*channel*/) {
 }
 
 bool NodeHost::IsConnected(NodeId peer) const {
+  if (config_->tcp != nullptr) return config_->tcp->IsOpen(id_, peer);
   if (config_->connections != nullptr) return config_->connections->IsConnected(id_, peer);
   return network_->IsConnected(id_, peer);
 }
 
 void NodeHost::Connect(NodeId peer) {
+  if (config_->tcp != nullptr) config_->tcp->Connect(id_, peer);
   if (config_->connections != nullptr) config_->connections->Connect(id_, peer);
 }
 
 void NodeHost::Disconnect(NodeId peer) {
+  if (config_->tcp != nullptr) config_->tcp->Disconnect(id_, peer);
   if (config_->connections != nullptr) config_->connections->Disconnect(id_, peer);
 }
 
@@ -146,6 +157,7 @@ void NodeHost::Disconnect(NodeId peer) {
 // to. HyParView: its connection table; full membership: every member
 // (Partisan connects to every member).
 PeerSet NodeHost::ConnectedPeers() const {
+  if (config_->tcp != nullptr) return config_->tcp->OpenPeers(id_);
   if (config_->connections != nullptr) return config_->connections->ConnectedPeers(id_);
   PeerSet out;
   for (NodeId m : members_) {

@@ -22,6 +22,7 @@
 #include "sim/observer.h"
 #include "sim/random.h"
 #include "sim/simulator.h"
+#include "sim/tcp_connections.h"
 
 namespace plumsim {
 
@@ -37,7 +38,12 @@ struct NodeConfig {
   // are the active view, and sends need a connection (`connections`).
   bool hyparview = false;
   HyParViewConfig hyparview_config;
-  ConnectionTable* connections = nullptr;
+  ConnectionTable* connections = nullptr;  // HyParView over datagrams
+  // tcp transport: every send needs a connection (both memberships).
+  TcpConnections* tcp = nullptr;
+  // [partisan] persist_epoch: HyParView's epoch grows across restarts;
+  // otherwise every incarnation is epoch 1.
+  bool persist_epoch = false;
 };
 
 class NodeHost final : public Environment, public EventHandler {

@@ -54,6 +54,21 @@ class ObserverList final : public SimObserver {
   void OnDrop(NodeId a, NodeId b, const Message& m, DropReason r) override {
     for (auto* o : observers_) o->OnDrop(a, b, m, r);
   }
+  void OnConnectionOpen(NodeId a, NodeId b) override {
+    for (auto* o : observers_) o->OnConnectionOpen(a, b);
+  }
+  void OnConnectionClose(NodeId a, NodeId b, CloseReason r) override {
+    for (auto* o : observers_) o->OnConnectionClose(a, b, r);
+  }
+  void OnHeld(NodeId a, NodeId b, const Message& m) override {
+    for (auto* o : observers_) o->OnHeld(a, b, m);
+  }
+  void OnReleased(NodeId a, NodeId b, const Message& m, SimDuration held) override {
+    for (auto* o : observers_) o->OnReleased(a, b, m, held);
+  }
+  void OnRetransmit(NodeId a, NodeId b, const Message& m, int count) override {
+    for (auto* o : observers_) o->OnRetransmit(a, b, m, count);
+  }
   void OnTimer(NodeId n, TimerKind k) override {
     for (auto* o : observers_) o->OnTimer(n, k);
   }

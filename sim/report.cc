@@ -265,8 +265,30 @@ Json RootJson(const TreeShape& t, const MetricsCollector& metrics,
 
 }  // namespace
 
+// metrics.json "network": what the transport did to messages.
+Json NetworkJson(const Scenario& scenario, const RunStats& stats) {
+  Json dropped = Json::object();
+  for (int r = 0; r < kDropReasons; ++r) {
+    dropped[DropReasonName(static_cast<DropReason>(r))] = stats.dropped[r];
+  }
+  Json out{{"transport", TransportName(scenario.network.transport)}, {"dropped", dropped}};
+  if (scenario.network.transport == Transport::kTcp) {
+    Json closed = Json::object();
+    for (int r = 0; r < kCloseReasons; ++r) {
+      closed[CloseReasonName(static_cast<CloseReason>(r))] = stats.connections_closed[r];
+    }
+    out["connections_opened"] = stats.connections_opened;
+    out["connections_closed"] = closed;
+    out["held"] = stats.held;
+    out["released"] = stats.released;
+    out["held_longest_ns"] = stats.held_longest.ns();
+    out["retransmissions"] = stats.retransmissions;
+  }
+  return out;
+}
+
 std::string MetricsJson(const Scenario& scenario, const MetricsCollector& metrics,
-                        const std::vector<TreeShape>& final_trees) {
+                        const std::vector<TreeShape>& final_trees, const RunStats* stats) {
   const MetricsSummary s = Summarize(metrics, std::nullopt);
   Json out;
   out["scenario"] = scenario.name;
@@ -282,6 +304,7 @@ std::string MetricsJson(const Scenario& scenario, const MetricsCollector& metric
                         {"payload_messages", s.payload_messages},
                         {"control_messages", s.control_messages},
                         {"redelivered", s.redelivered}};
+  if (stats != nullptr) out["network"] = NetworkJson(scenario, *stats);
   Json& messages = out["messages"] = Json::array();
   for (const MessageMetrics& m : metrics.messages()) messages.push_back(MessageJson(m));
   const std::vector<RootConvergence> convergence = metrics.Convergence(kHeartbeatHandler);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sim/metrics.h"
+#include "sim/run_stats.h"
 #include "sim/scenario.h"
 #include "sim/tree_analysis.h"
 
@@ -46,8 +47,11 @@ std::string SummaryTable(const Scenario& scenario, const MetricsCollector& metri
                          const std::vector<TreeShape>& final_trees,
                          const std::vector<ExpectationResult>& expectations);
 
+// `stats` (may be null) adds the run's "network" counters: drops by
+// reason and, over tcp, connections and held messages.
 std::string MetricsJson(const Scenario& scenario, const MetricsCollector& metrics,
-                        const std::vector<TreeShape>& final_trees);
+                        const std::vector<TreeShape>& final_trees,
+                        const RunStats* stats = nullptr);
 std::string MessagesCsv(const Scenario& scenario, const MetricsCollector& metrics);
 std::string TimeseriesCsv(const Scenario& scenario, const MetricsCollector& metrics);
 

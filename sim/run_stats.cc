@@ -19,7 +19,28 @@ std::string RunStats::Summary() const {
   if (dropped[4] > 0) {
     absl::StrAppend(&out, absl::StrFormat(", %d never arrive (latency beyond the clock)", dropped[4]));
   }
+  if (dropped[5] > 0) {
+    absl::StrAppend(&out, absl::StrFormat(", %d lost with their connection", dropped[5]));
+  }
   absl::StrAppend(&out, "\n");
+  if (connections_opened > 0) {
+    uint64_t closed = 0;
+    for (uint64_t c : connections_closed) closed += c;
+    absl::StrAppend(&out, absl::StrFormat("  connections: %d opened, %d closed", connections_opened,
+                                          closed));
+    for (int r = 0; r < kCloseReasons; ++r) {
+      if (connections_closed[r] == 0) continue;
+      absl::StrAppend(&out, absl::StrFormat(", %d %s", connections_closed[r],
+                                            CloseReasonName(static_cast<CloseReason>(r))));
+    }
+    absl::StrAppend(&out, "\n");
+  }
+  if (held > 0 || retransmissions > 0) {
+    absl::StrAppend(&out, absl::StrFormat("  tcp: %d messages held on cut connections, %d released "
+                                          "(longest wait %s), %d retransmissions\n",
+                                          held, released, FormatSimDuration(held_longest),
+                                          retransmissions));
+  }
   absl::StrAppend(
       &out, absl::StrFormat("  heartbeats: %d originated, %d first deliveries, %d stale copies\n",
                             originated[0], merged_new[0], merged_stale[0]));

@@ -22,6 +22,18 @@ class RunStats final : public SimObserver {
     ++dropped[static_cast<int>(r)];
   }
   void OnSkipped(TimelineEvent::Kind, NodeId, const char*) override { ++skipped; }
+  void OnConnectionOpen(NodeId, NodeId) override { ++connections_opened; }
+  void OnConnectionClose(NodeId, NodeId, CloseReason r) override {
+    ++connections_closed[static_cast<int>(r)];
+  }
+  void OnHeld(NodeId, NodeId, const Message&) override { ++held; }
+  void OnReleased(NodeId, NodeId, const Message&, SimDuration d) override {
+    ++released;
+    if (d > held_longest) held_longest = d;
+  }
+  void OnRetransmit(NodeId, NodeId, const Message&, int count) override {
+    retransmissions += static_cast<uint64_t>(count);
+  }
   void OnNodeEvent(NodeEventKind kind, NodeId, int64_t) override {
     ++node_events[static_cast<int>(kind)];
   }
@@ -41,6 +53,13 @@ class RunStats final : public SimObserver {
   std::array<uint64_t, kMessageTypes> delivered{};
   std::array<uint64_t, kDropReasons> dropped{};
   uint64_t skipped = 0;  // timeline actions that could not apply
+  // tcp transport
+  uint64_t connections_opened = 0;
+  std::array<uint64_t, kCloseReasons> connections_closed{};
+  uint64_t held = 0;      // messages that waited on a cut connection
+  uint64_t released = 0;  // of those, sent on when it resumed
+  SimDuration held_longest = SimDuration::Zero();
+  uint64_t retransmissions = 0;
   std::array<uint64_t, 5> node_events{};
   std::array<uint64_t, kHandlers> originated{};
   std::array<uint64_t, kHandlers> merged_new{};

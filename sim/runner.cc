@@ -144,7 +144,7 @@ RunOutputs Simulate(const Scenario& scenario, const RunOptions& options, std::FI
   for (const ExpectationResult& v : verdicts) result.expectations_failed += !v.passed;
   result.summary = stats.Summary() + SummaryTable(scenario, metrics, final_trees, verdicts);
   if (!options.out_dir.empty()) {
-    out.files.emplace_back("metrics.json", MetricsJson(scenario, metrics, final_trees));
+    out.files.emplace_back("metrics.json", MetricsJson(scenario, metrics, final_trees, &stats));
     out.files.emplace_back("messages.csv", MessagesCsv(scenario, metrics));
     out.files.emplace_back("timeseries.csv", TimeseriesCsv(scenario, metrics));
   }

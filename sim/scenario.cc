@@ -39,7 +39,7 @@ class SectionReader {
     s_.source_path = r_.source_name();
     r_.CheckKeys(root_, "",
                  {"name", "description", "seed", "duration", "nodes", "membership", "plumtree",
-                  "heartbeat", "network", "events", "churn", "expect", "snapshots", "metrics"});
+                  "heartbeat", "network", "partisan", "events", "churn", "expect", "snapshots", "metrics"});
     ReadTop();
     r_.set_seed(s_.seed);
     ReadNodes();
@@ -49,6 +49,7 @@ class SectionReader {
     ReadPlumtree();
     ReadHeartbeat();
     ReadNetwork();
+    ReadPartisan();
     ReadEvents();
     ReadChurn();
     ReadMetrics();
@@ -102,7 +103,17 @@ class SectionReader {
       if (root_.get("nodes") == nullptr) r_.Missing(nullptr, "nodes", "a table [nodes] with count = N");
       return;
     }
-    r_.CheckKeys(*nodes, "nodes", {"count", "start_interval", "start_jitter"});
+    r_.CheckKeys(*nodes, "nodes", {"count", "start_interval", "start_jitter", "crash"});
+    if (const toml::node* v = nodes->get("crash")) {
+      const std::optional<std::string> mode = r_.String(*v, "nodes.crash");
+      if (mode == "process") {
+        s_.crash_mode = CrashMode::kProcess;
+      } else if (mode == "host") {
+        s_.crash_mode = CrashMode::kHost;
+      } else if (mode) {
+        r_.Error(v, "nodes.crash", "expected \"process\" or \"host\"");
+      }
+    }
     if (const toml::node* v = nodes->get("count")) {
       Set(r_.Integer(*v, "nodes.count", 1, kMaxNodes), &s_.node_count);
     } else {
@@ -245,19 +256,100 @@ class SectionReader {
   void ReadNetwork() {
     const toml::table* n = Table("network");
     if (n == nullptr) return;
-    r_.CheckKeys(*n, "network", {"latency", "loss", "duplicate", "reorder", "links"});
+    r_.CheckKeys(*n, "network",
+                 {"latency", "loss", "duplicate", "reorder", "links", "transport", "tcp"});
+    if (const toml::node* v = n->get("transport")) {
+      const std::optional<std::string> t = r_.String(*v, "network.transport");
+      if (t == "tcp") {
+        s_.network.transport = Transport::kTcp;
+      } else if (t == "datagram") {
+        s_.network.transport = Transport::kDatagram;
+      } else if (t) {
+        r_.Error(v, "network.transport", "expected \"tcp\" or \"datagram\"");
+      }
+    }
+    const bool tcp = s_.network.transport == Transport::kTcp;
     if (const toml::node* v = n->get("latency")) Set(r_.Latency(*v, "network.latency"), &s_.network.latency);
     if (const toml::node* v = n->get("loss")) Set(r_.Probability(*v, "network.loss"), &s_.network.loss);
     if (const toml::node* v = n->get("duplicate")) {
       Set(r_.Probability(*v, "network.duplicate"), &s_.network.duplicate);
+      if (tcp && s_.network.duplicate > 0) {
+        r_.Error(v, "network.duplicate",
+                 "TCP delivers each message once: only for transport = \"datagram\"");
+      }
     }
-    if (const toml::node* v = n->get("reorder")) Set(r_.Bool(*v, "network.reorder"), &s_.network.reorder);
+    if (const toml::node* v = n->get("reorder")) {
+      Set(r_.Bool(*v, "network.reorder"), &s_.network.reorder);
+      if (tcp && s_.network.reorder) {
+        r_.Error(v, "network.reorder",
+                 "TCP delivers in order: only for transport = \"datagram\"");
+      }
+    }
+    if (const toml::node* v = n->get("tcp")) ReadTcp(*v, tcp);
     if (const toml::node* v = n->get("links")) {
       if (!v->is_array_of_tables()) {
         r_.Error(v, "network.links", "expected [[network.links]] tables");
         return;
       }
       for (const toml::node& e : *v->as_array()) ReadLink(*e.as_table());
+    }
+  }
+
+  // [network.tcp]
+  void ReadTcp(const toml::node& v, bool tcp) {
+    if (!v.is_table()) {
+      r_.Error(&v, "network.tcp", "expected a table");
+      return;
+    }
+    if (!tcp) r_.Error(&v, "network.tcp", "only for transport = \"tcp\"");
+    const toml::table& t = *v.as_table();
+    r_.CheckKeys(t, "network.tcp", {"min_rto", "max_rto"});
+    TcpConfig& c = s_.network.tcp;
+    if (const toml::node* x = t.get("min_rto")) Set(r_.Period(*x, "network.tcp.min_rto"), &c.min_rto);
+    if (const toml::node* x = t.get("max_rto")) Set(r_.Period(*x, "network.tcp.max_rto"), &c.max_rto);
+    if (c.max_rto < c.min_rto) {
+      r_.Error(t.get("max_rto") != nullptr ? t.get("max_rto") : &v, "network.tcp.max_rto",
+               "must be at least min_rto");
+    }
+  }
+
+  // [partisan]
+  void ReadPartisan() {
+    const toml::table* p = Table("partisan");
+    if (p == nullptr) return;
+    r_.CheckKeys(*p, "partisan",
+                 {"persist_epoch", "connection_ping", "connect_timeout", "connection_interval"});
+    PartisanRuntimeConfig& c = s_.partisan;
+    if (const toml::node* v = p->get("persist_epoch")) {
+      Set(r_.Bool(*v, "partisan.persist_epoch"), &c.persist_epoch);
+    }
+    if (const toml::node* v = p->get("connect_timeout")) {
+      Set(r_.Period(*v, "partisan.connect_timeout"), &c.connect_timeout);
+    }
+    if (const toml::node* v = p->get("connection_interval")) {
+      Set(r_.Period(*v, "partisan.connection_interval"), &c.connection_interval);
+    }
+    const toml::node* ping = p->get("connection_ping");
+    if (ping == nullptr) return;
+    if (!ping->is_table()) {
+      r_.Error(ping, "partisan.connection_ping",
+               "expected a table, e.g. { enabled = true, idle_timeout = \"20s\", "
+               "timeout = \"10s\", max_attempts = 5 }");
+      return;
+    }
+    const toml::table& t = *ping->as_table();
+    r_.CheckKeys(t, "partisan.connection_ping", {"enabled", "idle_timeout", "timeout", "max_attempts"});
+    if (const toml::node* x = t.get("enabled")) {
+      Set(r_.Bool(*x, "partisan.connection_ping.enabled"), &c.ping_enabled);
+    }
+    if (const toml::node* x = t.get("idle_timeout")) {
+      Set(r_.Period(*x, "partisan.connection_ping.idle_timeout"), &c.ping_idle_timeout);
+    }
+    if (const toml::node* x = t.get("timeout")) {
+      Set(r_.Period(*x, "partisan.connection_ping.timeout"), &c.ping_timeout);
+    }
+    if (const toml::node* x = t.get("max_attempts")) {
+      Set(r_.Integer(*x, "partisan.connection_ping.max_attempts", 0, 1000), &c.ping_max_attempts);
     }
   }
 

@@ -99,12 +99,14 @@ struct Scenario {
   int64_t node_count = 0;  // nodes present at the start: n0 .. n{count-1}
   SimDuration start_interval;  // node i starts at i * start_interval
   SimDuration start_jitter;    // plus a uniform draw in [0, start_jitter]
+  CrashMode crash_mode = CrashMode::kProcess;  // [nodes] crash
 
   std::string membership = "full";  // or "hyparview"
   HyParViewConfig hyparview;        // [membership] options for "hyparview"
   PlumtreeConfig plumtree;
   HeartbeatConfig heartbeat;
   NetworkConfig network;
+  PartisanRuntimeConfig partisan;  // [partisan]
   std::vector<LinkSpec> links;
 
   std::vector<TimelineEvent> events;  // sorted by time, stable

@@ -79,7 +79,8 @@ std::string Scenario::ToToml() const {
   root.insert("duration", FormatSimDuration(duration));
   root.insert("nodes", toml::table{{"count", node_count},
                                    {"start_interval", FormatSimDuration(start_interval)},
-                                   {"start_jitter", FormatSimDuration(start_jitter)}});
+                                   {"start_jitter", FormatSimDuration(start_jitter)},
+                                   {"crash", CrashModeName(crash_mode)}});
   toml::table membership_table{{"kind", membership}};
   if (membership == "hyparview") {
     membership_table.insert("active_max_size", hyparview.active_max_size);
@@ -108,7 +109,8 @@ std::string Scenario::ToToml() const {
               toml::table{{"broadcast", heartbeat.broadcast},
                           {"broadcast_heartbeat_interval",
                            Dur(heartbeat.broadcast_heartbeat_interval)}});
-  toml::table net{{"latency", LatencyTable(network.latency)},
+  toml::table net{{"transport", TransportName(network.transport)},
+                  {"latency", LatencyTable(network.latency)},
                   {"loss", network.loss},
                   {"duplicate", network.duplicate},
                   {"reorder", network.reorder}};
@@ -124,7 +126,20 @@ std::string Scenario::ToToml() const {
     }
     net.insert("links", std::move(arr));
   }
+  if (network.transport == Transport::kTcp) {
+    net.insert("tcp", toml::table{{"min_rto", FormatSimDuration(network.tcp.min_rto)},
+                                  {"max_rto", FormatSimDuration(network.tcp.max_rto)}});
+  }
   root.insert("network", std::move(net));
+  root.insert("partisan",
+              toml::table{{"persist_epoch", partisan.persist_epoch},
+                          {"connection_ping",
+                           toml::table{{"enabled", partisan.ping_enabled},
+                                       {"idle_timeout", FormatSimDuration(partisan.ping_idle_timeout)},
+                                       {"timeout", FormatSimDuration(partisan.ping_timeout)},
+                                       {"max_attempts", partisan.ping_max_attempts}}},
+                          {"connect_timeout", FormatSimDuration(partisan.connect_timeout)},
+                          {"connection_interval", FormatSimDuration(partisan.connection_interval)}});
   if (!events.empty()) {
     toml::array arr;
     for (const TimelineEvent& e : events) {

@@ -17,24 +17,22 @@ Simulation::Simulation(const Scenario& scenario, SimObserver* observer)
   node_config_.plumtree = scenario_.plumtree;
   node_config_.heartbeat = scenario_.heartbeat;
   node_config_.root_seed = scenario_.seed;
+  node_config_.persist_epoch = scenario_.partisan.persist_epoch;
   network_ = std::make_unique<Network>(&sim_, scenario_.network, scenario_.seed, this,
                                        observer_);
   if (scenario_.membership == "hyparview") {
-    connections_ = std::make_unique<ConnectionTable>(network_.get());
     node_config_.hyparview = true;
     node_config_.hyparview_config = scenario_.hyparview;
+  }
+  if (scenario_.network.transport == Transport::kTcp) {
+    SetUpTcp();
+  } else if (hyparview()) {
+    connections_ = std::make_unique<ConnectionTable>(network_.get());
     node_config_.connections = connections_.get();
-    // Every fault that cuts connectivity kills the connections it cuts; the
-    // holders get 'EXIT' once the fault's event is over (one prune per
-    // instant, however many cuts it made).
-    network_->set_on_cut([this] {
-      if (prune_scheduled_) return;
-      prune_scheduled_ = true;
-      sim_.ScheduleCallback(SimDuration::Zero(), [this] {
-        prune_scheduled_ = false;
-        PruneConnections();
-      });
-    });
+    // Datagrams: every fault that cuts connectivity kills the connections
+    // it cuts at once; the holders get 'EXIT' once the fault's event is
+    // over (one prune per instant, however many cuts it made).
+    network_->set_on_cut([this] { OncePerInstant(&prune_scheduled_, &Simulation::PruneConnections); });
   }
   for (const LinkSpec& link : scenario_.links) {
     for (NodeId a : link.from) {
@@ -63,6 +61,33 @@ Simulation::Simulation(const Scenario& scenario, SimObserver* observer)
 }
 
 Simulation::~Simulation() = default;
+
+void Simulation::SetUpTcp() {
+  tcp_ = std::make_unique<TcpConnections>(&sim_, network_.get(), scenario_.partisan,
+                                          scenario_.crash_mode, observer_);
+  node_config_.tcp = tcp_.get();
+  network_->set_on_cut([this] { OncePerInstant(&paths_scheduled_, &Simulation::PathsChanged); });
+  network_->set_on_heal([this] { OncePerInstant(&paths_scheduled_, &Simulation::PathsChanged); });
+  if (hyparview()) {
+    // The client is linked to the manager: handle_info({'EXIT', ...}) of
+    // partisan_hyparview_peer_service_manager.
+    tcp_->set_on_close([this](NodeId holder, NodeId peer) { nodes_[holder]->ConnectionDown(peer); });
+  } else {
+    connector_ = std::make_unique<FullMembershipConnector>(
+        &sim_, network_.get(), tcp_.get(), scenario_.partisan, scenario_.crash_mode, &members_);
+  }
+}
+
+void Simulation::OncePerInstant(bool* scheduled, void (Simulation::*work)()) {
+  if (*scheduled) return;
+  *scheduled = true;
+  sim_.ScheduleCallback(SimDuration::Zero(), [this, scheduled, work] {
+    *scheduled = false;
+    (this->*work)();
+  });
+}
+
+void Simulation::PathsChanged() { tcp_->OnPathsChanged(); }
 
 int64_t Simulation::NextEpoch(NodeId node) {
   // The node's start time (erlang:system_time()), forced to grow.
@@ -156,6 +181,7 @@ void Simulation::StartNode(NodeId node, NodeEventKind why, std::optional<NodeId>
   if (observer_ != nullptr) observer_->OnNodeEvent(why, node, epoch);
   host.Boot(members_, epoch, contact);
   running_[node] = 1;
+  if (connector_ != nullptr) connector_->OnStart(node);
 }
 
 std::optional<NodeId> Simulation::PickContact(NodeId node, std::optional<NodeId> given,
@@ -193,6 +219,7 @@ void Simulation::StopNode(NodeId node, NodeEventKind why) {
   if (observer_ != nullptr) observer_->OnNodeEvent(why, node, host.epoch());
   host.Kill();
   running_[node] = 0;
+  if (connector_ != nullptr) connector_->OnStop(node);
 }
 
 // The full-membership peer service tells every running node's broadcast

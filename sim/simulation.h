@@ -10,12 +10,14 @@
 #include <vector>
 
 #include "sim/connections.h"
+#include "sim/full_membership_connector.h"
 #include "sim/network.h"
 #include "sim/node_host.h"
 #include "sim/observer.h"
 #include "sim/random.h"
 #include "sim/scenario.h"
 #include "sim/simulator.h"
+#include "sim/tcp_connections.h"
 
 namespace plumsim {
 
@@ -63,6 +65,12 @@ class Simulation final : public MessageReceiver {
   // HyParView: connections the network no longer carries die; their holders
   // get 'EXIT'. Runs after each fault (Network::set_on_cut).
   void PruneConnections();
+  // tcp: set up connections, their fault handling and 'EXIT' delivery.
+  void SetUpTcp();
+  // Runs `work` once after the events of this instant (however many faults
+  // asked for it).
+  void OncePerInstant(bool* scheduled, void (Simulation::*work)());
+  void PathsChanged();
   void StopNode(NodeId node, NodeEventKind why);
   // A timeline action that found its node in the wrong state (only the run
   // can know: churn, start jitter): reported, not applied.
@@ -77,7 +85,9 @@ class Simulation final : public MessageReceiver {
   NodeConfig node_config_;
   Simulator sim_;
   std::unique_ptr<Network> network_;
-  std::unique_ptr<ConnectionTable> connections_;
+  std::unique_ptr<ConnectionTable> connections_;        // HyParView, datagram
+  std::unique_ptr<TcpConnections> tcp_;                 // tcp transport
+  std::unique_ptr<FullMembershipConnector> connector_;  // tcp, full membership
   std::vector<std::unique_ptr<NodeHost>> nodes_;
   PeerSet members_;  // full membership: every joined node not left
   std::vector<uint8_t> running_;  // per node: 1 while an incarnation runs
@@ -85,6 +95,7 @@ class Simulation final : public MessageReceiver {
   RandomStream fault_rng_;
   uint64_t broadcasts_scheduled_ = 0;
   bool prune_scheduled_ = false;
+  bool paths_scheduled_ = false;
 };
 
 }  // namespace plumsim

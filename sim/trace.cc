@@ -34,7 +34,7 @@ TraceRecorder::TraceRecorder(const Simulator* sim, std::FILE* out)
 // Event codes (part of the digest format).
 enum : uint8_t {
   kSend = 1, kDeliver, kDrop, kTimer, kNode, kNetwork, kMembership, kOriginate, kMerge,
-  kSkipped
+  kSkipped, kConnectionOpen, kConnectionClose, kHeld, kReleased, kRetransmit
 };
 
 void TraceRecorder::Begin(uint8_t code, const char* name) {
@@ -126,6 +126,50 @@ void TraceRecorder::OnDrop(NodeId from, NodeId to, const Message& m,
   MessageFields(m);
   digest_.AddUint64(static_cast<uint64_t>(r));
   if (out_ != nullptr) absl::StrAppend(&line_, ",\"reason\":\"", DropReasonName(r), "\"");
+  End();
+}
+
+void TraceRecorder::OnConnectionOpen(NodeId holder, NodeId peer) {
+  Begin(kConnectionOpen, "connection_open");
+  Node("holder", holder);
+  Node("peer", peer);
+  End();
+}
+
+void TraceRecorder::OnConnectionClose(NodeId holder, NodeId peer, CloseReason reason) {
+  Begin(kConnectionClose, "connection_close");
+  Node("holder", holder);
+  Node("peer", peer);
+  digest_.AddUint64(static_cast<uint64_t>(reason));
+  if (out_ != nullptr) absl::StrAppend(&line_, ",\"reason\":\"", CloseReasonName(reason), "\"");
+  End();
+}
+
+void TraceRecorder::OnHeld(NodeId from, NodeId to, const Message& m) {
+  Begin(kHeld, "held");
+  Node("from", from);
+  Node("to", to);
+  MessageFields(m);
+  End();
+}
+
+void TraceRecorder::OnReleased(NodeId from, NodeId to, const Message& m, SimDuration held) {
+  Begin(kReleased, "released");
+  Node("from", from);
+  Node("to", to);
+  MessageFields(m);
+  digest_.AddInt64(held.ns());
+  if (out_ != nullptr) absl::StrAppend(&line_, ",\"held_ns\":", held.ns());
+  End();
+}
+
+void TraceRecorder::OnRetransmit(NodeId from, NodeId to, const Message& m, int count) {
+  Begin(kRetransmit, "retransmit");
+  Node("from", from);
+  Node("to", to);
+  MessageFields(m);
+  digest_.AddUint64(static_cast<uint64_t>(count));
+  if (out_ != nullptr) absl::StrAppend(&line_, ",\"count\":", count);
   End();
 }
 

@@ -28,6 +28,11 @@ class TraceRecorder final : public SimObserver {
   void OnDeliver(NodeId from, NodeId to, const Message& m) override;
   void OnDrop(NodeId from, NodeId to, const Message& m, DropReason r) override;
   void OnTimer(NodeId node, TimerKind kind) override;
+  void OnConnectionOpen(NodeId holder, NodeId peer) override;
+  void OnConnectionClose(NodeId holder, NodeId peer, CloseReason reason) override;
+  void OnHeld(NodeId from, NodeId to, const Message& m) override;
+  void OnReleased(NodeId from, NodeId to, const Message& m, SimDuration held) override;
+  void OnRetransmit(NodeId from, NodeId to, const Message& m, int count) override;
   void OnNodeEvent(NodeEventKind kind, NodeId node, int64_t epoch) override;
   void OnNetworkChange(const TimelineEvent& event) override;
   void OnMembership(NodeId node, const PeerSet& members) override;
