@@ -5,12 +5,11 @@ namespace plumsim {
 FullMembershipConnector::FullMembershipConnector(Simulator* sim, const Network* network,
                                                  TcpConnections* connections,
                                                  const PartisanRuntimeConfig& runtime,
-                                                 CrashMode crash_mode, const PeerSet* members)
+                                                 const PeerSet* members)
     : sim_(sim),
       network_(network),
       connections_(connections),
       runtime_(runtime),
-      crash_mode_(crash_mode),
       members_(members) {}
 
 void FullMembershipConnector::OnStart(NodeId node) {
@@ -39,13 +38,9 @@ void FullMembershipConnector::Tick(NodeId node, uint64_t incarnation) {
   if (connections_->OpenPeers(node).size() + 1 < members_->size()) {
     for (NodeId m : *members_) {
       if (m == node || connections_->IsOpen(node, m)) continue;
-      if (connections_->Connect(node, m)) continue;
-      // Refused at once by a reachable host without the VM; otherwise the
-      // SYN goes unanswered until the connect timeout.
-      const bool refused = crash_mode_ == CrashMode::kProcess && !network_->IsUp(m) &&
-                           network_->CanReach(node, m) &&
-                           network_->CanReach(m, node);
-      if (!refused) blocked = blocked + runtime_.connect_timeout;
+      // Each connect waits for the one before it (establish_connections/1
+      // folds over the members).
+      blocked = blocked + connections_->Connect(node, m, sim_->now() + blocked).blocked;
     }
   }
   sim_->ScheduleCallback(blocked + runtime_.connection_interval,

@@ -7,7 +7,7 @@
 // unreachable member blocks the manager for connect_timeout (?TIMEOUT in
 // partisan_peer_service_client:connect/3), so a round with m unreachable
 // members takes m * connect_timeout before the next interval starts; a
-// reachable host whose Erlang VM is down refuses at once.
+// reachable host whose Erlang VM is down refuses after one round trip.
 #ifndef PLUMSIM_SIM_FULL_MEMBERSHIP_CONNECTOR_H_
 #define PLUMSIM_SIM_FULL_MEMBERSHIP_CONNECTOR_H_
 
@@ -26,8 +26,7 @@ class FullMembershipConnector {
  public:
   // `members` is the peer service's member list; it must outlive this.
   FullMembershipConnector(Simulator* sim, const Network* network, TcpConnections* connections,
-                          const PartisanRuntimeConfig& runtime, CrashMode crash_mode,
-                          const PeerSet* members);
+                          const PartisanRuntimeConfig& runtime, const PeerSet* members);
 
   // `node` started: connects both ways to every running member it can
   // reach and arms its connections tick.
@@ -42,7 +41,6 @@ class FullMembershipConnector {
   const Network* const network_;
   TcpConnections* const connections_;
   const PartisanRuntimeConfig runtime_;
-  const CrashMode crash_mode_;
   const PeerSet* const members_;
   std::vector<uint64_t> incarnation_;  // per node; 0 while stopped
   uint64_t next_incarnation_ = 1;

@@ -76,6 +76,7 @@ struct RootConvergence {
 class MetricsCollector final : public SimObserver {
  public:
   MetricsCollector(const Simulation* sim, SimDuration window);
+  const Simulation& simulation() const { return *sim_; }
 
   void OnDeliver(NodeId from, NodeId to, const Message& m) override;
   void OnNodeEvent(NodeEventKind kind, NodeId node, int64_t epoch) override;

@@ -103,7 +103,8 @@ SimDuration Network::SampleLatency(NodeId from, NodeId to) {
   return (link != nullptr && link->latency ? *link->latency : config_.latency).Sample(rng_);
 }
 
-void Network::Send(NodeId from, NodeId to, Message message) {
+void Network::Send(NodeId from, NodeId to, Message message, SimTime departure) {
+  departure = std::max(departure, sim_->now());
   if (observer_ != nullptr) observer_->OnSend(from, to, message);
   if (!IsConnected(from, to)) {
     if (observer_ != nullptr) {
@@ -124,10 +125,10 @@ void Network::Send(NodeId from, NodeId to, Message message) {
   // The duplicate decision is drawn after the first latency, as before.
   const SimDuration first_latency = latency.Sample(rng_);
   if (config_.duplicate > 0 && rng_.Bernoulli(config_.duplicate)) {
-    Schedule(from, to, message, sim_->now(), first_latency);
-    Schedule(from, to, std::move(message), sim_->now(), latency.Sample(rng_));
+    Schedule(from, to, message, departure, first_latency);
+    Schedule(from, to, std::move(message), departure, latency.Sample(rng_));
   } else {
-    Schedule(from, to, std::move(message), sim_->now(), first_latency);
+    Schedule(from, to, std::move(message), departure, first_latency);
   }
 }
 

@@ -39,7 +39,7 @@ struct NetworkConfig {
   double loss = 0;       // probability a message is lost
   double duplicate = 0;  // probability a message is delivered twice
   bool reorder = false;  // let later messages overtake earlier ones
-  Transport transport = Transport::kDatagram;
+  Transport transport = Transport::kTcp;  // Partisan's
   TcpConfig tcp;         // transport = tcp only
 };
 
@@ -116,8 +116,9 @@ class Network final : public EventHandler {
   // Whether `from` can send to `to` right now.
   bool IsConnected(NodeId from, NodeId to) const;
 
-  // datagram transport: sends one message (lost, cut or delivered).
-  void Send(NodeId from, NodeId to, Message message);
+  // datagram transport: sends one message (lost, cut or delivered). It
+  // leaves at `departure` (>= now; a busy process's send) or now.
+  void Send(NodeId from, NodeId to, Message message, SimTime departure = SimTime::Zero());
   // tcp transport: puts one message of connection from->to (its `seq`) on
   // the wire no earlier than `not_before`. Each loss costs a retransmission
   // timeout (TcpConfig::Backoff); later messages wait behind it (FIFO).

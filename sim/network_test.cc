@@ -39,6 +39,7 @@ Message Msg(uint32_t n) { return BroadcastMsg{{}, nullptr, 0, n, 0, 0}; }
 class NetworkTest : public ::testing::Test {
  protected:
   void Make(NetworkConfig config, int nodes = 4) {
+    config.transport = Transport::kDatagram;  // the datagram model; tcp: tcp_connections_test
     net_ = std::make_unique<Network>(&sim_, config, 7, &rec_, &rec_);
     for (int i = 0; i < nodes; ++i) net_->SetNodeUp(i, true);
   }

@@ -2,6 +2,15 @@
 // server, heartbeat backend, application store handler) and the Environment
 // they see, implemented over the simulator and the network.
 //
+// Processes (docs/runtime-model.md): the broadcast server, the backend and
+// the peer service manager are each one Erlang process that handles one
+// message at a time, in mailbox order. A handler takes its service time
+// ([processing]) plus any time it is blocked in a connect; what it sends
+// leaves, and the timers it arms (erlang:send_after, whole milliseconds)
+// start, at the handler's own clock; messages arriving meanwhile wait.
+// With no service time and no blocking, every input is handled the instant
+// it arrives, exactly as without this layer.
+//
 // Crash destroys the incarnation (all state lost); Start or Restart builds a
 // fresh one with a new, larger epoch. Timers of a dead incarnation are
 // ignored when they fire. Each incarnation draws from its own random stream,
@@ -9,8 +18,11 @@
 #ifndef PLUMSIM_SIM_NODE_HOST_H_
 #define PLUMSIM_SIM_NODE_HOST_H_
 
+#include <array>
 #include <cstdint>
+#include <deque>
 #include <memory>
+#include <variant>
 
 #include "protocol/broadcast_server.h"
 #include "protocol/environment.h"
@@ -20,6 +32,7 @@
 #include "sim/connections.h"
 #include "sim/network.h"
 #include "sim/observer.h"
+#include "sim/process_stats.h"
 #include "sim/random.h"
 #include "sim/simulator.h"
 #include "sim/tcp_connections.h"
@@ -44,6 +57,8 @@ struct NodeConfig {
   // [partisan] persist_epoch: HyParView's epoch grows across restarts;
   // otherwise every incarnation is epoch 1.
   bool persist_epoch = false;
+  ProcessingConfig processing;
+  ProcessStats* process_stats = nullptr;  // counts mailboxes (may be null)
 };
 
 class NodeHost final : public Environment, public EventHandler {
@@ -89,7 +104,7 @@ class NodeHost final : public Environment, public EventHandler {
   void Disconnect(NodeId peer) override;
   TimerHandle StartTimer(absl::Duration delay, TimerKind kind) override;
   void CancelTimer(TimerHandle timer) override;
-  int64_t NowNs() const override { return sim_->now().ns(); }
+  int64_t NowNs() const override { return Clock().ns(); }
   uint64_t UniformInt(uint64_t n) override { return rng_.UniformInt(n); }
   void Log(LogLevel level, absl::string_view text) override;
 
@@ -97,6 +112,44 @@ class NodeHost final : public Environment, public EventHandler {
   void OnEvent(uint64_t arg) override;
 
  private:
+  // What a process's mailbox can hold.
+  struct DeliverInput { NodeId from; Message message; };
+  struct TimerInput { TimerKind kind; };
+  struct UpdateInput { PeerSet members; };    // update/1 (a cast)
+  struct BroadcastInput { Payload payload; };  // broadcast/2 (a cast)
+  struct ExitInput { NodeId peer; };           // 'EXIT' of a connection
+  using Input = std::variant<DeliverInput, TimerInput, UpdateInput, BroadcastInput, ExitInput>;
+  struct Pending {
+    Input input;
+    SimTime arrived;
+  };
+  struct Process {
+    SimTime busy_until;
+    std::deque<Pending> mailbox;
+    bool drain_scheduled = false;
+  };
+  // Whether `kind` can handle an input at once (idle, nothing queued, and
+  // not called from a handler whose clock is ahead of now).
+  bool Idle(ProcessKind kind) const;
+  // Runs one handler of `kind` now: `handle` sees the handler's clock.
+  template <typename F>
+  void Run(ProcessKind kind, F&& handle);
+  void Handle(const Input& input);
+  // Queues an input for a busy process (or delivers it at the calling
+  // handler's clock).
+  void Enqueue(ProcessKind kind, Input input);
+  // Handles `input` at once if the process is idle, else queues it.
+  void Dispatch(ProcessKind kind, Input input);
+  void Drain(ProcessKind kind, uint32_t incarnation);
+  // The running handler's clock.
+  SimTime Clock() const { return sim_->now() + elapsed_; }
+
+  void HandleDeliver(const Message& message);
+  void HandleTimer(TimerKind kind);
+  void HandleUpdate(const PeerSet& members);
+  void HandleBroadcast(Payload payload);
+  void HandleExit(NodeId peer);
+
   // Reports merge results to the observer, then answers as the real handler.
   class ObservedHandler final : public BroadcastHandler {
    public:
@@ -139,6 +192,9 @@ class NodeHost final : public Environment, public EventHandler {
   std::unique_ptr<Incarnation> incarnation_state_;
   // The broadcast being handled, for ObservedHandler::Merge.
   const BroadcastMsg* current_broadcast_ = nullptr;
+  std::array<Process, kProcessKinds> processes_;
+  SimDuration elapsed_;          // the running handler's time so far
+  RandomStream processing_rng_;  // service times ([processing])
 };
 
 }  // namespace plumsim

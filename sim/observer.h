@@ -11,6 +11,7 @@
 #include "protocol/environment.h"
 #include "protocol/message.h"
 #include "sim/network.h"
+#include "sim/process_stats.h"
 #include "sim/scenario.h"
 
 namespace plumsim {
@@ -25,6 +26,9 @@ class SimObserver : public NetworkObserver {
   void OnDrop(NodeId, NodeId, const Message&, DropReason) override {}
   // A protocol timer fired on `node`.
   virtual void OnTimer(NodeId /*node*/, TimerKind /*kind*/) {}
+  // A process of `node` takes an input that waited `waited` in its mailbox
+  // (only inputs that had to wait).
+  virtual void OnMailboxWait(NodeId /*node*/, ProcessKind /*kind*/, SimDuration /*waited*/) {}
   // A node started, crashed, restarted, joined or left.
   virtual void OnNodeEvent(NodeEventKind /*kind*/, NodeId /*node*/, int64_t /*epoch*/) {}
   // A network fault or change from the timeline (partition, heal, link_*,
@@ -71,6 +75,9 @@ class ObserverList final : public SimObserver {
   }
   void OnTimer(NodeId n, TimerKind k) override {
     for (auto* o : observers_) o->OnTimer(n, k);
+  }
+  void OnMailboxWait(NodeId n, ProcessKind k, SimDuration w) override {
+    for (auto* o : observers_) o->OnMailboxWait(n, k, w);
   }
   void OnNodeEvent(NodeEventKind k, NodeId n, int64_t e) override {
     for (auto* o : observers_) o->OnNodeEvent(k, n, e);

@@ -36,6 +36,7 @@ enum class StreamDomain : uint64_t {
   kWorkload = 4, // application broadcast schedule
   kStartup = 5,  // start-time jitter
   kNodeSets = 6, // random node sets of a scenario ("random 40%"), index = k-th set
+  kProcessing = 7, // service times of a node's processes (index = node id)
   kTest = 99,    // tests and benchmarks
 };
 

@@ -265,6 +265,22 @@ Json RootJson(const TreeShape& t, const MetricsCollector& metrics,
 
 }  // namespace
 
+// metrics.json "processes": per process kind, the inputs handled and the
+// mailbox length each found on arrival (itself included; 0 when handled at
+// once), its max and 99th percentile, and the longest wait.
+Json ProcessesJson(const ProcessStats& stats) {
+  Json out = Json::object();
+  for (int k = 0; k < kProcessKinds; ++k) {
+    const ProcessKind kind = static_cast<ProcessKind>(k);
+    out[ProcessKindName(kind)] = Json{{"inputs", stats.inputs(kind)},
+                                      {"queued", stats.queued(kind)},
+                                      {"mailbox_max", stats.max_length(kind)},
+                                      {"mailbox_p99", stats.LengthQuantile(kind, 0.99)},
+                                      {"wait_max_ns", stats.max_wait(kind).ns()}};
+  }
+  return out;
+}
+
 // metrics.json "network": what the transport did to messages.
 Json NetworkJson(const Scenario& scenario, const RunStats& stats) {
   Json dropped = Json::object();
@@ -305,6 +321,7 @@ std::string MetricsJson(const Scenario& scenario, const MetricsCollector& metric
                         {"control_messages", s.control_messages},
                         {"redelivered", s.redelivered}};
   if (stats != nullptr) out["network"] = NetworkJson(scenario, *stats);
+  out["processes"] = ProcessesJson(metrics.simulation().process_stats());
   Json& messages = out["messages"] = Json::array();
   for (const MessageMetrics& m : metrics.messages()) messages.push_back(MessageJson(m));
   const std::vector<RootConvergence> convergence = metrics.Convergence(kHeartbeatHandler);

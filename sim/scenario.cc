@@ -39,7 +39,7 @@ class SectionReader {
     s_.source_path = r_.source_name();
     r_.CheckKeys(root_, "",
                  {"name", "description", "seed", "duration", "nodes", "membership", "plumtree",
-                  "heartbeat", "network", "partisan", "events", "churn", "expect", "snapshots", "metrics"});
+                  "heartbeat", "network", "partisan", "processing", "events", "churn", "expect", "snapshots", "metrics"});
     ReadTop();
     r_.set_seed(s_.seed);
     ReadNodes();
@@ -50,6 +50,7 @@ class SectionReader {
     ReadHeartbeat();
     ReadNetwork();
     ReadPartisan();
+    ReadProcessing();
     ReadEvents();
     ReadChurn();
     ReadMetrics();
@@ -310,6 +311,30 @@ class SectionReader {
     if (c.max_rto < c.min_rto) {
       r_.Error(t.get("max_rto") != nullptr ? t.get("max_rto") : &v, "network.tcp.max_rto",
                "must be at least min_rto");
+    }
+  }
+
+  // [processing]
+  void ReadProcessing() {
+    const toml::table* p = Table("processing");
+    if (p == nullptr) return;
+    r_.CheckKeys(*p, "processing",
+                 {"per_message", "broadcast_server", "backend", "peer_service", "timer_granularity"});
+    ProcessingConfig& c = s_.processing;
+    if (const toml::node* v = p->get("per_message")) {
+      if (std::optional<LatencyDistribution> d = r_.Latency(*v, "processing.per_message")) {
+        c.per_message.fill(*d);
+      }
+    }
+    for (int k = 0; k < kProcessKinds; ++k) {
+      const char* name = ProcessKindName(static_cast<ProcessKind>(k));
+      if (const toml::node* v = p->get(name)) {
+        Set(r_.Latency(*v, absl::StrCat("processing.", name)), &c.per_message[k]);
+      }
+    }
+    if (const toml::node* v = p->get("timer_granularity")) {
+      Set(r_.Duration(*v, "processing.timer_granularity", SimDuration::Nanoseconds(1)),
+          &c.timer_granularity);
     }
   }
 

@@ -18,6 +18,7 @@
 #include "protocol/plumtree_config.h"
 #include "sim/latency.h"
 #include "sim/network.h"
+#include "sim/process_stats.h"
 #include "sim/node_set.h"
 #include "sim/time.h"
 
@@ -107,6 +108,7 @@ struct Scenario {
   HeartbeatConfig heartbeat;
   NetworkConfig network;
   PartisanRuntimeConfig partisan;  // [partisan]
+  ProcessingConfig processing;     // [processing]
   std::vector<LinkSpec> links;
 
   std::vector<TimelineEvent> events;  // sorted by time, stable

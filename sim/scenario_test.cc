@@ -34,6 +34,68 @@ TEST(ScenarioTest, MinimalScenarioGetsPartisanDefaults) {
   EXPECT_EQ(s->plumtree.exchange_tick_period, absl::Seconds(10));
   EXPECT_EQ(s->heartbeat.broadcast_heartbeat_interval, absl::Seconds(10));
   EXPECT_TRUE(s->heartbeat.broadcast);
+  // Partisan's runtime (partisan_config defaults, docs/runtime-model.md).
+  EXPECT_EQ(s->network.transport, Transport::kTcp);
+  EXPECT_EQ(s->network.tcp.min_rto, SimDuration::Milliseconds(200));
+  EXPECT_EQ(s->crash_mode, CrashMode::kProcess);
+  EXPECT_FALSE(s->partisan.persist_epoch);
+  EXPECT_TRUE(s->partisan.ping_enabled);
+  EXPECT_EQ(s->partisan.ping_idle_timeout, SimDuration::Seconds(20));
+  EXPECT_EQ(s->partisan.ping_timeout, SimDuration::Seconds(10));
+  EXPECT_EQ(s->partisan.ping_max_attempts, 5);
+  EXPECT_EQ(s->partisan.connect_timeout, SimDuration::Seconds(1));
+  EXPECT_EQ(s->partisan.connection_interval, SimDuration::Seconds(1));
+}
+
+TEST(ScenarioTest, RuntimeKeysReadAndReadBack) {
+  absl::StatusOr<Scenario> s = ParseScenario(std::string(kMinimal) + R"(
+crash = "host"
+[network]
+transport = "tcp"
+tcp = { min_rto = "300ms", max_rto = "60s" }
+[partisan]
+persist_epoch = true
+connection_ping = { enabled = true, idle_timeout = "5s", timeout = "2s", max_attempts = 3 }
+connect_timeout = "2s"
+connection_interval = "500ms"
+)", "t.toml");
+  // "crash" lands in [nodes] (the table kMinimal ends with).
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->crash_mode, CrashMode::kHost);
+  EXPECT_EQ(s->network.tcp.min_rto, SimDuration::Milliseconds(300));
+  EXPECT_EQ(s->network.tcp.max_rto, SimDuration::Seconds(60));
+  EXPECT_TRUE(s->partisan.persist_epoch);
+  EXPECT_EQ(s->partisan.ping_idle_timeout, SimDuration::Seconds(5));
+  EXPECT_EQ(s->partisan.ping_timeout, SimDuration::Seconds(2));
+  EXPECT_EQ(s->partisan.ping_max_attempts, 3);
+  EXPECT_EQ(s->partisan.connect_timeout, SimDuration::Seconds(2));
+  EXPECT_EQ(s->partisan.connection_interval, SimDuration::Milliseconds(500));
+  absl::StatusOr<Scenario> again = ParseScenario(s->ToToml(), "resolved.toml");
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->ToToml(), s->ToToml());
+}
+
+TEST(ScenarioTest, RuntimeKeysRefuseWhatTcpCannotDo) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"[network]\nduplicate = 0.1\n", "t.toml:7:13: network.duplicate: TCP delivers each"},
+      {"[network]\nreorder = true\n", "t.toml:7:11: network.reorder: TCP delivers in order"},
+      {"[network]\ntransport = \"udp\"\n", "network.transport: expected \"tcp\" or \"datagram\""},
+      {"[network]\ntransport = \"datagram\"\ntcp = { min_rto = \"1s\" }\n",
+       "network.tcp: only for transport = \"tcp\""},
+      {"[network]\ntcp = { min_rto = \"1s\", max_rto = \"500ms\" }\n",
+       "network.tcp.max_rto: must be at least min_rto"},
+      {"[partisan]\nconnection_ping = { idle = \"1s\" }\n", "partisan.connection_ping.idle"},
+      {"[partisan]\nconnection_ping = 5\n", "partisan.connection_ping: expected a table"},
+      {"[partisan]\nconnect_timeout = \"0s\"\n", "partisan.connect_timeout"},
+  };
+  for (const auto& [extra, error] : cases) {
+    absl::StatusOr<Scenario> s = ParseScenario(std::string(kMinimal) + extra, "t.toml");
+    ASSERT_FALSE(s.ok()) << extra;
+    EXPECT_THAT(std::string(s.status().message()), HasSubstr(error)) << extra;
+  }
+  absl::StatusOr<Scenario> s = ParseScenario(std::string(kMinimal) + "crash = \"vm\"\n", "t.toml");
+  ASSERT_FALSE(s.ok());
+  EXPECT_THAT(std::string(s.status().message()), HasSubstr("nodes.crash: expected \"process\" or \"host\""));
 }
 
 constexpr char kFull[] = R"(
@@ -55,6 +117,7 @@ exchange_selection = "normal"
 broadcast_heartbeat_interval = "2s"
 
 [network]
+transport = "datagram"
 latency = { kind = "lognormal", median = "5ms", sigma = 0.5 }
 loss = 0.01
 duplicate = 0.001

@@ -131,6 +131,12 @@ std::string Scenario::ToToml() const {
                                   {"max_rto", FormatSimDuration(network.tcp.max_rto)}});
   }
   root.insert("network", std::move(net));
+  toml::table processing_table{{"timer_granularity", FormatSimDuration(processing.timer_granularity)}};
+  for (int k = 0; k < kProcessKinds; ++k) {
+    processing_table.insert(ProcessKindName(static_cast<ProcessKind>(k)),
+                            LatencyTable(processing.per_message[k]));
+  }
+  root.insert("processing", std::move(processing_table));
   root.insert("partisan",
               toml::table{{"persist_epoch", partisan.persist_epoch},
                           {"connection_ping",

@@ -18,6 +18,8 @@ Simulation::Simulation(const Scenario& scenario, SimObserver* observer)
   node_config_.heartbeat = scenario_.heartbeat;
   node_config_.root_seed = scenario_.seed;
   node_config_.persist_epoch = scenario_.partisan.persist_epoch;
+  node_config_.processing = scenario_.processing;
+  node_config_.process_stats = &process_stats_;
   network_ = std::make_unique<Network>(&sim_, scenario_.network, scenario_.seed, this,
                                        observer_);
   if (scenario_.membership == "hyparview") {
@@ -74,7 +76,7 @@ void Simulation::SetUpTcp() {
     tcp_->set_on_close([this](NodeId holder, NodeId peer) { nodes_[holder]->ConnectionDown(peer); });
   } else {
     connector_ = std::make_unique<FullMembershipConnector>(
-        &sim_, network_.get(), tcp_.get(), scenario_.partisan, scenario_.crash_mode, &members_);
+        &sim_, network_.get(), tcp_.get(), scenario_.partisan, &members_);
   }
 }
 

@@ -50,6 +50,8 @@ class Simulation final : public MessageReceiver {
   // left). HyParView keeps no global list: see node(i).hyparview().
   const PeerSet& members() const { return members_; }
   bool hyparview() const { return node_config_.hyparview; }
+  // Mailbox statistics of every node's processes.
+  const ProcessStats& process_stats() const { return process_stats_; }
 
   // MessageReceiver
   void Deliver(NodeId from, NodeId to, const Message& message) override;
@@ -94,6 +96,7 @@ class Simulation final : public MessageReceiver {
   RandomStream startup_rng_;
   RandomStream fault_rng_;
   uint64_t broadcasts_scheduled_ = 0;
+  ProcessStats process_stats_;
   bool prune_scheduled_ = false;
   bool paths_scheduled_ = false;
 };

@@ -32,28 +32,36 @@ const PeerSet& TcpConnections::OpenPeers(NodeId holder) const {
   return holder < open_.size() ? open_[holder] : *kNone;
 }
 
-bool TcpConnections::Connect(NodeId holder, NodeId peer) {
-  if (holder == peer) return false;
-  if (IsOpen(holder, peer)) return true;
-  if (!PathOk(holder, peer)) return false;
+TcpConnections::ConnectResult TcpConnections::Connect(NodeId holder, NodeId peer, SimTime at) {
+  at = std::max(at, sim_->now());
+  if (holder == peer) return {};
+  if (IsOpen(holder, peer)) return {true, SimDuration::Zero()};
+  if (!PathOk(holder, peer)) {
+    // A host that is up but whose VM is down answers the SYN with a reset.
+    const bool refused = crash_mode_ == CrashMode::kProcess && !network_->IsUp(peer) &&
+                         network_->IsUp(holder) && network_->CanReach(holder, peer) &&
+                         network_->CanReach(peer, holder);
+    if (!refused) return {false, runtime_.connect_timeout};
+    return {false, network_->SampleLatency(holder, peer) + network_->SampleLatency(peer, holder)};
+  }
   // SYN, SYN-ACK; then the client's hello arrives and reset_ping/1 arms the
   // idle timer (handle_inbound({hello, _}), partisan_peer_service_client).
   const SimDuration rtt = network_->SampleLatency(holder, peer) + network_->SampleLatency(peer, holder);
   Conn& c = conns_[Key(holder, peer)];
   c.generation = next_generation_++;
-  c.ready_at = sim_->now() + rtt;
+  c.ready_at = at + rtt;
   c.ping_origin = c.ready_at;
   if (open_.size() <= holder) open_.resize(holder + 1);
   open_[holder] = ordsets::AddElement(peer, std::move(open_[holder]));
   if (observer_ != nullptr) observer_->OnConnectionOpen(holder, peer);
-  return true;
+  return {true, rtt};
 }
 
 void TcpConnections::Disconnect(NodeId holder, NodeId peer) {
   if (IsOpen(holder, peer)) Close(holder, peer, CloseReason::kDisconnect, /*notify=*/false);
 }
 
-void TcpConnections::Send(NodeId from, NodeId to, Message message) {
+void TcpConnections::Send(NodeId from, NodeId to, Message message, SimTime departure) {
   if (observer_ != nullptr) observer_->OnSend(from, to, message);
   Conn* c = Find(from, to);
   if (c == nullptr) {
@@ -67,7 +75,7 @@ void TcpConnections::Send(NodeId from, NodeId to, Message message) {
     c->held.push_back(Held{seq, sim_->now(), std::move(message)});
     return;
   }
-  Put(from, to, *c, seq, std::move(message), c->ready_at);
+  Put(from, to, *c, seq, std::move(message), std::max(c->ready_at, departure));
 }
 
 void TcpConnections::Put(NodeId from, NodeId to, Conn& c, uint64_t seq, Message message,

@@ -45,11 +45,16 @@ class TcpConnections final : public BlockedArrivalSink {
     on_close_ = std::move(on_close);
   }
 
-  // partisan_peer_service_client:init/1 connects synchronously: the
-  // connection exists if the peer is up and the path carries both ways;
-  // its first data leaves after the handshake's round trip. Returns whether
-  // a connection exists afterwards (true if one did already).
-  bool Connect(NodeId holder, NodeId peer);
+  // partisan_peer_service_client:init/1 connects synchronously, inside the
+  // caller's start_link: the caller is blocked for the handshake's round
+  // trip, or, when the peer cannot be reached, until ?TIMEOUT
+  // (connect_timeout); a reachable host without the peer's VM refuses
+  // after one round trip. `at` is the caller's clock (>= now).
+  struct ConnectResult {
+    bool open = false;                         // a connection exists afterwards
+    SimDuration blocked = SimDuration::Zero();  // how long the caller waited
+  };
+  ConnectResult Connect(NodeId holder, NodeId peer, SimTime at = SimTime::Zero());
   // The holder stops its own connection (no 'EXIT': unlinked first).
   void Disconnect(NodeId holder, NodeId peer);
   bool IsOpen(NodeId holder, NodeId peer) const;
@@ -59,7 +64,8 @@ class TcpConnections final : public BlockedArrivalSink {
 
   // Sends on the connection from -> to: dropped (not_connected) without
   // one, held while it is cut, else put on the wire.
-  void Send(NodeId from, NodeId to, Message message);
+  // The message leaves no earlier than `departure` (a busy sender's clock).
+  void Send(NodeId from, NodeId to, Message message, SimTime departure = SimTime::Zero());
 
   // BlockedArrivalSink: a message reached a cut path; it waits on its
   // connection, before everything sent after it.

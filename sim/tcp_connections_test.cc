@@ -100,7 +100,7 @@ TEST_F(TcpTest, ConnectTakesARoundTripAndSendsNeedAConnection) {
   tcp_->Send(0, 1, Msg(0));  // do_send_message/3: {error, not_yet_connected}
   ASSERT_EQ(rec_.drops.size(), 1u);
   EXPECT_EQ(rec_.drops[0], DropReason::kNotConnected);
-  ASSERT_TRUE(tcp_->Connect(0, 1));
+  ASSERT_TRUE(tcp_->Connect(0, 1).open);
   EXPECT_TRUE(tcp_->IsOpen(0, 1));
   EXPECT_FALSE(tcp_->IsOpen(1, 0));  // one connection per ordered pair
   tcp_->Send(0, 1, Msg(1));
@@ -109,20 +109,41 @@ TEST_F(TcpTest, ConnectTakesARoundTripAndSendsNeedAConnection) {
   EXPECT_EQ(rec_.arrivals[0].at, SimTime::Zero() + kLatency * 3);  // RTT + latency
 }
 
-TEST_F(TcpTest, ConnectToAnUnreachablePeerFails) {
+// The caller waits: a round trip for a reachable peer, ?TIMEOUT (1 s,
+// partisan_peer_service_client:connect/3) for an unreachable one, a round
+// trip for the reset of a host whose VM is down.
+TEST_F(TcpTest, ConnectBlocksTheCallerAndFailsWhenUnreachable) {
   Make();
   net_->Partition({{0, 1}, {2, 3}});
-  EXPECT_FALSE(tcp_->Connect(0, 2));
-  net_->SetNodeUp(3, false);
-  EXPECT_FALSE(tcp_->Connect(0, 3));
-  EXPECT_TRUE(tcp_->Connect(0, 1));
+  TcpConnections::ConnectResult r = tcp_->Connect(0, 2);
+  EXPECT_FALSE(r.open);
+  EXPECT_EQ(r.blocked, SimDuration::Seconds(1));
+  net_->SetNodeUp(1, false);
+  r = tcp_->Connect(0, 1);
+  EXPECT_FALSE(r.open);
+  EXPECT_EQ(r.blocked, kLatency * 2);  // refused
+  net_->SetNodeUp(1, true);
+  r = tcp_->Connect(0, 1);
+  EXPECT_TRUE(r.open);
+  EXPECT_EQ(r.blocked, kLatency * 2);
+  r = tcp_->Connect(0, 1);  // already open: no wait
+  EXPECT_TRUE(r.open);
+  EXPECT_EQ(r.blocked, SimDuration::Zero());
+}
+
+TEST_F(TcpTest, HostCrashConnectsTimeOut) {
+  Make({}, CrashMode::kHost);
+  net_->SetNodeUp(1, false);
+  const TcpConnections::ConnectResult r = tcp_->Connect(0, 1);
+  EXPECT_FALSE(r.open);
+  EXPECT_EQ(r.blocked, SimDuration::Seconds(1));  // the SYN goes unanswered
 }
 
 // A lost segment is retransmitted after the RTO (doubling per loss); later
 // messages wait behind it: nothing is lost, order is kept.
 TEST_F(TcpTest, LossDelaysAndKeepsOrderInsteadOfDropping) {
   Make({}, CrashMode::kProcess, /*loss=*/0.3);
-  ASSERT_TRUE(tcp_->Connect(0, 1));
+  ASSERT_TRUE(tcp_->Connect(0, 1).open);
   for (uint32_t i = 0; i < 200; ++i) {
     At(SimDuration::Milliseconds(20 + 10 * i), [this, i] { tcp_->Send(0, 1, Msg(i)); });
   }
@@ -147,7 +168,7 @@ TEST_F(TcpTest, LossDelaysAndKeepsOrderInsteadOfDropping) {
 // retransmission (the RTO doubled while the path was cut).
 TEST_F(TcpTest, ShortPartitionHoldsAndReleasesInOrder) {
   Make();
-  ASSERT_TRUE(tcp_->Connect(0, 2));
+  ASSERT_TRUE(tcp_->Connect(0, 2).open);
   At(SimDuration::Seconds(10), [this] { net_->Partition({{0, 1}, {2, 3}}); });
   for (uint32_t i = 0; i < 5; ++i) {
     At(SimDuration::Seconds(11 + i), [this, i] { tcp_->Send(0, 2, Msg(i)); });
@@ -170,7 +191,7 @@ TEST_F(TcpTest, ShortPartitionHoldsAndReleasesInOrder) {
 // during the cut.
 TEST_F(TcpTest, InFlightMessagesWaitAheadOfLaterOnes) {
   Make();
-  ASSERT_TRUE(tcp_->Connect(0, 2));
+  ASSERT_TRUE(tcp_->Connect(0, 2).open);
   At(SimDuration::Seconds(1), [this] {
     tcp_->Send(0, 2, Msg(0));  // arrives at 1.005 s: cut by then
     net_->Partition({{0, 1}, {2, 3}});
@@ -191,7 +212,7 @@ TEST_F(TcpTest, InFlightMessagesWaitAheadOfLaterOnes) {
 // The manager gets 'EXIT'; what was held is lost.
 TEST_F(TcpTest, LongPartitionClosesAtThePingRulesTime) {
   Make();
-  ASSERT_TRUE(tcp_->Connect(0, 2));  // hello at 10 ms: pongs at 10 ms + 20 k s
+  ASSERT_TRUE(tcp_->Connect(0, 2).open);  // hello at 10 ms: pongs at 10 ms + 20 k s
   At(SimDuration::Seconds(45), [this] { net_->Partition({{0, 1}, {2, 3}}); });
   At(SimDuration::Seconds(50), [this] { tcp_->Send(0, 2, Msg(0)); });
   RunTo(SimDuration::Seconds(300));
@@ -212,7 +233,7 @@ TEST_F(TcpTest, LongPartitionClosesAtThePingRulesTime) {
 // through after it does not save the connection.
 TEST_F(TcpTest, HealTooLateForTheBackoffStillCloses) {
   Make();
-  ASSERT_TRUE(tcp_->Connect(0, 2));
+  ASSERT_TRUE(tcp_->Connect(0, 2).open);
   At(SimDuration::Seconds(41), [this] { tcp_->Send(0, 2, Msg(0)); });
   At(SimDuration::Seconds(41), [this] { net_->Partition({{0, 1}, {2, 3}}); });
   // Unacknowledged since 41 s; retransmissions at 41 s + 51 s = 92 s
@@ -229,7 +250,7 @@ TEST_F(TcpTest, PingDisabledConnectionsNeverTimeOut) {
   PartisanRuntimeConfig runtime;
   runtime.ping_enabled = false;  // maybe_enable_ping(#{enabled := false}, _)
   Make(runtime);
-  ASSERT_TRUE(tcp_->Connect(0, 2));
+  ASSERT_TRUE(tcp_->Connect(0, 2).open);
   At(SimDuration::Seconds(10), [this] { net_->Partition({{0, 1}, {2, 3}}); });
   At(SimDuration::Seconds(20), [this] { tcp_->Send(0, 2, Msg(0)); });
   At(SimDuration::Seconds(500), [this] { net_->Heal(); });
@@ -243,8 +264,8 @@ TEST_F(TcpTest, PingDisabledConnectionsNeverTimeOut) {
 // own connections vanish without 'EXIT' (its manager is gone).
 TEST_F(TcpTest, ProcessCrashClosesPeersConnectionsAfterOneLatency) {
   Make({}, CrashMode::kProcess);
-  ASSERT_TRUE(tcp_->Connect(0, 1));
-  ASSERT_TRUE(tcp_->Connect(1, 0));
+  ASSERT_TRUE(tcp_->Connect(0, 1).open);
+  ASSERT_TRUE(tcp_->Connect(1, 0).open);
   At(SimDuration::Seconds(5), [this] {
     net_->SetNodeUp(1, false);
     tcp_->OnNodeDown(1);
@@ -263,7 +284,7 @@ TEST_F(TcpTest, ProcessCrashClosesPeersConnectionsAfterOneLatency) {
 // A host crash is silent: peers find out by the ping rule.
 TEST_F(TcpTest, HostCrashIsFoundByThePingRule) {
   Make({}, CrashMode::kHost);
-  ASSERT_TRUE(tcp_->Connect(0, 1));
+  ASSERT_TRUE(tcp_->Connect(0, 1).open);
   At(SimDuration::Seconds(5), [this] {
     net_->SetNodeUp(1, false);
     tcp_->OnNodeDown(1);
@@ -279,7 +300,7 @@ TEST_F(TcpTest, HostCrashIsFoundByThePingRule) {
 // a reset: the connection to the old incarnation closes then.
 TEST_F(TcpTest, HostBackBeforeTheDeadlineResetsTheConnection) {
   Make({}, CrashMode::kHost);
-  ASSERT_TRUE(tcp_->Connect(0, 1));
+  ASSERT_TRUE(tcp_->Connect(0, 1).open);
   At(SimDuration::Seconds(5), [this] {
     net_->SetNodeUp(1, false);
     tcp_->OnNodeDown(1);
@@ -294,7 +315,7 @@ TEST_F(TcpTest, HostBackBeforeTheDeadlineResetsTheConnection) {
 
 TEST_F(TcpTest, DisconnectClosesWithoutExit) {
   Make();
-  ASSERT_TRUE(tcp_->Connect(0, 1));
+  ASSERT_TRUE(tcp_->Connect(0, 1).open);
   tcp_->Disconnect(0, 1);
   EXPECT_FALSE(tcp_->IsOpen(0, 1));
   ASSERT_EQ(rec_.closed.size(), 1u);
@@ -314,7 +335,7 @@ TEST_F(TcpTest, SameSeedSameArrivals) {
     Network net(&sim, config, 11, &rec, &rec);
     for (NodeId i = 0; i < 2; ++i) net.SetNodeUp(i, true);
     TcpConnections tcp(&sim, &net, {}, CrashMode::kProcess, &rec);
-    ASSERT_TRUE(tcp.Connect(0, 1));
+    ASSERT_TRUE(tcp.Connect(0, 1).open);
     for (uint32_t i = 0; i < 50; ++i) tcp.Send(0, 1, Msg(i));
     sim.RunUntil(SimTime::Zero() + SimDuration::Seconds(100));
     std::vector<SimTime> times;

@@ -34,7 +34,7 @@ TraceRecorder::TraceRecorder(const Simulator* sim, std::FILE* out)
 // Event codes (part of the digest format).
 enum : uint8_t {
   kSend = 1, kDeliver, kDrop, kTimer, kNode, kNetwork, kMembership, kOriginate, kMerge,
-  kSkipped, kConnectionOpen, kConnectionClose, kHeld, kReleased, kRetransmit
+  kSkipped, kConnectionOpen, kConnectionClose, kHeld, kReleased, kRetransmit, kMailboxWait
 };
 
 void TraceRecorder::Begin(uint8_t code, const char* name) {
@@ -126,6 +126,17 @@ void TraceRecorder::OnDrop(NodeId from, NodeId to, const Message& m,
   MessageFields(m);
   digest_.AddUint64(static_cast<uint64_t>(r));
   if (out_ != nullptr) absl::StrAppend(&line_, ",\"reason\":\"", DropReasonName(r), "\"");
+  End();
+}
+
+void TraceRecorder::OnMailboxWait(NodeId node, ProcessKind kind, SimDuration waited) {
+  Begin(kMailboxWait, "mailbox_wait");
+  Node("node", node);
+  digest_.AddUint64(static_cast<uint64_t>(kind));
+  digest_.AddInt64(waited.ns());
+  if (out_ != nullptr) {
+    absl::StrAppend(&line_, ",\"process\":\"", ProcessKindName(kind), "\",\"waited_ns\":", waited.ns());
+  }
   End();
 }
 

@@ -28,6 +28,7 @@ class TraceRecorder final : public SimObserver {
   void OnDeliver(NodeId from, NodeId to, const Message& m) override;
   void OnDrop(NodeId from, NodeId to, const Message& m, DropReason r) override;
   void OnTimer(NodeId node, TimerKind kind) override;
+  void OnMailboxWait(NodeId node, ProcessKind kind, SimDuration waited) override;
   void OnConnectionOpen(NodeId holder, NodeId peer) override;
   void OnConnectionClose(NodeId holder, NodeId peer, CloseReason reason) override;
   void OnHeld(NodeId from, NodeId to, const Message& m) override;

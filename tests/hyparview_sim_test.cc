@@ -3,6 +3,8 @@
 #include <functional>
 #include <string>
 
+#include "absl/strings/str_cat.h"
+
 #include "gtest/gtest.h"
 #include "sim/metrics.h"
 #include "sim/scenario.h"
@@ -171,6 +173,64 @@ TEST(HyParViewSimTest, PartitionHealCanLeaveTwoOverlaysForever) {
   EXPECT_EQ(r.asymmetric, 0);
   EXPECT_GE(r.min_active, 3);
   EXPECT_LE(r.max_active, 6);
+}
+
+// Epochs (partisan_hyparview_peer_service_manager:init/1, Epoch + 1 with
+// Epoch from maybe_load_epoch_from_disk/0): without a data dir every
+// incarnation is epoch 1, so a restarted node's disconnect ids start again
+// at {1, 1} and a peer that recorded {1, k} from the old incarnation
+// finds them not valid (is_valid_disconnect/3): it keeps the node in its
+// active view although the node dropped it. Churn makes such views
+// asymmetric; a persisted epoch does not.
+Scenario ChurnOverlay(int seed, bool persist_epoch) {
+  return Overlay(40, R"(
+[[churn]]
+start = "30s"
+end = "200s"
+nodes = "n1..n39"
+mean_time_between_crashes = "2s"
+downtime = "5s"
+)",
+                 {"seed=" + std::to_string(seed), "duration=\"300s\"",
+                  absl::StrCat("partisan.persist_epoch=", persist_epoch ? "true" : "false")});
+}
+
+TEST(HyParViewSimTest, EpochOneForEveryIncarnationByDefault) {
+  Scenario s = Overlay(4, R"(
+[[events]]
+at = "10s"
+kind = "crash"
+nodes = "n2"
+[[events]]
+at = "12s"
+kind = "restart"
+nodes = "n2"
+)");
+  Simulation sim(s, nullptr);
+  sim.RunUntil(At(5));
+  EXPECT_EQ(sim.node(2).hyparview()->epoch(), 1);
+  sim.RunUntil(At(13));
+  EXPECT_EQ(sim.node(2).hyparview()->epoch(), 1);
+  s.partisan.persist_epoch = true;
+  Simulation persisted(s, nullptr);
+  persisted.RunUntil(At(5));
+  const int64_t first = persisted.node(2).hyparview()->epoch();
+  persisted.RunUntil(At(13));
+  EXPECT_GT(persisted.node(2).hyparview()->epoch(), first);
+}
+
+TEST(HyParViewSimTest, EpochOneLeavesAsymmetricViewsAfterChurn) {
+  int64_t asymmetric_epoch_one = 0, asymmetric_persisted = 0;
+  for (int seed = 1; seed <= 5; ++seed) {
+    for (bool persist : {false, true}) {
+      Simulation sim(ChurnOverlay(seed, persist), nullptr);
+      sim.RunUntil(At(300));
+      const OverlayReport r = InspectOverlay(sim);
+      std::printf("churn seed %d persist_epoch=%d: %s\n", seed, persist, r.ToString().c_str());
+      (persist ? asymmetric_persisted : asymmetric_epoch_one) += r.asymmetric;
+    }
+  }
+  EXPECT_GT(asymmetric_epoch_one, asymmetric_persisted);
 }
 
 }  // namespace

@@ -21,6 +21,7 @@ class Generator {
     duration_s_ = Int(40, 90);
     heartbeat_s_ = Int(2, 10);
     loss_ = Chance(0.35) ? rng_.UniformDouble() * 0.2 : 0.0;
+    tcp_ = Chance(0.5);
     bounded_latency_ = true;
     // Node roles are disjoint: crashed, left, churned, the rest stable.
     for (int64_t i = 0; i < nodes_; ++i) free_.push_back(static_cast<NodeId>(i));
@@ -31,14 +32,26 @@ class Generator {
                     "\nduration = \"", duration_s_, "s\"\n");
     absl::StrAppend(&out_, "[nodes]\ncount = ", nodes_, "\nstart_interval = \"", Int(0, 50),
                     "ms\"\nstart_jitter = \"", Int(0, 20), "ms\"\n");
+    if (tcp_) {
+      // Short ping timers, so that connections die and reconnect within a run.
+      absl::StrAppend(&out_, "crash = \"", Chance(0.5) ? "process" : "host", "\"\n",
+                      "[partisan]\npersist_epoch = ", Chance(0.5) ? "true" : "false",
+                      "\nconnection_ping = { enabled = true, idle_timeout = \"", Int(2, 20),
+                      "s\", timeout = \"", Int(1, 10), "s\", max_attempts = ", Int(1, 5), " }\n");
+    }
     if (hyparview_) {
       absl::StrAppend(&out_, "[membership]\nkind = \"hyparview\"\nactive_max_size = ", Int(3, 6),
                       "\npassive_max_size = ", Int(5, 30), "\n");
     }
     absl::StrAppend(&out_, "[heartbeat]\nbroadcast_heartbeat_interval = \"", heartbeat_s_, "s\"\n");
-    absl::StrAppend(&out_, "[network]\nlatency = ", Latency(), "\nloss = ", loss_,
-                    "\nduplicate = ", Chance(0.2) ? rng_.UniformDouble() * 0.1 : 0.0,
-                    "\nreorder = ", Chance(0.2) ? "true" : "false", "\n");
+    absl::StrAppend(&out_, "[network]\nlatency = ", Latency(), "\nloss = ", loss_, "\n");
+    if (tcp_) {
+      absl::StrAppend(&out_, "transport = \"tcp\"\n");
+    } else {
+      absl::StrAppend(&out_, "transport = \"datagram\"\nduplicate = ",
+                      Chance(0.2) ? rng_.UniformDouble() * 0.1 : 0.0,
+                      "\nreorder = ", Chance(0.2) ? "true" : "false", "\n");
+    }
     if (Chance(0.3)) AddLinkOverride();
     if (Chance(0.5)) AddPartition();
     if (Chance(0.3)) AddOneWayPartition();
@@ -55,7 +68,9 @@ class Generator {
     s.toml = out_;
     const int64_t quiet_from_s = last_fault_s_ + 2;
     // At least two heartbeat rounds after the quiet point, each settled.
-    if (!hyparview_ && loss_ == 0 && bounded_latency_ && !loss_changed_ &&
+    // Datagrams only: over tcp a connection cut before the quiet point can
+    // die by the ping rule well after it.
+    if (!tcp_ && !hyparview_ && loss_ == 0 && bounded_latency_ && !loss_changed_ &&
         duration_s_ - quiet_from_s >= 5 + 2 * heartbeat_s_) {
       s.deliver_all_after = SimTime::Zero() + SimDuration::Seconds(quiet_from_s);
     }
@@ -199,7 +214,7 @@ class Generator {
 
   RandomStream rng_;
   std::string out_;
-  bool hyparview_ = false, bounded_latency_ = true, loss_changed_ = false;
+  bool hyparview_ = false, tcp_ = false, bounded_latency_ = true, loss_changed_ = false;
   int64_t nodes_ = 0, duration_s_ = 0, heartbeat_s_ = 0, last_fault_s_ = 0;
   double loss_ = 0;
   std::vector<NodeId> free_;
