@@ -10,7 +10,11 @@
 namespace plumsim {
 
 BroadcastServer::BroadcastServer(Environment* env, PlumtreeConfig config)
-    : env_(env), config_(std::move(config)), self_(env->self()) {}
+    : env_(env),
+      config_(std::move(config)),
+      self_(env->self()),
+      order_(env->name_order()),
+      root_peers_(&order_) {}
 
 void BroadcastServer::RegisterHandler(HandlerId id, BroadcastHandler* handler) {
   PLUMSIM_CHECK(handler != nullptr);
@@ -48,8 +52,8 @@ void BroadcastServer::Start(const std::vector<NodeId>& members,
                             const std::vector<NodeId>& initial_lazys) {
   ScheduleLazyTick();
   ScheduleExchangeTick();
-  ResetPeers(ordsets::FromList(members), ordsets::FromList(initial_eagers),
-             ordsets::FromList(initial_lazys));
+  ResetPeers(ordsets::FromList(members, order_), ordsets::FromList(initial_eagers, order_),
+             ordsets::FromList(initial_lazys, order_));
 }
 
 // broadcast/2: {MessageId, Payload} = Mod:broadcast_data(Broadcast), then
@@ -175,13 +179,13 @@ void BroadcastServer::HandleGraft(const GraftResult& result, const GraftMsg& m) 
 
 // handle_cast({update, NodeList}).
 void BroadcastServer::Update(const std::vector<NodeId>& node_list) {
-  PeerSet members = ordsets::FromList(node_list);
-  const PeerSet added = ordsets::Subtract(members, all_members_);
-  const PeerSet removed = ordsets::Subtract(all_members_, members);
+  PeerSet members = ordsets::FromList(node_list, order_);
+  const PeerSet added = ordsets::Subtract(members, all_members_, order_);
+  const PeerSet removed = ordsets::Subtract(all_members_, members, order_);
   if (!added.empty()) {
     // "When a new member is detected, it is simply added to the set of
     // eagerPushPeers" -- and reset_peers empties every per-root set.
-    const PeerSet eager_peers = ordsets::Union(common_eagers_, added);
+    const PeerSet eager_peers = ordsets::Union(common_eagers_, added, order_);
     const PeerSet lazy_peers = common_lazys_;
     ResetPeers(std::move(members), eager_peers, lazy_peers);
   }
@@ -191,12 +195,12 @@ void BroadcastServer::Update(const std::vector<NodeId>& node_list) {
 // neighbors_down/2.
 void BroadcastServer::NeighborsDown(const PeerSet& removed) {
   if (removed.empty()) return;  // every subtraction below would be a no-op
-  all_members_ = ordsets::Subtract(all_members_, removed);
-  common_eagers_ = ordsets::Subtract(common_eagers_, removed);
-  common_lazys_ = ordsets::Subtract(common_lazys_, removed);
-  root_peers_.Transform([&removed](const EagerLazy& sets) {
-    return EagerLazy{ordsets::Subtract(sets.eagers, removed),
-                     ordsets::Subtract(sets.lazys, removed)};
+  all_members_ = ordsets::Subtract(all_members_, removed, order_);
+  common_eagers_ = ordsets::Subtract(common_eagers_, removed, order_);
+  common_lazys_ = ordsets::Subtract(common_lazys_, removed, order_);
+  root_peers_.Transform([this, &removed](const EagerLazy& sets) {
+    return EagerLazy{ordsets::Subtract(sets.eagers, removed, order_),
+                     ordsets::Subtract(sets.lazys, removed, order_)};
   });
   // Delete the outstanding messages to removed peers (ets:delete/2 on the
   // duplicate_bag removes every entry of the key).
@@ -273,7 +277,8 @@ void BroadcastServer::SendLazy() {
 // maybe_exchange/1.
 void BroadcastServer::MaybeExchange() {
   // Any connected channel counts, not specifically the broadcast channel.
-  const PeerSet connected = env_->ConnectedPeers();
+  // partisan_peer_connections:nodes/0, as an ordset of names.
+  const PeerSet connected = ordsets::FromList(env_->ConnectedPeers(), order_);
   NodeId root = 0;
   // random_root/2 -> `undefined` when there is no candidate. random_peer/3
   // is still evaluated with Root = undefined: a root no map holds, so the
@@ -345,15 +350,15 @@ bool BroadcastServer::RandomPeer(NodeId root, const PeerSet& connected,
                                  NodeId* peer) {
   PeerSet other;
   if (config_.exchange_selection == ExchangeSelection::kNormal) {
-    other = ordsets::DelElement(self_, all_members_);
+    other = ordsets::DelElement(self_, all_members_, order_);
   } else {
     // Optimized: prefer a peer outside the root's tree, more likely lagging.
     const PeerSet in_tree =
-        ordsets::Union(AllEagerPeers(root), AllLazyPeers(root));
-    other = ordsets::DelElement(self_, ordsets::Subtract(all_members_, in_tree));
+        ordsets::Union(AllEagerPeers(root), AllLazyPeers(root), order_);
+    other = ordsets::DelElement(self_, ordsets::Subtract(all_members_, in_tree, order_), order_);
   }
   if (other.empty()) {
-    return RandomOtherNode(ordsets::DelElement(self_, all_members_), connected,
+    return RandomOtherNode(ordsets::DelElement(self_, all_members_, order_), connected,
                            peer);
   }
   return RandomOtherNode(other, connected, peer);
@@ -363,7 +368,7 @@ bool BroadcastServer::RandomPeer(NodeId root, const PeerSet& connected,
 bool BroadcastServer::RandomOtherNode(const PeerSet& candidates,
                                       const PeerSet& connected,
                                       NodeId* chosen) {
-  const PeerSet both = ordsets::Intersection(candidates, connected);
+  const PeerSet both = ordsets::Intersection(candidates, connected, order_);
   if (both.empty()) return false;
   *chosen = both[env_->UniformInt(both.size())];
   return true;
@@ -399,8 +404,8 @@ std::pair<PeerSet, PeerSet> BroadcastServer::GetPeers(NodeId root) const {
 // reset_peers/4.
 void BroadcastServer::ResetPeers(PeerSet all_members, const PeerSet& eager_peers,
                                  const PeerSet& lazy_peers) {
-  common_eagers_ = ordsets::DelElement(self_, eager_peers);
-  common_lazys_ = ordsets::DelElement(self_, lazy_peers);
+  common_eagers_ = ordsets::DelElement(self_, eager_peers, order_);
+  common_lazys_ = ordsets::DelElement(self_, lazy_peers, order_);
   root_peers_.Clear();
   all_members_ = std::move(all_members);
 }

@@ -145,6 +145,8 @@ class BroadcastServer {
   PeerSet common_eagers_;
   PeerSet common_lazys_;
   // eager_sets and lazy_sets: the roots with their own sets.
+  // Node names are atoms: ordsets follow their text (protocol/node_order.h).
+  const NodeOrder& order_;
   RootPeers root_peers_;
   // The ?PLUMTREE_OUTSTANDING duplicate_bag, keyed by peer.
   OutstandingTable outstanding_;

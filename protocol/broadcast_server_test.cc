@@ -112,6 +112,25 @@ TEST_F(BroadcastServerTest, LocalBroadcastEagerPushesRoundZeroAndQueuesLazyPushe
   EXPECT_THAT(handler_.merged, IsEmpty());
 }
 
+// send/3's list comprehension sends in ordset order, and ordsets of atoms
+// follow the text: with names 'n<k>@host', n10 and n11 come before n2.
+TEST(BroadcastServerOrderTest, EagerPushesGoOutInErlangNameOrder) {
+  FakeEnvironment env(kSelf);
+  // Ranks of 'n0@host' .. 'n11@host' in text order: n0 n10 n11 n1 n2 .. n9.
+  env.names = NodeOrder({0, 3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2});
+  ScriptedHandler handler;
+  BroadcastServer server(&env, PlumtreeConfig{});
+  server.RegisterHandler(kH, &handler);
+  PeerSet members;
+  for (NodeId n = 0; n < 12; ++n) members.push_back(n);
+  server.Start(members, members, {});
+  EXPECT_EQ(server.common_eagers(), (PeerSet{0, 10, 11, 2, 3, 4, 5, 6, 7, 8, 9}));
+  server.Broadcast(std::any(Id(kSelf, 1)), kH);
+  std::vector<NodeId> order;
+  for (const SentMessage& s : env.TakeSent()) order.push_back(s.to);
+  EXPECT_THAT(order, ElementsAre(0, 10, 11, 2, 3, 4, 5, 6, 7, 8, 9));
+}
+
 TEST_F(BroadcastServerTest, BroadcastDataErrorCancelsTheBroadcast) {
   StartFullMembership();
   server_.Broadcast(std::any(std::string("not an id")), kH);

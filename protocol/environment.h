@@ -22,6 +22,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "protocol/message.h"
+#include "protocol/node_order.h"
 #include "protocol/ordset.h"
 
 namespace plumsim {
@@ -81,6 +82,12 @@ class Environment {
   virtual uint64_t UniformInt(uint64_t n) = 0;
 
   virtual void Log(LogLevel level, absl::string_view text) = 0;
+
+  // Erlang's term order of node names (atoms, by their text) and of node
+  // specs (maps: channels, then listen_addrs, then name); see
+  // protocol/node_order.h. Both outlive the protocol objects.
+  virtual const NodeOrder& name_order() const = 0;
+  virtual const NodeOrder& spec_order() const = 0;
 };
 
 }  // namespace plumsim

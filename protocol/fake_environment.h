@@ -69,6 +69,8 @@ class FakeEnvironment : public Environment {
   void Log(LogLevel level, absl::string_view text) override {
     logs.emplace_back(level, std::string(text));
   }
+  const NodeOrder& name_order() const override { return names; }
+  const NodeOrder& spec_order() const override { return specs; }
 
   // Returns and clears what was sent so far.
   std::vector<SentMessage> TakeSent() {
@@ -88,6 +90,8 @@ class FakeEnvironment : public Environment {
   std::vector<StartedTimer> timers;
   std::vector<TimerHandle> cancelled;
   std::vector<std::pair<LogLevel, std::string>> logs;
+  NodeOrder names;  // ascending id unless a test sets ranks
+  NodeOrder specs;
 
  private:
   NodeId self_;

@@ -18,6 +18,7 @@ HyParView::HyParView(Environment* env, HyParViewConfig config, int64_t epoch,
     : env_(env),
       config_(config),
       self_(env->self()),
+      order_(env->spec_order()),
       epoch_(epoch),
       notify_(std::move(notify)),
       active_{env->self()} {}
@@ -70,13 +71,13 @@ void HyParView::HandleMessage(const Message& message) {
 // handle_message({join, Peer, PeerTag, PeerEpoch}).
 void HyParView::HandleJoin(const JoinMsg& m) {
   const NodeId peer = m.peer;
-  if (!IsAddable(m.epoch, peer) || ordsets::IsElement(peer, active_)) return;
+  if (!IsAddable(m.epoch, peer) || ordsets::IsElement(peer, active_, order_)) return;
   env_->Connect(peer);
   if (!env_->IsConnected(peer)) return;
   AddToActiveView(peer);
   Send(peer, NeighborMsg{self_, CurrentId(peer)});
   // Forward the join to every other active peer (active random walks).
-  const PeerSet others = ordsets::DelElement(peer, ordsets::DelElement(self_, active_));
+  const PeerSet others = ordsets::DelElement(peer, ordsets::DelElement(self_, active_, order_), order_);
   for (NodeId p : others) {
     env_->Connect(p);
     Send(p, ForwardJoinMsg{peer, m.epoch, config_.active_rwl, self_});
@@ -105,15 +106,15 @@ void HyParView::HandleForwardJoin(const ForwardJoinMsg& m) {
   };
   if (m.ttl == 0 || active_.size() == 1) {
     // The walk ends here (or this node has no peer): take the joiner.
-    if (IsAddable(m.epoch, peer) && !ordsets::IsElement(peer, active_)) add_and_answer();
+    if (IsAddable(m.epoch, peer) && !ordsets::IsElement(peer, active_, order_)) add_and_answer();
   } else {
     // Snapshot for the Erlang's State0: a failed connect below reverts the
     // passive-view addition (the clause returns State0).
     const PeerSet passive_before = passive_;
     if (m.ttl == config_.passive_rwl) AddToPassiveView(peer);
-    const std::optional<NodeId> random = PickRandom(active_, ordsets::FromList({m.sender, self_, peer}));
+    const std::optional<NodeId> random = PickRandom(active_, ordsets::FromList({m.sender, self_, peer}, order_));
     if (!random) {
-      if (IsAddable(m.epoch, peer) && !ordsets::IsElement(peer, active_)) {
+      if (IsAddable(m.epoch, peer) && !ordsets::IsElement(peer, active_, order_)) {
         if (!add_and_answer()) passive_ = passive_before;
       }
     } else {
@@ -128,14 +129,14 @@ void HyParView::HandleForwardJoin(const ForwardJoinMsg& m) {
 void HyParView::HandleDisconnect(const DisconnectMsg& m) {
   if (!IsValidDisconnect(m.peer, m.disconnect_id)) return;
   const PeerSet passive_before = passive_;
-  active_ = ordsets::DelElement(m.peer, active_);
+  active_ = ordsets::DelElement(m.peer, active_, order_);
   AddToPassiveView(m.peer);
   recv_message_map_[m.peer] = m.disconnect_id;
   env_->Disconnect(m.peer);
   if (active_.size() == 1) {
     // Isolated: promote a random peer of the passive view as it was before
     // this disconnect (the Erlang reads Passive from State0). No notify/1.
-    PromotePeer(PickRandom(passive_before, ordsets::FromList({self_, m.peer})));
+    PromotePeer(PickRandom(passive_before, ordsets::FromList({self_, m.peer}, order_)));
   }
 }
 
@@ -178,7 +179,7 @@ void HyParView::HandleNeighborAccepted(const NeighborAcceptedMsg& m) {
 // handle_message({shuffle, Exchange, TTL, Sender}).
 void HyParView::HandleShuffle(const ShuffleMsg& m) {
   if (m.ttl > 0 && active_.size() > 1) {
-    const std::optional<NodeId> random = PickRandom(active_, ordsets::FromList({m.sender, self_}));
+    const std::optional<NodeId> random = PickRandom(active_, ordsets::FromList({m.sender, self_}, order_));
     if (random) {
       env_->Connect(*random);
       Send(*random, ShuffleMsg{m.exchange, m.ttl - 1, self_});
@@ -217,16 +218,16 @@ void HyParView::OnTimer(TimerKind kind) {
 // handle_info({'EXIT', Pid, _}): drop the peer from both views; if it was
 // active, promote a random passive peer. No notify/1.
 void HyParView::ConnectionDown(NodeId peer) {
-  passive_ = ordsets::DelElement(peer, passive_);
-  if (ordsets::IsElement(peer, active_)) {
-    active_ = ordsets::DelElement(peer, active_);
+  passive_ = ordsets::DelElement(peer, passive_, order_);
+  if (ordsets::IsElement(peer, active_, order_)) {
+    active_ = ordsets::DelElement(peer, active_, order_);
     PromotePeer(PickRandom(passive_, {self_}));
   }
 }
 
 // pick_random/2: uniformly from View -- Omit.
 std::optional<NodeId> HyParView::PickRandom(const PeerSet& view, const PeerSet& omit) {
-  const PeerSet candidates = ordsets::Subtract(view, omit);
+  const PeerSet candidates = ordsets::Subtract(view, omit, order_);
   if (candidates.empty()) return std::nullopt;
   return candidates[env_->UniformInt(candidates.size())];
 }
@@ -249,37 +250,37 @@ std::vector<NodeId> HyParView::SelectPeersForExchange() {
   std::vector<NodeId> list = {self_};
   for (NodeId n : Shuffle(active_, config_.shuffle_k_active)) list.push_back(n);
   for (NodeId n : Shuffle(passive_, config_.shuffle_k_passive)) list.push_back(n);
-  return ordsets::FromList(std::move(list));
+  return ordsets::FromList(std::move(list), order_);
 }
 
 // add_to_active_view/3.
 void HyParView::AddToActiveView(NodeId peer) {
-  if (peer == self_ || ordsets::IsElement(peer, active_)) return;
-  const PeerSet passive = ordsets::DelElement(peer, passive_);
+  if (peer == self_ || ordsets::IsElement(peer, active_, order_)) return;
+  const PeerSet passive = ordsets::DelElement(peer, passive_, order_);
   passive_ = passive;
   if (IsFullActive()) DropRandomElementFromActiveView();
-  active_ = ordsets::AddElement(peer, active_);
+  active_ = ordsets::AddElement(peer, active_, order_);
   passive_ = passive;  // quirk: the dropped peer's passive entry is lost
 }
 
 // add_to_passive_view/2.
 void HyParView::AddToPassiveView(NodeId peer) {
-  if (peer == self_ || ordsets::IsElement(peer, active_) || ordsets::IsElement(peer, passive_)) {
+  if (peer == self_ || ordsets::IsElement(peer, active_, order_) || ordsets::IsElement(peer, passive_, order_)) {
     return;
   }
   if (IsFullPassive()) {
     if (const std::optional<NodeId> random = PickRandom(passive_, {self_})) {
-      passive_ = ordsets::DelElement(*random, passive_);
+      passive_ = ordsets::DelElement(*random, passive_, order_);
     }
   }
-  passive_ = ordsets::AddElement(peer, passive_);
+  passive_ = ordsets::AddElement(peer, passive_, order_);
 }
 
 // drop_random_element_from_active_view/1.
 void HyParView::DropRandomElementFromActiveView() {
   const std::optional<NodeId> peer = PickRandom(active_, {self_});
   if (!peer) return;
-  active_ = ordsets::DelElement(*peer, active_);
+  active_ = ordsets::DelElement(*peer, active_, order_);
   AddToPassiveView(*peer);
   env_->Connect(*peer);
   const DisconnectId next = NextId(*peer);
@@ -290,8 +291,8 @@ void HyParView::DropRandomElementFromActiveView() {
 
 // merge_exchange/2: usort(Exchange -- [Myself | Active]) into the passive view.
 void HyParView::MergeExchange(const std::vector<NodeId>& exchange) {
-  PeerSet to_add = ordsets::FromList(exchange);
-  to_add = ordsets::Subtract(ordsets::DelElement(self_, to_add), active_);
+  PeerSet to_add = ordsets::FromList(exchange, order_);
+  to_add = ordsets::Subtract(ordsets::DelElement(self_, to_add, order_), active_, order_);
   for (NodeId n : to_add) AddToPassiveView(n);
 }
 

@@ -123,6 +123,8 @@ class HyParView {
   Environment* const env_;
   const HyParViewConfig config_;
   const NodeId self_;
+  // Views are sets of node specs: they follow the spec order.
+  const NodeOrder& order_;
   const int64_t epoch_;
   std::function<void(const PeerSet&)> notify_;
   PeerSet active_;

@@ -38,6 +38,27 @@ class HyParViewTest : public ::testing::Test {
   HyParView hv_;
 };
 
+// Views are sets of node specs, which Erlang compares by listen address
+// before name: pick_random/2 draws an index into that order.
+TEST(HyParViewOrderTest, RandomPicksIndexTheViewInSpecOrder) {
+  FakeEnvironment env(kSelf);
+  // n9 listens on the lowest address, then n1, n2, ...
+  env.specs = NodeOrder({1, 2, 3, 4, 5, 6, 7, 8, 9, 0});
+  std::vector<PeerSet> notified;
+  HyParView hv(&env, HyParViewConfig{}, 1, [&](const PeerSet& a) { notified.push_back(a); });
+  for (NodeId p : {2, 3, 9}) hv.HandleMessage(NeighborMsg{p, {1, 0}});
+  EXPECT_EQ(hv.active(), (PeerSet{9, 1, 2, 3}));
+  env.TakeSent();
+  // A seventh peer would overflow the active view (6 with self) only at
+  // capacity; here: a join forwarded with TTL > 0 goes to a random active
+  // peer other than the sender and the joiner. Draw 0: the first in order.
+  env.scripted_draws = {0};
+  hv.HandleMessage(ForwardJoinMsg{7, 1, 3, 2});
+  const std::vector<SentMessage> sent = env.TakeSent();
+  ASSERT_FALSE(sent.empty());
+  EXPECT_EQ(sent.back().to, 9u);  // not n3: n9's address sorts first
+}
+
 TEST_F(HyParViewTest, StartsWithItselfActiveAndSchedulesMaintenance) {
   hv_.Start();
   EXPECT_EQ(hv_.active(), (PeerSet{kSelf}));

@@ -1,11 +1,10 @@
 // Node ids and sorted peer sets, the C++ shape of Erlang's node() atoms and
 // ordsets. A PeerSet is a sorted std::vector without duplicates, exactly like
-// an ordset list, so iteration order (and therefore the order of messages a
-// node sends to a set of peers) is ascending node id.
+// an ordset list, so iteration order is the set's order.
 //
-// Deliberate difference: Erlang orders node atoms alphabetically
-// ('n10' < 'n2'); plumsim orders by numeric id (n2 < n10). Every behaviour
-// that depends on order follows this one order.
+// The functions here sort by ascending id, the simulator's own order. The
+// protocol modules sort as Erlang compares their elements (node names,
+// node specs): the overloads taking a NodeOrder, in protocol/node_order.h.
 #ifndef PLUMSIM_PROTOCOL_ORDSET_H_
 #define PLUMSIM_PROTOCOL_ORDSET_H_
 

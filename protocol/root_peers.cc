@@ -50,7 +50,7 @@ void RootPeers::Move(NodeId root, NodeId from, bool to_eager, const PeerSet& com
     const EagerLazy& sets = pairs_[*stored - 1].sets;
     const PeerSet& to = to_eager ? sets.eagers : sets.lazys;
     const PeerSet& other = to_eager ? sets.lazys : sets.eagers;
-    if (ordsets::IsElement(from, to) && !ordsets::IsElement(from, other)) return;
+    if (ordsets::IsElement(from, to, *order_) && !ordsets::IsElement(from, other, *order_)) return;
   }
   const uint32_t source = stored == nullptr ? 0 : *stored;
   const MoveKey key{source, source == 0 ? 0 : pairs_[source - 1].generation, from, to_eager};
@@ -61,10 +61,10 @@ void RootPeers::Move(NodeId root, NodeId from, bool to_eager, const PeerSet& com
   } else {
     const EagerLazy before =
         source == 0 ? EagerLazy{common_eagers, common_lazys} : pairs_[source - 1].sets;
-    pair = Intern(to_eager ? EagerLazy{ordsets::AddElement(from, before.eagers),
-                                       ordsets::DelElement(from, before.lazys)}
-                           : EagerLazy{ordsets::DelElement(from, before.eagers),
-                                       ordsets::AddElement(from, before.lazys)});
+    pair = Intern(to_eager ? EagerLazy{ordsets::AddElement(from, before.eagers, *order_),
+                                       ordsets::DelElement(from, before.lazys, *order_)}
+                           : EagerLazy{ordsets::DelElement(from, before.eagers, *order_),
+                                       ordsets::AddElement(from, before.lazys, *order_)});
     // Forget everything once the remembered moves outgrow the pairs in use.
     if (moves_.size() > 8 * pairs_in_use_ + 1024) moves_.clear();
     moves_.insert_or_assign(key, MoveResult{pair, pairs_[pair].generation});
@@ -100,7 +100,7 @@ std::vector<NodeId> RootPeers::Roots() const {
   std::vector<NodeId> roots;
   roots.reserve(root_to_pair_.size());
   root_to_pair_.ForEach([&roots](NodeId root, uint32_t) { roots.push_back(root); });
-  std::sort(roots.begin(), roots.end());
+  std::sort(roots.begin(), roots.end(), order_->compare());  // orddict: by name
   return roots;
 }
 

@@ -19,6 +19,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "protocol/node_map.h"
+#include "protocol/node_order.h"
 #include "protocol/ordset.h"
 
 namespace plumsim {
@@ -35,6 +36,10 @@ struct EagerLazy {
 
 class RootPeers {
  public:
+  // The sets are ordsets in `order` (the broadcast server's name order),
+  // which must outlive this.
+  explicit RootPeers(const NodeOrder* order) : order_(order) {}
+
   // The root's own pair (orddict:find/2), or nullptr. The reference stays
   // valid until the next Set, Transform or Clear.
   const EagerLazy* Find(NodeId root) const {
@@ -99,6 +104,7 @@ class RootPeers {
   absl::flat_hash_map<EagerLazy, uint32_t> index_;
   std::vector<uint32_t> free_;
   size_t pairs_in_use_ = 0;
+  const NodeOrder* order_;
   absl::flat_hash_map<MoveKey, MoveResult> moves_;
 };
 

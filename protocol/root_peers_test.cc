@@ -9,7 +9,8 @@ namespace {
 using ::testing::ElementsAre;
 
 TEST(RootPeersTest, RootsWithoutOwnSetsAreAbsent) {
-  RootPeers peers;
+  const NodeOrder order;
+  RootPeers peers(&order);
   EXPECT_EQ(peers.Find(3), nullptr);
   peers.Set(3, EagerLazy{{1, 2}, {4}});
   ASSERT_NE(peers.Find(3), nullptr);
@@ -19,7 +20,8 @@ TEST(RootPeersTest, RootsWithoutOwnSetsAreAbsent) {
 }
 
 TEST(RootPeersTest, EqualPairsAreStoredOnceAndFreedWhenUnused) {
-  RootPeers peers;
+  const NodeOrder order;
+  RootPeers peers(&order);
   for (NodeId root = 0; root < 100; ++root) peers.Set(root, EagerLazy{{1}, {2, 3}});
   EXPECT_EQ(peers.root_count(), 100u);
   EXPECT_EQ(peers.distinct_pairs(), 1u);
@@ -32,7 +34,8 @@ TEST(RootPeersTest, EqualPairsAreStoredOnceAndFreedWhenUnused) {
 }
 
 TEST(RootPeersTest, TransformRewritesEveryRootAndMergesEqualResults) {
-  RootPeers peers;
+  const NodeOrder order;
+  RootPeers peers(&order);
   peers.Set(1, EagerLazy{{5, 6}, {7}});
   peers.Set(2, EagerLazy{{5}, {6, 7}});
   peers.Transform([](const EagerLazy& sets) {
@@ -48,7 +51,8 @@ TEST(RootPeersTest, TransformRewritesEveryRootAndMergesEqualResults) {
 }
 
 TEST(RootPeersTest, MoveStartsFromTheCommonSetsAndRemembersNothingStale) {
-  RootPeers peers;
+  const NodeOrder order;
+  RootPeers peers(&order);
   const PeerSet common_eagers = {1, 2, 3};
   const PeerSet common_lazys = {};
   peers.Move(9, 2, /*to_eager=*/false, common_eagers, common_lazys);  // add_lazy(2, root 9)

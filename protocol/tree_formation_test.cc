@@ -53,6 +53,9 @@ class MemoryEnvironment : public Environment {
   int64_t NowNs() const override { return 0; }
   uint64_t UniformInt(uint64_t) override { return 0; }
   void Log(LogLevel, absl::string_view) override {}
+  const NodeOrder& name_order() const override { return order_; }
+  const NodeOrder& spec_order() const override { return order_; }
+  NodeOrder order_;
 
  private:
   NodeId self_;

@@ -59,6 +59,9 @@ struct NodeConfig {
   bool persist_epoch = false;
   ProcessingConfig processing;
   ProcessStats* process_stats = nullptr;  // counts mailboxes (may be null)
+  // Erlang's orders of the nodes (sim/node_identity.h).
+  NodeOrder name_order;
+  NodeOrder spec_order;
 };
 
 class NodeHost final : public Environment, public EventHandler {
@@ -107,6 +110,8 @@ class NodeHost final : public Environment, public EventHandler {
   int64_t NowNs() const override { return Clock().ns(); }
   uint64_t UniformInt(uint64_t n) override { return rng_.UniformInt(n); }
   void Log(LogLevel level, absl::string_view text) override;
+  const NodeOrder& name_order() const override { return config_->name_order; }
+  const NodeOrder& spec_order() const override { return config_->spec_order; }
 
   // Timer events.
   void OnEvent(uint64_t arg) override;

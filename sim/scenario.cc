@@ -12,6 +12,7 @@
 #include <sstream>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -45,6 +46,7 @@ class SectionReader {
     ReadNodes();
     r_.set_initial_nodes(s_.node_count);
     CountJoinedNodes();
+    ReadNodeIdentities();
     ReadMembership();
     ReadPlumtree();
     ReadHeartbeat();
@@ -104,7 +106,8 @@ class SectionReader {
       if (root_.get("nodes") == nullptr) r_.Missing(nullptr, "nodes", "a table [nodes] with count = N");
       return;
     }
-    r_.CheckKeys(*nodes, "nodes", {"count", "start_interval", "start_jitter", "crash"});
+    r_.CheckKeys(*nodes, "nodes",
+                 {"count", "start_interval", "start_jitter", "crash", "names", "addresses"});
     if (const toml::node* v = nodes->get("crash")) {
       const std::optional<std::string> mode = r_.String(*v, "nodes.crash");
       if (mode == "process") {
@@ -132,6 +135,63 @@ class SectionReader {
     if (last_start > kMaxSimTime.ns()) {
       r_.Error(nodes->get("start_interval"), "nodes.start_interval",
                absl::StrCat("the last node would start after ", FormatSimDuration(kMaxSimTime)));
+    }
+  }
+
+  // [nodes] names = { n3 = "alpha@h1" }, addresses = { n3 = "10.1.0.7:9090" }
+  void ReadNodeIdentities() {
+    const toml::table* nodes = root_.get("nodes") ? root_.get("nodes")->as_table() : nullptr;
+    if (nodes == nullptr) return;
+    if (const toml::node* v = nodes->get("names")) {
+      ReadByNode(*v, "nodes.names", [&](const toml::node& x, NodeId node) {
+        std::optional<std::string> name = r_.String(x, "nodes.names");
+        if (!name) return;
+        if (!IsValidNodeName(*name)) {
+          r_.Error(&x, "nodes.names",
+                   absl::StrCat("expected an Erlang node name like \"n3@host\", got \"", *name, "\""));
+          return;
+        }
+        s_.node_names[node] = *name;
+      });
+      // Names identify nodes: no two alike, defaults included.
+      const int64_t total = r_.total_nodes();
+      absl::flat_hash_map<std::string, NodeId> seen;
+      for (int64_t i = 0; i < total; ++i) {
+        auto it = s_.node_names.find(static_cast<NodeId>(i));
+        const std::string name =
+            it != s_.node_names.end() ? it->second : DefaultNodeName(static_cast<NodeId>(i));
+        auto [other, fresh] = seen.try_emplace(name, static_cast<NodeId>(i));
+        if (!fresh) {
+          r_.Error(v, "nodes.names",
+                   absl::StrCat(NodeName(other->second), " and n", i, " are both named ", name));
+        }
+      }
+    }
+    if (const toml::node* v = nodes->get("addresses")) {
+      ReadByNode(*v, "nodes.addresses", [&](const toml::node& x, NodeId node) {
+        std::optional<std::string> text = r_.String(x, "nodes.addresses");
+        if (!text) return;
+        std::optional<ListenAddress> address = ParseListenAddress(*text);
+        if (!address) {
+          r_.Error(&x, "nodes.addresses",
+                   absl::StrCat("expected \"a.b.c.d:port\", got \"", *text, "\""));
+          return;
+        }
+        s_.node_addresses[node] = *address;
+      });
+    }
+  }
+
+  // A table keyed by node ("n3 = ..."): `read` for each entry.
+  template <typename F>
+  void ReadByNode(const toml::node& v, const char* key, F read) {
+    if (!v.is_table()) {
+      r_.Error(&v, key, "expected a table by node, e.g. { n3 = ... }");
+      return;
+    }
+    for (const auto& [name, x] : *v.as_table()) {
+      std::optional<NodeId> node = r_.Node(x, std::string(name.str()), key);
+      if (node) read(x, *node);
     }
   }
 

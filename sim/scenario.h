@@ -17,7 +17,9 @@
 #include "protocol/ordset.h"
 #include "protocol/plumtree_config.h"
 #include "sim/latency.h"
+#include "absl/container/btree_map.h"
 #include "sim/network.h"
+#include "sim/node_identity.h"
 #include "sim/process_stats.h"
 #include "sim/node_set.h"
 #include "sim/time.h"
@@ -101,6 +103,10 @@ struct Scenario {
   SimDuration start_interval;  // node i starts at i * start_interval
   SimDuration start_jitter;    // plus a uniform draw in [0, start_jitter]
   CrashMode crash_mode = CrashMode::kProcess;  // [nodes] crash
+  // [nodes] names / addresses: Erlang node names and listen addresses that
+  // differ from the defaults (sim/node_identity.h), by node.
+  absl::btree_map<NodeId, std::string> node_names;
+  absl::btree_map<NodeId, ListenAddress> node_addresses;
 
   std::string membership = "full";  // or "hyparview"
   HyParViewConfig hyparview;        // [membership] options for "hyparview"
@@ -128,6 +134,9 @@ struct Scenario {
 
   // Every node that exists at some point: the initial ones and the joined.
   int64_t total_nodes() const;
+  // Every node's Erlang name and listen address, defaults filled in.
+  std::vector<std::string> ErlangNames() const;
+  std::vector<ListenAddress> ListenAddresses() const;
 
   // The resolved scenario, every default filled in, as TOML that
   // ParseScenario reads back to an identical Scenario.

@@ -50,6 +50,8 @@ TEST(ScenarioTest, MinimalScenarioGetsPartisanDefaults) {
 TEST(ScenarioTest, RuntimeKeysReadAndReadBack) {
   absl::StatusOr<Scenario> s = ParseScenario(std::string(kMinimal) + R"(
 crash = "host"
+names = { n1 = "alpha@h1" }
+addresses = { n2 = "10.9.0.1:9000" }
 [network]
 transport = "tcp"
 tcp = { min_rto = "300ms", max_rto = "60s" }
@@ -62,6 +64,9 @@ connection_interval = "500ms"
   // "crash" lands in [nodes] (the table kMinimal ends with).
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_EQ(s->crash_mode, CrashMode::kHost);
+  EXPECT_EQ(s->ErlangNames(), (std::vector<std::string>{"n0@host", "alpha@h1", "n2@host", "n3@host"}));
+  EXPECT_EQ(FormatListenAddress(s->ListenAddresses()[2]), "10.9.0.1:9000");
+  EXPECT_EQ(FormatListenAddress(s->ListenAddresses()[3]), "10.0.0.4:9090");
   EXPECT_EQ(s->network.tcp.min_rto, SimDuration::Milliseconds(300));
   EXPECT_EQ(s->network.tcp.max_rto, SimDuration::Seconds(60));
   EXPECT_TRUE(s->partisan.persist_epoch);
@@ -87,6 +92,11 @@ TEST(ScenarioTest, RuntimeKeysRefuseWhatTcpCannotDo) {
       {"[partisan]\nconnection_ping = { idle = \"1s\" }\n", "partisan.connection_ping.idle"},
       {"[partisan]\nconnection_ping = 5\n", "partisan.connection_ping: expected a table"},
       {"[partisan]\nconnect_timeout = \"0s\"\n", "partisan.connect_timeout"},
+      {"names = { n1 = \"n2@host\" }\n", "nodes.names: n1 and n2 are both named n2@host"},
+      {"names = { n1 = \"plain\" }\n", "expected an Erlang node name like \"n3@host\", got \"plain\""},
+      {"names = { n9 = \"a@b\" }\n", "node n9 does not exist"},
+      {"addresses = { n1 = \"10.0.0.1\" }\n", "nodes.addresses: expected \"a.b.c.d:port\""},
+      {"names = 3\n", "nodes.names: expected a table by node"},
   };
   for (const auto& [extra, error] : cases) {
     absl::StatusOr<Scenario> s = ParseScenario(std::string(kMinimal) + extra, "t.toml");

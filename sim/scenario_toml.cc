@@ -69,6 +69,25 @@ int64_t Scenario::total_nodes() const {
   return total;
 }
 
+std::vector<std::string> Scenario::ErlangNames() const {
+  std::vector<std::string> names;
+  for (int64_t i = 0; i < total_nodes(); ++i) {
+    auto it = node_names.find(static_cast<NodeId>(i));
+    names.push_back(it != node_names.end() ? it->second : DefaultNodeName(static_cast<NodeId>(i)));
+  }
+  return names;
+}
+
+std::vector<ListenAddress> Scenario::ListenAddresses() const {
+  std::vector<ListenAddress> addresses;
+  for (int64_t i = 0; i < total_nodes(); ++i) {
+    auto it = node_addresses.find(static_cast<NodeId>(i));
+    addresses.push_back(it != node_addresses.end() ? it->second
+                                                   : DefaultListenAddress(static_cast<NodeId>(i)));
+  }
+  return addresses;
+}
+
 std::string FormatNodeSet(const PeerSet& nodes) { return NodeSet::FromIds(nodes).ToString(); }
 
 std::string Scenario::ToToml() const {
@@ -77,10 +96,23 @@ std::string Scenario::ToToml() const {
   root.insert("description", description);
   root.insert("seed", static_cast<int64_t>(seed));
   root.insert("duration", FormatSimDuration(duration));
-  root.insert("nodes", toml::table{{"count", node_count},
-                                   {"start_interval", FormatSimDuration(start_interval)},
-                                   {"start_jitter", FormatSimDuration(start_jitter)},
-                                   {"crash", CrashModeName(crash_mode)}});
+  toml::table nodes_table{{"count", node_count},
+                          {"start_interval", FormatSimDuration(start_interval)},
+                          {"start_jitter", FormatSimDuration(start_jitter)},
+                          {"crash", CrashModeName(crash_mode)}};
+  if (!node_names.empty()) {
+    toml::table t;
+    for (const auto& [node, name] : node_names) t.insert(NodeName(node), name);
+    nodes_table.insert("names", std::move(t));
+  }
+  if (!node_addresses.empty()) {
+    toml::table t;
+    for (const auto& [node, address] : node_addresses) {
+      t.insert(NodeName(node), FormatListenAddress(address));
+    }
+    nodes_table.insert("addresses", std::move(t));
+  }
+  root.insert("nodes", std::move(nodes_table));
   toml::table membership_table{{"kind", membership}};
   if (membership == "hyparview") {
     membership_table.insert("active_max_size", hyparview.active_max_size);

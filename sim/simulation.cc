@@ -20,6 +20,8 @@ Simulation::Simulation(const Scenario& scenario, SimObserver* observer)
   node_config_.persist_epoch = scenario_.partisan.persist_epoch;
   node_config_.processing = scenario_.processing;
   node_config_.process_stats = &process_stats_;
+  node_config_.name_order = NameOrder(scenario_.ErlangNames());
+  node_config_.spec_order = SpecOrder(scenario_.ListenAddresses(), scenario_.ErlangNames());
   network_ = std::make_unique<Network>(&sim_, scenario_.network, scenario_.seed, this,
                                        observer_);
   if (scenario_.membership == "hyparview") {

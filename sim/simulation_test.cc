@@ -133,6 +133,25 @@ nodes = "n3"
   EXPECT_EQ(stats.connections_opened, 18u);
 }
 
+// Node names are atoms: the broadcast server's ordsets follow their text
+// (n10 and n11 before n2); [nodes] names can change the order.
+TEST(SimulationTest, BroadcastServerSetsFollowErlangNameOrder) {
+  Scenario s = Parse(std::string(kBase), {"nodes.count=12"});
+  Simulation sim(s, nullptr);
+  sim.RunUntil(At(1));
+  EXPECT_EQ(sim.node(3).server()->common_eagers(), (PeerSet{0, 10, 11, 1, 2, 4, 5, 6, 7, 8, 9}));
+  Scenario renamed = Parse(R"(
+name = "renamed"
+duration = "10s"
+[nodes]
+count = 12
+names = { n0 = "z@host" }
+)");
+  Simulation sim2(renamed, nullptr);
+  sim2.RunUntil(At(1));
+  EXPECT_EQ(sim2.node(3).server()->common_eagers(), (PeerSet{10, 11, 1, 2, 4, 5, 6, 7, 8, 9, 0}));
+}
+
 TEST(SimulationTest, JoinAndLeaveUpdateEveryBroadcastServer) {
   Scenario s = Parse(std::string(kBase) + R"(
 [[events]]

@@ -52,7 +52,8 @@ TreeShape AnalyzeTree(const Simulation& sim, NodeId root) {
   std::vector<Edge> lazy;
   // a forwards to b for this root.
   auto forwards = [&](NodeId a, NodeId b) {
-    return ordsets::IsElement(b, sim.node(a).server()->GetEagerPeers(root)) &&
+    return ordsets::IsElement(b, sim.node(a).server()->GetEagerPeers(root),
+                              sim.node(a).name_order()) &&
            sim.node(a).IsConnected(b);
   };
   for (NodeId a : t.live) {

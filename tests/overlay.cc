@@ -32,7 +32,9 @@ OverlayReport InspectOverlay(const Simulation& sim) {
     for (NodeId y : hv->active()) {
       if (y == x) continue;
       const HyParView* other = sim.node(y).hyparview();
-      if (other == nullptr || !ordsets::IsElement(x, other->active())) ++r.asymmetric;
+      if (other == nullptr || !ordsets::IsElement(x, other->active(), sim.node(y).spec_order())) {
+        ++r.asymmetric;
+      }
     }
   }
   if (!any) return r;
