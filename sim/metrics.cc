@@ -152,6 +152,10 @@ void MetricsCollector::OnDeliver(NodeId, NodeId, const Message& message) {
       message);
 }
 
+void MetricsCollector::OnConnectionClose(NodeId holder, NodeId peer, CloseReason reason) {
+  connection_closes_.push_back(ConnectionClose{sim_->now(), holder, peer, reason});
+}
+
 void MetricsCollector::OnMerge(NodeId node, const BroadcastMsg& b, bool valid) {
   WindowMetrics& w = Window();
   if (!valid) {

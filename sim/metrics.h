@@ -83,6 +83,15 @@ class MetricsCollector final : public SimObserver {
   void OnNetworkChange(const TimelineEvent&) override { ++connectivity_version_; }
   void OnOriginate(NodeId node, HandlerId handler, const BroadcastId& id) override;
   void OnMerge(NodeId node, const BroadcastMsg& m, bool valid) override;
+  void OnConnectionClose(NodeId holder, NodeId peer, CloseReason reason) override;
+
+  struct ConnectionClose {
+    SimTime at;
+    NodeId holder, peer;
+    CloseReason reason;
+  };
+  // tcp: every connection that closed, in time order.
+  const std::vector<ConnectionClose>& connection_closes() const { return connection_closes_; }
 
   // Closes the books at the end of the run: marks messages sent at least
   // `settle` before `end` as settled and fills the last windows.
@@ -126,6 +135,7 @@ class MetricsCollector final : public SimObserver {
 
   const Simulation* sim_;
   const SimDuration window_;
+  std::vector<ConnectionClose> connection_closes_;
   const bool nodes_can_restart_;  // restart events or churn: track who delivered
   int64_t running_ = 0;
   std::vector<MessageMetrics> messages_;

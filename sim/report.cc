@@ -63,14 +63,19 @@ std::vector<ExpectationResult> CheckExpectations(const Scenario& scenario,
     ExpectationResult r;
     r.line = e.line;
     const std::optional<HandlerId> handler = HandlerFilter(e.handler);
-    const std::string scope = absl::StrCat(" (", e.handler, " messages sent from ",
-                                           FormatSimDuration(e.after.SinceStart()), ")");
+    const std::string scope = absl::StrCat(
+        " (", e.handler, " messages sent from ", FormatSimDuration(e.after.SinceStart()),
+        e.before == SimTime::Max() ? "" : absl::StrCat(" to ", FormatSimDuration(e.before.SinceStart())),
+        ")");
     // The worst settled message in scope for a metric: returns it and its value.
     auto worst = [&](auto value_of, bool higher_is_worse) {
       const MessageMetrics* worst_message = nullptr;
       double worst_value = 0;
       for (const MessageMetrics& m : metrics.messages()) {
-        if (!m.settled || m.sent_at < e.after || (handler && m.handler != *handler)) continue;
+        if (!m.settled || m.sent_at < e.after || m.sent_at >= e.before ||
+            (handler && m.handler != *handler)) {
+          continue;
+        }
         const std::optional<double> v = value_of(m);
         if (!v) continue;
         if (worst_message == nullptr || (higher_is_worse ? *v > worst_value : *v < worst_value)) {
@@ -124,6 +129,29 @@ std::vector<ExpectationResult> CheckExpectations(const Scenario& scenario,
         r.passed = bad.empty() && !final_trees.empty();
         r.measured = bad.empty() ? absl::StrCat("all ", final_trees.size(), " spanning")
                                  : absl::StrCat("not spanning: ", absl::StrJoin(bad, ", "));
+        break;
+      }
+      case Expectation::Metric::kConnectionsClosed: {
+        const std::string window = absl::StrCat(
+            "from ", FormatSimDuration(e.after.SinceStart()),
+            e.before == SimTime::Max() ? std::string(" on")
+                                       : absl::StrCat(" to ", FormatSimDuration(e.before.SinceStart())));
+        r.description = absl::StrCat("connections_closed", e.reason.empty() ? "" : " (" + e.reason + ")",
+                                     e.upper_bound ? " <= " : " >= ", Num(e.bound), " ", window);
+        int64_t count = 0;
+        std::optional<SimTime> first, last;
+        for (const MetricsCollector::ConnectionClose& c : metrics.connection_closes()) {
+          if (c.at < e.after || c.at >= e.before) continue;
+          if (!e.reason.empty() && e.reason != CloseReasonName(c.reason)) continue;
+          ++count;
+          if (!first) first = c.at;
+          last = c.at;
+        }
+        const double n = static_cast<double>(count);
+        r.passed = e.upper_bound ? n <= e.bound : n >= e.bound;
+        r.measured = count == 0 ? std::string("0")
+                                : absl::StrCat(count, " (first at ", FormatSimTime(*first),
+                                               ", last at ", FormatSimTime(*last), ")");
         break;
       }
       case Expectation::Metric::kConvergedBefore: {

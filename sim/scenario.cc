@@ -780,11 +780,16 @@ class SectionReader {
       ex.metric = M::kTreesSpanning;
     } else if (*name == "converged_before") {
       ex.metric = M::kConvergedBefore;
+    } else if (*name == "connections_closed") {
+      ex.metric = M::kConnectionsClosed;
+      ReadConnectionsClosed(t, &ex);
+      s_.expectations.push_back(ex);
+      return;
     } else {
       r_.Error(metric, "expect.metric",
                absl::StrCat("unknown metric \"", *name,
                             "\"; expected reliability_min, rmr_max, ldh_max, "
-                            "trees_spanning or converged_before"));
+                            "trees_spanning, converged_before or connections_closed"));
       return;
     }
     if (ex.metric == M::kTreesSpanning) {
@@ -797,7 +802,10 @@ class SectionReader {
         r_.Missing(&t, "expect.before", "e.g. before = \"60s\"");
       }
     } else {
-      r_.CheckKeys(t, "expect", {"metric", "after", "handler", bound_key});
+      r_.CheckKeys(t, "expect", {"metric", "after", "before", "handler", bound_key});
+      if (const toml::node* before = t.get("before")) {
+        if (auto d = r_.Duration(*before, "expect.before")) ex.before = SimTime::Zero() + *d;
+      }
       if (const toml::node* bound = t.get(bound_key)) {
         Set(r_.Number(*bound, absl::StrCat("expect.", bound_key), -1e12, 1e12), &ex.bound);
       } else {
@@ -815,6 +823,43 @@ class SectionReader {
       }
     }
     s_.expectations.push_back(ex);
+  }
+
+  // metric = "connections_closed": reason, after, before, and one of
+  // at_least / at_most.
+  void ReadConnectionsClosed(const toml::table& t, Expectation* ex) {
+    r_.CheckKeys(t, "expect", {"metric", "reason", "after", "before", "at_least", "at_most"});
+    if (s_.network.transport != Transport::kTcp) {
+      r_.Error(&t, "expect.metric", "connections_closed needs transport = \"tcp\"");
+    }
+    if (const toml::node* v = t.get("reason")) {
+      Set(r_.String(*v, "expect.reason"), &ex->reason);
+      bool known = false;
+      std::vector<std::string> names;
+      for (int i = 0; i < kCloseReasons; ++i) {
+        names.push_back(CloseReasonName(static_cast<CloseReason>(i)));
+        known = known || ex->reason == names.back();
+      }
+      if (!known) {
+        r_.Error(v, "expect.reason", absl::StrCat("expected one of ", absl::StrJoin(names, ", ")));
+      }
+    }
+    if (const toml::node* v = t.get("after")) {
+      if (auto d = r_.Duration(*v, "expect.after")) ex->after = SimTime::Zero() + *d;
+    }
+    if (const toml::node* v = t.get("before")) {
+      if (auto d = r_.Duration(*v, "expect.before")) ex->before = SimTime::Zero() + *d;
+    }
+    const toml::node* at_least = t.get("at_least");
+    const toml::node* at_most = t.get("at_most");
+    if ((at_least == nullptr) == (at_most == nullptr)) {
+      r_.Error(&t, "expect", "connections_closed needs one of at_least or at_most");
+      return;
+    }
+    ex->upper_bound = at_most != nullptr;
+    const toml::node* bound = ex->upper_bound ? at_most : at_least;
+    Set(r_.Number(*bound, ex->upper_bound ? "expect.at_most" : "expect.at_least", 0, 1e12),
+        &ex->bound);
   }
 
   const toml::table& root_;

@@ -82,12 +82,17 @@ struct Expectation {
     kLdhMax,           // max LDH of those messages
     kTreesSpanning,    // every root's eager graph is a spanning tree at the end
     kConvergedBefore,  // overall convergence time < before
+    kConnectionsClosed,  // tcp connections closed in [after, before), by reason
   };
   Metric metric = Metric::kReliabilityMin;
   std::string handler = "heartbeat";  // "heartbeat", "application" or "all"
-  SimTime after;                      // messages sent at or after this time
+  SimTime after;                      // messages sent (connections closed) at or after
   double bound = 0;                   // at_least / at_most
-  SimTime before;                     // kConvergedBefore
+  bool upper_bound = false;           // kConnectionsClosed: at_most (else at_least)
+  // kConvergedBefore: the deadline; message metrics and kConnectionsClosed:
+  // the end of the window (sent / closed before it), Max if none.
+  SimTime before = SimTime::Max();
+  std::string reason;  // kConnectionsClosed: a CloseReasonName, "" for any
   int line = 0;                       // where it was written, for messages
 };
 const char* ExpectationMetricName(Expectation::Metric metric);

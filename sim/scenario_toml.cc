@@ -37,6 +37,7 @@ const char* ExpectationMetricName(Expectation::Metric metric) {
     case Expectation::Metric::kLdhMax: return "ldh_max";
     case Expectation::Metric::kTreesSpanning: return "trees_spanning";
     case Expectation::Metric::kConvergedBefore: return "converged_before";
+    case Expectation::Metric::kConnectionsClosed: return "connections_closed";
   }
   return "?";
 }
@@ -254,17 +255,26 @@ std::string Scenario::ToToml() const {
     toml::array arr;
     for (const Expectation& e : expectations) {
       toml::table t{{"metric", ExpectationMetricName(e.metric)}};
+      const bool windowed = e.before != SimTime::Max();
       switch (e.metric) {
         case Expectation::Metric::kReliabilityMin:
           t.insert("at_least", e.bound);
           t.insert("after", FormatSimDuration(e.after.SinceStart()));
+          if (windowed) t.insert("before", FormatSimDuration(e.before.SinceStart()));
           t.insert("handler", e.handler);
           break;
         case Expectation::Metric::kRmrMax:
         case Expectation::Metric::kLdhMax:
           t.insert("at_most", e.bound);
           t.insert("after", FormatSimDuration(e.after.SinceStart()));
+          if (windowed) t.insert("before", FormatSimDuration(e.before.SinceStart()));
           t.insert("handler", e.handler);
+          break;
+        case Expectation::Metric::kConnectionsClosed:
+          if (!e.reason.empty()) t.insert("reason", e.reason);
+          t.insert("after", FormatSimDuration(e.after.SinceStart()));
+          if (windowed) t.insert("before", FormatSimDuration(e.before.SinceStart()));
+          t.insert(e.upper_bound ? "at_most" : "at_least", e.bound);
           break;
         case Expectation::Metric::kTreesSpanning:
           break;

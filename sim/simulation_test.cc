@@ -152,6 +152,64 @@ names = { n0 = "z@host" }
   EXPECT_EQ(sim2.node(3).server()->common_eagers(), (PeerSet{10, 11, 1, 2, 4, 5, 6, 7, 8, 9, 0}));
 }
 
+// Counts the timers each node's processes ran.
+class TimerCounter : public SimObserver {
+ public:
+  void OnTimer(NodeId node, TimerKind kind) override {
+    if (node == 0 && kind == TimerKind::kLazyTick) ++lazy_ticks_n0;
+  }
+  int lazy_ticks_n0 = 0;
+};
+
+// A gen_server handles one message at a time: with a service time, a
+// burst queues in the mailbox. schedule_tick/3 re-arms the lazy tick with
+// erlang:send_after/3 inside the handler, so each tick's handling time
+// shifts every later tick (partisan_plumtree_broadcast:handle_info(lazy_tick)).
+TEST(SimulationTest, ServiceTimeQueuesMessagesAndDelaysReArmedTimers) {
+  TimerCounter free_ticks, slow_ticks;
+  Simulation free_run(Parse(std::string(kBase)), &free_ticks);
+  free_run.RunUntil(At(100));
+  Simulation slow(Parse(std::string(kBase) + R"(
+[processing]
+broadcast_server = "20ms"
+)"), &slow_ticks);
+  slow.RunUntil(At(100));
+  EXPECT_EQ(free_run.process_stats().queued(ProcessKind::kBroadcastServer), 0u);
+  EXPECT_GT(slow.process_stats().queued(ProcessKind::kBroadcastServer), 0u);
+  EXPECT_GE(slow.process_stats().max_length(ProcessKind::kBroadcastServer), 2u);
+  EXPECT_GT(slow.process_stats().max_wait(ProcessKind::kBroadcastServer), SimDuration::Zero());
+  EXPECT_EQ(slow.process_stats().queued(ProcessKind::kBackend), 0u);
+  // Ticks every 1 s + 20 ms (at least; queued inputs delay them more).
+  EXPECT_EQ(free_ticks.lazy_ticks_n0, 100);
+  EXPECT_LE(slow_ticks.lazy_ticks_n0, 98);
+  EXPECT_GE(slow_ticks.lazy_ticks_n0, 90);
+}
+
+// partisan_peer_service_client:init/1 connects inside the manager's call:
+// the HyParView manager waits a round trip per connect, and what arrives
+// meanwhile waits in its mailbox. Over datagrams connects are instant.
+TEST(SimulationTest, BlockingConnectsMakeTheManagersMailboxWait) {
+  const std::string overlay = std::string(R"(
+name = "overlay"
+duration = "20s"
+[nodes]
+count = 60
+start_interval = "10ms"
+[membership]
+kind = "hyparview"
+[network]
+latency = "3ms"
+)");
+  Simulation tcp(Parse(overlay), nullptr);
+  tcp.RunUntil(At(20));
+  Simulation datagram(Parse(overlay, {"network.transport=\"datagram\""}), nullptr);
+  datagram.RunUntil(At(20));
+  EXPECT_GT(tcp.process_stats().queued(ProcessKind::kPeerService), 0u);
+  EXPECT_GE(tcp.process_stats().max_wait(ProcessKind::kPeerService), SimDuration::Milliseconds(1));
+  EXPECT_EQ(datagram.process_stats().queued(ProcessKind::kPeerService), 0u);
+  EXPECT_GT(tcp.process_stats().inputs(ProcessKind::kPeerService), 0u);
+}
+
 TEST(SimulationTest, JoinAndLeaveUpdateEveryBroadcastServer) {
   Scenario s = Parse(std::string(kBase) + R"(
 [[events]]

@@ -20,6 +20,7 @@ const std::vector<GoldenCase>& GoldenCases() {
       {"lossy", "lossy.toml", {}, {"n0", "n5"}},
       {"crash_restart", "crash_restart.toml", {}, {"n0", "n2"}},
       {"partition_heal", "partition_heal.toml", {}, {"n0", "n6"}},
+      {"partition_tcp", "partition_tcp.toml", {}, {"n0", "n6"}},
       {"churn", "churn.toml", {"nodes.count=12"}, {"n0", "n1"}},
       {"large_full",
        "large_full.toml",

@@ -1,0 +1,101 @@
+// The HyParView partition study of docs/runtime-model.md: 200 nodes split
+// 100/100 at 60 s for D seconds, D in {30, 60, 90, 300}, seeds 1..10, over
+// tcp (Partisan's runtime) and over datagrams (connections die the instant
+// the cut starts). For each run: the cross connections the ping rule
+// closed, whether the overlay is one again 60 s after the heal and at the
+// end (600 s after the heal), and when it first was one again; "split
+// before" marks a run whose overlay was not one even before the cut.
+//
+//   bazel run -c opt //tests:partition_study
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "sim/run_stats.h"
+#include "sim/scenario.h"
+#include "sim/simulation.h"
+#include "tests/overlay.h"
+
+namespace plumsim {
+namespace {
+
+Scenario Study(int64_t partition_s, int seed, const char* transport) {
+  absl::StatusOr<Scenario> s = ParseScenario(
+      absl::StrCat(R"(
+name = "partition_study"
+duration = ")", 60 + partition_s + 600, R"(s"
+[nodes]
+count = 200
+start_interval = "50ms"
+[membership]
+kind = "hyparview"
+[heartbeat]
+broadcast = false
+[network]
+latency = { kind = "uniform", min = "2ms", max = "8ms" }
+transport = ")", transport, R"("
+[[events]]
+at = "60s"
+kind = "partition"
+groups = ["n0..n99", "n100..n199"]
+[[events]]
+at = ")", 60 + partition_s, R"(s"
+kind = "heal"
+)"),
+      "partition_study.toml", std::vector<std::string>{absl::StrCat("seed=", seed)});
+  if (!s.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(s.status().message()).c_str());
+    std::exit(2);
+  }
+  return *s;
+}
+
+int64_t CrossLinks(const Simulation& sim) {
+  int64_t cross = 0;
+  for (NodeId x = 0; x < 200; ++x) {
+    if (sim.node(x).hyparview() == nullptr) continue;
+    for (NodeId y : sim.node(x).hyparview()->active()) cross += (x < 100) != (y < 100);
+  }
+  return cross;
+}
+
+void Run(int64_t partition_s, const char* transport) {
+  int rejoined_60 = 0, rejoined_end = 0;
+  std::string firsts;
+  for (int seed = 1; seed <= 10; ++seed) {
+    RunStats stats;
+    Simulation sim(Study(partition_s, seed, transport), &stats);
+    const int64_t heal = 60 + partition_s;
+    sim.RunUntil(SimTime::Zero() + SimDuration::Seconds(59));
+    const int64_t cross_before = CrossLinks(sim);
+    const bool one_before = InspectOverlay(sim).connected;
+    int64_t first = -1;
+    for (int64_t t = heal; t <= heal + 600; ++t) {
+      sim.RunUntil(SimTime::Zero() + SimDuration::Seconds(t));
+      if (first < 0 && InspectOverlay(sim).connected) first = t - heal;
+      if (t == heal + 60) rejoined_60 += first >= 0;
+    }
+    rejoined_end += InspectOverlay(sim).connected;
+    absl::StrAppend(&firsts, " s", seed, one_before ? ":" : "(split before):",
+                    first < 0 ? std::string("never") : absl::StrCat("+", first, "s"), "/",
+                    stats.connections_closed[static_cast<int>(CloseReason::kPingTimeout)], "pt/",
+                    cross_before, "x");
+  }
+  std::printf("%-8s partition %3llds: one overlay 60 s after the heal %2d/10, at +600 s %2d/10;%s\n",
+              transport, static_cast<long long>(partition_s), rejoined_60, rejoined_end,
+              firsts.c_str());
+  std::fflush(stdout);
+}
+
+}  // namespace
+}  // namespace plumsim
+
+int main() {
+  std::printf("per seed: first second after the heal with one overlay / connections closed by "
+              "the ping rule / cross active links before the cut\n");
+  for (const char* transport : {"tcp", "datagram"}) {
+    for (int64_t d : {30, 60, 90, 300}) plumsim::Run(d, transport);
+  }
+  return 0;
+}
