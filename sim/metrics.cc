@@ -11,6 +11,12 @@ double MessageMetrics::reliability() const {
   return live > 0 ? static_cast<double>(delivered) / static_cast<double>(live) : 1.0;
 }
 
+double MessageMetrics::reach() const {
+  if (running <= 0) return 0;
+  return std::min(1.0, static_cast<double>(delivered + delivered_outside) /
+                           static_cast<double>(running));
+}
+
 std::optional<double> MessageMetrics::rmr() const {
   const int64_t all = delivered + delivered_outside;
   if (all <= 1) return std::nullopt;
@@ -114,6 +120,7 @@ void MetricsCollector::OnOriginate(NodeId node, HandlerId handler, const Broadca
   m.sent_at = sim_->now();
   m.live_set = LiveSet(node);
   m.live = std::count(m.live_set->begin(), m.live_set->end(), true);
+  m.running = running_;
   if (nodes_can_restart_) {
     m.delivered_by.assign(sim_->node_count(), false);
     m.delivered_by[node] = true;  // the root delivers its own message

@@ -24,6 +24,7 @@ struct MessageMetrics {
   BroadcastId id;
   SimTime sent_at;
   int64_t live = 0;         // live nodes reachable from the root at send, root included
+  int64_t running = 0;      // nodes running at send, root included
   int64_t delivered = 1;    // distinct live nodes that delivered it, the root included
   // Deliveries by a later incarnation of a node that had delivered it
   // already (it crashed and restarted, and its fresh state took the message
@@ -48,6 +49,9 @@ struct MessageMetrics {
   bool settled = false;     // sent at least `settle` before the end
 
   double reliability() const;
+  // Share of the nodes running at send that delivered it, wherever they
+  // were: (delivered + delivered_outside) / running, at most 1.
+  double reach() const;
   // payload / (all deliveries - 1) - 1, counting the root and deliveries
   // outside the live set; nullopt when nobody but the root delivered.
   std::optional<double> rmr() const;

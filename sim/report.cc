@@ -100,6 +100,15 @@ std::vector<ExpectationResult> CheckExpectations(const Scenario& scenario,
         r.measured = describe(m, v);
         break;
       }
+      case Expectation::Metric::kReachMin: {
+        r.description = absl::StrCat("reach_min >= ", Num(e.bound), scope);
+        auto [m, v] = worst([](const MessageMetrics& x) -> std::optional<double> {
+          return x.reach();
+        }, false);
+        r.passed = m != nullptr && v >= e.bound;
+        r.measured = describe(m, v);
+        break;
+      }
       case Expectation::Metric::kRmrMax: {
         r.description = absl::StrCat("rmr_max <= ", Num(e.bound), scope);
         auto [m, v] = worst([](const MessageMetrics& x) { return x.rmr(); }, true);

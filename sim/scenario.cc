@@ -770,6 +770,9 @@ class SectionReader {
     if (*name == "reliability_min") {
       ex.metric = M::kReliabilityMin;
       bound_key = "at_least";
+    } else if (*name == "reach_min") {
+      ex.metric = M::kReachMin;
+      bound_key = "at_least";
     } else if (*name == "rmr_max") {
       ex.metric = M::kRmrMax;
       bound_key = "at_most";
@@ -788,7 +791,7 @@ class SectionReader {
     } else {
       r_.Error(metric, "expect.metric",
                absl::StrCat("unknown metric \"", *name,
-                            "\"; expected reliability_min, rmr_max, ldh_max, "
+                            "\"; expected reliability_min, reach_min, rmr_max, ldh_max, "
                             "trees_spanning, converged_before or connections_closed"));
       return;
     }

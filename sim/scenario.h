@@ -83,6 +83,7 @@ struct Expectation {
     kTreesSpanning,    // every root's eager graph is a spanning tree at the end
     kConvergedBefore,  // overall convergence time < before
     kConnectionsClosed,  // tcp connections closed in [after, before), by reason
+    kReachMin,         // min reach (share of running nodes that delivered) of messages
   };
   Metric metric = Metric::kReliabilityMin;
   std::string handler = "heartbeat";  // "heartbeat", "application" or "all"

@@ -38,6 +38,7 @@ const char* ExpectationMetricName(Expectation::Metric metric) {
     case Expectation::Metric::kTreesSpanning: return "trees_spanning";
     case Expectation::Metric::kConvergedBefore: return "converged_before";
     case Expectation::Metric::kConnectionsClosed: return "connections_closed";
+    case Expectation::Metric::kReachMin: return "reach_min";
   }
   return "?";
 }
@@ -258,6 +259,7 @@ std::string Scenario::ToToml() const {
       const bool windowed = e.before != SimTime::Max();
       switch (e.metric) {
         case Expectation::Metric::kReliabilityMin:
+        case Expectation::Metric::kReachMin:
           t.insert("at_least", e.bound);
           t.insert("after", FormatSimDuration(e.after.SinceStart()));
           if (windowed) t.insert("before", FormatSimDuration(e.before.SinceStart()));

@@ -89,6 +89,24 @@ TEST(ShippedScenariosTest, PartitionHealHoldsAcrossThenDeliversOverTcp) {
   EXPECT_EQ(FirstDeliveries(r->stats), 12u * 11u * 11u);
 }
 
+// partition_tcp: up to 100 s (the short partition and its heal) every held
+// message is released and nothing closes; the long partition closes the 72
+// cross connections at ~155 s, dropping what they held.
+TEST(ShippedScenariosTest, PartitionTcpShortHoldsLongCloses) {
+  absl::StatusOr<Scenario> s = LoadScenario("scenarios/partition_tcp.toml", std::vector<std::string>{});
+  ASSERT_TRUE(s.ok()) << s.status();
+  RunStats stats;
+  Simulation sim(*s, &stats);
+  sim.RunUntil(SimTime::Zero() + SimDuration::Seconds(100));
+  EXPECT_GT(stats.held, 0u);
+  EXPECT_EQ(stats.released, stats.held);
+  EXPECT_EQ(stats.connections_closed[static_cast<int>(CloseReason::kPingTimeout)], 0u);
+  EXPECT_TRUE(sim.Run());
+  EXPECT_EQ(stats.connections_closed[static_cast<int>(CloseReason::kPingTimeout)], 72u);
+  EXPECT_GT(stats.dropped[static_cast<int>(DropReason::kConnectionClosed)], 0u);
+  EXPECT_LT(stats.released, stats.held);
+}
+
 TEST(ShippedScenariosTest, PartitionHealDropsAcrossThenRecoversOverDatagrams) {
   auto r = RunShipped("partition_heal.toml", {"network.transport=\"datagram\""});
   EXPECT_GT(r->stats.dropped[static_cast<int>(DropReason::kUnreachable)], 0u);
