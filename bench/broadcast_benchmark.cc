@@ -2,7 +2,10 @@
 // messages over HyParView, at 10,000 and 100,000 nodes.
 //
 //   bazel run -c opt //bench:broadcast_benchmark
-//   bazel run -c opt //bench:broadcast_benchmark -- --benchmark_filter=/100000
+//   bazel run -c opt //bench:broadcast_benchmark -- --benchmark_filter=tcp/100000
+//
+// Each size runs over both transports (docs/runtime-model.md): tcp,
+// Partisan's connections (the default), and datagram, the idealised model.
 //
 // Heartbeats are off. Nodes start 100 us apart (10 s for 100,000 nodes),
 // each joining HyParView through a node started before it; the overlay then
@@ -32,7 +35,7 @@ constexpr int64_t kMessages = 100;
 constexpr int64_t kMessageIntervalMs = 100;
 constexpr int64_t kDrainMs = 2000;
 
-void BM_BroadcastHyParView(benchmark::State& state) {
+void BM_BroadcastHyParView(benchmark::State& state, const char* transport) {
   const int64_t nodes = state.range(0);
   const int64_t broadcast_at_ms = nodes * kStartIntervalUs / 1000 + kSettleMs;
   const int64_t end_ms = broadcast_at_ms + kMessages * kMessageIntervalMs + kDrainMs;
@@ -41,7 +44,8 @@ void BM_BroadcastHyParView(benchmark::State& state) {
       "[nodes]\ncount = ", nodes, "\nstart_interval = \"", kStartIntervalUs, "us\"\n",
       "[membership]\nkind = \"hyparview\"\n",
       "[heartbeat]\nbroadcast = false\n",
-      "[network]\nlatency = { kind = \"uniform\", min = \"2ms\", max = \"8ms\" }\n",
+      "[network]\ntransport = \"", transport,
+      "\"\nlatency = { kind = \"uniform\", min = \"2ms\", max = \"8ms\" }\n",
       "[[events]]\nat = \"", broadcast_at_ms, "ms\"\nkind = \"broadcast\"\nfrom = \"n0\"\n",
       "count = ", kMessages, "\ninterval = \"", kMessageIntervalMs, "ms\"\nsize = 256\n");
   for (auto _ : state) {
@@ -72,7 +76,10 @@ void BM_BroadcastHyParView(benchmark::State& state) {
     state.SetIterationTime(wall);
   }
 }
-BENCHMARK(BM_BroadcastHyParView)
+BENCHMARK_CAPTURE(BM_BroadcastHyParView, tcp, "tcp")
+    ->Arg(10000)->Arg(100000)
+    ->Iterations(1)->UseManualTime()->Unit(benchmark::kSecond);
+BENCHMARK_CAPTURE(BM_BroadcastHyParView, datagram, "datagram")
     ->Arg(10000)->Arg(100000)
     ->Iterations(1)->UseManualTime()->Unit(benchmark::kSecond);
 

@@ -20,12 +20,15 @@ int64_t EstimateMemoryBytes(const Scenario& s) {
   const double n = static_cast<double>(s.total_nodes());
   const bool heartbeats = s.heartbeat.broadcast;
   double bytes = kBase;
+  const bool tcp = s.network.transport == Transport::kTcp;
   if (s.membership == "hyparview") {
     bytes += n * 16.0 * 1024;
+    if (tcp) bytes += n * 6.0 * 1024;  // its connections
     if (heartbeats) bytes += n * n * 120.0;
   } else {
     bytes += n * 4.0 * 1024;
     bytes += n * n * (heartbeats ? 16.0 * 1024 : 64.0);
+    if (tcp) bytes += n * n * 450.0;  // a connection per ordered pair
   }
   for (const LinkSpec& l : s.links) {
     bytes += static_cast<double>(l.from.size()) * static_cast<double>(l.to.size()) * 64.0 *

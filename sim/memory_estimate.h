@@ -8,6 +8,9 @@
 //   - Full membership: every node's broadcast server holds all members; with
 //     heartbeats its per-root eager/lazy state is about 16 KB per node pair
 //     (128 nodes: 260 MB), without them 64 bytes per pair.
+//   - The tcp transport's connections: about 6 KB per node with HyParView
+//     (hyparview_1000: 111 -> 117 MB), 450 bytes per ordered pair with full
+//     membership (large_full, 128 nodes: 237 -> 244 MB).
 //   - Per-link overrides ([[network.links]]): 64 bytes per ordered pair.
 //   - Application broadcasts: 5 bytes per node per message (metrics).
 // It is an estimate: within a factor of about two of the measured peaks.

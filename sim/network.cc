@@ -56,9 +56,9 @@ Network::Network(Simulator* sim, NetworkConfig config, uint64_t root_seed,
       receiver_(receiver),
       observer_(observer) {}
 
-void Network::AddCut(Cut cut) {
+void Network::AddCut(Cut cut, bool notify) {
   cuts_.push_back(std::move(cut));
-  if (on_cut_) on_cut_();
+  if (notify && on_cut_) on_cut_();
 }
 
 void Network::EnsureNode(NodeId node) {
@@ -71,9 +71,13 @@ void Network::SetNodeUp(NodeId node, bool up) {
   up_[node] = up;
   if (was_up && !up) {
     Cut cut{Cut::Kind::kNode, {}, {}, {}, node, 0};
-    AddCut(std::move(cut));
+    AddCut(std::move(cut), /*notify=*/!on_node_);
   }
-  if (!was_up && up && on_heal_) on_heal_();
+  if (was_up != up && on_node_) {
+    on_node_(node, up);
+  } else if (!was_up && up && on_heal_) {
+    on_heal_();
+  }
 }
 
 bool Network::Reachable(NodeId from, NodeId to) const {
@@ -181,9 +185,11 @@ bool Network::Schedule(NodeId from, NodeId to, Message message, SimTime departur
   f.from = from;
   f.to = to;
   f.cuts_at_send = static_cast<uint32_t>(cuts_.size());
-  f.seq = seq;
-  f.sent_at = sim_->now();
   f.message = std::move(message);
+  if (config_.transport == Transport::kTcp) {
+    if (tcp_slots_.size() <= slot) tcp_slots_.resize(slots_.size());
+    tcp_slots_[slot] = TcpSlot{seq, sim_->now()};
+  }
   sim_->ScheduleAt(arrival, this, slot);
   return true;
 }
@@ -193,7 +199,7 @@ void Network::OnEvent(uint64_t slot_arg) {
   InFlight f = std::move(slots_[slot]);
   free_slots_.push_back(slot);
   if (config_.transport == Transport::kTcp) {
-    OnTcpArrival(std::move(f));
+    OnTcpArrival(std::move(f), tcp_slots_[slot]);
     return;
   }
   bool cut = false;
@@ -212,7 +218,7 @@ void Network::OnEvent(uint64_t slot_arg) {
 // it arrives is retransmitted later, so it goes back to its connection to
 // wait. Only the receiver's crash since the send loses it: the connection it
 // belonged to is gone with the receiving process.
-void Network::OnTcpArrival(InFlight f) {
+void Network::OnTcpArrival(InFlight f, TcpSlot tcp) {
   bool receiver_crashed = !IsUp(f.to);
   for (size_t i = f.cuts_at_send; i < cuts_.size() && !receiver_crashed; ++i) {
     receiver_crashed = cuts_[i].kind == Cut::Kind::kNode && cuts_[i].a == f.to;
@@ -222,7 +228,7 @@ void Network::OnTcpArrival(InFlight f) {
     return;
   }
   if (!Reachable(f.from, f.to) && blocked_sink_ != nullptr) {
-    blocked_sink_->OnBlockedArrival(f.from, f.to, f.seq, f.sent_at, std::move(f.message));
+    blocked_sink_->OnBlockedArrival(f.from, f.to, tcp.seq, tcp.sent_at, std::move(f.message));
     return;
   }
   if (observer_ != nullptr) observer_->OnDeliver(f.from, f.to, f.message);

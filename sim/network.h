@@ -156,6 +156,9 @@ class Network final : public EventHandler {
   void set_on_cut(std::function<void()> on_cut) { on_cut_ = std::move(on_cut); }
   // Called whenever connectivity comes back (heal, link up, node up).
   void set_on_heal(std::function<void()> on_heal) { on_heal_ = std::move(on_heal); }
+  // If set, a node going down or up calls this instead of on_cut / on_heal
+  // (a node's change concerns only its own links: no full re-evaluation).
+  void set_on_node(std::function<void(NodeId, bool up)> on_node) { on_node_ = std::move(on_node); }
 
   // Delivery events.
   void OnEvent(uint64_t slot) override;
@@ -178,21 +181,24 @@ class Network final : public EventHandler {
     NodeId from = 0;
     NodeId to = 0;
     uint32_t cuts_at_send = 0;
-    uint64_t seq = 0;      // tcp: the message's place on its connection
-    SimTime sent_at;       // when it was put on the wire
     Message message;
+  };
+  // tcp only, beside each slot (datagram runs keep slots small).
+  struct TcpSlot {
+    uint64_t seq = 0;  // the message's place on its connection
+    SimTime sent_at;   // when it was put on the wire
   };
 
   static uint64_t LinkKey(NodeId from, NodeId to) {
     return (static_cast<uint64_t>(from) << 32) | to;
   }
   bool Reachable(NodeId from, NodeId to) const;
-  void AddCut(Cut cut);
+  void AddCut(Cut cut, bool notify = true);
   const LinkOverride* Override(NodeId from, NodeId to) const;
   // Schedules the arrival; false if it would not fit in virtual time.
   bool Schedule(NodeId from, NodeId to, Message message, SimTime departure,
                 SimDuration latency, uint64_t seq = 0);
-  void OnTcpArrival(InFlight f);
+  void OnTcpArrival(InFlight f, TcpSlot tcp);
 
   Simulator* const sim_;
   NetworkConfig config_;
@@ -211,9 +217,11 @@ class Network final : public EventHandler {
   std::vector<Cut> cuts_;
   std::function<void()> on_cut_;
   std::function<void()> on_heal_;
+  std::function<void(NodeId, bool)> on_node_;
   BlockedArrivalSink* blocked_sink_ = nullptr;
 
   std::vector<InFlight> slots_;
+  std::vector<TcpSlot> tcp_slots_;
   std::vector<uint32_t> free_slots_;
 };
 

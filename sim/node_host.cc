@@ -104,16 +104,15 @@ void NodeHost::Kill() {
 
 bool NodeHost::Idle(ProcessKind kind) const {
   const Process& p = processes_[static_cast<int>(kind)];
-  return elapsed_ == SimDuration::Zero() && p.mailbox.empty() && p.busy_until <= sim_->now();
+  return elapsed_ == SimDuration::Zero() && p.empty() && p.busy_until <= sim_->now();
 }
 
 template <typename F>
 void NodeHost::Run(ProcessKind kind, F&& handle) {
   const SimDuration outer = elapsed_;
-  const ProcessingConfig& processing = config_->processing;
-  elapsed_ = processing.free(kind)
+  elapsed_ = config_->free_processing[static_cast<int>(kind)]
                  ? SimDuration::Zero()
-                 : processing.per_message[static_cast<int>(kind)].Sample(processing_rng_);
+                 : config_->processing.per_message[static_cast<int>(kind)].Sample(processing_rng_);
   if (config_->process_stats != nullptr) config_->process_stats->CountInput(kind);
   handle();
   if (elapsed_ > SimDuration::Zero()) {
@@ -142,8 +141,9 @@ void NodeHost::Enqueue(ProcessKind kind, Input input) {
     return;
   }
   Process& p = processes_[static_cast<int>(kind)];
-  p.mailbox.push_back(Pending{std::move(input), sim_->now()});
-  if (config_->process_stats != nullptr) config_->process_stats->CountQueued(kind, p.mailbox.size());
+  if (p.mailbox == nullptr) p.mailbox = std::make_unique<std::deque<Pending>>();
+  p.mailbox->push_back(Pending{std::move(input), sim_->now()});
+  if (config_->process_stats != nullptr) config_->process_stats->CountQueued(kind, p.mailbox->size());
   if (!p.drain_scheduled) {
     p.drain_scheduled = true;
     sim_->ScheduleCallbackAt(std::max(p.busy_until, sim_->now()),
@@ -155,15 +155,15 @@ void NodeHost::Drain(ProcessKind kind, uint32_t incarnation) {
   if (!running_ || incarnation != incarnation_) return;
   Process& p = processes_[static_cast<int>(kind)];
   p.drain_scheduled = false;
-  while (!p.mailbox.empty() && p.busy_until <= sim_->now()) {
-    Pending next = std::move(p.mailbox.front());
-    p.mailbox.pop_front();
+  while (!p.empty() && p.busy_until <= sim_->now()) {
+    Pending next = std::move(p.mailbox->front());
+    p.mailbox->pop_front();
     const SimDuration waited = sim_->now() - next.arrived;
     if (config_->process_stats != nullptr) config_->process_stats->CountWait(kind, waited);
     if (observer_ != nullptr) observer_->OnMailboxWait(id_, kind, waited);
     Run(kind, [&] { Handle(next.input); });
   }
-  if (!p.mailbox.empty()) {
+  if (!p.empty()) {
     p.drain_scheduled = true;
     sim_->ScheduleCallbackAt(p.busy_until, [this, kind, incarnation] { Drain(kind, incarnation); });
   }

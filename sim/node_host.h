@@ -58,6 +58,8 @@ struct NodeConfig {
   // otherwise every incarnation is epoch 1.
   bool persist_epoch = false;
   ProcessingConfig processing;
+  // processing.free(kind), computed once (it is asked per message).
+  std::array<bool, kProcessKinds> free_processing = {true, true, true};
   ProcessStats* process_stats = nullptr;  // counts mailboxes (may be null)
   // Erlang's orders of the nodes (sim/node_identity.h).
   NodeOrder name_order;
@@ -130,8 +132,11 @@ class NodeHost final : public Environment, public EventHandler {
   };
   struct Process {
     SimTime busy_until;
-    std::deque<Pending> mailbox;
+    // Allocated when something first waits: a std::deque allocates on
+    // construction, and most processes never queue anything.
+    std::unique_ptr<std::deque<Pending>> mailbox;
     bool drain_scheduled = false;
+    bool empty() const { return mailbox == nullptr || mailbox->empty(); }
   };
   // Whether `kind` can handle an input at once (idle, nothing queued, and
   // not called from a handler whose clock is ahead of now).

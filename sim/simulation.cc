@@ -19,6 +19,9 @@ Simulation::Simulation(const Scenario& scenario, SimObserver* observer)
   node_config_.root_seed = scenario_.seed;
   node_config_.persist_epoch = scenario_.partisan.persist_epoch;
   node_config_.processing = scenario_.processing;
+  for (int k = 0; k < kProcessKinds; ++k) {
+    node_config_.free_processing[k] = scenario_.processing.free(static_cast<ProcessKind>(k));
+  }
   node_config_.process_stats = &process_stats_;
   node_config_.name_order = NameOrder(scenario_.ErlangNames());
   node_config_.spec_order = SpecOrder(scenario_.ListenAddresses(), scenario_.ErlangNames());
@@ -72,6 +75,11 @@ void Simulation::SetUpTcp() {
   node_config_.tcp = tcp_.get();
   network_->set_on_cut([this] { OncePerInstant(&paths_scheduled_, &Simulation::PathsChanged); });
   network_->set_on_heal([this] { OncePerInstant(&paths_scheduled_, &Simulation::PathsChanged); });
+  // A node's crash or start concerns only its own connections (NodeHost
+  // reports the crash: TcpConnections::OnNodeDown).
+  network_->set_on_node([this](NodeId node, bool up) {
+    if (up) tcp_->OnNodeUp(node);
+  });
   if (hyparview()) {
     // The client is linked to the manager: handle_info({'EXIT', ...}) of
     // partisan_hyparview_peer_service_manager.

@@ -53,6 +53,8 @@ TcpConnections::ConnectResult TcpConnections::Connect(NodeId holder, NodeId peer
   c.ping_origin = c.ready_at;
   if (open_.size() <= holder) open_.resize(holder + 1);
   open_[holder] = ordsets::AddElement(peer, std::move(open_[holder]));
+  if (holders_.size() <= peer) holders_.resize(peer + 1);
+  holders_[peer] = ordsets::AddElement(holder, std::move(holders_[peer]));
   if (observer_ != nullptr) observer_->OnConnectionOpen(holder, peer);
   return {true, rtt};
 }
@@ -211,6 +213,7 @@ void TcpConnections::Close(NodeId holder, NodeId peer, CloseReason reason, bool 
   std::vector<Held> held = std::move(it->second.held);
   conns_.erase(it);
   open_[holder] = ordsets::DelElement(peer, std::move(open_[holder]));
+  holders_[peer] = ordsets::DelElement(holder, std::move(holders_[peer]));
   if (observer_ != nullptr) {
     for (const Held& h : held) observer_->OnDrop(holder, peer, h.message, DropReason::kConnectionClosed);
     observer_->OnConnectionClose(holder, peer, reason);
@@ -235,16 +238,26 @@ void TcpConnections::OnNodeDown(NodeId node) {
     const PeerSet own = open_[node];
     for (NodeId peer : own) Close(node, peer, CloseReason::kCrash, /*notify=*/false);
   }
-  for (NodeId a = 0; a < open_.size(); ++a) {
-    if (!ordsets::IsElement(node, open_[a])) continue;
+  if (node >= holders_.size()) return;
+  for (NodeId a : PeerSet(holders_[node])) {
     Conn& c = *Find(a, node);
+    if (c.closing) continue;
     if (crash_mode_ == CrashMode::kProcess && network_->CanReach(node, a) && !c.peer_gone) {
       // The OS resets the dead VM's sockets: ?CLOSED_MSG reaches the client.
       ScheduleClose(a, node, c, sim_->now() + network_->SampleLatency(node, a),
                     CloseReason::kPeerClosed);
     } else {
       c.peer_gone = true;  // silent: the ping rule, or a reset after restart
+      if (!c.cut()) MarkCut(a, node, c);
     }
+  }
+}
+
+void TcpConnections::OnNodeUp(NodeId node) {
+  if (node >= holders_.size()) return;
+  for (NodeId a : PeerSet(holders_[node])) {
+    Conn& c = *Find(a, node);
+    if (!c.closing && c.cut() && PathOk(a, node)) MaybeResume(a, node, c);
   }
 }
 

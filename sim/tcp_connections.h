@@ -80,6 +80,9 @@ class TcpConnections final : public BlockedArrivalSink {
   // latency (process crash, reachable) or wait for the ping rule (host
   // crash, or the reset cannot reach them).
   void OnNodeDown(NodeId node);
+  // `node` is up again (a new incarnation): connections others still hold
+  // to its old one meet a reset when they next reach it.
+  void OnNodeUp(NodeId node);
 
  private:
   struct Held {
@@ -125,7 +128,8 @@ class TcpConnections final : public BlockedArrivalSink {
   NetworkObserver* const observer_;
   std::function<void(NodeId, NodeId)> on_close_;
   absl::flat_hash_map<uint64_t, Conn> conns_;
-  std::vector<PeerSet> open_;  // per holder, ascending
+  std::vector<PeerSet> open_;     // per holder, ascending
+  std::vector<PeerSet> holders_;  // per peer: who holds a connection to it
   uint64_t next_generation_ = 1;
 };
 

@@ -69,6 +69,9 @@ class TcpTest : public ::testing::Test {
     };
     net_->set_on_cut(changed);
     net_->set_on_heal(changed);
+    net_->set_on_node([this](NodeId node, bool up) {
+      if (up) tcp_->OnNodeUp(node);
+    });
     tcp_->set_on_close([this](NodeId a, NodeId b) { exits.push_back({a, b}); });
   }
   void RunTo(SimDuration t) { sim_.RunUntil(SimTime::Zero() + t); }

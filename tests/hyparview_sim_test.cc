@@ -132,26 +132,7 @@ nodes = "n500..n999"
 // a 30 s partition kills none, what was sent across is delivered after
 // the heal; a 300 s one kills them all.
 Scenario PartitionScenario(int seed, int64_t partition_s, const char* transport) {
-  return Overlay(200, absl::StrCat(R"(
-[[events]]
-at = "60s"
-kind = "partition"
-groups = ["n0..n99", "n100..n199"]
-[[events]]
-at = ")", 60 + partition_s, R"(s"
-kind = "heal"
-)"),
-                 {"seed=" + std::to_string(seed),
-                  absl::StrCat("network.transport=\"", transport, "\"")});
-}
-
-// Active-view links between the two halves.
-int64_t CrossLinks(const Simulation& sim) {
-  int64_t cross = 0;
-  for (NodeId x = 0; x < 200; ++x) {
-    for (NodeId y : sim.node(x).hyparview()->active()) cross += (x < 100) != (y < 100);
-  }
-  return cross;
+  return PartitionOverlay(seed, partition_s, transport, 600);
 }
 
 TEST(HyParViewSimTest, DatagramPartitionHealRejoinsWhenAPromotionCrossesOver) {

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "base/check.h"
 #include "protocol/hyparview.h"
 
 namespace plumsim {
@@ -55,6 +56,44 @@ OverlayReport InspectOverlay(const Simulation& sim) {
   }
   r.connected = reached == r.running;
   return r;
+}
+
+Scenario PartitionOverlay(int seed, int64_t partition_s, const std::string& transport,
+                          int64_t duration_s) {
+  absl::StatusOr<Scenario> s = ParseScenario(
+      absl::StrCat(R"(
+name = "partition_overlay"
+duration = ")", duration_s, R"(s"
+[nodes]
+count = 200
+start_interval = "50ms"
+[membership]
+kind = "hyparview"
+[heartbeat]
+broadcast = false
+[network]
+latency = { kind = "uniform", min = "2ms", max = "8ms" }
+transport = ")", transport, R"("
+[[events]]
+at = "60s"
+kind = "partition"
+groups = ["n0..n99", "n100..n199"]
+[[events]]
+at = ")", 60 + partition_s, R"(s"
+kind = "heal"
+)"),
+      "partition_overlay.toml", std::vector<std::string>{absl::StrCat("seed=", seed)});
+  PLUMSIM_CHECK_MSG(s.ok(), std::string(s.status().message()).c_str());
+  return *s;
+}
+
+int64_t CrossLinks(const Simulation& sim) {
+  int64_t cross = 0;
+  for (NodeId x = 0; x < 200; ++x) {
+    if (sim.node(x).hyparview() == nullptr) continue;
+    for (NodeId y : sim.node(x).hyparview()->active()) cross += (x < 100) != (y < 100);
+  }
+  return cross;
 }
 
 }  // namespace plumsim

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "protocol/ordset.h"
+#include "sim/scenario.h"
 #include "sim/simulation.h"
 
 namespace plumsim {
@@ -19,6 +20,15 @@ struct OverlayReport {
 };
 
 OverlayReport InspectOverlay(const Simulation& sim);
+
+// The HyParView partition experiment (tests/hyparview_sim_test,
+// tests/partition_study): 200 nodes 50 ms apart, latency uniform 2-8 ms,
+// heartbeats off, n0..n99 and n100..n199 split at 60 s for `partition_s`,
+// over `transport`, for `duration_s`.
+Scenario PartitionOverlay(int seed, int64_t partition_s, const std::string& transport,
+                          int64_t duration_s);
+// Active-view links between those two halves.
+int64_t CrossLinks(const Simulation& sim);
 
 }  // namespace plumsim
 

@@ -20,52 +20,12 @@
 namespace plumsim {
 namespace {
 
-Scenario Study(int64_t partition_s, int seed, const char* transport) {
-  absl::StatusOr<Scenario> s = ParseScenario(
-      absl::StrCat(R"(
-name = "partition_study"
-duration = ")", 60 + partition_s + 600, R"(s"
-[nodes]
-count = 200
-start_interval = "50ms"
-[membership]
-kind = "hyparview"
-[heartbeat]
-broadcast = false
-[network]
-latency = { kind = "uniform", min = "2ms", max = "8ms" }
-transport = ")", transport, R"("
-[[events]]
-at = "60s"
-kind = "partition"
-groups = ["n0..n99", "n100..n199"]
-[[events]]
-at = ")", 60 + partition_s, R"(s"
-kind = "heal"
-)"),
-      "partition_study.toml", std::vector<std::string>{absl::StrCat("seed=", seed)});
-  if (!s.ok()) {
-    std::fprintf(stderr, "%s\n", std::string(s.status().message()).c_str());
-    std::exit(2);
-  }
-  return *s;
-}
-
-int64_t CrossLinks(const Simulation& sim) {
-  int64_t cross = 0;
-  for (NodeId x = 0; x < 200; ++x) {
-    if (sim.node(x).hyparview() == nullptr) continue;
-    for (NodeId y : sim.node(x).hyparview()->active()) cross += (x < 100) != (y < 100);
-  }
-  return cross;
-}
-
 void Run(int64_t partition_s, const char* transport) {
   int rejoined_60 = 0, rejoined_end = 0;
   std::string firsts;
   for (int seed = 1; seed <= 10; ++seed) {
     RunStats stats;
-    Simulation sim(Study(partition_s, seed, transport), &stats);
+    Simulation sim(PartitionOverlay(seed, partition_s, transport, 60 + partition_s + 600), &stats);
     const int64_t heal = 60 + partition_s;
     sim.RunUntil(SimTime::Zero() + SimDuration::Seconds(59));
     const int64_t cross_before = CrossLinks(sim);
