@@ -17,21 +17,7 @@ namespace {
 
 Scenario Overlay(int64_t nodes, const std::string& extra = "",
                  const std::vector<std::string>& sets = {}) {
-  absl::StatusOr<Scenario> s = ParseScenario(absl::StrCat(R"(
-name = "overlay"
-duration = "10m"
-[nodes]
-count = )", nodes, R"(
-start_interval = "50ms"
-[membership]
-kind = "hyparview"
-[heartbeat]
-broadcast = false
-[network]
-latency = { kind = "uniform", min = "2ms", max = "8ms" }
-)", extra), "overlay.toml", sets);
-  EXPECT_TRUE(s.ok()) << s.status();
-  return *s;
+  return OverlayScenario(nodes, extra, sets);
 }
 
 SimTime At(int64_t seconds) { return SimTime::Zero() + SimDuration::Seconds(seconds); }

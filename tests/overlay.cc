@@ -58,14 +58,13 @@ OverlayReport InspectOverlay(const Simulation& sim) {
   return r;
 }
 
-Scenario PartitionOverlay(int seed, int64_t partition_s, const std::string& transport,
-                          int64_t duration_s) {
-  absl::StatusOr<Scenario> s = ParseScenario(
-      absl::StrCat(R"(
-name = "partition_overlay"
-duration = ")", duration_s, R"(s"
+Scenario OverlayScenario(int64_t nodes, const std::string& extra,
+                         const std::vector<std::string>& sets) {
+  absl::StatusOr<Scenario> s = ParseScenario(absl::StrCat(R"(
+name = "overlay"
+duration = "10m"
 [nodes]
-count = 200
+count = )", nodes, R"(
 start_interval = "50ms"
 [membership]
 kind = "hyparview"
@@ -73,7 +72,14 @@ kind = "hyparview"
 broadcast = false
 [network]
 latency = { kind = "uniform", min = "2ms", max = "8ms" }
-transport = ")", transport, R"("
+)", extra), "overlay.toml", sets);
+  PLUMSIM_CHECK_MSG(s.ok(), std::string(s.status().message()).c_str());
+  return *s;
+}
+
+Scenario PartitionOverlay(int seed, int64_t partition_s, const std::string& transport,
+                          int64_t duration_s) {
+  return OverlayScenario(200, absl::StrCat(R"(
 [[events]]
 at = "60s"
 kind = "partition"
@@ -82,9 +88,8 @@ groups = ["n0..n99", "n100..n199"]
 at = ")", 60 + partition_s, R"(s"
 kind = "heal"
 )"),
-      "partition_overlay.toml", std::vector<std::string>{absl::StrCat("seed=", seed)});
-  PLUMSIM_CHECK_MSG(s.ok(), std::string(s.status().message()).c_str());
-  return *s;
+                         {absl::StrCat("seed=", seed), absl::StrCat("duration=\"", duration_s, "s\""),
+                          absl::StrCat("network.transport=\"", transport, "\"")});
 }
 
 int64_t CrossLinks(const Simulation& sim) {

@@ -3,6 +3,7 @@
 #define PLUMSIM_TESTS_OVERLAY_H_
 
 #include <string>
+#include <vector>
 
 #include "protocol/ordset.h"
 #include "sim/scenario.h"
@@ -20,6 +21,11 @@ struct OverlayReport {
 };
 
 OverlayReport InspectOverlay(const Simulation& sim);
+
+// HyParView overlays: `nodes` nodes 50 ms apart, latency uniform 2-8 ms,
+// heartbeats off, 10 minutes; `extra` TOML appended, `sets` applied.
+Scenario OverlayScenario(int64_t nodes, const std::string& extra = "",
+                         const std::vector<std::string>& sets = {});
 
 // The HyParView partition experiment (tests/hyparview_sim_test,
 // tests/partition_study): 200 nodes 50 ms apart, latency uniform 2-8 ms,
