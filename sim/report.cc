@@ -130,8 +130,8 @@ std::vector<ExpectationResult> CheckExpectations(const Scenario& scenario,
         std::vector<std::string> bad;
         for (const TreeShape& t : final_trees) {
           if (t.root_running && !t.spanning) {
-            bad.push_back(absl::StrCat(NodeName(t.root), " (", t.edges.size(), " edges for ",
-                                       t.live.size(), " live nodes, ", t.unreached,
+            bad.push_back(absl::StrCat(NodeName(t.root), " (", t.edge_count, " edges for ",
+                                       t.live_count, " live nodes, ", t.unreached,
                                        " unreached)"));
           }
         }

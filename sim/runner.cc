@@ -106,14 +106,23 @@ RunOutputs Simulate(const Scenario& scenario, const RunOptions& options, std::FI
   if (roots.empty()) {
     for (int64_t i = 0; i < scenario.total_nodes(); ++i) roots.push_back(static_cast<NodeId>(i));
   }
+  // Without --out nothing is written: only the final trees are analysed
+  // (for the summary and the expectations), and no file text is made (at
+  // 5,000 roots that text was 3 GB and most of the run's time).
+  const bool writing = !options.out_dir.empty();
   auto snapshot = [&](std::vector<TreeShape>* keep) {
+    if (!writing && keep == nullptr) return;
     const SimTime now = simulation.now();
     for (NodeId root : roots) {
       TreeShape tree = AnalyzeTree(simulation, root);
-      const std::string base =
-          absl::StrCat("trees/", NodeName(root), "@", FormatSimDuration(now.SinceStart()));
-      out.files.emplace_back(base + ".json", TreeJson(tree, now));
-      out.files.emplace_back(base + ".dot", TreeDot(simulation, tree, now));
+      if (writing) {
+        const std::string base =
+            absl::StrCat("trees/", NodeName(root), "@", FormatSimDuration(now.SinceStart()));
+        out.files.emplace_back(base + ".json", TreeJson(tree, now));
+        out.files.emplace_back(base + ".dot", TreeDot(simulation, tree, now));
+      } else {
+        tree.KeepFiguresOnly();  // the summary and the expectations need no more
+      }
       if (keep != nullptr) keep->push_back(std::move(tree));
     }
   };

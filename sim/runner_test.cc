@@ -59,6 +59,32 @@ TEST(RunnerTest, WritesManifestScenarioAndTraceAtomically) {
 
 // What Ctrl-C does: the signal handler calls RequestStop; the run ends at an
 // event boundary and keeps what was complete, marked in the manifest.
+// Without --out every root is analysed for the summary and the
+// expectations, but only its figures are kept: the verdicts must be the
+// ones a run that writes everything reaches (here a failing trees_spanning
+// names the edge and node counts of the roots that fail).
+TEST(RunnerTest, SummaryWithoutOutputMatchesTheWrittenRun) {
+  absl::StatusOr<Scenario> s = ParseScenario(R"(
+name = "mesh"
+duration = "9s"
+[nodes]
+count = 6
+[[expect]]
+metric = "trees_spanning"
+)", "mesh.toml");
+  ASSERT_TRUE(s.ok()) << s.status();
+  RunOptions quiet;
+  absl::StatusOr<RunResult> a = RunScenario(*s, quiet);
+  RunOptions writing;
+  writing.out_dir = Tmp("mesh").string();
+  absl::StatusOr<RunResult> b = RunScenario(*s, writing);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->summary, b->summary);
+  EXPECT_EQ(a->expectations_failed, 1);  // before the first heartbeats: every eager set is the mesh
+  EXPECT_THAT(a->summary, HasSubstr("(15 edges for 6 live nodes, 0 unreached)"));
+  EXPECT_TRUE(fs::exists(Tmp("mesh") / "trees"));
+}
+
 TEST(RunnerTest, StoppedRunKeepsWhatWasCompleteAndSaysSo) {
   RunOptions options;
   options.out_dir = Tmp("stopped").string();

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/types/span.h"
 
 namespace plumsim {
 
@@ -38,6 +39,14 @@ PeerSet LiveComponent(const Simulation& sim, NodeId root) {
   return out;
 }
 
+void TreeShape::KeepFiguresOnly() {
+  // Swapped out, not assigned {}: assignment would keep the capacity.
+  PeerSet().swap(live);
+  std::vector<Edge>().swap(edges);
+  std::vector<Edge>().swap(lazy_edges);
+  degree_histogram.clear();
+}
+
 TreeShape AnalyzeTree(const Simulation& sim, NodeId root) {
   TreeShape t;
   t.root = root;
@@ -48,7 +57,6 @@ TreeShape AnalyzeTree(const Simulation& sim, NodeId root) {
   std::vector<bool> live(n, false);
   for (NodeId x : t.live) live[x] = true;
 
-  std::vector<PeerSet> adjacency(n);
   std::vector<Edge> lazy;
   // a forwards to b for this root.
   auto forwards = [&](NodeId a, NodeId b) {
@@ -72,10 +80,26 @@ TreeShape AnalyzeTree(const Simulation& sim, NodeId root) {
   }
   std::sort(t.edges.begin(), t.edges.end());
   t.edges.erase(std::unique(t.edges.begin(), t.edges.end()), t.edges.end());
+  // The eager graph's adjacency in two arrays (neighbours of x are
+  // neighbours[offset[x] .. offset[x + 1])), in edge order: a list per
+  // node cost n allocations per root, and every root is analysed.
+  std::vector<uint32_t> offset(n + 1, 0);
   for (const Edge& e : t.edges) {
-    adjacency[e.first].push_back(e.second);
-    adjacency[e.second].push_back(e.first);
+    ++offset[e.first + 1];
+    ++offset[e.second + 1];
   }
+  for (size_t i = 0; i < n; ++i) offset[i + 1] += offset[i];
+  std::vector<NodeId> neighbours(offset[n]);
+  {
+    std::vector<uint32_t> fill(offset.begin(), offset.end() - 1);
+    for (const Edge& e : t.edges) {
+      neighbours[fill[e.first]++] = e.second;
+      neighbours[fill[e.second]++] = e.first;
+    }
+  }
+  auto adjacent = [&](NodeId x) {
+    return absl::MakeConstSpan(neighbours.data() + offset[x], offset[x + 1] - offset[x]);
+  };
   // Lazy pairs (from either side) that are not also eager edges.
   for (NodeId a : t.live) {
     for (NodeId b : sim.node(a).server()->GetLazyPeers(root)) {
@@ -96,7 +120,7 @@ TreeShape AnalyzeTree(const Simulation& sim, NodeId root) {
     const NodeId a = queue.front();
     queue.pop_front();
     t.depth = std::max(t.depth, level[a]);
-    for (NodeId b : adjacency[a]) {
+    for (NodeId b : adjacent(a)) {
       if (level[b] < 0) {
         level[b] = level[a] + 1;
         queue.push_back(b);
@@ -105,13 +129,15 @@ TreeShape AnalyzeTree(const Simulation& sim, NodeId root) {
   }
   for (NodeId x : t.live) {
     if (level[x] < 0) ++t.unreached;
-    ++t.degree_histogram[static_cast<int64_t>(adjacency[x].size())];
+    ++t.degree_histogram[static_cast<int64_t>(adjacent(x).size())];
     if (x == root || level[x] < 0) continue;
     int64_t parents = 0;
-    for (NodeId y : adjacency[x]) parents += level[y] == level[x] - 1;
+    for (NodeId y : adjacent(x)) parents += level[y] == level[x] - 1;
     if (parents > 1) ++t.multi_parent_nodes;
   }
   t.spanning = t.unreached == 0 && t.edges.size() + 1 == t.live.size();
+  t.live_count = static_cast<int64_t>(t.live.size());
+  t.edge_count = static_cast<int64_t>(t.edges.size());
   return t;
 }
 

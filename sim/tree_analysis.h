@@ -39,6 +39,12 @@ struct TreeShape {
   int64_t unreached = 0;      // live nodes with no eager path from the root
   int64_t multi_parent_nodes = 0;  // nodes with > 1 eager neighbour one hop closer
   std::map<int64_t, int64_t> degree_histogram;  // eager degree -> node count
+  // live.size() and edges.size(), kept when a summary drops the lists.
+  int64_t live_count = 0;
+  int64_t edge_count = 0;
+  // Drops the per-node lists, keeping the figures (a run without --out
+  // analyses every root but writes none of them).
+  void KeepFiguresOnly();
 };
 
 // Running nodes reachable from `root` both ways (root included); empty if
