@@ -39,6 +39,10 @@ struct RunResult {
   std::string digest_hex;
   bool complete = true;  // false if stopped early (Ctrl-C)
   uint64_t events = 0;   // kernel events executed
+  // Wall seconds of the simulation loop alone (intermediate snapshots
+  // included), without the end-of-run analysis and the outputs. Reported,
+  // never part of any output that is compared.
+  double simulation_wall_s = 0;
   uint64_t trace_events = 0;
   SimTime reached;
   std::string summary;   // the human summary (stats and metrics tables)
