@@ -34,9 +34,19 @@ class SimDuration {
   absl::Duration ToAbsl() const { return absl::Nanoseconds(ns_); }
 
   constexpr auto operator<=>(const SimDuration&) const = default;
-  constexpr SimDuration operator+(SimDuration o) const { return SimDuration(ns_ + o.ns_); }
+  // + and * saturate at Max (durations are never negative here): a
+  // heavy-tailed latency or service time can be near Max, and a sum of two
+  // must not wrap (found by the fuzzer: a tcp handshake's round trip).
+  constexpr SimDuration operator+(SimDuration o) const { return SimDuration(Add(ns_, o.ns_)); }
   constexpr SimDuration operator-(SimDuration o) const { return SimDuration(ns_ - o.ns_); }
-  constexpr SimDuration operator*(int64_t k) const { return SimDuration(ns_ * k); }
+  constexpr SimDuration operator*(int64_t k) const {
+    int64_t out = 0;
+    return SimDuration(__builtin_mul_overflow(ns_, k, &out) ? Max().ns_ : out);
+  }
+  static constexpr int64_t Add(int64_t a, int64_t b) {
+    int64_t out = 0;
+    return __builtin_add_overflow(a, b, &out) ? std::numeric_limits<int64_t>::max() : out;
+  }
 
  private:
   constexpr explicit SimDuration(int64_t ns) : ns_(ns) {}
@@ -57,7 +67,8 @@ class SimTime {
   constexpr SimDuration SinceStart() const { return SimDuration::Nanoseconds(ns_); }
 
   constexpr auto operator<=>(const SimTime&) const = default;
-  constexpr SimTime operator+(SimDuration d) const { return SimTime(ns_ + d.ns()); }
+  // Saturates at Max: an event that late never happens within a run.
+  constexpr SimTime operator+(SimDuration d) const { return SimTime(SimDuration::Add(ns_, d.ns())); }
   constexpr SimTime operator-(SimDuration d) const { return SimTime(ns_ - d.ns()); }
   constexpr SimDuration operator-(SimTime o) const {
     return SimDuration::Nanoseconds(ns_ - o.ns_);
