@@ -1,7 +1,6 @@
 #include "sim/runner.h"
 
 #include <cerrno>
-#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -133,14 +132,12 @@ RunOutputs Simulate(const Scenario& scenario, const RunOptions& options, std::FI
   for (SimTime t : scenario.snapshot_times) {
     if (t < end) pauses.push_back(t);  // the end is snapshotted below
   }
-  const auto wall_start = std::chrono::steady_clock::now();
   result.complete = simulation.Run(
       [&] {
         if (options.on_progress) options.on_progress(simulation.simulator(), end);
       },
       step, pauses, [&] { snapshot(nullptr); });
-  result.simulation_wall_s =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  if (options.on_simulated) options.on_simulated();
   result.digest_hex = trace.digest().Hex();
   result.events = simulation.simulator().events_executed();
   result.trace_events = trace.events();

@@ -33,16 +33,16 @@ struct RunOptions {
   // and every step of virtual time (progress reports).
   std::function<void(Simulator*)> on_start;
   std::function<void(const Simulator&, SimTime end)> on_progress;
+  // Called once the simulation loop ends, before the end-of-run analysis
+  // and the outputs (the CLI times the simulation with it; sim/ reads no
+  // clock).
+  std::function<void()> on_simulated;
 };
 
 struct RunResult {
   std::string digest_hex;
   bool complete = true;  // false if stopped early (Ctrl-C)
   uint64_t events = 0;   // kernel events executed
-  // Wall seconds of the simulation loop alone (intermediate snapshots
-  // included), without the end-of-run analysis and the outputs. Reported,
-  // never part of any output that is compared.
-  double simulation_wall_s = 0;
   uint64_t trace_events = 0;
   SimTime reached;
   std::string summary;   // the human summary (stats and metrics tables)
