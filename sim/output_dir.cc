@@ -151,8 +151,7 @@ fs::path NormaliseOutputPath(const std::string& path) {
   return p;
 }
 
-absl::Status CheckOutputTarget(const std::string& path, bool overwrite,
-                               const std::string& scenario_path) {
+absl::Status CheckOutputLocation(const std::string& path, const std::string& scenario_path) {
   if (path.empty()) return Refuse(path, "empty path");
   const fs::path target = NormaliseOutputPath(path);
   std::error_code ec;
@@ -171,6 +170,14 @@ absl::Status CheckOutputTarget(const std::string& path, bool overwrite,
       !scenario.empty() && IsSameOrAncestor(target, scenario.parent_path())) {
     return Refuse(path, absl::StrCat("contains the scenario file ", scenario_path));
   }
+  return absl::OkStatus();
+}
+
+absl::Status CheckOutputTarget(const std::string& path, bool overwrite,
+                               const std::string& scenario_path) {
+  if (absl::Status st = CheckOutputLocation(path, scenario_path); !st.ok()) return st;
+  const fs::path target = NormaliseOutputPath(path);
+  std::error_code ec;
   const fs::file_status st = fs::symlink_status(target, ec);
   if (!fs::exists(st)) return absl::OkStatus();
   if (!fs::is_directory(st)) return Refuse(path, "exists and is not a folder");

@@ -40,6 +40,11 @@ bool IsPlumsimOutputEntry(absl::string_view name);
 // Normalises `path` as described above (relative to the current folder).
 std::filesystem::path NormaliseOutputPath(const std::string& path);
 
+// Where a folder may be written at all: not the root, the current folder or
+// a parent of it, the home folder or a parent of it, nor a folder holding
+// `scenario_path` (may be empty). Nothing is created.
+absl::Status CheckOutputLocation(const std::string& path, const std::string& scenario_path);
+
 // Validation only (nothing is created): the checks above. `scenario_path`
 // may be empty.
 absl::Status CheckOutputTarget(const std::string& path, bool overwrite,

@@ -37,6 +37,7 @@ enum class StreamDomain : uint64_t {
   kStartup = 5,  // start-time jitter
   kNodeSets = 6, // random node sets of a scenario ("random 40%"), index = k-th set
   kProcessing = 7, // service times of a node's processes (index = node id)
+  kStudy = 8,    // a study's replication seeds (index = replication, 1-based)
   kTest = 99,    // tests and benchmarks
 };
 

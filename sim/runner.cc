@@ -32,9 +32,6 @@ absl::Status CheckOutputDir(const RunOptions& options, const std::string& scenar
   return CheckOutputTarget(options.out_dir, options.overwrite, scenario_path);
 }
 
-namespace {
-
-// A word as a POSIX shell reads it back.
 std::string ShellQuote(const std::string& word) {
   const bool plain = !word.empty() && word.find_first_not_of(
       "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./=:@,+%") ==
@@ -50,8 +47,6 @@ std::string ShellQuote(const std::string& word) {
   }
   return out + "'";
 }
-
-}  // namespace
 
 std::vector<std::string> ReproduceArgs(const Scenario& scenario,
                                        const std::vector<std::string>& sets) {

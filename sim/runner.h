@@ -59,6 +59,8 @@ absl::Status CheckOutputDir(const RunOptions& options, const std::string& scenar
 std::vector<std::string> ReproduceArgs(const Scenario& scenario,
                                        const std::vector<std::string>& sets);
 std::string ReproduceCommand(const Scenario& scenario, const std::vector<std::string>& sets);
+// A word as a POSIX shell reads it back (quoted only when it must be).
+std::string ShellQuote(const std::string& word);
 
 absl::StatusOr<RunResult> RunScenario(const Scenario& scenario, const RunOptions& options);
 

@@ -40,7 +40,8 @@ class SectionReader {
     s_.source_path = r_.source_name();
     r_.CheckKeys(root_, "",
                  {"name", "description", "seed", "duration", "nodes", "membership", "plumtree",
-                  "heartbeat", "network", "partisan", "processing", "events", "churn", "expect", "snapshots", "metrics"});
+                  "heartbeat", "network", "partisan", "processing", "events", "churn", "expect", "snapshots", "metrics",
+                  "study"});  // [study]: read by sim/study_file, ignored by a run
     ReadTop();
     r_.set_seed(s_.seed);
     ReadNodes();

@@ -5,6 +5,7 @@
 //                    [--out DIR] [--trace] [--overwrite] [--quiet] [--max-memory SIZE]
 //   plumsim check FILE [--seed N] [--duration D] [--set key=value ...]
 //   plumsim replay DIR
+//   plumsim study check|run|jobs|slurm FILE [--out DIR ...]; study collect|plot DIR
 //
 // Exit codes: 0 success; 1 an expectation failed, a replay differed, or the
 // run was interrupted; 2 bad input (nothing is written); 3 an I/O or
@@ -29,6 +30,7 @@
 #include "sim/runner.h"
 #include "sim/scenario.h"
 #include "tools/build_info.h"
+#include "tools/study_command.h"
 
 namespace plumsim {
 namespace {
@@ -243,10 +245,13 @@ int Main(int argc, char** argv) {
       "replay", "Re-run DIR/manifest.json's run; fail unless the digest is identical");
   replay->add_option("DIR", replay_dir, "A folder written by plumsim run --out")->required();
 
+  StudyArgs study_args;
+  CLI::App* study = AddStudyCommands(&app, &study_args);
+
   if (argc > 1 && argv[1][0] != '-' && app.get_subcommands([&](CLI::App* c) {
         return c->get_name() == argv[1];
       }).empty()) {
-    std::fprintf(stderr, "plumsim: unknown command '%s' (expected run, check or replay; "
+    std::fprintf(stderr, "plumsim: unknown command '%s' (expected run, check, replay or study; "
                  "plumsim --help)\n", argv[1]);
     return kExitBadInput;
   }
@@ -266,6 +271,7 @@ int Main(int argc, char** argv) {
   }
   if (run->parsed()) return Run(run_args, options, quiet, max_memory);
   if (check->parsed()) return Check(check_args);
+  if (study->parsed()) return DispatchStudy(study, study_args);
   return Replay(replay_dir);
 }
 
