@@ -174,7 +174,15 @@ class StudyReader {
     } else if (v.is_integer() || v.is_floating_point()) {
       const double d = v.is_integer() ? static_cast<double>(v.as_integer()->get())
                                       : v.as_floating_point()->get();
-      p->labels.push_back(v.is_integer() ? p->values.back() : NumberText(d));
+      if (v.is_floating_point()) {
+        if (!std::isfinite(d)) {
+          r_.Error(&v, key, "expected a finite number");
+          p->values.pop_back();
+          return;
+        }
+        p->values.back() = NumberText(d);  // toml++ writes 17 digits
+      }
+      p->labels.push_back(p->values.back());
       p->numbers.push_back(d);
     } else {
       p->labels.push_back(p->values.back());

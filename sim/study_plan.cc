@@ -5,6 +5,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "sim/random.h"
 #include "sim/scenario.h"
@@ -123,7 +124,15 @@ absl::StatusOr<StudyPlan> ExpandStudy(const Study& study) {
   // Every point's values must make a valid scenario.
   for (const StudyPoint& point : plan.points) {
     absl::StatusOr<Scenario> s = LoadScenario(study.scenario_path, PointOverrides(study, point));
-    if (!s.ok()) return absl::InvalidArgumentError(s.status().message());
+    if (!s.ok()) {
+      std::vector<std::string> values;
+      for (const Override& o : PointOverrides(study, point)) {
+        values.push_back(absl::StrCat(o.path, "=", o.value));
+      }
+      return absl::InvalidArgumentError(absl::StrCat(
+          "point ", point.id, " (", absl::StrJoin(values, ", "), ") of ", study.source_path,
+          " makes an invalid scenario:\n", s.status().message()));
+    }
   }
   for (size_t p = 0; p < plan.points.size(); ++p) {
     for (int r = 1; r <= study.replications; ++r) {
