@@ -284,9 +284,10 @@ int Run(const StudyArgs& args) {
   }
   std::printf("next: plumsim study collect %s\n", ShellQuote(p->dir).c_str());
   if (expectation_failures > 0) {
-    std::printf("%d run(s) failed an expectation (status expectation_failed in study.csv)\n",
+    // Data, not an error: a sweep into heavy loss fails a scenario's
+    // [[expect]] entries by design.
+    std::printf("%d run(s) failed an [[expect]] entry (status expectation_failed in study.csv)\n",
                 expectation_failures);
-    return kExitFailed;
   }
   return kExitOk;
 }

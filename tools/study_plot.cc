@@ -98,7 +98,7 @@ absl::StatusOr<std::vector<std::string>> DrawStudyPlots(const std::string& dir,
     return absl::InvalidArgumentError(
         absl::StrCat(dir, ": the study sweeps no parameter; there is nothing to plot against"));
   }
-  const std::filesystem::path plots = std::filesystem::path(dir) / "plots";
+  const std::filesystem::path plots = std::filesystem::absolute(std::filesystem::path(dir) / "plots");
   std::vector<std::string> written;
   for (const std::string& figure : results.record.plot) {
     PlotFiles files = StudyPlot(results, figure);
