@@ -213,7 +213,7 @@ int Run(const StudyArgs& args) {
     run_of_command.push_back(i);
   }
   const bool tty = !args.quiet && isatty(STDERR_FILENO);
-  std::fprintf(stderr, "plumsim study %s: %d run(s)%s, %d done before, %zu to run, %d at a time\n",
+  if (!args.quiet) std::fprintf(stderr, "plumsim study %s: %d run(s)%s, %d done before, %zu to run, %d at a time\n",
                r.name.c_str(), in_shard,
                args.shard.empty() ? "" : absl::StrCat(" in shard ", args.shard).c_str(),
                already_done, commands.size(), jobs);
