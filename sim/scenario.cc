@@ -958,6 +958,12 @@ absl::StatusOr<Scenario> ParseScenario(absl::string_view text, const std::string
         ": TOML syntax error: ", std::string(e.description())));
   }
   ScenarioReader reader(source_name);
+  if (const toml::node* base = root["study"]["scenario"].node()) {
+    reader.Error(base, "study.scenario",
+                 "this is a study file naming its base scenario; run it with plumsim study run "
+                 "(docs/studies.md)");
+    return reader.Result();
+  }
   for (const Override& o : overrides) ApplyOverride(root, o, &reader);
   if (!reader.ok()) return reader.Result();
   Scenario s = SectionReader(root, &reader).Read();

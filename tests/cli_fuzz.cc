@@ -242,6 +242,7 @@ int Main(int argc, char** argv) {
   for (const auto& e : fs::directory_iterator(o.seeds)) {
     if (e.path().extension() != ".toml") continue;
     const std::string text = ReadAll(e.path());
+    if (text.find("\n[study]") != std::string::npos) continue;  // study files are no scenarios
     int64_t count = 0;
     const size_t at = text.find("\ncount = ");
     if (at != std::string::npos) (void)absl::SimpleAtoi(text.substr(at + 9, text.find('\n', at + 1) - at - 9), &count);

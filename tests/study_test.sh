@@ -131,5 +131,16 @@ printf 'my table\n' > out/points.csv
 expect 2 "does not look like a file plumsim wrote" -- "$plumsim" study collect out
 [ "$(cat out/points.csv)" = "my table" ] || fail "collect replaced a foreign points.csv"
 
+# --- a [study] inside the scenario file: run ignores it, study run uses it ---
+mkdir -p inline
+{ cat "$scenario"; printf '\n[study]\nreplications = 2\n[study.parameters]\n"network.loss" = [0, 0.1]\n'; } > inline/q.toml
+expect 0 "trace digest: f448c716275dd2f8|trace digest:" -- "$plumsim" run inline/q.toml --quiet
+[ "$("$plumsim" run inline/q.toml --quiet | tail -1)" = "$("$plumsim" run "$scenario" --quiet | tail -1)" ] \
+  || fail "a [study] section changed the run"
+expect 0 "4 of 4 run\(s\) done" -- "$plumsim" study run inline/q.toml --out inline_out --quiet
+grep -q "\"scenario_path\": \"$tmp/inline/q.toml\"" inline_out/study.json || fail "inline study's base is itself"
+# A study file naming its scenario is no scenario.
+expect 2 "s.toml:2:12: study.scenario: this is a study file" -- "$plumsim" run studies/s.toml
+
 if [ "$failures" -gt 0 ]; then echo "$failures failure(s)"; exit 1; fi
 echo "study_test: all passed"

@@ -1,5 +1,6 @@
 #include "tools/study_plot.h"
 
+#include <cstdio>
 #include <filesystem>
 #include <map>
 
@@ -101,6 +102,14 @@ absl::StatusOr<std::vector<std::string>> DrawStudyPlots(const std::string& dir,
   const std::filesystem::path plots = std::filesystem::absolute(std::filesystem::path(dir) / "plots");
   std::vector<std::string> written;
   for (const std::string& figure : results.record.plot) {
+    const size_t f = FigureIndex(figure);
+    bool any = false;
+    for (const std::vector<FigureStats>& point : results.points) any = any || point[f].mean;
+    if (!any) {
+      std::fprintf(stderr, "plumsim: %s: no run has a value (e.g. none converged); not drawn\n",
+                   figure.c_str());
+      continue;
+    }
     PlotFiles files = StudyPlot(results, figure);
     // plumsim's own files in its study folder: each starts with a line it wrote.
     if (absl::Status st = ReplaceStudyFile(dir, absl::StrCat("plots/", figure, ".dat"),

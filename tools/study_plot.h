@@ -22,7 +22,8 @@ struct PlotFiles {
 PlotFiles StudyPlot(const StudyResults& results, const std::string& figure);
 
 // Writes every declared figure's files into DIR/plots and runs gnuplot on
-// them; returns the pictures written.
+// them; returns the pictures written. A figure no run has a value of (no
+// run converged, say) is skipped with a note on stderr.
 absl::StatusOr<std::vector<std::string>> DrawStudyPlots(const std::string& dir,
                                                         const StudyResults& results);
 
