@@ -949,14 +949,9 @@ Override Override::FromSet(const std::string& assignment) {
 
 absl::StatusOr<Scenario> ParseScenario(absl::string_view text, const std::string& source_name,
                                        const std::vector<Override>& overrides) {
-  toml::table root;
-  try {
-    root = toml::parse(std::string_view(text.data(), text.size()), source_name);
-  } catch (const toml::parse_error& e) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        source_name, ":", e.source().begin.line, ":", e.source().begin.column,
-        ": TOML syntax error: ", std::string(e.description())));
-  }
+  absl::StatusOr<toml::table> parsed = ParseTomlDocument(text, source_name);
+  if (!parsed.ok()) return parsed.status();
+  toml::table& root = *parsed;
   ScenarioReader reader(source_name);
   if (const toml::node* base = root["study"]["scenario"].node()) {
     reader.Error(base, "study.scenario",
@@ -973,13 +968,9 @@ absl::StatusOr<Scenario> ParseScenario(absl::string_view text, const std::string
 
 absl::StatusOr<Scenario> LoadScenario(const std::string& path,
                                       const std::vector<Override>& overrides) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in || std::filesystem::is_directory(path)) {
-    return absl::NotFoundError(absl::StrCat(path, ": cannot open the scenario file"));
-  }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return ParseScenario(buffer.str(), path, overrides);
+  absl::StatusOr<std::string> text = ReadInputFile(path, "scenario file");
+  if (!text.ok()) return text.status();
+  return ParseScenario(*text, path, overrides);
 }
 
 absl::StatusOr<Scenario> LoadScenario(const std::string& path,

@@ -1,6 +1,9 @@
 #include "sim/scenario_reader.h"
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <tuple>
 
 #include "absl/strings/match.h"
@@ -12,6 +15,27 @@
 #include "sim/random.h"
 
 namespace plumsim {
+
+absl::StatusOr<toml::table> ParseTomlDocument(absl::string_view text,
+                                              const std::string& source_name) {
+  try {
+    return toml::parse(std::string_view(text.data(), text.size()), source_name);
+  } catch (const toml::parse_error& e) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        source_name, ":", e.source().begin.line, ":", e.source().begin.column,
+        ": TOML syntax error: ", std::string(e.description())));
+  }
+}
+
+absl::StatusOr<std::string> ReadInputFile(const std::string& path, absl::string_view what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in || std::filesystem::is_directory(path)) {
+    return absl::NotFoundError(absl::StrCat(path, ": cannot open the ", what));
+  }
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
 
 void ScenarioReader::MarkFromArgument(const toml::node& node, const std::string& argument) {
   from_argument_[&node] = argument;

@@ -17,6 +17,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "sim/latency.h"
 #include "sim/node_set.h"
@@ -34,6 +35,14 @@ inline constexpr SimDuration kMaxSimTime = SimDuration::Seconds(100'000LL * 3600
 inline constexpr SimDuration kMinTimerPeriod = SimDuration::Milliseconds(1);
 // How many errors one load reports at most.
 inline constexpr int kMaxReportedErrors = 20;
+
+// Parses a TOML document; a syntax error is InvalidArgument with its
+// "source_name:line:col".
+absl::StatusOr<toml::table> ParseTomlDocument(absl::string_view text,
+                                              const std::string& source_name);
+// The text of an input file; NotFound ("PATH: cannot open the WHAT") if it
+// cannot be read or is a folder.
+absl::StatusOr<std::string> ReadInputFile(const std::string& path, absl::string_view what);
 
 class ScenarioReader {
  public:

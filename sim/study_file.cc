@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <tuple>
 
@@ -345,28 +343,18 @@ bool StudyParameter::numeric() const {
 }
 
 absl::StatusOr<Study> ParseStudy(absl::string_view text, const std::string& source_name) {
-  toml::table root;
-  try {
-    root = toml::parse(std::string_view(text.data(), text.size()), source_name);
-  } catch (const toml::parse_error& e) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        source_name, ":", e.source().begin.line, ":", e.source().begin.column,
-        ": TOML syntax error: ", std::string(e.description())));
-  }
+  absl::StatusOr<toml::table> root = ParseTomlDocument(text, source_name);
+  if (!root.ok()) return root.status();
   ScenarioReader reader(source_name);
-  Study study = StudyReader(root, &reader).Read();
+  Study study = StudyReader(*root, &reader).Read();
   if (!reader.ok()) return reader.Result();
   return study;
 }
 
 absl::StatusOr<Study> LoadStudy(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in || std::filesystem::is_directory(path)) {
-    return absl::NotFoundError(absl::StrCat(path, ": cannot open the study file"));
-  }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return ParseStudy(buffer.str(), path);
+  absl::StatusOr<std::string> text = ReadInputFile(path, "study file");
+  if (!text.ok()) return text.status();
+  return ParseStudy(*text, path);
 }
 
 }  // namespace plumsim

@@ -7,20 +7,8 @@ plumsim="$(realpath "$1")"
 scenario="$2"   # scenarios/quickstart.toml
 tmp="${TEST_TMPDIR:-$(mktemp -d)}/cli"
 rm -rf "$tmp"; mkdir -p "$tmp"
-failures=0
+source "$(dirname "$0")/sh_lib.sh"
 export HOME="$tmp/home"; mkdir -p "$HOME"
-
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-
-# expect CODE PATTERN -- command...: runs it, checks exit code and that
-# stdout+stderr contains PATTERN (grep -E).
-expect() {
-  local code="$1" pattern="$2"; shift 3
-  local out rc
-  out=$("$@" 2>&1); rc=$?
-  if [ "$rc" -ne "$code" ]; then fail "'$*' exited $rc, expected $code; output: $out"; return; fi
-  if ! grep -qE -- "$pattern" <<<"$out"; then fail "'$*' output lacks /$pattern/: $out"; fi
-}
 
 # --- happy paths ---
 expect 0 "trace digest: [0-9a-f]{16}" -- "$plumsim" run "$scenario" --quiet

@@ -9,18 +9,9 @@ plumsim="$(realpath "$1")"
 scenario="$(realpath "$2")"   # scenarios/quickstart.toml
 tmp="${TEST_TMPDIR:-$(mktemp -d)}/study"
 rm -rf "$tmp"; mkdir -p "$tmp"
-failures=0
+source "$(dirname "$0")/sh_lib.sh"
 export HOME="$tmp/home"; mkdir -p "$HOME"
 cd "$tmp"
-
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-expect() {
-  local code="$1" pattern="$2"; shift 3
-  local out rc
-  out=$("$@" 2>&1); rc=$?
-  if [ "$rc" -ne "$code" ]; then fail "'$*' exited $rc, expected $code; output: $out"; return; fi
-  if ! grep -qE -- "$pattern" <<<"$out"; then fail "'$*' output lacks /$pattern/: $out"; fi
-}
 # The digest column of study.csv, by run id.
 digests() { cut -d, -f1,8 "$1/study.csv" | tail -n +2 | sort; }
 
