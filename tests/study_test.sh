@@ -68,6 +68,39 @@ digests out > digests.resumed
 cmp -s digests.run digests.resumed || fail "resumed study differs: $(diff digests.run digests.resumed)"
 expect 0 "0 to run" -- "$plumsim" study run studies/s.toml --out out
 
+# --- interrupted (SIGINT to the study): exit 1, then the same command resumes ---
+cat > studies/long.toml <<TOML
+[study]
+scenario = "$scenario"
+replications = 3
+[study.parameters]
+"nodes.count" = [30]
+"duration" = ["300s"]
+TOML
+"$plumsim" study run studies/long.toml --out long --jobs 1 --quiet >long.txt 2>&1 &
+study_pid=$!
+# Wait (bounded, 120 s) for the first run to finish, then interrupt.
+for i in $(seq 1200); do
+  compgen -G "long/runs/*/manifest.json" >/dev/null && break
+  kill -0 "$study_pid" 2>/dev/null || break
+  sleep 0.1
+done
+kill -INT "$study_pid" 2>/dev/null
+wait "$study_pid"; rc=$?
+if [ "$rc" -eq 1 ]; then
+  grep -q "interrupted: run the same command again to resume" long.txt || fail "interrupt message: $(cat long.txt)"
+  done_before=$(grep -c '"complete": true' long/runs/*/manifest.json 2>/dev/null | grep -c ':1$')
+  [ "$done_before" -lt 3 ] || fail "interrupted study finished every run"
+  expect 0 "3 run\(s\), $done_before done before, $((3 - done_before)) to run" -- \
+    "$plumsim" study run studies/long.toml --out long --jobs 2
+else
+  # The study ended before the signal arrived (a very fast machine): still a pass of resume.
+  [ "$rc" -eq 0 ] || fail "interrupted study exited $rc: $(cat long.txt)"
+fi
+"$plumsim" study run studies/long.toml --out long_whole --jobs 2 --quiet >/dev/null || fail "long_whole"
+"$plumsim" study collect long >/dev/null; "$plumsim" study collect long_whole >/dev/null
+cmp -s <(digests long) <(digests long_whole) || fail "resumed study differs from a whole one: $(diff <(digests long) <(digests long_whole))"
+
 # --- shards: disjoint, and together the whole study ---
 for k in 1 2 3; do
   "$plumsim" study run studies/s.toml --out sharded --shard "$k/3" --quiet >"shard$k.txt" 2>&1 \
