@@ -30,8 +30,9 @@ NodeHost::Incarnation::Incarnation(NodeHost* host, const NodeConfig& config,
     : server(host, config.plumtree),
       backend(host, &server, kHeartbeatHandler, config.heartbeat, epoch),
       store(host->id_, epoch),
+      store_wrapper(config.wrap_store_handler ? config.wrap_store_handler(&store, host) : nullptr),
       observed_backend(host, kHeartbeatHandler, &backend),
-      observed_store(host, kStoreHandler, &store) {
+      observed_store(host, kStoreHandler, store_wrapper ? store_wrapper.get() : &store) {
   server.RegisterHandler(kHeartbeatHandler, &observed_backend);
   server.RegisterHandler(kStoreHandler, &observed_store);
 }

@@ -21,6 +21,7 @@
 #include <array>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <variant>
 
@@ -64,6 +65,10 @@ struct NodeConfig {
   // Erlang's orders of the nodes (sim/node_identity.h).
   NodeOrder name_order;
   NodeOrder spec_order;
+  // Tests only (a planted bug for the explorer's tests): wraps each
+  // incarnation's store handler. Empty in every run plumsim makes.
+  std::function<std::unique_ptr<BroadcastHandler>(BroadcastHandler* store, const Environment* env)>
+      wrap_store_handler;
 };
 
 class NodeHost final : public Environment, public EventHandler {
@@ -184,6 +189,7 @@ class NodeHost final : public Environment, public EventHandler {
     BroadcastServer server;
     HeartbeatBackend backend;
     StoreHandler store;
+    std::unique_ptr<BroadcastHandler> store_wrapper;  // NodeConfig::wrap_store_handler
     ObservedHandler observed_backend;
     ObservedHandler observed_store;
     std::unique_ptr<HyParView> hyparview;  // HyParView mode only

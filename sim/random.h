@@ -38,6 +38,7 @@ enum class StreamDomain : uint64_t {
   kNodeSets = 6, // random node sets of a scenario ("random 40%"), index = k-th set
   kProcessing = 7, // service times of a node's processes (index = node id)
   kStudy = 8,    // a study's replication seeds (index = replication, 1-based)
+  kExplore = 9,  // the explorer: run seeds (index = run) and fault schedules
   kTest = 99,    // tests and benchmarks
 };
 

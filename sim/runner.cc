@@ -81,7 +81,7 @@ RunOutputs Simulate(const Scenario& scenario, const RunOptions& options, std::FI
   // Observers are added after the simulation is built (the trace needs its
   // clock); construction reports nothing, so none is missed.
   ObserverList observers;
-  Simulation simulation(scenario, &observers);
+  Simulation simulation(scenario, &observers, options.customize_nodes);
   TraceRecorder trace(&simulation.simulator(), trace_file);
   RunStats stats;
   MetricsCollector metrics(&simulation, scenario.metrics_window);
@@ -92,6 +92,8 @@ RunOutputs Simulate(const Scenario& scenario, const RunOptions& options, std::FI
   observers.Add(&trace);
   observers.Add(&stats);
   observers.Add(&metrics);
+  for (SimObserver* o : options.observers) observers.Add(o);
+  if (options.on_built) options.on_built(simulation);
   if (options.on_start) options.on_start(&simulation.simulator());
 
   // Tree snapshots: the listed roots, or every node.
@@ -145,6 +147,7 @@ RunOutputs Simulate(const Scenario& scenario, const RunOptions& options, std::FI
       result.complete ? CheckExpectations(scenario, metrics, final_trees)
                       : std::vector<ExpectationResult>{};
   for (const ExpectationResult& v : verdicts) result.expectations_failed += !v.passed;
+  if (result.complete && options.on_finished) options.on_finished(simulation, metrics, final_trees);
   result.summary = stats.Summary() + SummaryTable(scenario, metrics, final_trees, verdicts);
   if (!options.out_dir.empty()) {
     out.files.emplace_back("metrics.json", MetricsJson(scenario, metrics, final_trees, &stats));

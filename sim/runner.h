@@ -15,7 +15,10 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "sim/metrics.h"
 #include "sim/scenario.h"
+#include "sim/simulation.h"
+#include "sim/tree_analysis.h"
 #include "sim/simulator.h"
 
 namespace plumsim {
@@ -37,6 +40,17 @@ struct RunOptions {
   // and the outputs (the CLI times the simulation with it; sim/ reads no
   // clock).
   std::function<void()> on_simulated;
+  // More observers of the run (the explorer's invariant checks); they must
+  // outlive it. They see everything the trace sees. `on_built` gets the
+  // simulation before it runs (to read its state as events happen).
+  std::vector<SimObserver*> observers;
+  std::function<void(const Simulation&)> on_built;
+  // Called at the end of a complete run with what the expectations are
+  // checked on.
+  std::function<void(const Simulation&, const MetricsCollector&, const std::vector<TreeShape>&)>
+      on_finished;
+  // Tests only: see Simulation's constructor.
+  std::function<void(NodeConfig*)> customize_nodes;
 };
 
 struct RunResult {

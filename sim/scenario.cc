@@ -41,7 +41,7 @@ class SectionReader {
     r_.CheckKeys(root_, "",
                  {"name", "description", "seed", "duration", "nodes", "membership", "plumtree",
                   "heartbeat", "network", "partisan", "processing", "events", "churn", "expect", "snapshots", "metrics",
-                  "study"});  // [study]: read by sim/study_file, ignored by a run
+                  "study", "explore"});  // read by sim/study_file and sim/nemesis; ignored by a run
     ReadTop();
     r_.set_seed(s_.seed);
     ReadNodes();

@@ -9,7 +9,8 @@
 
 namespace plumsim {
 
-Simulation::Simulation(const Scenario& scenario, SimObserver* observer)
+Simulation::Simulation(const Scenario& scenario, SimObserver* observer,
+                       const std::function<void(NodeConfig*)>& customize)
     : scenario_(scenario),
       observer_(observer),
       startup_rng_(scenario.seed, StreamDomain::kStartup, 0),
@@ -53,6 +54,7 @@ Simulation::Simulation(const Scenario& scenario, SimObserver* observer)
       }
     }
   }
+  if (customize) customize(&node_config_);
   const int64_t total = scenario_.total_nodes();
   nodes_.reserve(static_cast<size_t>(total));
   running_.assign(static_cast<size_t>(total), 0);

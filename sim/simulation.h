@@ -24,7 +24,10 @@ namespace plumsim {
 class Simulation final : public MessageReceiver {
  public:
   // `observer` (may be null) sees everything; it must outlive the run.
-  Simulation(const Scenario& scenario, SimObserver* observer);
+  // `customize` (tests only) may change the nodes' configuration before any
+  // node exists (e.g. NodeConfig::wrap_store_handler).
+  Simulation(const Scenario& scenario, SimObserver* observer,
+             const std::function<void(NodeConfig*)>& customize = nullptr);
   ~Simulation() override;
 
   // Runs to the scenario's duration, calling `progress` every

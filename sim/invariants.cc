@@ -1,0 +1,162 @@
+#include "sim/invariants.h"
+
+#include <algorithm>
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "sim/report.h"
+#include "sim/runner.h"
+#include "sim/tree_analysis.h"
+
+namespace plumsim {
+namespace {
+
+// delivery_across_cut: a delivery between nodes the network separates now.
+class CutWatch final : public SimObserver {
+ public:
+  void set_simulation(const Simulation* sim) { sim_ = sim; }
+  void OnDeliver(NodeId from, NodeId to, const Message&) override {
+    if (sim_ == nullptr || sim_->network().CanReach(from, to) || from == to) return;
+    if (violations++ == 0) {
+      first = absl::StrCat(NodeName(from), " -> ", NodeName(to), " delivered at ",
+                           FormatSimTime(sim_->now()), " while ", NodeName(from),
+                           " cannot reach ", NodeName(to));
+    }
+  }
+  int64_t violations = 0;
+  std::string first;
+
+ private:
+  const Simulation* sim_ = nullptr;
+};
+
+// The running nodes split into islands by the HyParView active views (1:
+// connected); full membership: 1.
+int OverlayIslands(const Simulation& sim) {
+  if (!sim.hyparview()) return 1;
+  std::vector<NodeId> running;
+  for (size_t i = 0; i < sim.node_count(); ++i) {
+    if (sim.node(static_cast<NodeId>(i)).running()) running.push_back(static_cast<NodeId>(i));
+  }
+  std::map<NodeId, NodeId> parent;
+  for (NodeId n : running) parent[n] = n;
+  auto find = [&](NodeId x) {
+    while (parent[x] != x) x = parent[x] = parent[parent[x]];
+    return x;
+  };
+  for (NodeId n : running) {
+    const HyParView* h = sim.node(n).hyparview();
+    if (h == nullptr) continue;
+    for (NodeId peer : h->active()) {
+      if (peer != n && parent.contains(peer)) parent[find(n)] = find(peer);
+    }
+  }
+  int islands = 0;
+  for (NodeId n : running) islands += find(n) == n ? 1 : 0;
+  return islands;
+}
+
+
+}  // namespace
+
+void DeliveredOnce::OnNodeEvent(NodeEventKind kind, NodeId node, int64_t epoch) {
+  if (kind == NodeEventKind::kStart || kind == NodeEventKind::kRestart ||
+      kind == NodeEventKind::kJoin) {
+    epoch_[node] = epoch;
+  }
+}
+
+void DeliveredOnce::OnMerge(NodeId node, const BroadcastMsg& m, bool valid) {
+  if (!valid) return;
+  if (!seen_.emplace(node, epoch_[node], m.handler, m.id.origin, m.id.epoch, m.id.sequence)
+           .second) {
+    if (duplicates++ == 0) {
+      first = absl::StrCat(NodeName(node), " (epoch ", epoch_[node], ") delivered ",
+                           HandlerName(m.handler), " message {", NodeName(m.id.origin), ",",
+                           m.id.epoch, ",", m.id.sequence, "} twice");
+    }
+  }
+}
+
+bool InvariantReport::Breaks(const std::string& invariant, const std::string& klass) const {
+  return std::any_of(violations.begin(), violations.end(), [&](const Violation& v) {
+    return v.invariant == invariant && v.klass == klass;
+  });
+}
+
+absl::StatusOr<InvariantReport> CheckInvariants(const Scenario& scenario,
+                                                const InvariantOptions& options) {
+  InvariantReport report;
+  DeliveredOnce once;
+  CutWatch cuts;
+  RunOptions run;
+  run.observers = {&once, &cuts};
+  run.customize_nodes = options.customize_nodes;
+  run.on_built = [&](const Simulation& sim) { cuts.set_simulation(&sim); };
+  std::vector<Violation> liveness;
+  std::vector<ExpectationResult> verdicts;
+  int islands = 1;
+  run.on_finished = [&](const Simulation& sim, const MetricsCollector& metrics,
+                        const std::vector<TreeShape>& trees) {
+    islands = OverlayIslands(sim);
+    verdicts = CheckExpectations(scenario, metrics, trees);
+    std::string range, unreached;
+    PeerSet liveness_roots;
+    for (const MessageMetrics& m : metrics.messages()) {
+      const std::optional<double> rmr = m.rmr();
+      if (range.empty() && (m.reliability() < 0 || m.reliability() > 1 || (rmr && *rmr < 0))) {
+        range = absl::StrCat(NodeName(m.root), "'s message sent at ", FormatSimTime(m.sent_at),
+                             ": reliability ", m.reliability(), ", rmr ", rmr.value_or(0));
+      }
+      if (!m.settled || m.sent_at < options.liveness_from) continue;
+      ++report.liveness_messages;
+      liveness_roots.push_back(m.root);
+      if (unreached.empty() && m.reliability() < 1) {
+        unreached = absl::StrCat(NodeName(m.root), "'s ", HandlerName(m.handler),
+                                 " message sent at ", FormatSimTime(m.sent_at), " reached ",
+                                 m.delivered, " of ", m.live, " live nodes");
+      }
+    }
+    if (!range.empty()) report.violations.push_back({"reliability_range", "safety", range});
+    if (!unreached.empty()) liveness.push_back({"live_unreached", "liveness", unreached});
+    liveness_roots = ordsets::FromList(liveness_roots);
+    for (const TreeShape& t : trees) {
+      if (!t.root_running || t.spanning || !ordsets::IsElement(t.root, liveness_roots)) continue;
+      liveness.push_back({"tree_not_spanning", "liveness",
+                          absl::StrCat(NodeName(t.root), "'s eager graph at the end: ",
+                                       t.edge_count, " edges over ", t.live_count,
+                                       " live nodes, ", t.unreached, " unreached")});
+      break;
+    }
+  };
+  absl::StatusOr<RunResult> result = RunScenario(scenario, run);
+  if (!result.ok()) return result.status();
+  report.digest = result->digest_hex;
+  if (once.duplicates > 0) {
+    report.violations.push_back({"duplicate_delivery", "safety",
+                                 absl::StrCat(once.first, " (", once.duplicates, " in all)")});
+  }
+  if (cuts.violations > 0) {
+    report.violations.push_back({"delivery_across_cut", "safety",
+                                 absl::StrCat(cuts.first, " (", cuts.violations, " in all)")});
+  }
+  for (Violation& v : liveness) {
+    if (islands > 1) {
+      v.klass = "known";
+      absl::StrAppend(&v.detail, "; known: HyParView's active views split the running nodes into ",
+                      islands, " islands, and HyParView never retries a dead connection");
+    }
+    report.violations.push_back(std::move(v));
+  }
+  for (const ExpectationResult& e : verdicts) {
+    if (e.passed) continue;
+    report.violations.push_back(
+        {"expect", "expect",
+         absl::StrCat(scenario.source_path, ":", e.line, ": ", e.description, "; measured ",
+                      e.measured)});
+    break;
+  }
+  return report;
+}
+
+}  // namespace plumsim
