@@ -141,7 +141,7 @@ absl::StatusOr<ShrunkFinding> ShrinkFinding(const Scenario& scenario,
     absl::StrAppend(&header, "The [[expect]] entry at the end fails with it (exit 1).\n");
   } else {
     absl::StrAppend(&header, "plumsim run shows no verdict for a safety invariant: see "
-                             "docs/explore.md (plumsim explore check FILE checks it).\n");
+                             "docs/explore.md; plumsim explore FILE --check reports it.\n");
   }
   out.toml = absl::StrCat(Comment(header), "\n", file.ToToml());
   return out;

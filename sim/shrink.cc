@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "protocol/ordset.h"
+
 namespace plumsim {
 namespace {
 
@@ -84,8 +86,32 @@ ShrinkResult Shrink(const Scenario& base, const std::vector<Fault>& faults, SimD
   r.base = base;
   r.faults = MinimizeFaults(base, faults, counted);
 
-  // Fewer nodes: the victims keep their ids, so the nodes above the highest
-  // victim go (joined nodes are renumbered after the new count).
+  // The victims renumbered to the lowest ids (n0 stays n0: often the
+  // broadcaster), so that the nodes above them can go.
+  {
+    std::vector<NodeId> victims;
+    for (const Fault& f : r.faults) {
+      if (f.kind != FaultKind::kJoin) victims.insert(victims.end(), f.nodes.begin(), f.nodes.end());
+    }
+    victims = ordsets::FromList(victims);
+    const NodeId first = !victims.empty() && victims.front() == 0 ? 0 : 1;
+    std::vector<Fault> renamed = r.faults;
+    bool changed = false;
+    for (Fault& f : renamed) {
+      if (f.kind == FaultKind::kJoin) continue;
+      for (NodeId& n : f.nodes) {
+        const NodeId to = first + static_cast<NodeId>(
+            std::lower_bound(victims.begin(), victims.end(), n) - victims.begin());
+        changed = changed || to != n;
+        n = to;
+      }
+      if (f.kind != FaultKind::kLinkDown) std::sort(f.nodes.begin(), f.nodes.end());
+    }
+    if (changed && counted(r.base, renamed)) r.faults = std::move(renamed);
+  }
+
+  // Fewer nodes: the nodes above the highest victim go (joined nodes are
+  // renumbered after the new count).
   auto with_nodes = [&](int64_t count) {
     Scenario b = r.base;
     b.node_count = count;

@@ -6,6 +6,8 @@
 //   plumsim check FILE [--seed N] [--duration D] [--set key=value ...]
 //   plumsim replay DIR
 //   plumsim study check|run|jobs|slurm FILE [--out DIR ...]; study collect|plot DIR
+//   plumsim explore SCENARIO --runs N --out DIR [--jobs J] [--seed S] [--shard K/N]
+//   plumsim explore FILE --check
 //
 // Exit codes: 0 success; 1 an expectation failed, a replay differed, or the
 // run was interrupted; 2 bad input (nothing is written); 3 an I/O or
@@ -30,6 +32,7 @@
 #include "sim/runner.h"
 #include "sim/scenario.h"
 #include "tools/build_info.h"
+#include "tools/explore_command.h"
 #include "tools/study_command.h"
 
 namespace plumsim {
@@ -247,11 +250,13 @@ int Main(int argc, char** argv) {
 
   StudyArgs study_args;
   CLI::App* study = AddStudyCommands(&app, &study_args);
+  ExploreArgs explore_args;
+  CLI::App* explore = AddExploreCommand(&app, &explore_args);
 
   if (argc > 1 && argv[1][0] != '-' && app.get_subcommands([&](CLI::App* c) {
         return c->get_name() == argv[1];
       }).empty()) {
-    std::fprintf(stderr, "plumsim: unknown command '%s' (expected run, check, replay or study; "
+    std::fprintf(stderr, "plumsim: unknown command '%s' (expected run, check, replay, study or explore; "
                  "plumsim --help)\n", argv[1]);
     return kExitBadInput;
   }
@@ -272,6 +277,7 @@ int Main(int argc, char** argv) {
   if (run->parsed()) return Run(run_args, options, quiet, max_memory);
   if (check->parsed()) return Check(check_args);
   if (study->parsed()) return DispatchStudy(study, study_args);
+  if (explore->parsed()) return RunExplore(explore_args);
   return Replay(replay_dir);
 }
 

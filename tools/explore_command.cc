@@ -1,0 +1,451 @@
+#include "tools/explore_command.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "nlohmann/json.hpp"
+#include "sim/digest.h"
+#include "sim/explore.h"
+#include "sim/output_dir.h"
+#include "sim/runner.h"
+#include "sim/scenario_reader.h"
+#include "sim/study_collect.h"
+#include "sim/study_plan.h"
+#include "tools/study_process.h"
+
+namespace plumsim {
+namespace {
+
+namespace fs = std::filesystem;
+using Json = nlohmann::ordered_json;
+
+constexpr int kExitOk = 0;
+constexpr int kExitFindings = 1;
+constexpr int kExitBadInput = 2;
+constexpr int kExitIo = 3;
+constexpr int kExploreFormat = 1;
+constexpr int64_t kMaxRuns = 100'000'000;
+
+int Fail(const absl::Status& status) {
+  std::fprintf(stderr, "plumsim: %s\n", std::string(status.message()).c_str());
+  return status.code() == absl::StatusCode::kInvalidArgument ||
+                 status.code() == absl::StatusCode::kNotFound
+             ? kExitBadInput
+             : kExitIo;
+}
+
+struct Loaded {
+  Scenario scenario;
+  ExploreSettings settings;
+  std::string text_hash;  // of the scenario file's text
+};
+
+absl::StatusOr<Loaded> Load(const ExploreArgs& args) {
+  absl::StatusOr<std::string> text = ReadInputFile(args.file, "scenario file");
+  if (!text.ok()) return text.status();
+  absl::StatusOr<Scenario> scenario = ParseScenario(*text, args.file, std::vector<std::string>{});
+  if (!scenario.ok()) return scenario.status();
+  absl::StatusOr<NemesisConfig> nemesis = ReadNemesisConfig(*text, args.file);
+  if (!nemesis.ok()) return nemesis.status();
+  if (nemesis->quiet >= scenario->duration) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        args.file, ": explore.quiet (", FormatSimDuration(nemesis->quiet),
+        ") leaves no time for faults in a run of ", FormatSimDuration(scenario->duration)));
+  }
+  Loaded l{*std::move(scenario), {}, ""};
+  l.settings.nemesis = *std::move(nemesis);
+  l.settings.seed = args.seed;
+  TraceDigest digest;
+  digest.AddString(*text);
+  l.text_hash = digest.Hex();
+  return l;
+}
+
+std::string RunFile(const std::string& dir, int64_t index, const char* suffix) {
+  char name[32];
+  std::snprintf(name, sizeof name, "%08lld%s", static_cast<long long>(index), suffix);
+  return (fs::path(dir) / "runs" / name).string();
+}
+
+std::optional<std::string> ReadText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+absl::Status WriteAtomically(const std::string& path, const std::string& text) {
+  const std::string temp = absl::StrCat(path, ".tmp-", getpid());
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out) return absl::UnavailableError(absl::StrCat(temp, ": cannot write"));
+  }
+  std::error_code ec;
+  fs::rename(temp, path, ec);
+  if (ec) return absl::UnavailableError(absl::StrCat(path, ": cannot write: ", ec.message()));
+  return absl::OkStatus();
+}
+
+Json Marker(const ExploreArgs& args, const Loaded& l) {
+  return Json{{"format", kExploreFormat},
+              {"scenario", fs::absolute(args.file).lexically_normal().string()},
+              {"scenario_text", l.text_hash},
+              {"seed", args.seed}};
+}
+
+// The output folder: new or empty, or an exploration of the same scenario
+// text and seed (resumed; more runs may be asked for). Creates it.
+absl::StatusOr<std::string> OpenDir(const ExploreArgs& args, const Loaded& l) {
+  if (args.out.empty()) return absl::InvalidArgumentError("--out: an output folder is required");
+  if (absl::Status st = CheckOutputLocation(args.out, args.file); !st.ok()) return st;
+  const std::string dir = NormaliseOutputPath(args.out).string();
+  std::error_code ec;
+  const fs::file_status st = fs::symlink_status(dir, ec);
+  const Json marker = Marker(args, l);
+  if (fs::exists(st)) {
+    if (!fs::is_directory(st)) {
+      return absl::InvalidArgumentError(absl::StrCat("--out ", args.out, ": exists and is not a folder"));
+    }
+    if (!fs::is_empty(dir, ec)) {
+      std::optional<std::string> old = ReadText((fs::path(dir) / "explore.json").string());
+      if (!old) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "--out ", args.out, ": folder exists, is not empty and holds no plumsim exploration; "
+            "name a new folder"));
+      }
+      Json j = Json::parse(*old, nullptr, false);
+      if (j != marker) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "--out ", args.out, ": holds an exploration of another scenario text or seed; "
+            "name a new folder"));
+      }
+    }
+  }
+  for (const char* sub : {"runs", "findings", "known"}) fs::create_directories(fs::path(dir) / sub, ec);
+  if (ec) return absl::UnavailableError(absl::StrCat(dir, ": cannot create: ", ec.message()));
+  if (absl::Status s = WriteAtomically((fs::path(dir) / "explore.json").string(), marker.dump(1) + "\n");
+      !s.ok()) {
+    return s;
+  }
+  return dir;
+}
+
+Json RunJson(const ExploreRun& run) {
+  Json j;
+  j["run"] = run.index;
+  j["seed"] = run.seed;
+  std::vector<std::string> enabled, faults;
+  for (FaultKind k : run.schedule.enabled) enabled.push_back(FaultKindName(k));
+  for (const Fault& f : run.schedule.faults) faults.push_back(f.Describe());
+  j["enabled"] = enabled;
+  j["faults"] = faults;
+  j["outcome"] = run.outcome;
+  j["violations"] = Json::array();
+  for (const Violation& v : run.report.violations) {
+    j["violations"].push_back({{"invariant", v.invariant}, {"class", v.klass}, {"detail", v.detail}});
+  }
+  j["digest"] = run.report.digest;
+  return j;
+}
+
+volatile sig_atomic_t g_stop = 0;
+void OnStop(int) { g_stop = 1; }
+
+// Runs the runs of `shard` not done yet, in this process.
+absl::Status ExploreRuns(const ExploreArgs& args, const Loaded& l, const std::string& dir,
+                         const Shard& shard, const std::function<void()>& on_run) {
+  for (int64_t i = 0; i < args.runs && !g_stop; ++i) {
+    if (!shard.Contains(static_cast<int>(i)) || fs::exists(RunFile(dir, i, ".json"))) {
+      continue;
+    }
+    absl::StatusOr<ExploreRun> run = ExploreOne(l.scenario, l.settings, i);
+    if (!run.ok()) return run.status();
+    if (absl::Status s = WriteAtomically(RunFile(dir, i, ".json"), RunJson(*run).dump() + "\n");
+        !s.ok()) {
+      return s;
+    }
+    on_run();
+  }
+  return absl::OkStatus();
+}
+
+int64_t CountDone(const std::string& dir, int64_t runs) {
+  int64_t done = 0;
+  for (int64_t i = 0; i < runs; ++i) done += fs::exists(RunFile(dir, i, ".json")) ? 1 : 0;
+  return done;
+}
+
+struct Progress {
+  bool show;
+  std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+  void Report(int64_t done, int64_t total, int64_t done_before) {
+    if (!show) return;
+    const double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double rate = elapsed > 0 ? static_cast<double>(done - done_before) / elapsed : 0;
+    const int width = 30;
+    const int filled = total == 0 ? width : static_cast<int>(width * done / total);
+    std::fprintf(stderr, "\r[%s%s] %lld/%lld runs, %.1f runs/s%s   ",
+                 std::string(static_cast<size_t>(filled), '#').c_str(),
+                 std::string(static_cast<size_t>(width - filled), '.').c_str(),
+                 static_cast<long long>(done), static_cast<long long>(total), rate,
+                 rate > 0 && done < total
+                     ? absl::StrCat(", ~", static_cast<int64_t>(static_cast<double>(total - done) / rate), "s left").c_str()
+                     : "");
+  }
+};
+
+// --jobs J: J worker processes, shard k of J each.
+absl::Status RunWorkers(const ExploreArgs& args, const std::string& dir, int jobs,
+                        Progress* progress, int64_t done_before) {
+  std::vector<ChildCommand> workers;
+  const std::string exe = SelfExecutable();
+  for (int k = 1; k <= jobs; ++k) {
+    workers.push_back(ChildCommand{
+        {exe, "explore", fs::absolute(args.file).string(), "--runs", absl::StrCat(args.runs),
+         "--seed", absl::StrCat(args.seed), "--out", dir, "--shard", absl::StrCat(k, "/", jobs),
+         "--jobs", "1", "--quiet", "--worker"},
+        (fs::path(dir) / absl::StrCat("worker-", k, ".log")).string()});
+  }
+  std::vector<std::string> failed;
+  RunChildren(
+      workers, jobs,
+      [&](size_t k, const ChildOutcome& o) {
+        if (o.exit_code != 0 && !g_stop) failed.push_back(workers[k].log_path);
+      },
+      [&] { progress->Report(CountDone(dir, args.runs), args.runs, done_before); },
+      [] { return g_stop != 0; });
+  if (!failed.empty()) {
+    return absl::UnavailableError(absl::StrCat("explore worker(s) failed; see ", absl::StrJoin(failed, ", ")));
+  }
+  return absl::OkStatus();
+}
+
+std::string KnownFile(const Loaded& l, const Json& run) {
+  // The run's scenario, unshrunk, to replay a known case.
+  const int64_t index = run["run"].get<int64_t>();
+  const Scenario base = ExploreBase(l.scenario, l.settings, index);
+  const FaultSchedule schedule = MakeFaultSchedule(l.settings.nemesis, base, base.seed);
+  Scenario s = WithFaults(base, schedule.faults);
+  s.expectations.clear();
+  std::string header;
+  for (const Json& v : run["violations"]) {
+    absl::StrAppend(&header, "# ", v["invariant"].get<std::string>(), " (", v["class"].get<std::string>(),
+                    "): ", v["detail"].get<std::string>(), "\n");
+  }
+  return absl::StrCat("# plumsim explore: run ", index, ", a known case (docs/explore.md)\n", header,
+                      "\n", s.ToToml());
+}
+
+int Merge(const ExploreArgs& args, const Loaded& l, const std::string& dir, double seconds,
+          int64_t ran_now) {
+  std::vector<Json> runs;
+  for (int64_t i = 0; i < args.runs; ++i) {
+    std::optional<std::string> text = ReadText(RunFile(dir, i, ".json"));
+    if (!text) continue;
+    Json j = Json::parse(*text, nullptr, false);
+    if (j.is_object()) runs.push_back(std::move(j));
+  }
+  // explore.csv
+  std::string csv = "run,seed,enabled,faults,fault_list,outcome,invariants,digest\n";
+  std::map<std::string, std::vector<int64_t>> findings, known;  // invariant -> runs
+  int64_t ok = 0;
+  for (const Json& r : runs) {
+    std::vector<std::string> invariants;
+    std::string first_finding;
+    for (const Json& v : r["violations"]) {
+      const std::string name = v["invariant"].get<std::string>();
+      const std::string klass = v["class"].get<std::string>();
+      invariants.push_back(absl::StrCat(name, ":", klass));
+      if (klass == "known") {
+        known[name].push_back(r["run"].get<int64_t>());
+      } else if (first_finding.empty()) {
+        first_finding = name;
+      }
+    }
+    if (!first_finding.empty()) findings[first_finding].push_back(r["run"].get<int64_t>());
+    ok += r["outcome"] == "ok" ? 1 : 0;
+    absl::StrAppend(&csv, r["run"].get<int64_t>(), ",", r["seed"].get<uint64_t>(), ",",
+                    CsvField(absl::StrJoin(r["enabled"].get<std::vector<std::string>>(), " ")), ",",
+                    r["faults"].size(), ",",
+                    CsvField(absl::StrJoin(r["faults"].get<std::vector<std::string>>(), "; ")), ",",
+                    r["outcome"].get<std::string>(), ",", CsvField(absl::StrJoin(invariants, " ")),
+                    ",", r["digest"].get<std::string>(), "\n");
+  }
+  if (absl::Status s = ReplaceStudyFile(dir, "explore.csv", csv, "run,seed,enabled,"); !s.ok()) {
+    return Fail(s);
+  }
+  // Shrink the first findings of each invariant (cached in runs/).
+  std::vector<std::string> lines;
+  for (const auto& [invariant, indices] : findings) {
+    for (size_t n = 0; n < indices.size() && static_cast<int>(n) < args.shrink; ++n) {
+      const std::string name = absl::StrCat(invariant, "-", n + 1, ".toml");
+      const std::string target = (fs::path(dir) / "findings" / name).string();
+      const std::string cache = RunFile(dir, indices[n], ".shrunk.toml");
+      std::optional<std::string> text = ReadText(cache);
+      if (!text) {
+        absl::StatusOr<ExploreRun> run = ExploreOne(l.scenario, l.settings, indices[n]);
+        if (!run.ok()) return Fail(run.status());
+        absl::StatusOr<ShrunkFinding> shrunk = ShrinkFinding(l.scenario, l.settings, *run, target);
+        if (!shrunk.ok()) return Fail(shrunk.status());
+        text = shrunk->toml;
+        if (absl::Status s = WriteAtomically(cache, *text); !s.ok()) return Fail(s);
+      }
+      if (absl::Status s = ReplaceStudyFile(dir, absl::StrCat("findings/", name), *text,
+                                            "# plumsim explore finding");
+          !s.ok()) {
+        return Fail(s);
+      }
+      lines.push_back(target);
+    }
+  }
+  for (const auto& [invariant, indices] : known) {
+    for (size_t n = 0; n < indices.size() && static_cast<int>(n) < args.shrink; ++n) {
+      for (const Json& r : runs) {
+        if (r["run"].get<int64_t>() != indices[n]) continue;
+        if (absl::Status s = ReplaceStudyFile(dir, absl::StrCat("known/", invariant, "-", n + 1, ".toml"),
+                                              KnownFile(l, r), "# plumsim explore: run");
+            !s.ok()) {
+          return Fail(s);
+        }
+      }
+    }
+  }
+  // The summary.
+  std::string summary = absl::StrCat("explore ", args.file, " --seed ", args.seed, ": ",
+                                     runs.size(), " of ", args.runs, " runs done, ", ok, " ok\n");
+  auto list = [&](const char* what, const std::map<std::string, std::vector<int64_t>>& by) {
+    if (by.empty()) {
+      absl::StrAppend(&summary, "  ", what, ": none\n");
+      return;
+    }
+    for (const auto& [invariant, indices] : by) {
+      std::vector<std::string> first;
+      for (size_t i = 0; i < indices.size() && i < 5; ++i) first.push_back(absl::StrCat(indices[i]));
+      absl::StrAppend(&summary, "  ", what, " ", invariant, ": ", indices.size(), " run(s) (",
+                      absl::StrJoin(first, ", "), indices.size() > 5 ? ", ..." : "", ")\n");
+    }
+  };
+  list("findings", findings);
+  list("known", known);
+  if (ran_now > 0) {
+    absl::StrAppend(&summary, "  ", ran_now, " run(s) in ", static_cast<int64_t>(seconds), " s: ",
+                    absl::StrFormat("%.1f", static_cast<double>(ran_now) / std::max(seconds, 1e-9)),
+                    " runs/s\n");
+  }
+  for (const std::string& f : lines) absl::StrAppend(&summary, "  shrunk: ", f, "\n");
+  absl::StrAppend(&summary, "  table: ", dir, "/explore.csv\n");
+  if (absl::Status s = ReplaceStudyFile(dir, "summary.txt", summary, "explore "); !s.ok()) {
+    return Fail(s);
+  }
+  std::fputs(summary.c_str(), stdout);
+  if (static_cast<int64_t>(runs.size()) < args.runs) {
+    std::printf("not every run is done: run the same command again to finish\n");
+  }
+  return findings.empty() ? kExitOk : kExitFindings;
+}
+
+int Check(const ExploreArgs& args) {
+  absl::StatusOr<Loaded> l = Load(args);
+  if (!l.ok()) return Fail(l.status());
+  InvariantOptions options;
+  options.liveness_from = LivenessFrom(l->scenario, l->settings.nemesis);
+  absl::StatusOr<InvariantReport> report = CheckInvariants(l->scenario, options);
+  if (!report.ok()) return Fail(report.status());
+  std::printf("explore --check %s: liveness judged on %lld message(s) sent from %s\n",
+              args.file.c_str(), static_cast<long long>(report->liveness_messages),
+              FormatSimTime(options.liveness_from).c_str());
+  bool finding = false;
+  for (const Violation& v : report->violations) {
+    std::printf("  %-20s %-8s %s\n", v.invariant.c_str(), v.klass.c_str(), v.detail.c_str());
+    finding = finding || v.klass != "known";
+  }
+  if (report->violations.empty()) std::printf("  every invariant holds\n");
+  std::printf("trace digest: %s\n", report->digest.c_str());
+  return finding ? kExitFindings : kExitOk;
+}
+
+}  // namespace
+
+CLI::App* AddExploreCommand(CLI::App* app, ExploreArgs* args) {
+  CLI::App* c = app->add_subcommand(
+      "explore", "Random fault schedules against invariants; findings shrunk (docs/explore.md)");
+  c->add_option("SCENARIO", args->file, "Base scenario (its [explore] section sets the faults)")
+      ->required();
+  c->add_option("--runs", args->runs, "Runs to explore (default 100)");
+  c->add_option("--out", args->out, "Output folder (new, or this exploration's to resume)");
+  c->add_option("--jobs", args->jobs, "Worker processes (default: the number of cores)");
+  c->add_option("--seed", args->seed, "The exploration's seed (default 1)");
+  c->add_option("--shard", args->shard, "K/N: explore only the K-th of N slices of the runs");
+  c->add_option("--shrink", args->shrink, "Findings shrunk per invariant (default 3)");
+  c->add_flag("--quiet", args->quiet, "No progress on stderr");
+  c->add_flag("--check", args->check,
+              "Run SCENARIO once and check the invariants (e.g. a finding file); no --out");
+  c->add_flag("--worker", args->worker, "Internal: a --jobs worker")->group("");
+  return c;
+}
+
+int RunExplore(const ExploreArgs& args) {
+  if (args.check) return Check(args);
+  if (args.runs < 1 || args.runs > kMaxRuns) {
+    return Fail(absl::InvalidArgumentError(absl::StrCat("--runs: expected 1 to ", kMaxRuns)));
+  }
+  if (args.jobs < 0 || args.shrink < 0) {
+    return Fail(absl::InvalidArgumentError("--jobs and --shrink: expected a positive number"));
+  }
+  if (args.seed > static_cast<uint64_t>(INT64_MAX)) {
+    return Fail(absl::InvalidArgumentError("--seed: expected 0 to 9223372036854775807"));
+  }
+  Shard shard;
+  if (!args.shard.empty()) {
+    absl::StatusOr<Shard> s = ParseShard(args.shard);
+    if (!s.ok()) return Fail(s.status());
+    shard = *s;
+  }
+  absl::StatusOr<Loaded> l = Load(args);
+  if (!l.ok()) return Fail(l.status());
+  absl::StatusOr<std::string> dir = OpenDir(args, *l);
+  if (!dir.ok()) return Fail(dir.status());
+
+  g_stop = 0;
+  signal(SIGINT, OnStop);
+  signal(SIGTERM, OnStop);
+  const int jobs = args.jobs > 0 ? args.jobs
+                                 : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  Progress progress{!args.quiet && isatty(STDERR_FILENO)};
+  const int64_t done_before = CountDone(*dir, args.runs);
+  int64_t done = done_before;
+  absl::Status status;
+  if (jobs > 1 && args.shard.empty() && !args.worker) {
+    status = RunWorkers(args, *dir, jobs, &progress, done_before);
+  } else {
+    status = ExploreRuns(args, *l, *dir, shard, [&] { progress.Report(++done, args.runs, done_before); });
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - progress.start).count();
+  if (progress.show) std::fputs("\n", stderr);
+  signal(SIGINT, SIG_DFL);
+  signal(SIGTERM, SIG_DFL);
+  if (!status.ok()) return Fail(status);
+  if (g_stop) {
+    std::printf("interrupted: run the same command again to resume (done runs are kept)\n");
+    return kExitFindings;
+  }
+  if (args.worker) return kExitOk;
+  return Merge(args, *l, *dir, seconds, CountDone(*dir, args.runs) - done_before);
+}
+
+}  // namespace plumsim
