@@ -18,11 +18,10 @@
 #include <string>
 #include <tuple>
 
-#include "absl/container/flat_hash_map.h"
-#include "absl/container/flat_hash_set.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "sim/invariants.h"
 #include "sim/metrics.h"
 #include "sim/runner.h"
 #include "sim/scenario.h"
@@ -40,28 +39,6 @@ int64_t EnvInt(const char* name, int64_t fallback) {
   return text != nullptr && absl::SimpleAtoi(text, &v) ? v : fallback;
 }
 
-// Counts valid merges of one message by one incarnation of a node.
-class DeliveredOnce final : public SimObserver {
- public:
-  void OnNodeEvent(NodeEventKind kind, NodeId node, int64_t epoch) override {
-    if (kind == NodeEventKind::kStart || kind == NodeEventKind::kRestart ||
-        kind == NodeEventKind::kJoin) {
-      epoch_[node] = epoch;
-    }
-  }
-  void OnMerge(NodeId node, const BroadcastMsg& m, bool valid) override {
-    if (!valid) return;
-    if (!seen_.emplace(node, epoch_[node], m.handler, m.id.origin, m.id.epoch, m.id.sequence)
-             .second) {
-      ++duplicates;
-    }
-  }
-  int64_t duplicates = 0;
-
- private:
-  absl::flat_hash_map<NodeId, int64_t> epoch_;
-  absl::flat_hash_set<std::tuple<NodeId, int64_t, HandlerId, NodeId, int64_t, uint64_t>> seen_;
-};
 
 std::string ReadAll(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
