@@ -12,6 +12,7 @@ namespace {
 InvariantOptions Options(const Scenario& s, const ExploreSettings& settings) {
   InvariantOptions o;
   o.liveness_from = LivenessFrom(s, settings.nemesis);
+  o.quiet_from = SimTime::Zero() + s.duration - settings.nemesis.quiet;
   o.customize_nodes = settings.customize_nodes;
   return o;
 }

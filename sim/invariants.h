@@ -14,9 +14,13 @@
 //                        of its live component at the end
 // and the scenario's own [[expect]] entries (invariant `expect`).
 //
-// A liveness violation with HyParView whose active views at the end split
-// the running nodes into islands is *known*: HyParView never retries a dead
-// connection (docs/runtime-model.md), so nothing repairs the split.
+// A liveness violation is *known* (docs/explore.md) when
+//   - HyParView's active views at the end split the running nodes into
+//     islands: HyParView never retries a dead connection
+//     (docs/runtime-model.md), so nothing repairs the split; or
+//   - over tcp, a message sent before the quiet period is still in flight at
+//     the end: its retransmission timeout backed off (doubling to max_rto)
+//     past the quiet period, and its connection delivers nothing behind it.
 #ifndef PLUMSIM_SIM_INVARIANTS_H_
 #define PLUMSIM_SIM_INVARIANTS_H_
 
@@ -51,6 +55,10 @@ struct InvariantOptions {
   // Messages sent at or after this time (and settled) must reach every live
   // node; Max: no liveness check.
   SimTime liveness_from = SimTime::Max();
+  // Where the quiet period begins (no fault after it): a TCP message sent
+  // before it and still in flight at the end makes liveness violations
+  // known (a retransmission backed off past the quiet period).
+  SimTime quiet_from = SimTime::Max();
   // Tests only: a planted bug (Simulation's constructor).
   std::function<void(NodeConfig*)> customize_nodes;
 };

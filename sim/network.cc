@@ -235,6 +235,19 @@ void Network::OnTcpArrival(InFlight f, TcpSlot tcp) {
   receiver_->Deliver(f.from, f.to, f.message);
 }
 
+std::optional<Network::InFlightAge> Network::OldestTcpInFlight() const {
+  std::vector<bool> free(slots_.size(), false);
+  for (uint32_t slot : free_slots_) free[slot] = true;
+  std::optional<InFlightAge> oldest;
+  for (size_t slot = 0; slot < slots_.size() && slot < tcp_slots_.size(); ++slot) {
+    if (free[slot]) continue;
+    if (!oldest || tcp_slots_[slot].sent_at < oldest->sent_at) {
+      oldest = InFlightAge{tcp_slots_[slot].sent_at, slots_[slot].from, slots_[slot].to};
+    }
+  }
+  return oldest;
+}
+
 void Network::Partition(const std::vector<PeerSet>& groups) {
   std::vector<uint32_t> group(up_.size(), 0);
   for (size_t g = 0; g < groups.size(); ++g) {

@@ -126,6 +126,15 @@ class Network final : public EventHandler {
   bool Transmit(NodeId from, NodeId to, uint64_t seq, Message message, SimTime not_before);
   // Whether the network carries from -> to, ignoring whether nodes are up.
   bool CanReach(NodeId from, NodeId to) const { return from != to && Reachable(from, to); }
+
+  // tcp: the in-flight message sent earliest (a retransmission backed off
+  // far ahead), or nullopt when nothing is in flight. Walks every slot: for
+  // end-of-run checks only.
+  struct InFlightAge {
+    SimTime sent_at;
+    NodeId from = 0, to = 0;
+  };
+  std::optional<InFlightAge> OldestTcpInFlight() const;
   // One draw of the link's latency (the network's random stream).
   SimDuration SampleLatency(NodeId from, NodeId to);
   void set_blocked_sink(BlockedArrivalSink* sink) { blocked_sink_ = sink; }

@@ -363,6 +363,7 @@ int Check(const ExploreArgs& args) {
   if (!l.ok()) return Fail(l.status());
   InvariantOptions options;
   options.liveness_from = LivenessFrom(l->scenario, l->settings.nemesis);
+  options.quiet_from = SimTime::Zero() + l->scenario.duration - l->settings.nemesis.quiet;
   absl::StatusOr<InvariantReport> report = CheckInvariants(l->scenario, options);
   if (!report.ok()) return Fail(report.status());
   std::printf("explore --check %s: liveness judged on %lld message(s) sent from %s\n",
