@@ -220,5 +220,50 @@ TEST(ExploreTest, PartisansHandlerBreaksNoSafetyInvariantOnTheSameSchedules) {
   }
 }
 
+// A partition splits HyParView for good over datagrams (the cut kills the
+// connections at once and HyParView never retries): the liveness
+// violations are known; full membership heals the same cut.
+TEST(InvariantsTest, AHyParViewSplitIsKnownAndFullMembershipHeals) {
+  const std::string text = R"(
+name = "split"
+seed = 4
+duration = "120s"
+[nodes]
+count = 10
+[membership]
+kind = "MEMBERSHIP"
+[heartbeat]
+broadcast_heartbeat_interval = "2s"
+[network]
+transport = "datagram"
+[[events]]
+at = "20s"
+kind = "partition"
+groups = ["n0..n4"]
+[[events]]
+at = "40s"
+kind = "heal"
+)";
+  InvariantOptions options;
+  options.liveness_from = SimTime::Zero() + SimDuration::Seconds(90);
+  options.quiet_from = SimTime::Zero() + SimDuration::Seconds(60);
+  for (const char* membership : {"hyparview", "full"}) {
+    std::string scenario_text = text;
+    scenario_text.replace(scenario_text.find("MEMBERSHIP"), 10, membership);
+    absl::StatusOr<Scenario> s = ParseScenario(scenario_text, "split.toml", std::vector<std::string>{});
+    ASSERT_TRUE(s.ok()) << s.status();
+    absl::StatusOr<InvariantReport> r = CheckInvariants(*s, options);
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_GT(r->liveness_messages, 0);
+    if (std::string(membership) == "hyparview") {
+      EXPECT_TRUE(r->Breaks("live_unreached", "known"));
+      EXPECT_TRUE(r->Breaks("tree_not_spanning", "known"));
+      for (const Violation& v : r->violations) EXPECT_EQ(v.klass, "known") << v.detail;
+    } else {
+      EXPECT_TRUE(r->violations.empty()) << r->violations.front().detail;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace plumsim
