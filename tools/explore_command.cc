@@ -22,6 +22,7 @@
 #include "sim/scenario_reader.h"
 #include "sim/study_collect.h"
 #include "sim/study_plan.h"
+#include "tools/cli_status.h"
 #include "tools/study_process.h"
 
 namespace plumsim {
@@ -30,20 +31,10 @@ namespace {
 namespace fs = std::filesystem;
 using Json = nlohmann::ordered_json;
 
-constexpr int kExitOk = 0;
-constexpr int kExitFindings = 1;
-constexpr int kExitBadInput = 2;
-constexpr int kExitIo = 3;
+constexpr int kExitFindings = kExitFailed;
 constexpr int kExploreFormat = 1;
 constexpr int64_t kMaxRuns = 100'000'000;
 
-int Fail(const absl::Status& status) {
-  std::fprintf(stderr, "plumsim: %s\n", std::string(status.message()).c_str());
-  return status.code() == absl::StatusCode::kInvalidArgument ||
-                 status.code() == absl::StatusCode::kNotFound
-             ? kExitBadInput
-             : kExitIo;
-}
 
 struct Loaded {
   Scenario scenario;

@@ -32,27 +32,13 @@
 #include "sim/runner.h"
 #include "sim/scenario.h"
 #include "tools/build_info.h"
+#include "tools/cli_status.h"
 #include "tools/explore_command.h"
 #include "tools/study_command.h"
 
 namespace plumsim {
 namespace {
 
-constexpr int kExitOk = 0;
-constexpr int kExitFailed = 1;
-constexpr int kExitBadInput = 2;
-constexpr int kExitIo = 3;
-
-int Fail(const absl::Status& status) {
-  std::fprintf(stderr, "plumsim: %s\n", std::string(status.message()).c_str());
-  switch (status.code()) {
-    case absl::StatusCode::kInvalidArgument:
-    case absl::StatusCode::kNotFound:
-      return kExitBadInput;
-    default:
-      return kExitIo;
-  }
-}
 
 // What run and check share: the scenario file and what overrides it.
 struct ScenarioArgs {

@@ -21,6 +21,7 @@
 #include "sim/study_file.h"
 #include "sim/study_plan.h"
 #include "sim/study_record.h"
+#include "tools/cli_status.h"
 #include "tools/study_plot.h"
 #include "tools/study_process.h"
 
@@ -29,19 +30,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr int kExitOk = 0;
-constexpr int kExitFailed = 1;
-constexpr int kExitBadInput = 2;
-constexpr int kExitIo = 3;
 constexpr int kMaxSlurmArray = 1000;  // Slurm's default MaxArraySize is 1001
 
-int Fail(const absl::Status& status) {
-  std::fprintf(stderr, "plumsim: %s\n", std::string(status.message()).c_str());
-  return status.code() == absl::StatusCode::kInvalidArgument ||
-                 status.code() == absl::StatusCode::kNotFound
-             ? kExitBadInput
-             : kExitIo;
-}
 
 // A loaded study with its runs and the folder it writes.
 struct Prepared {
