@@ -241,34 +241,44 @@ std::string KnownFile(const Loaded& l, const Json& run) {
                       "\n", s.ToToml());
 }
 
-int Merge(const ExploreArgs& args, const Loaded& l, const std::string& dir, double seconds,
-          int64_t ran_now) {
+// What the finished runs found, by invariant (run indices in order).
+struct Tally {
   std::vector<Json> runs;
+  std::map<std::string, std::vector<int64_t>> findings, known;
+  int64_t ok = 0;
+};
+
+Tally ReadRuns(const ExploreArgs& args, const std::string& dir) {
+  Tally t;
   for (int64_t i = 0; i < args.runs; ++i) {
     std::optional<std::string> text = ReadText(RunFile(dir, i, ".json"));
     if (!text) continue;
     Json j = Json::parse(*text, nullptr, false);
-    if (j.is_object()) runs.push_back(std::move(j));
-  }
-  // explore.csv
-  std::string csv = "run,seed,enabled,faults,fault_list,outcome,invariants,digest\n";
-  std::map<std::string, std::vector<int64_t>> findings, known;  // invariant -> runs
-  int64_t ok = 0;
-  for (const Json& r : runs) {
-    std::vector<std::string> invariants;
+    if (!j.is_object()) continue;
     std::string first_finding;
-    for (const Json& v : r["violations"]) {
+    for (const Json& v : j["violations"]) {
       const std::string name = v["invariant"].get<std::string>();
-      const std::string klass = v["class"].get<std::string>();
-      invariants.push_back(absl::StrCat(name, ":", klass));
-      if (klass == "known") {
-        known[name].push_back(r["run"].get<int64_t>());
+      if (v["class"] == "known") {
+        t.known[name].push_back(i);
       } else if (first_finding.empty()) {
         first_finding = name;
       }
     }
-    if (!first_finding.empty()) findings[first_finding].push_back(r["run"].get<int64_t>());
-    ok += r["outcome"] == "ok" ? 1 : 0;
+    if (!first_finding.empty()) t.findings[first_finding].push_back(i);
+    t.ok += j["outcome"] == "ok" ? 1 : 0;
+    t.runs.push_back(std::move(j));
+  }
+  return t;
+}
+
+std::string ExploreCsv(const Tally& t) {
+  std::string csv = "run,seed,enabled,faults,fault_list,outcome,invariants,digest\n";
+  for (const Json& r : t.runs) {
+    std::vector<std::string> invariants;
+    for (const Json& v : r["violations"]) {
+      invariants.push_back(absl::StrCat(v["invariant"].get<std::string>(), ":",
+                                        v["class"].get<std::string>()));
+    }
     absl::StrAppend(&csv, r["run"].get<int64_t>(), ",", r["seed"].get<uint64_t>(), ",",
                     CsvField(absl::StrJoin(r["enabled"].get<std::vector<std::string>>(), " ")), ",",
                     r["faults"].size(), ",",
@@ -276,12 +286,15 @@ int Merge(const ExploreArgs& args, const Loaded& l, const std::string& dir, doub
                     r["outcome"].get<std::string>(), ",", CsvField(absl::StrJoin(invariants, " ")),
                     ",", r["digest"].get<std::string>(), "\n");
   }
-  if (absl::Status s = ReplaceStudyFile(dir, "explore.csv", csv, "run,seed,enabled,"); !s.ok()) {
-    return Fail(s);
-  }
-  // Shrink the first findings of each invariant (cached in runs/).
-  std::vector<std::string> lines;
-  for (const auto& [invariant, indices] : findings) {
+  return csv;
+}
+
+// Shrinks the first `args.shrink` findings of each invariant (cached in
+// runs/) into findings/<invariant>-<n>.toml; returns the paths.
+absl::StatusOr<std::vector<std::string>> WriteFindings(const ExploreArgs& args, const Loaded& l,
+                                                       const std::string& dir, const Tally& t) {
+  std::vector<std::string> written;
+  for (const auto& [invariant, indices] : t.findings) {
     for (size_t n = 0; n < indices.size() && static_cast<int>(n) < args.shrink; ++n) {
       const std::string name = absl::StrCat(invariant, "-", n + 1, ".toml");
       const std::string target = (fs::path(dir) / "findings" / name).string();
@@ -289,40 +302,47 @@ int Merge(const ExploreArgs& args, const Loaded& l, const std::string& dir, doub
       std::optional<std::string> text = ReadText(cache);
       if (!text) {
         absl::StatusOr<ExploreRun> run = ExploreOne(l.scenario, l.settings, indices[n]);
-        if (!run.ok()) return Fail(run.status());
+        if (!run.ok()) return run.status();
         absl::StatusOr<ShrunkFinding> shrunk = ShrinkFinding(l.scenario, l.settings, *run, target);
-        if (!shrunk.ok()) return Fail(shrunk.status());
+        if (!shrunk.ok()) return shrunk.status();
         text = shrunk->toml;
-        if (absl::Status s = WriteAtomically(cache, *text); !s.ok()) return Fail(s);
+        if (absl::Status s = WriteAtomically(cache, *text); !s.ok()) return s;
       }
       if (absl::Status s = ReplaceStudyFile(dir, absl::StrCat("findings/", name), *text,
                                             "# plumsim explore finding");
           !s.ok()) {
-        return Fail(s);
+        return s;
       }
-      lines.push_back(target);
+      written.push_back(target);
     }
   }
-  for (const auto& [invariant, indices] : known) {
+  return written;
+}
+
+// The first known cases of each invariant, unshrunk: known/<invariant>-<n>.toml.
+absl::Status WriteKnown(const ExploreArgs& args, const Loaded& l, const std::string& dir,
+                        const Tally& t) {
+  for (const auto& [invariant, indices] : t.known) {
     for (size_t n = 0; n < indices.size() && static_cast<int>(n) < args.shrink; ++n) {
-      for (const Json& r : runs) {
+      for (const Json& r : t.runs) {
         if (r["run"].get<int64_t>() != indices[n]) continue;
         if (absl::Status s = ReplaceStudyFile(dir, absl::StrCat("known/", invariant, "-", n + 1, ".toml"),
                                               KnownFile(l, r), "# plumsim explore: run");
             !s.ok()) {
-          return Fail(s);
+          return s;
         }
       }
     }
   }
-  // The summary.
+  return absl::OkStatus();
+}
+
+std::string Summary(const ExploreArgs& args, const std::string& dir, const Tally& t,
+                    const std::vector<std::string>& shrunk, double seconds, int64_t ran_now) {
   std::string summary = absl::StrCat("explore ", args.file, " --seed ", args.seed, ": ",
-                                     runs.size(), " of ", args.runs, " runs done, ", ok, " ok\n");
+                                     t.runs.size(), " of ", args.runs, " runs done, ", t.ok, " ok\n");
   auto list = [&](const char* what, const std::map<std::string, std::vector<int64_t>>& by) {
-    if (by.empty()) {
-      absl::StrAppend(&summary, "  ", what, ": none\n");
-      return;
-    }
+    if (by.empty()) absl::StrAppend(&summary, "  ", what, ": none\n");
     for (const auto& [invariant, indices] : by) {
       std::vector<std::string> first;
       for (size_t i = 0; i < indices.size() && i < 5; ++i) first.push_back(absl::StrCat(indices[i]));
@@ -330,23 +350,37 @@ int Merge(const ExploreArgs& args, const Loaded& l, const std::string& dir, doub
                       absl::StrJoin(first, ", "), indices.size() > 5 ? ", ..." : "", ")\n");
     }
   };
-  list("findings", findings);
-  list("known", known);
+  list("findings", t.findings);
+  list("known", t.known);
   if (ran_now > 0) {
     absl::StrAppend(&summary, "  ", ran_now, " run(s) in ", static_cast<int64_t>(seconds), " s: ",
                     absl::StrFormat("%.1f", static_cast<double>(ran_now) / std::max(seconds, 1e-9)),
                     " runs/s\n");
   }
-  for (const std::string& f : lines) absl::StrAppend(&summary, "  shrunk: ", f, "\n");
+  for (const std::string& f : shrunk) absl::StrAppend(&summary, "  shrunk: ", f, "\n");
   absl::StrAppend(&summary, "  table: ", dir, "/explore.csv\n");
+  return summary;
+}
+
+int Merge(const ExploreArgs& args, const Loaded& l, const std::string& dir, double seconds,
+          int64_t ran_now) {
+  const Tally t = ReadRuns(args, dir);
+  if (absl::Status s = ReplaceStudyFile(dir, "explore.csv", ExploreCsv(t), "run,seed,enabled,");
+      !s.ok()) {
+    return Fail(s);
+  }
+  absl::StatusOr<std::vector<std::string>> shrunk = WriteFindings(args, l, dir, t);
+  if (!shrunk.ok()) return Fail(shrunk.status());
+  if (absl::Status s = WriteKnown(args, l, dir, t); !s.ok()) return Fail(s);
+  const std::string summary = Summary(args, dir, t, *shrunk, seconds, ran_now);
   if (absl::Status s = ReplaceStudyFile(dir, "summary.txt", summary, "explore "); !s.ok()) {
     return Fail(s);
   }
   std::fputs(summary.c_str(), stdout);
-  if (static_cast<int64_t>(runs.size()) < args.runs) {
+  if (static_cast<int64_t>(t.runs.size()) < args.runs) {
     std::printf("not every run is done: run the same command again to finish\n");
   }
-  return findings.empty() ? kExitOk : kExitFindings;
+  return t.findings.empty() ? kExitOk : kExitFindings;
 }
 
 int Check(const ExploreArgs& args) {
