@@ -3,7 +3,6 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -23,6 +22,7 @@
 #include "sim/study_collect.h"
 #include "sim/study_plan.h"
 #include "tools/cli_status.h"
+#include "tools/progress_bar.h"
 #include "tools/study_process.h"
 
 namespace plumsim {
@@ -179,29 +179,10 @@ int64_t CountDone(const std::string& dir, int64_t runs) {
   return done;
 }
 
-struct Progress {
-  bool show;
-  std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
-  void Report(int64_t done, int64_t total, int64_t done_before) {
-    if (!show) return;
-    const double elapsed =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const double rate = elapsed > 0 ? static_cast<double>(done - done_before) / elapsed : 0;
-    const int width = 30;
-    const int filled = total == 0 ? width : static_cast<int>(width * done / total);
-    std::fprintf(stderr, "\r[%s%s] %lld/%lld runs, %.1f runs/s%s   ",
-                 std::string(static_cast<size_t>(filled), '#').c_str(),
-                 std::string(static_cast<size_t>(width - filled), '.').c_str(),
-                 static_cast<long long>(done), static_cast<long long>(total), rate,
-                 rate > 0 && done < total
-                     ? absl::StrCat(", ~", static_cast<int64_t>(static_cast<double>(total - done) / rate), "s left").c_str()
-                     : "");
-  }
-};
 
 // --jobs J: J worker processes, shard k of J each.
 absl::Status RunWorkers(const ExploreArgs& args, const std::string& dir, int jobs,
-                        Progress* progress, int64_t done_before) {
+                        ProgressBar* progress, int64_t done_before) {
   std::vector<ChildCommand> workers;
   const std::string exe = SelfExecutable();
   for (int k = 1; k <= jobs; ++k) {
@@ -217,7 +198,7 @@ absl::Status RunWorkers(const ExploreArgs& args, const std::string& dir, int job
       [&](size_t k, const ChildOutcome& o) {
         if (o.exit_code != 0 && !g_stop) failed.push_back(workers[k].log_path);
       },
-      [&] { progress->Report(CountDone(dir, args.runs), args.runs, done_before); },
+      [&] { progress->Draw(CountDone(dir, args.runs), args.runs, done_before); },
       [] { return g_stop != 0; });
   if (!failed.empty()) {
     return absl::UnavailableError(absl::StrCat("explore worker(s) failed; see ", absl::StrJoin(failed, ", ")));
@@ -451,18 +432,17 @@ int RunExplore(const ExploreArgs& args) {
   signal(SIGTERM, OnStop);
   const int jobs = args.jobs > 0 ? args.jobs
                                  : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-  Progress progress{!args.quiet && isatty(STDERR_FILENO)};
+  ProgressBar progress(!args.quiet && isatty(STDERR_FILENO), /*redraw=*/true);
   const int64_t done_before = CountDone(*dir, args.runs);
   int64_t done = done_before;
   absl::Status status;
   if (jobs > 1 && args.shard.empty() && !args.worker) {
     status = RunWorkers(args, *dir, jobs, &progress, done_before);
   } else {
-    status = ExploreRuns(args, *l, *dir, shard, [&] { progress.Report(++done, args.runs, done_before); });
+    status = ExploreRuns(args, *l, *dir, shard, [&] { progress.Draw(++done, args.runs, done_before); });
   }
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - progress.start).count();
-  if (progress.show) std::fputs("\n", stderr);
+  const double seconds = progress.elapsed_seconds();
+  progress.Finish();
   signal(SIGINT, SIG_DFL);
   signal(SIGTERM, SIG_DFL);
   if (!status.ok()) return Fail(status);

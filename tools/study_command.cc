@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -22,6 +21,7 @@
 #include "sim/study_plan.h"
 #include "sim/study_record.h"
 #include "tools/cli_status.h"
+#include "tools/progress_bar.h"
 #include "tools/study_plot.h"
 #include "tools/study_process.h"
 
@@ -137,12 +137,6 @@ std::string Quote(const std::vector<std::string>& words) {
   return absl::StrJoin(quoted, " ");
 }
 
-std::string Clock(double seconds) {
-  const int64_t s = static_cast<int64_t>(seconds + 0.5);
-  if (s >= 3600) return absl::StrCat(s / 3600, "h", (s % 3600) / 60, "m");
-  if (s >= 60) return absl::StrCat(s / 60, "m", s % 60, "s");
-  return absl::StrCat(s, "s");
-}
 
 int Check(const StudyArgs& args) {
   absl::StatusOr<Prepared> p = Prepare(args.file);
@@ -169,6 +163,64 @@ int Check(const StudyArgs& args) {
 volatile sig_atomic_t g_stop_requested = 0;
 void OnStudyStop(int) { g_stop_requested = 1; }
 
+// The runs of a shard still to run, as commands.
+struct Pending {
+  std::vector<ChildCommand> commands;
+  std::vector<size_t> run_of_command;
+  int in_shard = 0, already_done = 0;
+};
+
+Pending PendingRuns(const Prepared& p, const Shard& shard) {
+  Pending out;
+  const StudyRecord& r = p.record;
+  const std::string exe = SelfExecutable();
+  for (size_t i = 0; i < r.runs.size(); ++i) {
+    if (!shard.Contains(static_cast<int>(i))) continue;
+    ++out.in_shard;
+    const RunState state = StateOf(p.dir, r.runs[i]);
+    if (state == RunState::kDone) {
+      ++out.already_done;
+      continue;
+    }
+    out.commands.push_back(ChildCommand{
+        RunArgs(exe, p.dir, r, r.runs[i], state == RunState::kIncomplete),
+        (fs::path(p.dir) / "logs" / absl::StrCat(r.runs[i].id, ".log")).string()});
+    out.run_of_command.push_back(i);
+  }
+  return out;
+}
+
+std::string OutcomeText(const ChildOutcome& o) {
+  if (!o.error.empty()) return o.error;
+  return o.signal != 0 ? absl::StrCat("signal ", o.signal) : absl::StrCat("exit ", o.exit_code);
+}
+
+// What `study run` prints at the end, and its exit code.
+int Report(const StudyArgs& args, const Prepared& p, const Pending& pending, int done,
+           int expectation_failures, const std::vector<std::string>& failures) {
+  std::printf("study %s: %d of %d run(s) done%s in %s\n", p.record.name.c_str(),
+              pending.already_done + done, pending.in_shard,
+              args.shard.empty() ? "" : absl::StrCat(" (shard ", args.shard, ")").c_str(),
+              p.dir.c_str());
+  if (g_stop_requested) {
+    std::printf("interrupted: run the same command again to resume (completed runs are kept)\n");
+    return kExitFailed;
+  }
+  if (!failures.empty()) {
+    std::printf("%zu run(s) failed: %s (logs in %s/logs/); run again to retry them\n",
+                failures.size(), absl::StrJoin(failures, ", ").c_str(), p.dir.c_str());
+    return kExitIo;
+  }
+  std::printf("next: plumsim study collect %s\n", ShellQuote(p.dir).c_str());
+  if (expectation_failures > 0) {
+    // Data, not an error: a sweep into heavy loss fails a scenario's
+    // [[expect]] entries by design.
+    std::printf("%d run(s) failed an [[expect]] entry (status expectation_failed in study.csv)\n",
+                expectation_failures);
+  }
+  return kExitOk;
+}
+
 int Run(const StudyArgs& args) {
   absl::StatusOr<Prepared> p = Prepare(args.file);
   if (!p.ok()) return Fail(p.status());
@@ -185,101 +237,47 @@ int Run(const StudyArgs& args) {
   if (absl::Status st = WriteStudyDir(*p); !st.ok()) return Fail(st);
 
   const StudyRecord& r = p->record;
-  const std::string exe = SelfExecutable();
-  std::vector<ChildCommand> commands;
-  std::vector<size_t> run_of_command;
-  int in_shard = 0, already_done = 0;
-  for (size_t i = 0; i < r.runs.size(); ++i) {
-    if (!shard.Contains(static_cast<int>(i))) continue;
-    ++in_shard;
-    const RunState state = StateOf(p->dir, r.runs[i]);
-    if (state == RunState::kDone) {
-      ++already_done;
-      continue;
-    }
-    commands.push_back(ChildCommand{
-        RunArgs(exe, p->dir, r, r.runs[i], state == RunState::kIncomplete),
-        (fs::path(p->dir) / "logs" / absl::StrCat(r.runs[i].id, ".log")).string()});
-    run_of_command.push_back(i);
+  const Pending pending = PendingRuns(*p, shard);
+  const bool tty = isatty(STDERR_FILENO);
+  if (!args.quiet) {
+    std::fprintf(stderr, "plumsim study %s: %d run(s)%s, %d done before, %zu to run, %d at a time\n",
+                 r.name.c_str(), pending.in_shard,
+                 args.shard.empty() ? "" : absl::StrCat(" in shard ", args.shard).c_str(),
+                 pending.already_done, pending.commands.size(), jobs);
   }
-  const bool tty = !args.quiet && isatty(STDERR_FILENO);
-  if (!args.quiet) std::fprintf(stderr, "plumsim study %s: %d run(s)%s, %d done before, %zu to run, %d at a time\n",
-               r.name.c_str(), in_shard,
-               args.shard.empty() ? "" : absl::StrCat(" in shard ", args.shard).c_str(),
-               already_done, commands.size(), jobs);
-
   g_stop_requested = 0;
   signal(SIGINT, OnStudyStop);
   signal(SIGTERM, OnStudyStop);
-  const auto start = std::chrono::steady_clock::now();
+  ProgressBar bar(!args.quiet, tty);
+  const int64_t total = static_cast<int64_t>(pending.commands.size());
   int done = 0, expectation_failures = 0;
   std::vector<std::string> failures;
-  auto progress = [&](bool line) {
-    const double elapsed =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const size_t total = commands.size();
-    const double eta = done > 0 ? elapsed / done * static_cast<double>(total - done) : 0;
-    const int width = 30;
-    const int filled = total == 0 ? width : static_cast<int>(width * done / total);
-    std::fprintf(stderr, "%s[%s%s] %d/%zu runs, %s elapsed%s%s", line ? "" : "\r",
-                 std::string(static_cast<size_t>(filled), '#').c_str(),
-                 std::string(static_cast<size_t>(width - filled), '.').c_str(), done, total,
-                 Clock(elapsed).c_str(),
-                 done > 0 && done < static_cast<int>(total) ? absl::StrCat(", ~", Clock(eta), " left").c_str() : "",
-                 line ? "\n" : "   ");
-  };
   RunChildren(
-      commands, jobs,
+      pending.commands, jobs,
       [&](size_t c, const ChildOutcome& outcome) {
-        const StudyRecord::Run& run = r.runs[run_of_command[c]];
-        if (outcome.exit_code == 0 || outcome.exit_code == 1) {
-          // 1: an [[expect]] entry failed; the run is complete all the same
-          // (an interrupted one is redone on the next start).
-          if (StateOf(p->dir, run) == RunState::kDone) {
-            ++done;
-            if (outcome.exit_code == 1) ++expectation_failures;
-          } else if (!g_stop_requested) {
-            failures.push_back(run.id);
-          }
+        const StudyRecord::Run& run = r.runs[pending.run_of_command[c]];
+        // Exit 1: an [[expect]] entry failed; the run is complete all the
+        // same (an interrupted one is redone on the next start).
+        if ((outcome.exit_code == 0 || outcome.exit_code == 1) &&
+            StateOf(p->dir, run) == RunState::kDone) {
+          ++done;
+          expectation_failures += outcome.exit_code == 1 ? 1 : 0;
         } else if (!g_stop_requested) {
           failures.push_back(run.id);
           std::fprintf(stderr, "%splumsim study: run %s failed (%s); see %s\n", tty ? "\n" : "",
-                       run.id.c_str(),
-                       !outcome.error.empty() ? outcome.error.c_str()
-                       : outcome.signal != 0 ? absl::StrCat("signal ", outcome.signal).c_str()
-                                             : absl::StrCat("exit ", outcome.exit_code).c_str(),
-                       commands[c].log_path.c_str());
+                       run.id.c_str(), OutcomeText(outcome).c_str(),
+                       pending.commands[c].log_path.c_str());
         }
-        if (!args.quiet && !tty) progress(true);
+        if (!tty) bar.Draw(done, total);
       },
       [&] {
-        if (tty) progress(false);
+        if (tty) bar.Draw(done, total);
       },
       [] { return g_stop_requested != 0; });
   signal(SIGINT, SIG_DFL);
   signal(SIGTERM, SIG_DFL);
-  if (tty) progress(false), std::fputs("\n", stderr);
-
-  std::printf("study %s: %d of %d run(s) done%s in %s\n", r.name.c_str(), already_done + done,
-              in_shard, args.shard.empty() ? "" : absl::StrCat(" (shard ", args.shard, ")").c_str(),
-              p->dir.c_str());
-  if (g_stop_requested) {
-    std::printf("interrupted: run the same command again to resume (completed runs are kept)\n");
-    return kExitFailed;
-  }
-  if (!failures.empty()) {
-    std::printf("%zu run(s) failed: %s (logs in %s/logs/); run again to retry them\n",
-                failures.size(), absl::StrJoin(failures, ", ").c_str(), p->dir.c_str());
-    return kExitIo;
-  }
-  std::printf("next: plumsim study collect %s\n", ShellQuote(p->dir).c_str());
-  if (expectation_failures > 0) {
-    // Data, not an error: a sweep into heavy loss fails a scenario's
-    // [[expect]] entries by design.
-    std::printf("%d run(s) failed an [[expect]] entry (status expectation_failed in study.csv)\n",
-                expectation_failures);
-  }
-  return kExitOk;
+  bar.Finish();
+  return Report(args, *p, pending, done, expectation_failures, failures);
 }
 
 // The `study run` command of shard K of N, as printed for other runners.
