@@ -108,6 +108,15 @@ absl::StatusOr<InvariantReport> CheckInvariants(const Scenario& scenario,
           " in flight at the end: a TCP retransmission timeout backed off past the quiet "
           "period, and the connection delivers nothing behind it");
     }
+    const std::optional<TcpConnections::HeldAge> held =
+        sim.tcp() != nullptr ? sim.tcp()->OldestHeld() : std::nullopt;
+    if (backed_off.empty() && held && held->sent_at < options.quiet_from) {
+      backed_off = absl::StrCat(
+          NodeName(held->from), " -> ", NodeName(held->to), " still holds a message sent at ",
+          FormatSimTime(held->sent_at),
+          " at the end: a cut outlived its heal (TCP resends at its next backed-off "
+          "retransmission after the heal, and nothing goes out before it)");
+    }
     verdicts = CheckExpectations(scenario, metrics, trees);
     std::string range, unreached;
     PeerSet liveness_roots;

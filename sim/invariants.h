@@ -18,9 +18,11 @@
 //   - HyParView's active views at the end split the running nodes into
 //     islands: HyParView never retries a dead connection
 //     (docs/runtime-model.md), so nothing repairs the split; or
-//   - over tcp, a message sent before the quiet period is still in flight at
-//     the end: its retransmission timeout backed off (doubling to max_rto)
-//     past the quiet period, and its connection delivers nothing behind it.
+//   - over tcp, a message sent before the quiet period is still in flight
+//     or held on its connection at the end: its retransmission timeout
+//     backed off (doubling to max_rto) past the quiet period, or a cut
+//     outlived its heal (held data goes out at the next backed-off
+//     retransmission), and the connection delivers nothing behind it.
 #ifndef PLUMSIM_SIM_INVARIANTS_H_
 #define PLUMSIM_SIM_INVARIANTS_H_
 

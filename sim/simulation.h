@@ -46,6 +46,8 @@ class Simulation final : public MessageReceiver {
   const Simulator& simulator() const { return sim_; }
   SimTime now() const { return sim_.now(); }
   const Network& network() const { return *network_; }
+  // tcp transport only (else null).
+  const TcpConnections* tcp() const { return tcp_.get(); }
   const Scenario& scenario() const { return scenario_; }
   size_t node_count() const { return nodes_.size(); }
   const NodeHost& node(NodeId id) const { return *nodes_[id]; }

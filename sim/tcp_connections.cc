@@ -261,4 +261,19 @@ void TcpConnections::OnNodeUp(NodeId node) {
   }
 }
 
+std::optional<TcpConnections::HeldAge> TcpConnections::OldestHeld() const {
+  std::optional<HeldAge> oldest;
+  for (const auto& [key, c] : conns_) {
+    if (c.held.empty()) continue;
+    const Held& h = c.held.front();  // ascending seq: the oldest
+    const NodeId from = static_cast<NodeId>(key >> 32), to = static_cast<NodeId>(key & 0xffffffffu);
+    // Ties by (from, to): the hash map's order must not show.
+    if (!oldest || h.sent_at < oldest->sent_at ||
+        (h.sent_at == oldest->sent_at && std::pair(from, to) < std::pair(oldest->from, oldest->to))) {
+      oldest = HeldAge{h.sent_at, from, to};
+    }
+  }
+  return oldest;
+}
+
 }  // namespace plumsim

@@ -23,6 +23,7 @@
 #define PLUMSIM_SIM_TCP_CONNECTIONS_H_
 
 #include <cstdint>
+#include <optional>
 #include <functional>
 #include <vector>
 
@@ -61,6 +62,13 @@ class TcpConnections final : public BlockedArrivalSink {
   // The holder's connections, ascending.
   const PeerSet& OpenPeers(NodeId holder) const;
   size_t open_count() const { return conns_.size(); }
+  // The message held the longest (waiting on a cut connection, or for the
+  // retransmission after a heal), or nullopt: for end-of-run checks.
+  struct HeldAge {
+    SimTime sent_at;
+    NodeId from = 0, to = 0;
+  };
+  std::optional<HeldAge> OldestHeld() const;
 
   // Sends on the connection from -> to: dropped (not_connected) without
   // one, held while it is cut, else put on the wire.

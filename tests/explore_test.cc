@@ -265,5 +265,41 @@ kind = "heal"
   }
 }
 
+// Over TCP a 30 s cut healed at 40 s holds its data until the first
+// backed-off retransmission after the heal (61 s): a run ending at 60 s
+// misses nodes, a known case (a partition outliving its heal).
+TEST(InvariantsTest, DataACutHoldsPastTheQuietPeriodIsKnown) {
+  absl::StatusOr<Scenario> s = ParseScenario(R"(
+name = "held"
+seed = 4
+duration = "60s"
+[nodes]
+count = 6
+[heartbeat]
+broadcast_heartbeat_interval = "1s"
+[[events]]
+at = "10s"
+kind = "partition"
+groups = ["n0..n2"]
+[[events]]
+at = "40s"
+kind = "heal"
+)", "held.toml", std::vector<std::string>{});
+  ASSERT_TRUE(s.ok()) << s.status();
+  InvariantOptions options;
+  options.liveness_from = SimTime::Zero() + SimDuration::Seconds(50);
+  options.quiet_from = SimTime::Zero() + SimDuration::Seconds(40);
+  absl::StatusOr<InvariantReport> r = CheckInvariants(*s, options);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_TRUE(r->Breaks("live_unreached", "known"));
+  EXPECT_THAT(r->violations.front().detail, HasSubstr("a cut outlived its heal"));
+  // Judged from the heal on (the quiet period begins after the data was
+  // sent), the same run is a finding.
+  options.quiet_from = SimTime::Zero() + SimDuration::Seconds(5);
+  absl::StatusOr<InvariantReport> strict = CheckInvariants(*s, options);
+  ASSERT_TRUE(strict.ok());
+  EXPECT_TRUE(strict->Breaks("live_unreached", "liveness"));
+}
+
 }  // namespace
 }  // namespace plumsim
