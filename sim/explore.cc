@@ -24,8 +24,8 @@ absl::StatusOr<Scenario> Reread(const Scenario& s) {
 }
 
 // The finding file's scenario: the base's [[expect]] entries are kept only
-// when the finding is one of them; a liveness finding gets the entry that
-// fails with it.
+// when the finding is one of them; live_unreached gets the entry that fails
+// with it (no [[expect]] metric judges trees at a root's broadcast).
 Scenario FindingScenario(const Scenario& faulted, const Violation& v, SimTime liveness_from) {
   Scenario s = faulted;
   if (v.invariant != "expect") s.expectations.clear();
@@ -35,10 +35,6 @@ Scenario FindingScenario(const Scenario& faulted, const Violation& v, SimTime li
     e.handler = "all";
     e.after = liveness_from;
     e.bound = 1;
-    s.expectations.push_back(e);
-  } else if (v.invariant == "tree_not_spanning") {
-    Expectation e;
-    e.metric = Expectation::Metric::kTreesSpanning;
     s.expectations.push_back(e);
   }
   return s;
@@ -138,11 +134,11 @@ absl::StatusOr<ShrunkFinding> ShrinkFinding(const Scenario& scenario,
       FormatSimDuration(shrunk.base.duration), ".\nFaults (as events below):\n",
       faults.empty() ? "  none: the base scenario alone breaks it" : absl::StrJoin(faults, "\n"),
       "\n\nReproduce (trace digest ", out.digest, "):\n  plumsim run ", reproduce_path, "\n");
-  if (invariant == "live_unreached" || invariant == "tree_not_spanning" || invariant == "expect") {
+  if (invariant == "live_unreached" || invariant == "expect") {
     absl::StrAppend(&header, "The [[expect]] entry at the end fails with it (exit 1).\n");
   } else {
-    absl::StrAppend(&header, "plumsim run shows no verdict for a safety invariant: see "
-                             "docs/explore.md; plumsim explore FILE --check reports it.\n");
+    absl::StrAppend(&header, "plumsim run gives no verdict on this invariant; "
+                             "plumsim explore FILE --check reports it (docs/explore.md).\n");
   }
   out.toml = absl::StrCat(Comment(header), "\n", file.ToToml());
   return out;

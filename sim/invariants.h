@@ -10,8 +10,9 @@
 //                        reach at that instant (partition, one-way cut, link down)
 // liveness, after the quiet period (no fault in the run's last `quiet`):
 //   live_unreached       a message sent in the liveness window misses a live node
-//   tree_not_spanning    a running root's eager graph is not a spanning tree
-//                        of its live component at the end
+//   tree_not_spanning    a root running at the end had, at its last
+//                        broadcast in the window, an eager graph that was
+//                        not a spanning tree of its live component
 // and the scenario's own [[expect]] entries (invariant `expect`).
 //
 // A liveness violation is *known* (docs/explore.md) when
