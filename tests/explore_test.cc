@@ -98,6 +98,15 @@ Fixture Load(bool planted) {
   return f;
 }
 
+// Liveness judged on messages sent from `liveness_from_s`; no fault after
+// `quiet_from_s`.
+InvariantOptions Window(int64_t liveness_from_s, int64_t quiet_from_s) {
+  InvariantOptions o;
+  o.liveness_from = SimTime::Zero() + SimDuration::Seconds(liveness_from_s);
+  o.quiet_from = SimTime::Zero() + SimDuration::Seconds(quiet_from_s);
+  return o;
+}
+
 TEST(NemesisTest, SchedulesAreDeterministicAndWellFormed) {
   Fixture f = Load(false);
   for (uint64_t seed = 1; seed <= 200; ++seed) {
@@ -245,9 +254,7 @@ groups = ["n0..n4"]
 at = "40s"
 kind = "heal"
 )";
-  InvariantOptions options;
-  options.liveness_from = SimTime::Zero() + SimDuration::Seconds(90);
-  options.quiet_from = SimTime::Zero() + SimDuration::Seconds(60);
+  InvariantOptions options = Window(/*liveness_from_s=*/90, /*quiet_from_s=*/60);
   for (const char* membership : {"hyparview", "full"}) {
     std::string scenario_text = text;
     scenario_text.replace(scenario_text.find("MEMBERSHIP"), 10, membership);
@@ -287,9 +294,7 @@ at = "40s"
 kind = "heal"
 )", "held.toml", std::vector<std::string>{});
   ASSERT_TRUE(s.ok()) << s.status();
-  InvariantOptions options;
-  options.liveness_from = SimTime::Zero() + SimDuration::Seconds(50);
-  options.quiet_from = SimTime::Zero() + SimDuration::Seconds(40);
+  InvariantOptions options = Window(/*liveness_from_s=*/50, /*quiet_from_s=*/40);
   absl::StatusOr<InvariantReport> r = CheckInvariants(*s, options);
   ASSERT_TRUE(r.ok()) << r.status();
   ASSERT_TRUE(r->Breaks("live_unreached", "known"));
@@ -330,9 +335,7 @@ kind = "join"
 nodes = "n14..n15"
 )", "race.toml", std::vector<std::string>{});
   ASSERT_TRUE(s.ok()) << s.status();
-  InvariantOptions options;
-  options.liveness_from = SimTime::Zero() + SimDuration::Seconds(118);
-  options.quiet_from = SimTime::Zero() + SimDuration::Seconds(88);
+  InvariantOptions options = Window(/*liveness_from_s=*/118, /*quiet_from_s=*/88);
   bool transient_at_end = false;
   RunOptions probe;
   probe.on_finished = [&](const Simulation&, const MetricsCollector&,
