@@ -264,7 +264,11 @@ void TcpConnections::OnNodeUp(NodeId node) {
 std::optional<TcpConnections::HeldAge> TcpConnections::OldestHeld() const {
   std::optional<HeldAge> oldest;
   for (const auto& [key, c] : conns_) {
-    if (c.held.empty()) continue;
+    // Held while cut, or until the resume TCP's backoff scheduled. Held data
+    // on a carrying path with no resume ahead would be stuck: a bug, which
+    // this does not excuse.
+    const bool waiting = c.cut() || (c.resume_at != SimTime::Max() && c.resume_at > sim_->now());
+    if (c.held.empty() || !waiting) continue;
     const Held& h = c.held.front();  // ascending seq: the oldest
     const NodeId from = static_cast<NodeId>(key >> 32), to = static_cast<NodeId>(key & 0xffffffffu);
     // Ties by (from, to): the hash map's order must not show.

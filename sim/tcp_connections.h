@@ -62,8 +62,9 @@ class TcpConnections final : public BlockedArrivalSink {
   // The holder's connections, ascending.
   const PeerSet& OpenPeers(NodeId holder) const;
   size_t open_count() const { return conns_.size(); }
-  // The message held the longest (waiting on a cut connection, or for the
-  // retransmission after a heal), or nullopt: for end-of-run checks.
+  // The message held the longest on a connection that is cut or has its
+  // resume (TCP's next retransmission after a heal) still ahead, or
+  // nullopt: for end-of-run checks.
   struct HeldAge {
     SimTime sent_at;
     NodeId from = 0, to = 0;
