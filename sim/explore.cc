@@ -140,7 +140,10 @@ absl::StatusOr<ShrunkFinding> ShrinkFinding(const Scenario& scenario,
     absl::StrAppend(&header, "plumsim run gives no verdict on this invariant; "
                              "plumsim explore FILE --check reports it (docs/explore.md).\n");
   }
-  out.toml = absl::StrCat(Comment(header), "\n", file.ToToml());
+  // The quiet period it was judged with, so that explore --check judges
+  // the file the same way (plumsim run ignores [explore]).
+  out.toml = absl::StrCat(Comment(header), "\n", file.ToToml(), "\n[explore]\nquiet = \"",
+                          FormatSimDuration(settings.nemesis.quiet), "\"\n");
   return out;
 }
 

@@ -205,8 +205,7 @@ absl::StatusOr<InvariantReport> CheckInvariants(const Scenario& scenario,
     if (e.passed) continue;
     report.violations.push_back(
         {"expect", "expect",
-         absl::StrCat(scenario.source_path, ":", e.line, ": ", e.description, "; measured ",
-                      e.measured)});
+         absl::StrCat("[[expect]] ", e.description, "; measured ", e.measured)});
     break;
   }
   return report;

@@ -151,6 +151,31 @@ fs::path NormaliseOutputPath(const std::string& path) {
   return p;
 }
 
+absl::Status WriteFileAtomically(const std::string& path, absl::string_view text) {
+  const fs::path target(path);
+  const fs::path temp =
+      target.parent_path() / absl::StrCat(".", target.filename().string(), ".tmp-", getpid());
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    out.write(text.data(), static_cast<std::streamsize>(text.size()));
+    out.close();
+    if (!out) {
+      const int err = errno;
+      std::error_code ignored;
+      fs::remove(temp, ignored);  // the temporary file this call made
+      return IoError(temp, "cannot write", err);
+    }
+  }
+  std::error_code ec;
+  fs::rename(temp, target, ec);
+  if (ec) {
+    std::error_code ignored;
+    fs::remove(temp, ignored);
+    return absl::UnavailableError(absl::StrCat(path, ": cannot write: ", ec.message()));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CheckOutputLocation(const std::string& path, const std::string& scenario_path) {
   if (path.empty()) return Refuse(path, "empty path");
   const fs::path target = NormaliseOutputPath(path);

@@ -27,6 +27,11 @@ absl::StatusOr<toml::table> ParseTomlDocument(absl::string_view text,
   }
 }
 
+std::optional<std::string> ReadFileIfPresent(const std::string& path) {
+  absl::StatusOr<std::string> text = ReadInputFile(path, "file");
+  return text.ok() ? std::optional<std::string>(*std::move(text)) : std::nullopt;
+}
+
 absl::StatusOr<std::string> ReadInputFile(const std::string& path, absl::string_view what) {
   std::ifstream in(path, std::ios::binary);
   if (!in || std::filesystem::is_directory(path)) {

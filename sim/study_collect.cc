@@ -14,24 +14,20 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "nlohmann/json.hpp"
+#include "sim/output_dir.h"
+#include "sim/study_file.h"
+#include "sim/scenario_reader.h"
 
 namespace plumsim {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::optional<std::string> ReadText(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 CollectedRun CollectRun(const fs::path& run_dir, const StudyRecord::Run& run,
                         const FigureSelection& selection) {
   CollectedRun out;
-  std::optional<std::string> manifest_text = ReadText(run_dir / "manifest.json");
+  std::optional<std::string> manifest_text = ReadFileIfPresent((run_dir / "manifest.json").string());
   if (!manifest_text) {
     out.status = "missing";
     return out;
@@ -46,7 +42,7 @@ CollectedRun CollectRun(const fs::path& run_dir, const StudyRecord::Run& run,
     return out;
   }
   out.digest = manifest.value("digest", "");
-  std::optional<std::string> metrics = ReadText(run_dir / "metrics.json");
+  std::optional<std::string> metrics = ReadFileIfPresent((run_dir / "metrics.json").string());
   absl::StatusOr<FigureValues> figures =
       metrics ? ComputeFigures(*metrics, selection)
               : absl::StatusOr<FigureValues>(absl::NotFoundError("no metrics.json"));
@@ -86,13 +82,7 @@ std::string CsvField(const std::string& text) {
 }
 
 std::string CsvNumber(const std::optional<double>& value) {
-  if (!value) return "";
-  for (int precision = 6; precision <= 17; ++precision) {
-    std::string text = absl::StrFormat("%.*g", precision, *value);
-    double back;
-    if (absl::SimpleAtod(text, &back) && back == *value) return text;
-  }
-  return absl::StrFormat("%.17g", *value);
+  return value ? ShortestNumberText(*value) : "";
 }
 
 absl::StatusOr<StudyResults> CollectStudy(const std::string& dir) {
@@ -184,7 +174,7 @@ absl::Status ReplaceStudyFile(const std::string& dir, const std::string& relativ
         absl::StrCat(target.string(), ": not replaced: it is not a file plumsim wrote"));
   }
   if (fs::exists(target, ec)) {
-    std::optional<std::string> old = ReadText(target);
+    std::optional<std::string> old = ReadFileIfPresent(target.string());
     if (header_prefix.empty() || !old || !absl::StartsWith(*old, header_prefix)) {
       return absl::InvalidArgumentError(absl::StrCat(
           target.string(), ": not replaced: it does not look like a file plumsim wrote"));
@@ -195,26 +185,7 @@ absl::Status ReplaceStudyFile(const std::string& dir, const std::string& relativ
     return absl::UnavailableError(absl::StrCat(target.parent_path().string(),
                                                ": cannot create: ", ec.message()));
   }
-  const fs::path temp = target.parent_path() /
-                        absl::StrCat(".", target.filename().string(), ".tmp-", getpid());
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.close();
-    if (!out) {
-      const int err = errno;
-      fs::remove(temp, ec);
-      return absl::UnavailableError(
-          absl::StrCat(temp.string(), ": cannot write: ", std::strerror(err)));
-    }
-  }
-  fs::rename(temp, target, ec);
-  if (ec) {
-    std::error_code ignored;
-    fs::remove(temp, ignored);
-    return absl::UnavailableError(absl::StrCat(target.string(), ": cannot write: ", ec.message()));
-  }
-  return absl::OkStatus();
+  return WriteFileAtomically(target.string(), text);
 }
 
 }  // namespace plumsim

@@ -77,7 +77,8 @@ TEST(StudyFiguresTest, MeasuresSettledMessagesOfTheHandlerAfterTheTime) {
 class StudyCollectTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::path(std::getenv("TEST_TMPDIR")) /
+    // A folder of this test's own, under the test's temporary folder.
+    dir_ = fs::path(::testing::TempDir()) / "study_collect" /
            ::testing::UnitTest::GetInstance()->current_test_info()->name();
     fs::remove_all(dir_);
     fs::create_directories(dir_);

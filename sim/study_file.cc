@@ -36,15 +36,6 @@ std::string TomlText(const toml::node& value) {
   return std::string(v);
 }
 
-// A number's shortest text that reads back to the same double.
-std::string NumberText(double v) {
-  for (int precision = 6; precision <= 17; ++precision) {
-    std::string text = absl::StrFormat("%.*g", precision, v);
-    double back;
-    if (absl::SimpleAtod(text, &back) && back == v) return text;
-  }
-  return absl::StrFormat("%.17g", v);
-}
 
 class StudyReader {
  public:
@@ -178,7 +169,7 @@ class StudyReader {
           p->values.pop_back();
           return;
         }
-        p->values.back() = NumberText(d);  // toml++ writes 17 digits
+        p->values.back() = ShortestNumberText(d);  // toml++ writes 17 digits
       }
       p->labels.push_back(p->values.back());
       p->numbers.push_back(d);
@@ -224,7 +215,7 @@ class StudyReader {
         // Rounded to 12 significant digits so 0.1 * 3 reads 0.3.
         double v;
         (void)absl::SimpleAtod(absl::StrFormat("%.12g", *a + static_cast<double>(i) * *s), &v);
-        p->values.push_back(NumberText(v));
+        p->values.push_back(ShortestNumberText(v));
         p->labels.push_back(p->values.back());
         p->numbers.push_back(v);
       }
@@ -336,6 +327,15 @@ class StudyReader {
 };
 
 }  // namespace
+
+std::string ShortestNumberText(double v) {
+  for (int precision = 6; precision <= 17; ++precision) {
+    std::string text = absl::StrFormat("%.*g", precision, v);
+    double back;
+    if (absl::SimpleAtod(text, &back) && back == v) return text;
+  }
+  return absl::StrFormat("%.17g", v);
+}
 
 bool StudyParameter::numeric() const {
   return std::all_of(numbers.begin(), numbers.end(),

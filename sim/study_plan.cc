@@ -9,6 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "sim/random.h"
 #include "sim/scenario.h"
+#include "sim/scenario_reader.h"
 
 namespace plumsim {
 namespace {
@@ -105,14 +106,14 @@ std::vector<std::string> StudyPlan::Labels(const Study& study, const StudyPoint&
 }
 
 absl::StatusOr<StudyPlan> ExpandStudy(const Study& study) {
-  absl::StatusOr<Scenario> base = LoadScenario(study.scenario_path, std::vector<Override>{});
-  if (!base.ok()) {
-    if (base.status().code() == absl::StatusCode::kNotFound) {
-      return absl::NotFoundError(absl::StrCat(study.source_path, ": study.scenario: ",
-                                              base.status().message()));
-    }
-    return base.status();
+  // The base scenario's text, read once and parsed per point.
+  absl::StatusOr<std::string> text = ReadInputFile(study.scenario_path, "scenario file");
+  if (!text.ok()) {
+    return absl::NotFoundError(absl::StrCat(study.source_path, ": study.scenario: ",
+                                            text.status().message()));
   }
+  absl::StatusOr<Scenario> base = ParseScenario(*text, study.scenario_path, std::vector<Override>{});
+  if (!base.ok()) return base.status();
   StudyPlan plan;
   plan.scenario_path = study.scenario_path;
   plan.seed = study.seed.value_or(base->seed);
@@ -123,7 +124,7 @@ absl::StatusOr<StudyPlan> ExpandStudy(const Study& study) {
   }
   // Every point's values must make a valid scenario.
   for (const StudyPoint& point : plan.points) {
-    absl::StatusOr<Scenario> s = LoadScenario(study.scenario_path, PointOverrides(study, point));
+    absl::StatusOr<Scenario> s = ParseScenario(*text, study.scenario_path, PointOverrides(study, point));
     if (!s.ok()) {
       std::vector<std::string> values;
       for (const Override& o : PointOverrides(study, point)) {

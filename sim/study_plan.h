@@ -40,7 +40,7 @@ struct StudyPlan {
   uint64_t seed = 0;              // the study's, resolved
   std::vector<StudyPoint> points;
   std::vector<StudyRun> runs;
-  // Of the first k parameters' values, point by point (for tables).
+  // Each parameter's value at `point`, as shown in tables.
   std::vector<std::string> Labels(const Study& study, const StudyPoint& point) const;
 };
 

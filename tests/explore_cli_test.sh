@@ -37,6 +37,33 @@ grep -q "10 of 10 runs done" more.txt || fail "10 runs: $(cat more.txt)"
 grep -q "  2 run(s) in " more.txt || fail "only the 2 new runs ran: $(cat more.txt)"
 head -9 a/explore.csv | cmp -s - b/explore.csv || fail "resumed rows changed"
 
+# A finding through the command: an [[expect]] entry that faults break is
+# shrunk to a file whose plain run fails it, with the digest it names.
+cat > expfind.toml <<'TOML'
+name = "expfind"
+seed = 2
+duration = "80s"
+[nodes]
+count = 8
+[heartbeat]
+broadcast_heartbeat_interval = "1s"
+[network]
+transport = "datagram"
+[[expect]]
+metric = "rmr_max"
+at_most = 0
+after = "10s"
+[explore]
+faults = ["crash_restart"]
+quiet = "30s"
+TOML
+expect 1 "findings expect: " -- "$plumsim" explore expfind.toml --runs 4 --out found --quiet
+f=found/findings/expect-1.toml
+[ -f "$f" ] || fail "no shrunk finding file"
+digest=$(sed -n 's/^# Reproduce (trace digest \([0-9a-f]*\)):$/\1/p' "$f")
+expect 1 "trace digest: $digest" -- "$plumsim" run "$f" --quiet
+expect 1 "expect +expect" -- "$plumsim" explore "$f" --check
+
 # --check: one run against the invariants.
 expect 0 "every invariant holds" -- "$plumsim" explore "$scenario" --check
 
@@ -48,6 +75,12 @@ expect 2 "shard 3/2" -- "$plumsim" explore "$scenario" --shard 3/2 --out bad
 [ ! -e bad ] || fail "bad input wrote its --out"
 mkdir -p mine; echo keep > mine/notes.txt
 expect 2 "current folder" -- "$plumsim" explore "$scenario" --out .
+expect 2 "current folder" -- "$plumsim" explore "$scenario" --out ..
+expect 2 "current folder" -- "$plumsim" explore "$scenario" --out ./
+expect 2 "home folder" -- "$plumsim" explore "$scenario" --out "$HOME"
+expect 2 "contains the scenario file" -- "$plumsim" explore "$scenario" --out "$(dirname "$scenario")/"
+ln -s mine linked
+expect 2 "holds no plumsim exploration" -- "$plumsim" explore "$scenario" --out linked/
 expect 2 "holds no plumsim exploration" -- "$plumsim" explore "$scenario" --out mine
 expect 2 "another scenario text or seed" -- "$plumsim" explore "$scenario" --out a --seed 2 --runs 2
 [ "$(ls mine)" = notes.txt ] && [ "$(cat mine/notes.txt)" = keep ] || fail "mine/ changed"

@@ -154,6 +154,14 @@ echo "run,point,mine" > out/study.csv.keep
 printf 'my table\n' > out/points.csv
 expect 2 "does not look like a file plumsim wrote" -- "$plumsim" study collect out
 [ "$(cat out/points.csv)" = "my table" ] || fail "collect replaced a foreign points.csv"
+# plot replaces a picture only beside its own script; never a symlink.
+mkdir -p out/plots && echo mine > out/plots/ldh_max.png
+sed -i 's/"plot": \[/"plot": ["ldh_max", /' out/study.json
+expect 2 "ldh_max.png: not replaced" -- "$plumsim" study plot out
+[ "$(cat out/plots/ldh_max.png)" = mine ] || fail "plot replaced a foreign picture"
+rm out/plots/ldh_max.png; ln -s ../../afile out/plots/ldh_max.png
+expect 2 "ldh_max.png: not replaced" -- "$plumsim" study plot out
+[ "$(cat afile)" = keep ] || fail "plot wrote through a symlink"
 
 # --- a [study] inside the scenario file: run ignores it, study run uses it ---
 mkdir -p inline

@@ -69,26 +69,6 @@ std::string RunFile(const std::string& dir, int64_t index, const char* suffix) {
   return (fs::path(dir) / "runs" / name).string();
 }
 
-std::optional<std::string> ReadText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-absl::Status WriteAtomically(const std::string& path, const std::string& text) {
-  const std::string temp = absl::StrCat(path, ".tmp-", getpid());
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out) return absl::UnavailableError(absl::StrCat(temp, ": cannot write"));
-  }
-  std::error_code ec;
-  fs::rename(temp, path, ec);
-  if (ec) return absl::UnavailableError(absl::StrCat(path, ": cannot write: ", ec.message()));
-  return absl::OkStatus();
-}
 
 Json Marker(const ExploreArgs& args, const Loaded& l) {
   return Json{{"format", kExploreFormat},
@@ -111,7 +91,7 @@ absl::StatusOr<std::string> OpenDir(const ExploreArgs& args, const Loaded& l) {
       return absl::InvalidArgumentError(absl::StrCat("--out ", args.out, ": exists and is not a folder"));
     }
     if (!fs::is_empty(dir, ec)) {
-      std::optional<std::string> old = ReadText((fs::path(dir) / "explore.json").string());
+      std::optional<std::string> old = ReadFileIfPresent((fs::path(dir) / "explore.json").string());
       if (!old) {
         return absl::InvalidArgumentError(absl::StrCat(
             "--out ", args.out, ": folder exists, is not empty and holds no plumsim exploration; "
@@ -127,7 +107,7 @@ absl::StatusOr<std::string> OpenDir(const ExploreArgs& args, const Loaded& l) {
   }
   for (const char* sub : {"runs", "findings", "known"}) fs::create_directories(fs::path(dir) / sub, ec);
   if (ec) return absl::UnavailableError(absl::StrCat(dir, ": cannot create: ", ec.message()));
-  if (absl::Status s = WriteAtomically((fs::path(dir) / "explore.json").string(), marker.dump(1) + "\n");
+  if (absl::Status s = WriteFileAtomically((fs::path(dir) / "explore.json").string(), marker.dump(1) + "\n");
       !s.ok()) {
     return s;
   }
@@ -164,7 +144,7 @@ absl::Status ExploreRuns(const ExploreArgs& args, const Loaded& l, const std::st
     }
     absl::StatusOr<ExploreRun> run = ExploreOne(l.scenario, l.settings, i);
     if (!run.ok()) return run.status();
-    if (absl::Status s = WriteAtomically(RunFile(dir, i, ".json"), RunJson(*run).dump() + "\n");
+    if (absl::Status s = WriteFileAtomically(RunFile(dir, i, ".json"), RunJson(*run).dump() + "\n");
         !s.ok()) {
       return s;
     }
@@ -206,21 +186,6 @@ absl::Status RunWorkers(const ExploreArgs& args, const std::string& dir, int job
   return absl::OkStatus();
 }
 
-std::string KnownFile(const Loaded& l, const Json& run) {
-  // The run's scenario, unshrunk, to replay a known case.
-  const int64_t index = run["run"].get<int64_t>();
-  const Scenario base = ExploreBase(l.scenario, l.settings, index);
-  const FaultSchedule schedule = MakeFaultSchedule(l.settings.nemesis, base, base.seed);
-  Scenario s = WithFaults(base, schedule.faults);
-  s.expectations.clear();
-  std::string header;
-  for (const Json& v : run["violations"]) {
-    absl::StrAppend(&header, "# ", v["invariant"].get<std::string>(), " (", v["class"].get<std::string>(),
-                    "): ", v["detail"].get<std::string>(), "\n");
-  }
-  return absl::StrCat("# plumsim explore: run ", index, ", a known case (docs/explore.md)\n", header,
-                      "\n", s.ToToml());
-}
 
 // What the finished runs found, by invariant (run indices in order).
 struct Tally {
@@ -232,7 +197,7 @@ struct Tally {
 Tally ReadRuns(const ExploreArgs& args, const std::string& dir) {
   Tally t;
   for (int64_t i = 0; i < args.runs; ++i) {
-    std::optional<std::string> text = ReadText(RunFile(dir, i, ".json"));
+    std::optional<std::string> text = ReadFileIfPresent(RunFile(dir, i, ".json"));
     if (!text) continue;
     Json j = Json::parse(*text, nullptr, false);
     if (!j.is_object()) continue;
@@ -270,6 +235,39 @@ std::string ExploreCsv(const Tally& t) {
   return csv;
 }
 
+// Run `index` as its result file recorded it, with its fault schedule
+// drawn again from its seed (no need to run it again before shrinking).
+ExploreRun RecordedRun(const Loaded& l, const std::vector<Json>& runs, int64_t index) {
+  ExploreRun run;
+  run.index = index;
+  const Scenario base = ExploreBase(l.scenario, l.settings, index);
+  run.seed = base.seed;
+  run.schedule = MakeFaultSchedule(l.settings.nemesis, base, base.seed);
+  for (const Json& r : runs) {
+    if (r["run"].get<int64_t>() != index) continue;
+    run.outcome = r["outcome"].get<std::string>();
+    run.report.digest = r["digest"].get<std::string>();
+    for (const Json& v : r["violations"]) {
+      run.report.violations.push_back({v["invariant"].get<std::string>(),
+                                       v["class"].get<std::string>(),
+                                       v["detail"].get<std::string>()});
+    }
+  }
+  return run;
+}
+
+// A known case's file: run `index`'s scenario, unshrunk, to replay.
+std::string KnownFile(const Loaded& l, const ExploreRun& run) {
+  Scenario s = WithFaults(ExploreBase(l.scenario, l.settings, run.index), run.schedule.faults);
+  s.expectations.clear();
+  std::string header;
+  for (const Violation& v : run.report.violations) {
+    absl::StrAppend(&header, "# ", v.invariant, " (", v.klass, "): ", v.detail, "\n");
+  }
+  return absl::StrCat("# plumsim explore: run ", run.index, ", a known case (docs/explore.md)\n",
+                      header, "\n", s.ToToml());
+}
+
 // Shrinks the first `args.shrink` findings of each invariant (cached in
 // runs/) into findings/<invariant>-<n>.toml; returns the paths.
 absl::StatusOr<std::vector<std::string>> WriteFindings(const ExploreArgs& args, const Loaded& l,
@@ -280,14 +278,13 @@ absl::StatusOr<std::vector<std::string>> WriteFindings(const ExploreArgs& args, 
       const std::string name = absl::StrCat(invariant, "-", n + 1, ".toml");
       const std::string target = (fs::path(dir) / "findings" / name).string();
       const std::string cache = RunFile(dir, indices[n], ".shrunk.toml");
-      std::optional<std::string> text = ReadText(cache);
+      std::optional<std::string> text = ReadFileIfPresent(cache);
       if (!text) {
-        absl::StatusOr<ExploreRun> run = ExploreOne(l.scenario, l.settings, indices[n]);
-        if (!run.ok()) return run.status();
-        absl::StatusOr<ShrunkFinding> shrunk = ShrinkFinding(l.scenario, l.settings, *run, target);
+        const ExploreRun run = RecordedRun(l, t.runs, indices[n]);
+        absl::StatusOr<ShrunkFinding> shrunk = ShrinkFinding(l.scenario, l.settings, run, target);
         if (!shrunk.ok()) return shrunk.status();
         text = shrunk->toml;
-        if (absl::Status s = WriteAtomically(cache, *text); !s.ok()) return s;
+        if (absl::Status s = WriteFileAtomically(cache, *text); !s.ok()) return s;
       }
       if (absl::Status s = ReplaceStudyFile(dir, absl::StrCat("findings/", name), *text,
                                             "# plumsim explore finding");
@@ -305,13 +302,11 @@ absl::Status WriteKnown(const ExploreArgs& args, const Loaded& l, const std::str
                         const Tally& t) {
   for (const auto& [invariant, indices] : t.known) {
     for (size_t n = 0; n < indices.size() && static_cast<int>(n) < args.shrink; ++n) {
-      for (const Json& r : t.runs) {
-        if (r["run"].get<int64_t>() != indices[n]) continue;
-        if (absl::Status s = ReplaceStudyFile(dir, absl::StrCat("known/", invariant, "-", n + 1, ".toml"),
-                                              KnownFile(l, r), "# plumsim explore: run");
-            !s.ok()) {
-          return s;
-        }
+      if (absl::Status s = ReplaceStudyFile(dir, absl::StrCat("known/", invariant, "-", n + 1, ".toml"),
+                                            KnownFile(l, RecordedRun(l, t.runs, indices[n])),
+                                            "# plumsim explore: run");
+          !s.ok()) {
+        return s;
       }
     }
   }

@@ -88,15 +88,7 @@ absl::Status WriteStudyDir(const Prepared& p) {
   if (!ec) fs::create_directories(fs::path(p.dir) / "logs", ec);
   if (ec) return absl::UnavailableError(absl::StrCat(p.dir, ": cannot create: ", ec.message()));
   if (fs::exists(fs::path(p.dir) / "study.json")) return absl::OkStatus();
-  const fs::path temp = fs::path(p.dir) / absl::StrCat(".study.json.tmp-", getpid());
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    out << p.record.ToJson();
-    if (!out) return absl::UnavailableError(absl::StrCat(temp.string(), ": cannot write"));
-  }
-  fs::rename(temp, fs::path(p.dir) / "study.json", ec);
-  if (ec) return absl::UnavailableError(absl::StrCat(p.dir, "/study.json: ", ec.message()));
-  return absl::OkStatus();
+  return WriteFileAtomically((fs::path(p.dir) / "study.json").string(), p.record.ToJson());
 }
 
 // A run is done when its folder holds a complete manifest of its seed.

@@ -110,6 +110,17 @@ absl::StatusOr<std::vector<std::string>> DrawStudyPlots(const std::string& dir,
                    figure.c_str());
       continue;
     }
+    // A picture is replaced only beside its plumsim script: one with no
+    // script is somebody else's.
+    const bool own_script = std::filesystem::exists(plots / absl::StrCat(figure, ".gp"));
+    for (const char* ext : {".png", ".svg"}) {
+      const std::filesystem::path picture = plots / absl::StrCat(figure, ext);
+      if ((std::filesystem::exists(picture) || std::filesystem::is_symlink(picture)) &&
+          (!own_script || std::filesystem::is_symlink(picture))) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            picture.string(), ": not replaced: it does not look like a picture plumsim drew"));
+      }
+    }
     PlotFiles files = StudyPlot(results, figure);
     // plumsim's own files in its study folder: each starts with a line it wrote.
     if (absl::Status st = ReplaceStudyFile(dir, absl::StrCat("plots/", figure, ".dat"),
