@@ -23,7 +23,7 @@
 
 namespace plumsim {
 
-inline constexpr char kPlumsimVersion[] = "0.3.0";
+inline constexpr char kPlumsimVersion[] = "0.4.0";
 // manifest.json's layout; `replay` refuses another.
 inline constexpr int kManifestFormat = 2;
 

@@ -1,9 +1,9 @@
 // The run trace: every observable event, in execution order, fed into a
 // 64-bit digest (always) and written as JSON lines (on request).
 //
-// Digest: FNV-1a 64 (sim/digest.h) over a canonical binary encoding of each
-// event: its kind code, virtual time, nodes and message fields as 8-byte
-// little-endian integers and strings length-prefixed. The JSON line is a
+// Digest: a word-wise multiply-fold hash (sim/digest.h) over a canonical encoding of each
+// event: its kind code, virtual time, nodes and message fields as 64-bit
+// words and strings length-prefixed. The JSON line is a
 // rendering of the same fields, so equal digests mean equal traces.
 // docs/output-formats.md lists the fields of every event kind.
 #ifndef PLUMSIM_SIM_TRACE_H_
