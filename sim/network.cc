@@ -166,13 +166,7 @@ bool Network::Schedule(NodeId from, NodeId to, Message message, SimTime departur
     return false;
   }
   SimTime arrival = departure + latency;
-  if (!config_.reorder) {
-    auto [it, inserted] = last_arrival_.try_emplace(LinkKey(from, to), arrival);
-    if (!inserted) {
-      if (arrival < it->second) arrival = it->second;
-      it->second = arrival;
-    }
-  }
+  if (!config_.reorder) arrival = link_clocks_.Clamp(from, to, arrival, sim_->now());
   uint32_t slot;
   if (!free_slots_.empty()) {
     slot = free_slots_.back();

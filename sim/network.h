@@ -28,6 +28,7 @@
 #include "protocol/message.h"
 #include "protocol/ordset.h"
 #include "sim/latency.h"
+#include "sim/link_clocks.h"
 #include "sim/random.h"
 #include "sim/runtime_config.h"
 #include "sim/simulator.h"
@@ -221,7 +222,7 @@ class Network final : public EventHandler {
   std::vector<Cut> one_way_;     // active one-way partitions
   absl::flat_hash_set<uint64_t> links_down_;
   absl::flat_hash_map<uint64_t, LinkOverride> overrides_;
-  absl::flat_hash_map<uint64_t, SimTime> last_arrival_;
+  LinkClocks link_clocks_;  // the FIFO clamp
   // Every cut so far; a message remembers how many there were at send.
   std::vector<Cut> cuts_;
   std::function<void()> on_cut_;
