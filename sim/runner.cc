@@ -108,15 +108,16 @@ RunOutputs Simulate(const Scenario& scenario, const RunOptions& options, std::FI
   auto snapshot = [&](std::vector<TreeShape>* keep) {
     if (!writing && keep == nullptr) return;
     const SimTime now = simulation.now();
+    TreeAnalyzer analyzer(simulation);
+    analyzer.Prepare(roots);
     for (NodeId root : roots) {
-      TreeShape tree = AnalyzeTree(simulation, root);
+      // Without files, the summary and the expectations need only figures.
+      TreeShape tree = analyzer.Analyze(root, /*figures_only=*/!writing);
       if (writing) {
         const std::string base =
             absl::StrCat("trees/", NodeName(root), "@", FormatSimDuration(now.SinceStart()));
         out.files.emplace_back(base + ".json", TreeJson(tree, now));
         out.files.emplace_back(base + ".dot", TreeDot(simulation, tree, now));
-      } else {
-        tree.KeepFiguresOnly();  // the summary and the expectations need no more
       }
       if (keep != nullptr) keep->push_back(std::move(tree));
     }
