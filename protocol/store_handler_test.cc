@@ -1,6 +1,9 @@
 #include "protocol/store_handler.h"
 
 #include <memory>
+#include <set>
+#include <string>
+#include <tuple>
 
 #include "gtest/gtest.h"
 
@@ -34,6 +37,32 @@ TEST(StoreHandlerTest, MergeDeliversOnceAndGraftServesTheStore) {
   ASSERT_EQ(g.kind, GraftResult::Kind::kOk);
   EXPECT_EQ(*g.payload, "x");
   EXPECT_EQ(h.Exchange(2).kind, ExchangeResult::Kind::kIgnore);
+}
+
+// Many incarnations, sequences out of order and ids beyond the dense range:
+// the store answers as a set of ids would.
+TEST(StoreHandlerTest, BehavesAsASetOfIds) {
+  StoreHandler h(0, 1);
+  std::set<std::tuple<NodeId, int64_t, int64_t>> ids;
+  uint64_t x = 12345;
+  for (int i = 0; i < 20000; ++i) {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    const NodeId origin = static_cast<NodeId>((x >> 33) % 5);
+    const int64_t epoch = static_cast<int64_t>((x >> 40) % 3);
+    int64_t sequence = static_cast<int64_t>((x >> 20) % 300) - 5;  // some below 1
+    if ((x >> 50) % 97 == 0) sequence = (int64_t{1} << 30) + sequence;  // far past
+    const BroadcastId id{origin, epoch, sequence};
+    const bool known = ids.count({origin, epoch, sequence}) > 0;
+    ASSERT_EQ(h.IsStale(id), known) << i;
+    ASSERT_EQ(h.Graft(id).kind, known ? GraftResult::Kind::kOk : GraftResult::Kind::kError);
+    const std::string text = std::to_string(sequence);
+    ASSERT_EQ(h.Merge(id, P(text.c_str())), !known) << i;
+    ids.insert({origin, epoch, sequence});
+    const GraftResult g = h.Graft(id);
+    ASSERT_EQ(g.kind, GraftResult::Kind::kOk);
+    if (!known) ASSERT_EQ(*g.payload, text);
+    ASSERT_EQ(h.delivered_count(), ids.size());
+  }
 }
 
 }  // namespace
