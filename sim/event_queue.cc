@@ -27,7 +27,7 @@ void EventQueue::Insert(const Event& event) {
 
 void EventQueue::Push(SimTime at, EventHandler* handler, uint64_t arg) {
   PLUMSIM_CHECK(handler != nullptr);
-  Insert(Event{at, next_sequence_++, handler, arg});
+  Insert(Event{at, handler, arg});
 }
 
 TimerId EventQueue::PushTimer(SimTime at, EventHandler* handler, uint64_t arg) {
@@ -45,8 +45,7 @@ TimerId EventQueue::PushTimer(SimTime at, EventHandler* handler, uint64_t arg) {
   entry.handler = handler;
   entry.arg = arg;
   const uint32_t generation = entry.generation;
-  Insert(Event{at, next_sequence_++, nullptr,
-               (static_cast<uint64_t>(slot) << 32) | generation});
+  Insert(Event{at, nullptr, (static_cast<uint64_t>(slot) << 32) | generation});
   return TimerId{slot, generation};
 }
 
@@ -78,7 +77,7 @@ bool EventQueue::Refill() {
     min_time = std::min(min_time, static_cast<uint64_t>(e.at.ns()));
   }
   last_ = min_time;
-  // In order, so that events of equal time keep their sequence order.
+  // In order, so that events of equal time keep their push order.
   for (const Event& e : source) {
     buckets_[BucketOf(static_cast<uint64_t>(e.at.ns()), last_)].push_back(e);
   }

@@ -1,5 +1,4 @@
-// The event queue, ordered by (time, sequence). The sequence number is
-// assigned at scheduling time and breaks ties first-in first-out, so events
+// The event queue, ordered by time, ties first-in first-out: events
 // scheduled for the same instant fire in the order they were scheduled
 // (DESIGN.md, determinism rule 3).
 //
@@ -7,7 +6,7 @@
 // Mehlhorn, Orlin & Tarjan 1990). That is valid because virtual time never
 // goes back: every push is at or after the time of the last popped event
 // (checked). Bucket b holds the events whose time first differs from that
-// time in bit b-1; bucket 0 holds events at exactly that time, in sequence
+// time in bit b-1; bucket 0 holds events at exactly that time, in push
 // order, and is drained from the front. Events of equal time always share a
 // bucket and keep their relative order when a bucket is redistributed, so
 // ties stay FIFO. Push is O(1); pop is O(1) amortised plus O(log spread)
@@ -46,12 +45,13 @@ struct TimerId {
   friend bool operator==(const TimerId&, const TimerId&) = default;
 };
 
-// 32 bytes: two fit in a cache line. A pending timer's entry has
-// handler == nullptr and arg = slot << 32 | generation; its real handler and
-// argument wait in the slot table and are put back when it is popped.
+// 24 bytes. No sequence number: ties keep their order of scheduling because
+// every bucket is a vector kept in push order (see above). A pending timer's
+// entry has handler == nullptr and arg = slot << 32 | generation; its real
+// handler and argument wait in the slot table and are put back when it is
+// popped.
 struct Event {
   SimTime at;
-  uint64_t sequence = 0;
   EventHandler* handler = nullptr;
   uint64_t arg = 0;
 };
@@ -101,7 +101,6 @@ class EventQueue {
   size_t head_ = 0;
   uint64_t last_ = 0;
   size_t size_ = 0;
-  uint64_t next_sequence_ = 0;
   // Timer slots: a slot is free when listed in free_slots_. A pending timer's
   // heap entry carries the slot's generation; firing and cancelling bump it.
   std::vector<TimerSlot> timer_slots_;

@@ -95,8 +95,8 @@ TEST(EventQueueTest, ManyRandomEventsComeOutSorted) {
   ASSERT_TRUE(queue.Pop(&prev));
   int count = 1;
   while (queue.Pop(&event)) {
-    ASSERT_TRUE(prev.at < event.at ||
-                (prev.at == event.at && prev.sequence < event.sequence));
+    // arg is the push index: ties come out in push order.
+    ASSERT_TRUE(prev.at < event.at || (prev.at == event.at && prev.arg < event.arg));
     prev = event;
     ++count;
   }
@@ -104,8 +104,8 @@ TEST(EventQueueTest, ManyRandomEventsComeOutSorted) {
 }
 
 // Interleaves pops and pushes the way a simulation does (every push at or
-// after the current time), with many exact ties, and checks the (time,
-// sequence) order against a sorted reference.
+// after the current time), with many exact ties, and checks the order:
+// time, then push order.
 TEST(EventQueueTest, InterleavedPushPopKeepsTimeThenFifoOrder) {
   EventQueue queue;
   Recorder r;
@@ -114,24 +114,25 @@ TEST(EventQueueTest, InterleavedPushPopKeepsTimeThenFifoOrder) {
     x = x * 6364136223846793005ULL + 1442695040888963407ULL;
     return x >> 33;
   };
-  for (uint64_t i = 0; i < 1000; ++i) queue.Push(At(next() % 50), &r, i);
+  uint64_t pushed = 0;  // each event's arg: its push index
+  for (; pushed < 1000; ++pushed) queue.Push(At(next() % 50), &r, pushed);
   Event event;
   SimTime prev_time = SimTime::Zero();
-  uint64_t prev_seq = 0;
+  uint64_t prev_push = 0;
   bool first = true;
   int popped = 0;
   while (queue.Pop(&event)) {
     if (!first) {
       ASSERT_TRUE(prev_time < event.at ||
-                  (prev_time == event.at && prev_seq < event.sequence));
+                  (prev_time == event.at && prev_push < event.arg));
     }
     first = false;
     prev_time = event.at;
-    prev_seq = event.sequence;
+    prev_push = event.arg;
     if (++popped < 20000) {
       // Delays of 0..7 ns: lots of events at exactly the same time.
-      queue.Push(event.at + SimDuration::Nanoseconds(next() % 8), &r, 0);
-      if (next() % 4 == 0) queue.Push(event.at, &r, 0);
+      queue.Push(event.at + SimDuration::Nanoseconds(next() % 8), &r, pushed++);
+      if (next() % 4 == 0) queue.Push(event.at, &r, pushed++);
     }
   }
   EXPECT_GE(popped, 20000);

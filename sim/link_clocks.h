@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
 #include "protocol/ordset.h"
 #include "sim/time.h"
 
@@ -40,8 +41,10 @@ class LinkClocks {
     NodeId to;
     SimTime last;
   };
+  // A sender's first links sit in the sender's own record (a HyParView node
+  // has 5-6 active peers): one cache line to find them.
   struct Sender {
-    std::vector<Link> short_list;
+    absl::InlinedVector<Link, 4> short_list;
     std::unique_ptr<absl::flat_hash_map<NodeId, SimTime>> table;  // once long
   };
   std::vector<Sender> senders_;
