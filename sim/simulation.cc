@@ -57,7 +57,7 @@ Simulation::Simulation(const Scenario& scenario, SimObserver* observer,
   if (customize) customize(&node_config_);
   const int64_t total = scenario_.total_nodes();
   nodes_.reserve(static_cast<size_t>(total));
-  running_.assign(static_cast<size_t>(total), 0);
+  running_ = CountedFlags(static_cast<size_t>(total));
   for (int64_t i = 0; i < total; ++i) {
     nodes_.push_back(std::make_unique<NodeHost>(static_cast<NodeId>(i), &node_config_,
                                                 &sim_, network_.get(), observer_));
@@ -194,7 +194,7 @@ void Simulation::StartNode(NodeId node, NodeEventKind why, std::optional<NodeId>
   const int64_t epoch = NextEpoch(node);
   if (observer_ != nullptr) observer_->OnNodeEvent(why, node, epoch);
   host.Boot(members_, epoch, contact);
-  running_[node] = 1;
+  running_.Set(node, true);
   if (connector_ != nullptr) connector_->OnStart(node);
 }
 
@@ -202,22 +202,17 @@ std::optional<NodeId> Simulation::PickContact(NodeId node, std::optional<NodeId>
                                               NodeId below) {
   if (!hyparview()) return std::nullopt;
   if (given) return given;
-  // The r-th running node below `below` other than `node`, r uniform. Two
-  // scans of a byte per node: joining 100,000 nodes one by one must not
-  // build a list of candidates each time.
+  // The r-th running node below `below` other than `node`, r uniform,
+  // counted and found in O(log n) (CountedFlags).
   const size_t end = std::min<size_t>(below, running_.size());
-  auto first = running_.begin();
-  size_t count = static_cast<size_t>(std::count(first, first + end, uint8_t{1}));
-  if (node < end && running_[node] != 0) --count;
+  const bool skip_node = node < end && running_.Get(node);
+  size_t count = running_.CountBelow(end) - (skip_node ? 1 : 0);
   if (count == 0) return std::nullopt;
   size_t r = startup_rng_.UniformInt(count);
-  for (NodeId n = 0; n < end; ++n) {
-    if (n == node || running_[n] == 0) continue;
-    if (r == 0) return n;
-    --r;
-  }
-  PLUMSIM_CHECK_MSG(false, "PickContact: count and scan disagree");
-  return std::nullopt;
+  // Step over `node` itself: the r-th among the others is the (r+1)-th
+  // overall once r reaches node's own rank.
+  if (skip_node && r >= running_.CountBelow(node)) ++r;
+  return static_cast<NodeId>(running_.Select(r));
 }
 
 void Simulation::PruneConnections() {
@@ -232,7 +227,7 @@ void Simulation::StopNode(NodeId node, NodeEventKind why) {
   if (!host.running()) return;
   if (observer_ != nullptr) observer_->OnNodeEvent(why, node, host.epoch());
   host.Kill();
-  running_[node] = 0;
+  running_.Set(node, false);
   if (connector_ != nullptr) connector_->OnStop(node);
 }
 

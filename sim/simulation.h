@@ -11,6 +11,7 @@
 
 #include "sim/connections.h"
 #include "sim/full_membership_connector.h"
+#include "sim/counted_flags.h"
 #include "sim/network.h"
 #include "sim/node_host.h"
 #include "sim/observer.h"
@@ -97,7 +98,7 @@ class Simulation final : public MessageReceiver {
   std::unique_ptr<FullMembershipConnector> connector_;  // tcp, full membership
   std::vector<std::unique_ptr<NodeHost>> nodes_;
   PeerSet members_;  // full membership: every joined node not left
-  std::vector<uint8_t> running_;  // per node: 1 while an incarnation runs
+  CountedFlags running_;  // per node: set while an incarnation runs
   RandomStream startup_rng_;
   RandomStream fault_rng_;
   uint64_t broadcasts_scheduled_ = 0;
