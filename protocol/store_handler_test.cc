@@ -60,7 +60,9 @@ TEST(StoreHandlerTest, BehavesAsASetOfIds) {
     ids.insert({origin, epoch, sequence});
     const GraftResult g = h.Graft(id);
     ASSERT_EQ(g.kind, GraftResult::Kind::kOk);
-    if (!known) ASSERT_EQ(*g.payload, text);
+    if (!known) {
+      ASSERT_EQ(*g.payload, text);
+    }
     ASSERT_EQ(h.delivered_count(), ids.size());
   }
 }
