@@ -14,6 +14,7 @@ set title "Wall time"
 set yrange [0.01:1e6]
 plot "bench/results/scaling.csv" using ((strcol(1) eq "convergence" && strcol(2) eq "full") ? $3 : 1/0):5 with linespoints pt 7 title "heartbeat convergence, full membership (2 rounds)", \
      "" using ((strcol(1) eq "convergence" && strcol(2) eq "hyparview") ? $3 : 1/0):5 with linespoints pt 5 title "heartbeat convergence, HyParView (10 rounds; 2 at N=10,000)", \
+     "" using ((strcol(1) eq "convergence_v0.4") ? $3 : 1/0):5 with points pt 4 ps 1.5 title "heartbeat convergence, HyParView, 0.4.0", \
      "" using ((strcol(1) eq "broadcast") ? $3 : 1/0):5 with linespoints pt 9 title "broadcast phase, 100 messages, HyParView (0.3.0)", \
      "" using ((strcol(1) eq "broadcast_v0.4") ? $3 : 1/0):5 with linespoints pt 11 title "the same, 0.4.0", \
      "" using ((strcol(1) eq "broadcast_10msgs_v0.4") ? $3 : 1/0):5 with points pt 13 ps 1.5 title "broadcast phase, 10 messages, 0.4.0"
@@ -22,6 +23,7 @@ set title "Peak resident memory"
 set yrange [10:1e6]
 plot "bench/results/scaling.csv" using ((strcol(1) eq "convergence" && strcol(2) eq "full") ? $3 : 1/0):6 with linespoints pt 7 title "heartbeat convergence, full membership", \
      "" using ((strcol(1) eq "convergence" && strcol(2) eq "hyparview") ? $3 : 1/0):6 with linespoints pt 5 title "heartbeat convergence, HyParView (10 rounds; 2 at N=10,000)", \
+     "" using ((strcol(1) eq "convergence_v0.4") ? $3 : 1/0):6 with points pt 4 ps 1.5 title "heartbeat convergence, HyParView, 0.4.0", \
      "" using ((strcol(1) eq "broadcast") ? $3 : 1/0):6 with linespoints pt 9 title "broadcast, HyParView (0.3.0)", \
      "" using ((strcol(1) eq "broadcast_v0.4") ? $3 : 1/0):6 with linespoints pt 11 title "the same, 0.4.0", \
      "" using ((strcol(1) eq "broadcast_10msgs_v0.4") ? $3 : 1/0):6 with points pt 13 ps 1.5 title "broadcast, 10 messages, 0.4.0"
