@@ -133,7 +133,7 @@ void Simulation::ScheduleTimeline() {
   }
   // At one instant: node starts, then the timeline's faults and node events,
   // then its sends, then protocol timers (heartbeats): scheduled in that
-  // order, so their sequence numbers order them. A message sent at the
+  // order, and the event queue keeps that order for ties. A message sent at the
   // instant of a crash is sent after it, and its live set excludes the
   // crashed nodes (docs/metrics.md).
   for (const TimelineEvent& event : scenario_.events) {
