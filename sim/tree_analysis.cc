@@ -237,14 +237,20 @@ struct TreeAnalyzer::Shared {
 };
 
 TreeAnalyzer::TreeAnalyzer(const Simulation& sim) : sim_(sim) {
-  const size_t n = sim.node_count();
-  component_.assign(n, kNoComponent);
-  for (NodeId start = 0; start < n; ++start) {
-    if (!sim.node(start).running() || component_[start] != kNoComponent) continue;
+  component_.assign(sim.node_count(), kNoComponent);
+  level_.assign(sim.node_count(), -1);
+}
+
+// Components are grown when a root first needs one: a run that snapshots
+// one root searches one component, as LiveComponent does.
+uint32_t TreeAnalyzer::ComponentOf(NodeId root) {
+  if (root >= sim_.node_count() || !sim_.node(root).running()) return kNoComponent;
+  if (component_[root] == kNoComponent) {
     const uint32_t label = static_cast<uint32_t>(members_.size());
-    members_.push_back(GrowComponent(sim, start, label, &component_));
+    members_.push_back(GrowComponent(sim_, root, label, &component_));
+    shared_.emplace_back();
   }
-  shared_.resize(members_.size());
+  return component_[root];
 }
 
 bool TreeAnalyzer::HasOwnSets(NodeId root) {
@@ -282,11 +288,12 @@ const TreeAnalyzer::Shared& TreeAnalyzer::SharedGraph(uint32_t component) {
 void TreeAnalyzer::Prepare(const PeerSet& roots) {
   const size_t n = sim_.node_count();
   // The roots that share their component's common graph, by component.
-  std::vector<std::vector<NodeId>> by_component(members_.size());
+  std::vector<std::vector<NodeId>> by_component;
   for (NodeId root : roots) {
-    if (root < n && component_[root] != kNoComponent && !HasOwnSets(root)) {
-      by_component[component_[root]].push_back(root);
-    }
+    const uint32_t c = ComponentOf(root);
+    if (c == kNoComponent || HasOwnSets(root)) continue;
+    if (by_component.size() <= c) by_component.resize(c + 1);
+    by_component[c].push_back(root);
   }
   prepared_.assign(n, false);
   from_root_.resize(n);
@@ -306,12 +313,13 @@ void TreeAnalyzer::Prepare(const PeerSet& roots) {
 }
 
 TreeShape TreeAnalyzer::Analyze(NodeId root, bool figures_only) {
-  if (root >= sim_.node_count() || component_[root] == kNoComponent || HasOwnSets(root)) {
+  const uint32_t component = ComponentOf(root);
+  if (component == kNoComponent || HasOwnSets(root)) {
     TreeShape t = AnalyzeWithoutSharing(root);
     if (figures_only) t.KeepFiguresOnly();
     return t;
   }
-  const Shared& shared = SharedGraph(component_[root]);
+  const Shared& shared = SharedGraph(component);
   TreeShape t;
   t.root = root;
   t.root_running = true;
@@ -324,7 +332,6 @@ TreeShape TreeAnalyzer::Analyze(NodeId root, bool figures_only) {
     t.unreached = from_root_[root].unreached;
     t.multi_parent_nodes = from_root_[root].multi_parent_nodes;
   } else {
-    if (level_.empty()) level_.assign(sim_.node_count(), -1);
     MeasureFromRoot(shared.graph.adjacency, shared.live, root, &level_, &t);
   }
   Finish(&t);
@@ -342,7 +349,8 @@ TreeShape TreeAnalyzer::AnalyzeWithoutSharing(NodeId root) {
   t.root = root;
   t.root_running = root < sim_.node_count() && sim_.node(root).running();
   if (!t.root_running) return t;
-  t.live = members_[component_[root]];
+  const uint32_t component = ComponentOf(root);
+  t.live = members_[component];
   std::vector<bool> is_live(sim_.node_count(), false);
   for (NodeId x : t.live) is_live[x] = true;
   EagerGraph g = BuildEagerGraph(
@@ -353,8 +361,7 @@ TreeShape TreeAnalyzer::AnalyzeWithoutSharing(NodeId root) {
   t.stale_eager = g.stale_eager;
   t.live_count = static_cast<int64_t>(t.live.size());
   t.edge_count = static_cast<int64_t>(g.edges.size());
-  std::vector<int32_t> level(sim_.node_count(), -1);
-  MeasureFromRoot(g.adjacency, t.live, root, &level, &t);
+  MeasureFromRoot(g.adjacency, t.live, root, &level_, &t);
   Finish(&t);
   t.degree_histogram = DegreeHistogram(g.adjacency, t.live);
   t.edges = std::move(g.edges);

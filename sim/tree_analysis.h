@@ -57,7 +57,8 @@ TreeShape AnalyzeTree(const Simulation& sim, NodeId root);
 // Analyses many roots of one moment at a cost that does not grow with the
 // roots a run never built its own sets for. Same results as AnalyzeTree for
 // every root (tested), but:
-// - the live components are computed once, not once per root;
+// - each live component is computed once, when a root first needs it, not
+//   once per root;
 // - a root no node holds its own eager/lazy sets for (no message of it has
 //   arrived since the last reset) has every node's common sets as its eager
 //   graph: that graph's edges and counts are computed once per component,
@@ -90,13 +91,16 @@ class TreeAnalyzer {
  private:
   struct Shared;
   const Shared& SharedGraph(uint32_t component);
+  // The root's live component (grown on first use), or kNoComponent when
+  // the root is not running.
+  uint32_t ComponentOf(NodeId root);
   bool HasOwnSets(NodeId root);  // computed for every root on first use
   const Simulation& sim_;
-  std::vector<uint32_t> component_;  // per node; kNoComponent if not running
+  std::vector<uint32_t> component_;  // per node; kNoComponent until grown, or not running
   std::vector<std::vector<NodeId>> members_;  // per component, ascending
   std::vector<bool> has_own_sets_;   // per root: some running node holds its own sets
   std::vector<std::unique_ptr<Shared>> shared_;  // per component, when needed
-  std::vector<int32_t> level_;  // breadth-first levels, all -1 between roots
+  std::vector<int32_t> level_;  // breadth-first levels, all -1 between searches
   std::vector<bool> prepared_;       // per root: from_root_ holds its figures
   std::vector<FromRoot> from_root_;  // per root, after Prepare
 };
