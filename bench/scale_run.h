@@ -35,6 +35,7 @@ class ScaleRun {
 
   Simulation& simulation() { return *simulation_; }
   const MetricsCollector& metrics() const { return *metrics_; }
+  MetricsCollector& mutable_metrics() { return *metrics_; }
   const RunStats& stats() const { return stats_; }
 
   // Runs to `until`, printing virtual time to stderr every `report_every`

@@ -94,7 +94,7 @@ void BroadcastServer::HandleMessage(const Message& message) {
     case 1: {
       // handle_cast({prune, Root, From}): move From to lazy for Root.
       const auto& m = std::get<PruneMsg>(message);
-      AddLazy(m.from, m.root);
+      AddLazy(m.from, m.root, MessageIndex<PruneMsg>(), BroadcastId{});
       break;
     }
     case 2: {
@@ -132,12 +132,12 @@ void BroadcastServer::HandleMessage(const Message& message) {
 void BroadcastServer::HandleBroadcast(bool valid, const BroadcastMsg& m) {
   if (!valid) {
     // Stale message: remove the sender from eager, set it lazy, prune it.
-    AddLazy(m.from, m.root);
+    AddLazy(m.from, m.root, MessageIndex<BroadcastMsg>(), m.id);
     SendTo(m.from, PruneMsg{m.root, self_}, m.handler);
     return;
   }
   // Valid message: the sender becomes eager; push on and schedule i_haves.
-  AddEager(m.from, m.root);
+  AddEager(m.from, m.root, MessageIndex<BroadcastMsg>(), m.id);
   EagerPush(m.id, m.payload, m.handler, m.round + 1, m.root, m.from);
   ScheduleLazyPush(m.id, m.handler, m.round + 1, m.root, m.from);
 }
@@ -151,7 +151,7 @@ void BroadcastServer::HandleIHave(bool stale, const IHaveMsg& m) {
   }
   // Valid i_have: graft at once (Partisan's "TODO: don't graft immediately").
   SendTo(m.from, GraftMsg{m.id, m.handler, m.round, m.root, self_}, m.handler);
-  AddEager(m.from, m.root);
+  AddEager(m.from, m.root, MessageIndex<IHaveMsg>(), m.id);
 }
 
 // handle_graft/7.
@@ -164,7 +164,7 @@ void BroadcastServer::HandleGraft(const GraftResult& result, const GraftMsg& m) 
     case GraftResult::Kind::kOk:
       // No ack here: the broadcast may be lost; the next i_have and its
       // ignored_i_have act as the ack.
-      AddEager(m.from, m.root);
+      AddEager(m.from, m.root, MessageIndex<GraftMsg>(), m.id);
       SendTo(m.from,
              BroadcastMsg{m.id, result.payload, m.handler, m.round, m.root, self_},
              m.handler);
@@ -205,6 +205,10 @@ void BroadcastServer::NeighborsDown(const PeerSet& removed) {
   // Delete the outstanding messages to removed peers (ets:delete/2 on the
   // duplicate_bag removes every entry of the key).
   for (NodeId peer : removed) outstanding_.Delete(peer);
+  PeerSetChange report;
+  report.kind = PeerSetChange::Kind::kNeighborsDown;
+  report.removed = &removed;
+  env_->PeersChanged(report);
 }
 
 // eager_push/7: broadcast to eager_peers(Root, From).
@@ -377,12 +381,30 @@ bool BroadcastServer::RandomOtherNode(const PeerSet& candidates,
 // add_eager/3 and add_lazy/3 through update_peers/5 and set_peers/4: the
 // root gets its own entry in both maps (the common sets if it had none),
 // with `from` moved to eager (add_eager) or to lazy (add_lazy).
-void BroadcastServer::AddEager(NodeId from, NodeId root) {
-  root_peers_.Move(root, from, /*to_eager=*/true, common_eagers_, common_lazys_);
+void BroadcastServer::AddEager(NodeId from, NodeId root, int cause_type,
+                               const BroadcastId& cause_id) {
+  MovePeer(from, root, /*to_eager=*/true, cause_type, cause_id);
 }
 
-void BroadcastServer::AddLazy(NodeId from, NodeId root) {
-  root_peers_.Move(root, from, /*to_eager=*/false, common_eagers_, common_lazys_);
+void BroadcastServer::AddLazy(NodeId from, NodeId root, int cause_type,
+                              const BroadcastId& cause_id) {
+  MovePeer(from, root, /*to_eager=*/false, cause_type, cause_id);
+}
+
+// update_peers/5, and the ?LOG_DEBUG of its callers when the sets changed.
+void BroadcastServer::MovePeer(NodeId from, NodeId root, bool to_eager, int cause_type,
+                               const BroadcastId& cause_id) {
+  const RootPeers::MoveChange change =
+      root_peers_.Move(root, from, to_eager, common_eagers_, common_lazys_);
+  if (!change.eager && !change.lazy) return;
+  PeerSetChange report;
+  report.kind = to_eager ? PeerSetChange::Kind::kAddEager : PeerSetChange::Kind::kAddLazy;
+  report.root = root;
+  report.peer = from;
+  report.eager_changed = change.eager;
+  report.cause_type = cause_type;
+  report.cause_id = cause_id;
+  env_->PeersChanged(report);
 }
 
 // all_eager_peers/2, all_lazy_peers/2 through all_peers/3: the root's own
@@ -408,6 +430,11 @@ void BroadcastServer::ResetPeers(PeerSet all_members, const PeerSet& eager_peers
   common_lazys_ = ordsets::DelElement(self_, lazy_peers, order_);
   root_peers_.Clear();
   all_members_ = std::move(all_members);
+  PeerSetChange report;
+  report.kind = PeerSetChange::Kind::kResetPeers;
+  report.eagers = &common_eagers_;
+  report.lazys = &common_lazys_;
+  env_->PeersChanged(report);
 }
 
 std::vector<NodeId> BroadcastServer::RootsWithOwnSets() const { return root_peers_.Roots(); }

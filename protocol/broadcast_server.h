@@ -128,8 +128,12 @@ class BroadcastServer {
   void AddAllOutstanding(const BroadcastId& id, HandlerId handler,
                          uint32_t round, NodeId root, const PeerSet& peers,
                          NodeId except);
-  void AddEager(NodeId from, NodeId root);
-  void AddLazy(NodeId from, NodeId root);
+  // `cause`: the message being handled (its type index and id), reported
+  // with the change (Environment::PeersChanged).
+  void AddEager(NodeId from, NodeId root, int cause_type, const BroadcastId& cause_id);
+  void AddLazy(NodeId from, NodeId root, int cause_type, const BroadcastId& cause_id);
+  void MovePeer(NodeId from, NodeId root, bool to_eager, int cause_type,
+                const BroadcastId& cause_id);
   const PeerSet& AllEagerPeers(NodeId root) const;
   const PeerSet& AllLazyPeers(NodeId root) const;
   void ResetPeers(PeerSet all_members, const PeerSet& eager_peers,

@@ -405,6 +405,59 @@ TEST_F(BroadcastServerTest, UpdateWithNoChangeKeepsPerRootSets) {
   EXPECT_THAT(server_.RootsWithOwnSets(), ElementsAre(9));
 }
 
+// --- Reports of peer-set changes (Environment::PeersChanged) ---
+
+TEST_F(BroadcastServerTest, ReportsOnlyMovesThatChangeASet) {
+  server_.Start({1, 2, 3, 4, 5}, {1, 2, 3}, {4});
+  ASSERT_EQ(env_.peer_changes.size(), 1u);  // init's reset_peers
+  EXPECT_EQ(env_.peer_changes[0].kind, PeerSetChange::Kind::kResetPeers);
+  EXPECT_EQ(env_.peer_changes[0].peers, (PeerSet{2, 3}));
+  EXPECT_EQ(env_.peer_changes[0].cause_type, -1);
+  env_.peer_changes.clear();
+  // 2 is eager already (in the common sets): root 9 takes its own sets, which
+  // equal the common ones, so nothing is reported.
+  server_.HandleMessage(BroadcastMsg{Id(9, 1), P("x"), kH, 0, 9, 2});
+  EXPECT_THAT(server_.RootsWithOwnSets(), ElementsAre(9));
+  EXPECT_TRUE(env_.peer_changes.empty());
+  // A stale copy from 3: eager -> lazy, caused by that broadcast.
+  handler_.merge_result = false;
+  server_.HandleMessage(BroadcastMsg{Id(9, 1), P("x"), kH, 1, 9, 3});
+  ASSERT_EQ(env_.peer_changes.size(), 1u);
+  EXPECT_EQ(env_.peer_changes[0].kind, PeerSetChange::Kind::kAddLazy);
+  EXPECT_EQ(env_.peer_changes[0].root, 9u);
+  EXPECT_EQ(env_.peer_changes[0].peer, 3u);
+  EXPECT_TRUE(env_.peer_changes[0].eager_changed);
+  EXPECT_EQ(env_.peer_changes[0].cause_type, MessageIndex<BroadcastMsg>());
+  EXPECT_EQ(env_.peer_changes[0].cause_id, Id(9, 1));
+  // A second prune from 3 moves nothing.
+  server_.HandleMessage(PruneMsg{9, 3});
+  EXPECT_EQ(env_.peer_changes.size(), 1u);
+  // A prune from 5 (in neither set) only adds it to lazy: the eager set
+  // did not change.
+  server_.HandleMessage(PruneMsg{9, 5});
+  ASSERT_EQ(env_.peer_changes.size(), 2u);
+  EXPECT_EQ(env_.peer_changes[1].cause_type, MessageIndex<PruneMsg>());
+  EXPECT_FALSE(env_.peer_changes[1].eager_changed);
+  // A valid i_have from 4 (lazy) grafts and moves 4 to eager.
+  server_.HandleMessage(IHaveMsg{Id(9, 2), kH, 1, 9, 4});
+  ASSERT_EQ(env_.peer_changes.size(), 3u);
+  EXPECT_EQ(env_.peer_changes[2].kind, PeerSetChange::Kind::kAddEager);
+  EXPECT_EQ(env_.peer_changes[2].peer, 4u);
+  EXPECT_EQ(env_.peer_changes[2].cause_type, MessageIndex<IHaveMsg>());
+  EXPECT_EQ(env_.peer_changes[2].cause_id, Id(9, 2));
+}
+
+TEST_F(BroadcastServerTest, ReportsNeighborsDownWithTheRemovedPeers) {
+  server_.Start({1, 2, 3, 4, 5}, {1, 2, 3}, {4, 5});
+  env_.peer_changes.clear();
+  server_.Update({1, 3, 4});
+  ASSERT_EQ(env_.peer_changes.size(), 1u);
+  EXPECT_EQ(env_.peer_changes[0].kind, PeerSetChange::Kind::kNeighborsDown);
+  EXPECT_EQ(env_.peer_changes[0].peers, (PeerSet{2, 5}));
+  server_.Update({1, 3, 4});  // no change: no report
+  EXPECT_EQ(env_.peer_changes.size(), 1u);
+}
+
 // --- debug API ---
 
 TEST_F(BroadcastServerTest, GetPeersReturnsEagerAndLazySetsOfARoot) {

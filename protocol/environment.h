@@ -37,6 +37,35 @@ enum class TimerKind : uint8_t {
   kPassiveViewMaintenance = 4, // hyparview passive_view_maintenance (shuffle)
 };
 
+// A change the broadcast server made to its peer sets, reported to the host
+// for observers (Partisan logs each at debug level, which is where it is seen
+// in a real cluster: partisan_plumtree_broadcast.erl lines 611, 892 and 900,
+// "moving peer ~p from eager to lazy" / "from lazy to eager"; 651-652, "new
+// members" / "removed members", before reset_peers/4 and neighbors_down/2).
+struct PeerSetChange {
+  enum class Kind : uint8_t {
+    kAddEager,      // add_eager/3 moved `peer` to the eager set of `root`
+    kAddLazy,       // add_lazy/3 moved `peer` to the lazy set of `root`
+    kResetPeers,    // reset_peers/4: every root back to the common sets
+    kNeighborsDown  // neighbors_down/2: `removed` left every set
+  };
+  Kind kind = Kind::kAddEager;
+  NodeId root = 0;  // add_eager, add_lazy
+  NodeId peer = 0;  // add_eager, add_lazy
+  // add_eager / add_lazy: whether the root's eager set changed (a peer can
+  // move between "neither" and lazy without touching it).
+  bool eager_changed = false;
+  // The message whose handling made the change: its type index (message.h)
+  // and, when it carries one, its broadcast id; -1 for update/1 and init.
+  int cause_type = -1;
+  BroadcastId cause_id;
+  // reset_peers: the new common sets; neighbors_down: the removed peers in
+  // `removed`. Valid during the call only.
+  const PeerSet* eagers = nullptr;
+  const PeerSet* lazys = nullptr;
+  const PeerSet* removed = nullptr;
+};
+
 // Opaque handle of a started timer; 0 is "no timer".
 using TimerHandle = uint64_t;
 
@@ -82,6 +111,10 @@ class Environment {
   virtual uint64_t UniformInt(uint64_t n) = 0;
 
   virtual void Log(LogLevel level, absl::string_view text) = 0;
+
+  // The broadcast server changed its peer sets (see PeerSetChange). Like
+  // Log, it changes nothing; hosts that do not observe ignore it.
+  virtual void PeersChanged(const PeerSetChange& /*change*/) {}
 
   // Erlang's term order of node names (atoms, by their text) and of node
   // specs (maps: channels, then listen_addrs, then name); see

@@ -69,6 +69,13 @@ class FakeEnvironment : public Environment {
   void Log(LogLevel level, absl::string_view text) override {
     logs.emplace_back(level, std::string(text));
   }
+  void PeersChanged(const PeerSetChange& change) override {
+    PeerChange c{change.kind, change.root, change.peer, change.eager_changed,
+                 change.cause_type, change.cause_id, {}};
+    if (change.eagers != nullptr) c.peers = *change.eagers;
+    if (change.removed != nullptr) c.peers = *change.removed;
+    peer_changes.push_back(c);
+  }
   const NodeOrder& name_order() const override { return names; }
   const NodeOrder& spec_order() const override { return specs; }
 
@@ -90,6 +97,17 @@ class FakeEnvironment : public Environment {
   std::vector<StartedTimer> timers;
   std::vector<TimerHandle> cancelled;
   std::vector<std::pair<LogLevel, std::string>> logs;
+  // Every PeersChanged report; `peers`: the new common eagers (reset_peers)
+  // or the removed peers (neighbors_down).
+  struct PeerChange {
+    PeerSetChange::Kind kind;
+    NodeId root, peer;
+    bool eager_changed;
+    int cause_type;
+    BroadcastId cause_id;
+    PeerSet peers;
+  };
+  std::vector<PeerChange> peer_changes;
   NodeOrder names;  // ascending id unless a test sets ranks
   NodeOrder specs;
 

@@ -162,6 +162,16 @@ using Message =
                  NeighborRejectedMsg, NeighborAcceptedMsg, ShuffleMsg, ShuffleReplyMsg>;
 inline constexpr int kPlumtreeMessageTypes = 5;
 inline constexpr int kMessageTypes = static_cast<int>(std::variant_size_v<Message>);
+// The variant index of message type T (e.g. the `cause_type` of
+// PeerSetChange).
+template <typename T, size_t I = 0>
+constexpr int MessageIndex() {
+  if constexpr (std::is_same_v<std::variant_alternative_t<I, Message>, T>) {
+    return static_cast<int>(I);
+  } else {
+    return MessageIndex<T, I + 1>();
+  }
+}
 inline bool IsPlumtreeMessage(const Message& m) {
   return static_cast<int>(m.index()) < kPlumtreeMessageTypes;
 }

@@ -41,8 +41,9 @@ void RootPeers::Set(NodeId root, const EagerLazy& sets) {
   Assign(root_to_pair_.TryEmplace(root).first, pair);
 }
 
-void RootPeers::Move(NodeId root, NodeId from, bool to_eager, const PeerSet& common_eagers,
-                     const PeerSet& common_lazys) {
+RootPeers::MoveChange RootPeers::Move(NodeId root, NodeId from, bool to_eager,
+                                      const PeerSet& common_eagers,
+                                      const PeerSet& common_lazys) {
   uint32_t* stored = root_to_pair_.Find(root);
   if (stored != nullptr) {
     // The common case at scale: `from` is already where it moves to (the
@@ -50,9 +51,17 @@ void RootPeers::Move(NodeId root, NodeId from, bool to_eager, const PeerSet& com
     const EagerLazy& sets = pairs_[*stored - 1].sets;
     const PeerSet& to = to_eager ? sets.eagers : sets.lazys;
     const PeerSet& other = to_eager ? sets.lazys : sets.eagers;
-    if (ordsets::IsElement(from, to, *order_) && !ordsets::IsElement(from, other, *order_)) return;
+    if (ordsets::IsElement(from, to, *order_) && !ordsets::IsElement(from, other, *order_)) {
+      return {};
+    }
   }
   const uint32_t source = stored == nullptr ? 0 : *stored;
+  // What moves: the sets before, own or common (a root taking its own pair
+  // equal to the common one changes nothing anyone sees).
+  const EagerLazy* own = source == 0 ? nullptr : &pairs_[source - 1].sets;
+  const bool was_eager = ordsets::IsElement(from, own ? own->eagers : common_eagers, *order_);
+  const bool was_lazy = ordsets::IsElement(from, own ? own->lazys : common_lazys, *order_);
+  const MoveChange change{was_eager != to_eager, was_lazy == to_eager};
   const MoveKey key{source, source == 0 ? 0 : pairs_[source - 1].generation, from, to_eager};
   auto it = moves_.find(key);
   uint32_t pair;
@@ -71,6 +80,7 @@ void RootPeers::Move(NodeId root, NodeId from, bool to_eager, const PeerSet& com
   }
   if (stored == nullptr) stored = root_to_pair_.TryEmplace(root).first;
   Assign(stored, pair);
+  return change;
 }
 
 void RootPeers::Transform(const std::function<EagerLazy(const EagerLazy&)>& f) {

@@ -53,8 +53,13 @@ class RootPeers {
   // eager or to lazy becomes the root's own pair. Each distinct move is
   // computed once and remembered; what is remembered is dropped when its
   // pairs are freed, at Transform and Clear (the only times the common sets
-  // may change), and when it outgrows the pairs in use.
-  void Move(NodeId root, NodeId from, bool to_eager, const PeerSet& common_eagers,
+  // may change), and when it outgrows the pairs in use. Returns what the
+  // move changed in the root's (own or common) sets.
+  struct MoveChange {
+    bool eager = false;  // `from` entered or left the eager set
+    bool lazy = false;   // `from` entered or left the lazy set
+  };
+  MoveChange Move(NodeId root, NodeId from, bool to_eager, const PeerSet& common_eagers,
             const PeerSet& common_lazys);
   // Replaces every root's pair by `f` of it (one call per distinct pair).
   void Transform(const std::function<EagerLazy(const EagerLazy&)>& f);

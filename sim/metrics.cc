@@ -106,10 +106,32 @@ std::shared_ptr<const std::vector<bool>> MetricsCollector::LiveSet(NodeId root) 
 
 void MetricsCollector::OnNodeEvent(NodeEventKind kind, NodeId, int64_t) {
   ++connectivity_version_;
-  Window();  // close earlier windows with the old count
+  WindowMetrics& w = Window();  // close earlier windows with the old count
   const bool up = kind == NodeEventKind::kStart || kind == NodeEventKind::kRestart ||
                   kind == NodeEventKind::kJoin;
   running_ += up ? 1 : -1;
+  // A node that goes takes its edges out of every root's eager graph (one
+  // that comes resets its sets: a reset_peers, counted there).
+  if (!up) {
+    last_global_change_ = sim_->now();
+    ++w.eager_changes;
+  }
+}
+
+void MetricsCollector::OnPeersChanged(NodeId, const PeerSetChange& change) {
+  using Kind = PeerSetChange::Kind;
+  if ((change.kind == Kind::kAddEager || change.kind == Kind::kAddLazy) && !change.eager_changed) {
+    return;  // only the lazy set changed
+  }
+  ++Window().eager_changes;
+  if (change.kind == Kind::kResetPeers || change.kind == Kind::kNeighborsDown) {
+    last_global_change_ = sim_->now();
+    return;
+  }
+  if (root_changes_.size() <= change.root) root_changes_.resize(change.root + 1);
+  RootChanges& r = root_changes_[change.root];
+  r.last = sim_->now();
+  ++r.count;
 }
 
 void MetricsCollector::OnOriginate(NodeId node, HandlerId handler, const BroadcastId& id) {
@@ -153,6 +175,7 @@ void MetricsCollector::OnDeliver(NodeId, NodeId, const Message& message) {
             ++m->ignored_i_have;
           } else {
             ++m->graft;
+            grafts_.emplace_back(static_cast<uint32_t>(m - messages_.data()), x.round);
           }
         }
       },
@@ -210,36 +233,123 @@ void MetricsCollector::Finish(SimTime end, SimDuration settle) {
 
 std::vector<RootConvergence> MetricsCollector::Convergence(
     std::optional<HandlerId> handler) const {
+  const ConvergenceSettings& settings = sim_->scenario().convergence;
   // Per root, in send order (messages_ is in origination order).
   std::vector<RootConvergence> out;
   absl::flat_hash_map<NodeId, size_t> slot;
   struct State {
-    std::optional<SimTime> candidate;  // start of the current good run
-    bool bad_last = false;
+    std::optional<SimTime> strict;   // start of the current run at reliability 1, RMR 0
+    std::optional<SimTime> settled;  // start of the current run at RMR <= epsilon
+    int64_t after_change = 0;        // messages sent after the last change
   };
   std::vector<State> states;
-  for (const MessageMetrics& m : messages_) {
+  std::vector<bool> grafted(messages_.size(), false);
+  for (const auto& [index, round] : grafts_) grafted[index] = true;
+  for (size_t i = 0; i < messages_.size(); ++i) {
+    const MessageMetrics& m = messages_[i];
     if (!m.settled || (handler && m.handler != *handler)) continue;
     auto [it, inserted] = slot.try_emplace(m.root, out.size());
     if (inserted) {
-      out.push_back(RootConvergence{m.root, 0, std::nullopt});
+      RootConvergence r;
+      r.root = m.root;
+      r.last_change = last_global_change_;
+      if (m.root < root_changes_.size()) {
+        r.last_change = std::max(r.last_change, root_changes_[m.root].last);
+        r.eager_changes = root_changes_[m.root].count;
+      }
+      out.push_back(r);
       states.emplace_back();
     }
     RootConvergence& r = out[it->second];
     State& st = states[it->second];
     ++r.messages;
+    r.messages_with_grafts += grafted[i];
     const std::optional<double> rmr = m.rmr();
-    const bool good = m.reliability() >= 1.0 && (!rmr || *rmr <= 0.0);
-    if (!good) {
-      st.candidate.reset();
-    } else if (!st.candidate) {
-      st.candidate = m.sent_at;
+    if (m.reliability() >= 1.0 && (!rmr || *rmr <= 0.0)) {
+      if (!st.strict) st.strict = m.sent_at;
+    } else {
+      st.strict.reset();
     }
+    if (!rmr || *rmr <= settings.rmr_epsilon) {
+      if (!st.settled) st.settled = m.sent_at;
+    } else {
+      st.settled.reset();
+    }
+    // Strictly after: a change at the instant of a send may precede it.
+    if (m.sent_at > r.last_change) ++st.after_change;
   }
-  for (size_t i = 0; i < out.size(); ++i) out[i].converged_at = states[i].candidate;
+  const int64_t needed = std::max<int64_t>(1, settings.stable_rounds);
+  for (size_t i = 0; i < out.size(); ++i) {
+    out[i].converged_at = states[i].strict;
+    out[i].rmr_settled_at = states[i].settled;
+    if (states[i].after_change >= needed) out[i].tree_stable_at = out[i].last_change;
+  }
   std::sort(out.begin(), out.end(),
             [](const RootConvergence& a, const RootConvergence& b) { return a.root < b.root; });
   return out;
+}
+
+namespace {
+
+ConvergenceQuantiles Quantiles(const std::vector<RootConvergence>& roots,
+                               std::optional<SimTime> RootConvergence::*time) {
+  ConvergenceQuantiles q;
+  q.roots = static_cast<int64_t>(roots.size());
+  std::vector<SimTime> times;
+  for (const RootConvergence& r : roots) {
+    if (r.*time) times.push_back(*(r.*time));
+  }
+  q.reached = static_cast<int64_t>(times.size());
+  if (times.empty()) return q;
+  std::sort(times.begin(), times.end());
+  auto rank = [&](double p) {  // nearest rank
+    const size_t k = static_cast<size_t>(std::ceil(p * static_cast<double>(times.size())));
+    return times[std::min(times.size() - 1, k == 0 ? 0 : k - 1)];
+  };
+  q.p50 = rank(0.5);
+  q.p90 = rank(0.9);
+  q.max = times.back();
+  return q;
+}
+
+}  // namespace
+
+ConvergenceReport MetricsCollector::ConvergenceOf(std::optional<HandlerId> handler) const {
+  ConvergenceReport report;
+  report.roots = Convergence(handler);
+  report.strict = Quantiles(report.roots, &RootConvergence::converged_at);
+  report.tree_stable = Quantiles(report.roots, &RootConvergence::tree_stable_at);
+  report.rmr_settled = Quantiles(report.roots, &RootConvergence::rmr_settled_at);
+  // Obstacles: the roots that are not tree-stable.
+  ConvergenceObstacles& o = report.obstacles;
+  absl::flat_hash_map<NodeId, bool> unstable;
+  for (const RootConvergence& r : report.roots) {
+    if (r.tree_stable_at) continue;
+    unstable[r.root] = true;
+    ++o.roots;
+    o.messages += r.messages;
+    o.messages_with_grafts += r.messages_with_grafts;
+  }
+  if (o.roots == 0) return report;
+  for (const auto& [index, round] : grafts_) {
+    const MessageMetrics& m = messages_[index];
+    if (!m.settled || (handler && m.handler != *handler) || !unstable.contains(m.root)) continue;
+    const size_t depth = static_cast<size_t>(round) + 1;
+    if (o.grafts_by_depth.size() <= depth) o.grafts_by_depth.resize(depth + 1, 0);
+    ++o.grafts_by_depth[depth];
+  }
+  // Second half of the run: eager changes per message originated.
+  if (!windows_.empty()) {
+    const size_t half = windows_.size() / 2;
+    int64_t changes = 0, originated = 0;
+    for (size_t i = half; i < windows_.size(); ++i) {
+      changes += windows_[i].eager_changes;
+      originated += windows_[i].originated;
+    }
+    o.eager_changes_per_message_late =
+        originated > 0 ? static_cast<double>(changes) / static_cast<double>(originated) : 0;
+  }
+  return report;
 }
 
 std::optional<SimTime> MetricsCollector::Overall(const std::vector<RootConvergence>& roots) {

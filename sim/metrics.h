@@ -68,13 +68,55 @@ struct WindowMetrics {
   std::array<int64_t, kMessageTypes> by_type{};  // received, by Message type
   int64_t originated = 0;
   int64_t live_nodes = 0;        // running nodes at the end of the window
+  // Changes of eager graphs: add_eager/add_lazy moves that changed a root's
+  // eager set, plus reset_peers and neighbors_down (any root's).
+  int64_t eager_changes = 0;
   std::optional<double> rmr() const;  // payload / first_deliveries - 1
 };
 
+// Per root; docs/metrics.md, "Convergence", defines each time.
 struct RootConvergence {
   NodeId root = 0;
   int64_t messages = 0;                // settled messages of this root
+  // Strict: the first message of the final run with reliability 1 and RMR 0.
   std::optional<SimTime> converged_at; // nullopt: not converged
+  // The last change of the root's eager graph, when at least stable_rounds
+  // settled messages of the root were sent after it (and none changed it).
+  std::optional<SimTime> tree_stable_at;
+  // The first message of the final run of messages with RMR <= rmr_epsilon
+  // (undefined RMR counts as within).
+  std::optional<SimTime> rmr_settled_at;
+  SimTime last_change;                 // the last change of its eager graph
+  int64_t eager_changes = 0;           // moves of its eager sets over the run
+  int64_t messages_with_grafts = 0;    // settled messages that were grafted
+};
+
+// Per run: how many roots reached a time, and its quantiles over them.
+struct ConvergenceQuantiles {
+  int64_t roots = 0;    // roots with settled messages
+  int64_t reached = 0;  // of them, how many have the time
+  SimTime p50, p90, max;  // nearest rank over the roots that reached it
+  double share() const { return roots > 0 ? static_cast<double>(reached) / roots : 0; }
+};
+
+// What keeps roots from a stable tree: over the settled messages of the
+// roots that are not tree-stable.
+struct ConvergenceObstacles {
+  int64_t roots = 0;              // roots not tree-stable
+  int64_t messages = 0;           // their settled messages
+  int64_t messages_with_grafts = 0;
+  // Grafts received for those messages, by the depth of the grafting node
+  // on the lazy path it grafted (the round the graft carries + 1: a lazy
+  // neighbour of the root grafts round 0). Index 0 is unused.
+  std::vector<int64_t> grafts_by_depth;
+  // Changes of eager graphs per root message over the second half of the run.
+  double eager_changes_per_message_late = 0;
+};
+
+struct ConvergenceReport {
+  std::vector<RootConvergence> roots;
+  ConvergenceQuantiles strict, tree_stable, rmr_settled;
+  ConvergenceObstacles obstacles;
 };
 
 class MetricsCollector final : public SimObserver {
@@ -88,6 +130,7 @@ class MetricsCollector final : public SimObserver {
   void OnOriginate(NodeId node, HandlerId handler, const BroadcastId& id) override;
   void OnMerge(NodeId node, const BroadcastMsg& m, bool valid) override;
   void OnConnectionClose(NodeId holder, NodeId peer, CloseReason reason) override;
+  void OnPeersChanged(NodeId node, const PeerSetChange& change) override;
 
   struct ConnectionClose {
     SimTime at;
@@ -106,7 +149,11 @@ class MetricsCollector final : public SimObserver {
   // Per root, over settled messages of `handler` (or of every handler when
   // nullopt): the earliest send time from which every later message has
   // reliability 1 and RMR 0.
+  // The new figures follow the scenario's [metrics] stable_rounds and
+  // rmr_epsilon.
   std::vector<RootConvergence> Convergence(std::optional<HandlerId> handler) const;
+  // The same with the run's quantiles and obstacles.
+  ConvergenceReport ConvergenceOf(std::optional<HandlerId> handler) const;
   // The latest over roots; nullopt if some root has not converged or there
   // are no settled messages.
   static std::optional<SimTime> Overall(const std::vector<RootConvergence>& roots);
@@ -140,6 +187,16 @@ class MetricsCollector final : public SimObserver {
   const Simulation* sim_;
   const SimDuration window_;
   std::vector<ConnectionClose> connection_closes_;
+  // Eager-graph changes: per root (indexed by node id) its own moves, and
+  // the changes that touch every root (reset_peers, neighbors_down, crashes).
+  struct RootChanges {
+    SimTime last;
+    int64_t count = 0;
+  };
+  std::vector<RootChanges> root_changes_;
+  SimTime last_global_change_;
+  // Grafts received: (message index, round).
+  std::vector<std::pair<uint32_t, uint32_t>> grafts_;
   const bool nodes_can_restart_;  // restart events or churn: track who delivered
   int64_t running_ = 0;
   std::vector<MessageMetrics> messages_;

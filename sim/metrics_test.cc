@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "sim/report.h"
@@ -88,6 +89,113 @@ TEST(MetricsTest, ConvergenceIsTheStartOfTheFinalCleanRun) {
   EXPECT_EQ(MetricsCollector::Overall(roots), run.Message(3, 2).sent_at);
   // Settling: the last heartbeats (60 s) are not settled.
   EXPECT_FALSE(run.Message(0, 6).settled);
+}
+
+// Round 1 of each root floods: each of the three receivers forwards to the
+// two others, whose copies arrive stale at 2 ms; both ends of such a pair
+// move the other to lazy then (the prunes that land at 3 ms find them lazy
+// already). From then on every root's eager graph is a star and stays one.
+// Messages at 20..50 s (4 settled) witness it.
+TEST(MetricsTest, TreeStableIsTheLastEagerChangeWitnessedByStableRounds) {
+  for (const int64_t rounds : {3, 4, 5}) {
+    SmallRun run(kFour, {absl::StrCat("metrics.stable_rounds=", rounds)});
+    run.To(60);
+    run.metrics->Finish(run.sim->now(), run.scenario.settle);
+    const std::vector<RootConvergence> roots = run.metrics->Convergence(kHeartbeatHandler);
+    ASSERT_EQ(roots.size(), 4u);
+    for (const RootConvergence& r : roots) {
+      SCOPED_TRACE(absl::StrCat("stable_rounds ", rounds, ", n", r.root));
+      const SimTime first = run.Message(r.root, 1).sent_at;
+      EXPECT_EQ(r.last_change, first + SimDuration::Milliseconds(2));
+      EXPECT_GT(r.eager_changes, 0);
+      if (rounds <= 4) {
+        ASSERT_TRUE(r.tree_stable_at.has_value());
+        EXPECT_EQ(*r.tree_stable_at, r.last_change);
+      } else {
+        EXPECT_FALSE(r.tree_stable_at.has_value());  // only 4 messages after it
+      }
+      // RMR 2 in round 1, 0 from round 2 on: settled at round 2 whatever
+      // stable_rounds is, like the strict time here.
+      ASSERT_TRUE(r.rmr_settled_at.has_value());
+      EXPECT_EQ(*r.rmr_settled_at, run.Message(r.root, 2).sent_at);
+      EXPECT_EQ(r.rmr_settled_at, r.converged_at);
+    }
+  }
+}
+
+// A crash takes the node's edges out of every root's graph: every root's
+// last change is then at least the crash.
+TEST(MetricsTest, ACrashChangesEveryRootsEagerGraph) {
+  SmallRun run(std::string(kFour) + R"(
+[[events]]
+at = "35s"
+kind = "crash"
+nodes = "n3"
+)", {"metrics.stable_rounds=2"});
+  run.To(60);
+  run.metrics->Finish(run.sim->now(), run.scenario.settle);
+  const ConvergenceReport report = run.metrics->ConvergenceOf(kHeartbeatHandler);
+  ASSERT_EQ(report.roots.size(), 4u);  // n3's three settled messages count too
+  for (const RootConvergence& r : report.roots) {
+    SCOPED_TRACE(absl::StrCat("n", r.root));
+    EXPECT_GE(r.last_change, SimTime::Zero() + SimDuration::Seconds(35));
+    if (r.root == 3) {
+      EXPECT_FALSE(r.tree_stable_at.has_value());  // nothing sent after the crash
+    } else {
+      ASSERT_TRUE(r.tree_stable_at.has_value());  // the 40 and 50 s messages
+      EXPECT_LT(*r.tree_stable_at, run.Message(r.root, 4).sent_at);
+    }
+  }
+  EXPECT_EQ(report.tree_stable.roots, 4);
+  EXPECT_EQ(report.tree_stable.reached, 3);
+  EXPECT_EQ(report.obstacles.roots, 1);
+}
+
+TEST(MetricsTest, ConvergenceQuantilesAndObstaclesUnderLoss) {
+  SmallRun run(kFour, {"network.loss=0.3"});
+  run.To(60);
+  run.metrics->Finish(run.sim->now(), run.scenario.settle);
+  const ConvergenceReport report = run.metrics->ConvergenceOf(kHeartbeatHandler);
+  const ConvergenceQuantiles& q = report.tree_stable;
+  EXPECT_EQ(q.roots, 4);
+  if (q.reached > 0) {
+    EXPECT_LE(q.p50, q.p90);
+    EXPECT_LE(q.p90, q.max);
+  }
+  // Lost copies are repaired by grafts: some root is not stable, and the
+  // obstacles count its grafted messages by the grafting node's depth.
+  ASSERT_GT(report.obstacles.roots, 0);
+  EXPECT_GT(report.obstacles.messages_with_grafts, 0);
+  int64_t grafts = 0;
+  for (int64_t g : report.obstacles.grafts_by_depth) grafts += g;
+  EXPECT_GT(grafts, 0);
+  ASSERT_FALSE(report.obstacles.grafts_by_depth.empty());
+  EXPECT_EQ(report.obstacles.grafts_by_depth[0], 0);  // depth 0 is the root
+}
+
+TEST(MetricsTest, ShareOfRootsExpectations) {
+  SmallRun run(std::string(kFour) + R"(
+[[expect]]
+metric = "tree_stable_before"
+before = "15s"
+[[expect]]
+metric = "rmr_settled_before"
+before = "15s"
+[[expect]]
+metric = "rmr_settled_before"
+before = "25s"
+share = 0.5
+)");
+  run.To(60);
+  run.metrics->Finish(run.sim->now(), run.scenario.settle);
+  const std::vector<ExpectationResult> v = CheckExpectations(run.scenario, *run.metrics, {});
+  ASSERT_EQ(v.size(), 3u);
+  EXPECT_TRUE(v[0].passed) << v[0].measured;  // stable at about 10 s
+  EXPECT_THAT(v[0].measured, HasSubstr("4 of 4 (100%)"));
+  EXPECT_FALSE(v[1].passed);  // settled at the 20 s round
+  EXPECT_THAT(v[1].measured, HasSubstr("0 of 4 (0%); not: n0 at 20."));
+  EXPECT_TRUE(v[2].passed);
+  EXPECT_THAT(v[2].description, HasSubstr("50% of roots RMR-settled before 25s"));
 }
 
 TEST(MetricsTest, TreeAnalysisOfTheStar) {

@@ -117,6 +117,9 @@ class NodeHost final : public Environment, public EventHandler {
   int64_t NowNs() const override { return Clock().ns(); }
   uint64_t UniformInt(uint64_t n) override { return rng_.UniformInt(n); }
   void Log(LogLevel level, absl::string_view text) override;
+  void PeersChanged(const PeerSetChange& change) override {
+    if (observer_ != nullptr) observer_->OnPeersChanged(id_, change);
+  }
   const NodeOrder& name_order() const override { return config_->name_order; }
   const NodeOrder& spec_order() const override { return config_->spec_order; }
 

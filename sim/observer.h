@@ -40,6 +40,9 @@ class SimObserver : public NetworkObserver {
   virtual void OnOriginate(NodeId /*node*/, HandlerId /*handler*/, const BroadcastId& /*id*/) {}
   // A broadcast reached a node's handler: merge returned `valid`.
   virtual void OnMerge(NodeId /*node*/, const BroadcastMsg& /*message*/, bool /*valid*/) {}
+  // A node's broadcast server changed its peer sets (add_eager, add_lazy,
+  // reset_peers, neighbors_down; only moves that changed a set).
+  virtual void OnPeersChanged(NodeId /*node*/, const PeerSetChange& /*change*/) {}
   // A timeline action (crash, restart, broadcast) could not apply to `node`
   // at this instant, for the reason given; nothing was done.
   virtual void OnSkipped(TimelineEvent::Kind /*kind*/, NodeId /*node*/, const char* /*why*/) {}
@@ -93,6 +96,9 @@ class ObserverList final : public SimObserver {
   }
   void OnMerge(NodeId n, const BroadcastMsg& m, bool valid) override {
     for (auto* o : observers_) o->OnMerge(n, m, valid);
+  }
+  void OnPeersChanged(NodeId n, const PeerSetChange& c) override {
+    for (auto* o : observers_) o->OnPeersChanged(n, c);
   }
   void OnSkipped(TimelineEvent::Kind k, NodeId n, const char* why) override {
     for (auto* o : observers_) o->OnSkipped(k, n, why);

@@ -26,6 +26,52 @@ std::optional<HandlerId> HandlerFilter(const std::string& name) {
 
 std::string Num(double v) { return absl::StrFormat("%.6g", v); }
 
+// Seconds of virtual time, to the millisecond: "10.029s".
+std::string Seconds(SimTime t) { return absl::StrFormat("%.3fs", t.SinceStart().ns() / 1e9); }
+
+std::string Percent(double share) { return absl::StrFormat("%.0f%%", share * 100); }
+
+// "tree-stable   16 of 16 roots (100%), p50 12s, p90 14s, max 15s"
+std::string QuantileLine(const char* name, const ConvergenceQuantiles& q) {
+  std::string line = absl::StrFormat("    %-13s %d of %d roots (%s)", name, q.reached, q.roots,
+                                     Percent(q.share()));
+  if (q.reached > 0) {
+    absl::StrAppend(&line, ", p50 ", Seconds(q.p50), ", p90 ", Seconds(q.p90), ", max ",
+                    Seconds(q.max));
+  }
+  return line + "\n";
+}
+
+// The convergence block of the summary: the three times over roots, and
+// what keeps the roots that are not tree-stable from it.
+std::string ConvergenceLines(const Scenario& scenario, const MetricsSummary& s,
+                             const char* handler) {
+  const ConvergenceReport& c = s.convergence;
+  std::string out = absl::StrFormat(
+      "  convergence of %s roots (stable_rounds %d, rmr_epsilon %s)\n", handler,
+      scenario.convergence.stable_rounds, Num(scenario.convergence.rmr_epsilon));
+  absl::StrAppend(&out, QuantileLine("tree-stable", c.tree_stable),
+                  QuantileLine("rmr-settled", c.rmr_settled), QuantileLine("strict", c.strict));
+  const ConvergenceObstacles& o = c.obstacles;
+  if (o.roots > 0) {
+    std::vector<std::string> rounds;
+    for (size_t d = 0; d < o.grafts_by_depth.size(); ++d) {
+      if (o.grafts_by_depth[d] > 0) rounds.push_back(absl::StrCat(d, ": ", o.grafts_by_depth[d]));
+    }
+    absl::StrAppend(
+        &out, absl::StrFormat("    not tree-stable: %d roots; %s of their %d messages grafted "
+                              "(grafts by depth of the grafting node: %s); %s eager-set changes per message in "
+                              "the second half of the run\n",
+                              o.roots,
+                              Percent(o.messages > 0 ? static_cast<double>(o.messages_with_grafts) /
+                                                           static_cast<double>(o.messages)
+                                                     : 0),
+                              o.messages, rounds.empty() ? "none" : absl::StrJoin(rounds, ", "),
+                              Num(o.eager_changes_per_message_late)));
+  }
+  return out;
+}
+
 
 }  // namespace
 
@@ -47,7 +93,8 @@ MetricsSummary Summarize(const MetricsCollector& metrics, std::optional<HandlerI
     s.redelivered += m.redelivered;
   }
   s.rmr_mean = rmr_count > 0 ? rmr_sum / static_cast<double>(rmr_count) : 0;
-  s.converged_at = MetricsCollector::Overall(metrics.Convergence(handler));
+  s.convergence = metrics.ConvergenceOf(handler);
+  s.converged_at = MetricsCollector::Overall(s.convergence.roots);
   for (const WindowMetrics& w : metrics.windows()) {
     s.payload_messages += w.by_type[0];
     s.control_messages += w.by_type[1] + w.by_type[2] + w.by_type[3] + w.by_type[4];
@@ -163,6 +210,41 @@ std::vector<ExpectationResult> CheckExpectations(const Scenario& scenario,
                                                ", last at ", FormatSimTime(*last), ")");
         break;
       }
+      case Expectation::Metric::kTreeStableBefore:
+      case Expectation::Metric::kRmrSettledBefore: {
+        const bool tree = e.metric == Expectation::Metric::kTreeStableBefore;
+        const char* what = tree ? "tree-stable" : "RMR-settled";
+        r.description = absl::StrCat(Num(e.bound * 100), "% of roots ", what, " before ",
+                                     FormatSimDuration(e.before.SinceStart()), " (", e.handler,
+                                     ")");
+        const std::vector<RootConvergence> roots = metrics.Convergence(handler);
+        std::vector<std::string> missing;
+        int64_t reached = 0;
+        for (const RootConvergence& rc : roots) {
+          const std::optional<SimTime>& at = tree ? rc.tree_stable_at : rc.rmr_settled_at;
+          if (at && *at < e.before) {
+            ++reached;
+          } else {
+            missing.push_back(at ? absl::StrCat(NodeName(rc.root), " at ", FormatSimTime(*at))
+                                 : absl::StrCat(NodeName(rc.root), " never"));
+          }
+        }
+        const double share = roots.empty() ? 0 : static_cast<double>(reached) / roots.size();
+        r.passed = !roots.empty() && share >= e.bound;
+        if (roots.empty()) {
+          r.measured = "no settled messages";
+        } else {
+          if (missing.size() > 10) {
+            const size_t more = missing.size() - 10;
+            missing.resize(10);
+            missing.push_back(absl::StrCat("and ", more, " more"));
+          }
+          r.measured = absl::StrCat(reached, " of ", roots.size(), " (", Num(share * 100), "%)",
+                                    missing.empty() ? "" : "; not: ",
+                                    absl::StrJoin(missing, ", "));
+        }
+        break;
+      }
       case Expectation::Metric::kConvergedBefore: {
         r.description = absl::StrCat("converged before ", FormatSimDuration(e.before.SinceStart()),
                                      " (", e.handler, ")");
@@ -205,6 +287,10 @@ std::string SummaryTable(const Scenario& scenario, const MetricsCollector& metri
                                           FormatSimDuration(SimDuration::Nanoseconds(s.latency_ns_max)),
                                           s.converged_at ? FormatSimTime(*s.converged_at)
                                                          : std::string("not converged")));
+  }
+  for (HandlerId h : {kHeartbeatHandler, kStoreHandler}) {
+    const MetricsSummary s = Summarize(metrics, h);
+    if (s.messages > 0) absl::StrAppend(&out, ConvergenceLines(scenario, s, HandlerName(h)));
   }
   int64_t spanning = 0, running = 0, depth = 0;
   for (const TreeShape& t : final_trees) {
@@ -290,12 +376,46 @@ Json EdgeList(std::vector<std::pair<NodeId, NodeId>> edges) {
   return out;
 }
 
+Json QuantilesJson(const ConvergenceQuantiles& q) {
+  return Json{{"reached", q.reached},
+              {"share", Real(q.share())},
+              {"p50_ns", q.reached > 0 ? Json(q.p50.ns()) : Json(nullptr)},
+              {"p90_ns", q.reached > 0 ? Json(q.p90.ns()) : Json(nullptr)},
+              {"max_ns", q.reached > 0 ? Json(q.max.ns()) : Json(nullptr)}};
+}
+
+// metrics.json summary.convergence: over the roots of every handler.
+Json ConvergenceJson(const Scenario& scenario, const ConvergenceReport& c) {
+  const ConvergenceObstacles& o = c.obstacles;
+  Json per_root = Json::array();
+  for (const RootConvergence& r : c.roots) {
+    per_root.push_back(Json::array({NodeName(r.root), OptTime(r.tree_stable_at),
+                                    OptTime(r.rmr_settled_at), OptTime(r.converged_at)}));
+  }
+  return Json{{"stable_rounds", scenario.convergence.stable_rounds},
+              {"rmr_epsilon", Real(scenario.convergence.rmr_epsilon)},
+              {"roots", static_cast<int64_t>(c.roots.size())},
+              {"tree_stable", QuantilesJson(c.tree_stable)},
+              {"rmr_settled", QuantilesJson(c.rmr_settled)},
+              {"strict", QuantilesJson(c.strict)},
+              {"not_tree_stable",
+               Json{{"roots", o.roots},
+                    {"messages", o.messages},
+                    {"messages_with_grafts", o.messages_with_grafts},
+                    {"grafts_by_depth", o.grafts_by_depth},
+                    {"eager_changes_per_message_late", Real(o.eager_changes_per_message_late)}}},
+              {"per_root_columns", Json::array({"root", "tree_stable_at_ns", "rmr_settled_at_ns",
+                                                "converged_at_ns"})},
+              {"per_root", std::move(per_root)}};
+}
+
 Json RootJson(const TreeShape& t, const MetricsCollector& metrics,
               const std::vector<RootConvergence>& convergence) {
-  std::optional<SimTime> converged;
-  for (const RootConvergence& rc : convergence) {
-    if (rc.root == t.root) converged = rc.converged_at;
+  const RootConvergence* rc = nullptr;
+  for (const RootConvergence& r : convergence) {
+    if (r.root == t.root) rc = &r;
   }
+
   std::vector<std::pair<NodeId, NodeId>> delivery;
   if (auto tree = metrics.delivery_trees().find(t.root); tree != metrics.delivery_trees().end()) {
     delivery = tree->second;
@@ -304,7 +424,10 @@ Json RootJson(const TreeShape& t, const MetricsCollector& metrics,
   for (const Edge& e : t.edges) edge_list.push_back(Json::array({NodeName(e.first), NodeName(e.second)}));
   return Json{{"root", NodeName(t.root)},
               {"running", t.root_running},
-              {"converged_at_ns", OptTime(converged)},
+              {"converged_at_ns", rc ? OptTime(rc->converged_at) : Json(nullptr)},
+              {"tree_stable_at_ns", OptTime(rc ? rc->tree_stable_at : std::nullopt)},
+              {"rmr_settled_at_ns", OptTime(rc ? rc->rmr_settled_at : std::nullopt)},
+              {"eager_changes", rc ? rc->eager_changes : 0},
               {"spanning", t.spanning},
               {"live", t.live_count},
               {"depth", t.depth},
@@ -368,6 +491,7 @@ std::string MetricsJson(const Scenario& scenario, const MetricsCollector& metric
                         {"ldh_max", s.ldh_max},
                         {"latency_ns_max", s.latency_ns_max},
                         {"converged_at_ns", OptTime(s.converged_at)},
+                        {"convergence", ConvergenceJson(scenario, s.convergence)},
                         {"messages", s.messages},
                         {"payload_messages", s.payload_messages},
                         {"control_messages", s.control_messages},
@@ -417,7 +541,7 @@ std::string MessagesCsv(const Scenario& scenario, const MetricsCollector& metric
 std::string TimeseriesCsv(const Scenario& scenario, const MetricsCollector& metrics) {
   std::string out =
       "scenario,seed,window_start_ns,window_ns,live_nodes,originated,payload,first_deliveries,"
-      "stale_copies,rmr,prune,i_have,ignored_i_have,graft,membership\n";
+      "stale_copies,rmr,prune,i_have,ignored_i_have,graft,membership,eager_changes\n";
   for (const WindowMetrics& w : metrics.windows()) {
     const auto rmr = w.rmr();
     absl::StrAppend(&out, Csv(scenario.name), ",", scenario.seed, ",", w.start.ns(), ",",
@@ -427,7 +551,7 @@ std::string TimeseriesCsv(const Scenario& scenario, const MetricsCollector& metr
                     w.by_type[3], ",", w.by_type[4], ",",
                     std::accumulate(w.by_type.begin() + kPlumtreeMessageTypes, w.by_type.end(),
                                     int64_t{0}),
-                    "\n");
+                    ",", w.eager_changes, "\n");
   }
   return out;
 }

@@ -23,7 +23,9 @@ struct MetricsSummary {
   double rmr_max = 0;
   int64_t ldh_max = 0;
   int64_t latency_ns_max = 0;
-  std::optional<SimTime> converged_at;
+  std::optional<SimTime> converged_at;  // strict: every root's, the latest
+  // Over roots: strict, tree-stable and RMR-settled times (docs/metrics.md).
+  ConvergenceReport convergence;
   int64_t payload_messages = 0;  // payload copies received, whole run
   int64_t control_messages = 0;  // prune + i_have + ignored_i_have + graft received
   int64_t redelivered = 0;       // settled messages delivered again by a restarted node

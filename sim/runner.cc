@@ -74,15 +74,20 @@ struct RunOutputs {
   std::vector<std::pair<std::string, std::string>> files;  // relative path, text
 };
 
+// trace.jsonl, or trace.jsonl.zst when compressed.
+std::string TraceFileName(const Scenario& scenario) {
+  return scenario.trace.zstd ? "trace.jsonl.zst" : "trace.jsonl";
+}
+
 // Runs the simulation with its observers; `trace_file` may be null.
-RunOutputs Simulate(const Scenario& scenario, const RunOptions& options, std::FILE* trace_file) {
+RunOutputs Simulate(const Scenario& scenario, const RunOptions& options, TraceFile* trace_file) {
   RunOutputs out;
   RunResult& result = out.result;
   // Observers are added after the simulation is built (the trace needs its
   // clock); construction reports nothing, so none is missed.
   ObserverList observers;
   Simulation simulation(scenario, &observers, options.customize_nodes);
-  TraceRecorder trace(&simulation.simulator(), trace_file);
+  TraceRecorder trace(&simulation.simulator(), trace_file, scenario.trace);
   RunStats stats;
   MetricsCollector metrics(&simulation, scenario.metrics_window);
   // Delivery trees only for the roots the report snapshots (all if none listed).
@@ -139,6 +144,7 @@ RunOutputs Simulate(const Scenario& scenario, const RunOptions& options, std::FI
   result.digest_hex = trace.digest().Hex();
   result.events = simulation.simulator().events_executed();
   result.trace_events = trace.events();
+  result.trace_lines = trace.lines_written();
   result.reached = simulation.simulator().now();
 
   metrics.Finish(result.reached, scenario.settle);
@@ -174,7 +180,8 @@ std::string ManifestJson(const Scenario& scenario, const RunOptions& options,
   m["duration_ns"] = scenario.duration.ns();
   m["kernel_events"] = result.events;
   m["trace_events"] = result.trace_events;
-  m["trace"] = options.write_trace ? nlohmann::ordered_json("trace.jsonl") : nullptr;
+  m["trace"] = options.write_trace ? nlohmann::ordered_json(TraceFileName(scenario)) : nullptr;
+  m["trace_lines"] = result.trace_lines;
   m["expectations_failed"] = result.expectations_failed;
   m["digest"] = result.digest_hex;
   return m.dump(2) + "\n";
@@ -189,19 +196,17 @@ absl::StatusOr<RunResult> RunScenario(const Scenario& scenario, const RunOptions
   absl::StatusOr<OutputDir> dir = OutputDir::Open(options.out_dir, options.overwrite,
                                                   scenario.source_path);
   if (!dir.ok()) return dir.status();
-  std::FILE* trace_file = nullptr;
+  std::unique_ptr<TraceFile> trace_file;
   if (options.write_trace) {
-    trace_file = std::fopen((dir->staging() / "trace.jsonl").c_str(), "wb");
-    if (trace_file == nullptr) {
-      return IoError(dir->target() / "trace.jsonl", "cannot write", errno);
-    }
+    const std::string name = TraceFileName(scenario);
+    absl::StatusOr<std::unique_ptr<TraceFile>> file =
+        TraceFile::Create(dir->staging() / name, scenario.trace.zstd, dir->target() / name);
+    if (!file.ok()) return file.status();
+    trace_file = *std::move(file);
   }
-  RunOutputs out = Simulate(scenario, options, trace_file);
+  RunOutputs out = Simulate(scenario, options, trace_file.get());
   if (trace_file != nullptr) {
-    const int err = std::ferror(trace_file) ? errno : 0;
-    if (std::fclose(trace_file) != 0 || err != 0) {
-      return IoError(dir->target() / "trace.jsonl", "write failed", err != 0 ? err : errno);
-    }
+    if (absl::Status st = trace_file->Close(); !st.ok()) return st;
   }
   out.files.emplace_back("scenario.toml", scenario.ToToml());
   for (const auto& [name, text] : out.files) {

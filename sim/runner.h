@@ -23,13 +23,13 @@
 
 namespace plumsim {
 
-inline constexpr char kPlumsimVersion[] = "0.4.0";
+inline constexpr char kPlumsimVersion[] = "0.5.0";
 // manifest.json's layout; `replay` refuses another.
 inline constexpr int kManifestFormat = 2;
 
 struct RunOptions {
   std::string out_dir;      // empty: no files
-  bool write_trace = false; // trace.jsonl (needs out_dir)
+  bool write_trace = false; // trace.jsonl or .jsonl.zst ([trace]; needs out_dir)
   bool overwrite = false;   // replace an existing out_dir
   std::vector<std::string> overrides;  // the --set values as given, for the manifest
   // Called with the simulator once it exists (to install a Ctrl-C handler)
@@ -58,6 +58,7 @@ struct RunResult {
   bool complete = true;  // false if stopped early (Ctrl-C)
   uint64_t events = 0;   // kernel events executed
   uint64_t trace_events = 0;
+  uint64_t trace_lines = 0;  // written to the trace file (after [trace]'s filter)
   SimTime reached;
   std::string summary;   // the human summary (stats and metrics tables)
   int expectations_failed = 0;

@@ -40,7 +40,7 @@ class SectionReader {
     s_.source_path = r_.source_name();
     r_.CheckKeys(root_, "",
                  {"name", "description", "seed", "duration", "nodes", "membership", "plumtree",
-                  "heartbeat", "network", "partisan", "processing", "events", "churn", "expect", "snapshots", "metrics",
+                  "heartbeat", "network", "partisan", "processing", "events", "churn", "expect", "snapshots", "metrics", "trace",
                   "study", "explore"});  // read by sim/study_file and sim/nemesis; ignored by a run
     ReadTop();
     r_.set_seed(s_.seed);
@@ -58,6 +58,7 @@ class SectionReader {
     ReadChurn();
     ReadMetrics();
     ReadSnapshots();
+    ReadTrace();
     ReadExpectations();
     if (r_.ok()) CheckTimeline(s_, &r_);
     return std::move(s_);
@@ -712,7 +713,13 @@ class SectionReader {
     const toml::table* m = Table("metrics");
     const toml::node* window = m != nullptr ? m->get("window") : nullptr;
     if (m != nullptr) {
-      r_.CheckKeys(*m, "metrics", {"window", "settle"});
+      r_.CheckKeys(*m, "metrics", {"window", "settle", "stable_rounds", "rmr_epsilon"});
+      if (const toml::node* v = m->get("stable_rounds")) {
+        Set(r_.Integer(*v, "metrics.stable_rounds", 1, 1'000'000), &s_.convergence.stable_rounds);
+      }
+      if (const toml::node* v = m->get("rmr_epsilon")) {
+        Set(r_.Number(*v, "metrics.rmr_epsilon", 0, 1e6), &s_.convergence.rmr_epsilon);
+      }
       if (window != nullptr) {
         Set(r_.Duration(*window, "metrics.window", kMinTimerPeriod), &s_.metrics_window);
       }
@@ -747,6 +754,41 @@ class SectionReader {
       }
     }
     if (const toml::node* v = snap->get("roots")) Set(r_.Nodes(*v, "snapshots.roots"), &s_.snapshot_roots);
+  }
+
+  // [trace]
+  void ReadTrace() {
+    const toml::table* t = Table("trace");
+    if (t == nullptr) return;
+    r_.CheckKeys(*t, "trace", {"kinds", "nodes", "roots", "compress"});
+    if (const toml::node* v = t->get("kinds")) {
+      if (!v->is_array()) {
+        r_.Error(v, "trace.kinds", "expected an array of event kinds, e.g. [\"add_eager\", \"graft\"]");
+      } else {
+        for (const toml::node& e : *v->as_array()) {
+          std::optional<std::string> kind = r_.String(e, "trace.kinds");
+          if (!kind) continue;
+          if (!IsTraceKind(*kind)) {
+            r_.Error(&e, "trace.kinds",
+                     absl::StrCat("unknown event kind \"", *kind, "\"; expected one of ",
+                                  absl::StrJoin(TraceKinds(), ", ")));
+            continue;
+          }
+          s_.trace.kinds.push_back(*kind);
+        }
+      }
+    }
+    if (const toml::node* v = t->get("nodes")) Set(r_.Nodes(*v, "trace.nodes"), &s_.trace.nodes);
+    if (const toml::node* v = t->get("roots")) Set(r_.Nodes(*v, "trace.roots"), &s_.trace.roots);
+    if (const toml::node* v = t->get("compress")) {
+      if (std::optional<std::string> c = r_.String(*v, "trace.compress")) {
+        if (*c == "zstd" || *c == "none") {
+          s_.trace.zstd = *c == "zstd";
+        } else {
+          r_.Error(v, "trace.compress", "expected \"zstd\" or \"none\"");
+        }
+      }
+    }
   }
 
   // [[expect]]
@@ -784,6 +826,10 @@ class SectionReader {
       ex.metric = M::kTreesSpanning;
     } else if (*name == "converged_before") {
       ex.metric = M::kConvergedBefore;
+    } else if (*name == "tree_stable_before") {
+      ex.metric = M::kTreeStableBefore;
+    } else if (*name == "rmr_settled_before") {
+      ex.metric = M::kRmrSettledBefore;
     } else if (*name == "connections_closed") {
       ex.metric = M::kConnectionsClosed;
       ReadConnectionsClosed(t, &ex);
@@ -793,13 +839,24 @@ class SectionReader {
       r_.Error(metric, "expect.metric",
                absl::StrCat("unknown metric \"", *name,
                             "\"; expected reliability_min, reach_min, rmr_max, ldh_max, "
-                            "trees_spanning, converged_before or connections_closed"));
+                            "trees_spanning, converged_before, tree_stable_before, "
+                            "rmr_settled_before or connections_closed"));
       return;
     }
     if (ex.metric == M::kTreesSpanning) {
       r_.CheckKeys(t, "expect", {"metric"});
-    } else if (ex.metric == M::kConvergedBefore) {
-      r_.CheckKeys(t, "expect", {"metric", "before", "handler"});
+    } else if (ex.metric == M::kConvergedBefore || ex.metric == M::kTreeStableBefore ||
+               ex.metric == M::kRmrSettledBefore) {
+      const bool share = ex.metric != M::kConvergedBefore;
+      if (share) {
+        r_.CheckKeys(t, "expect", {"metric", "before", "handler", "share"});
+        ex.bound = 1.0;
+        if (const toml::node* v = t.get("share")) {
+          Set(r_.Number(*v, "expect.share", 0, 1), &ex.bound);
+        }
+      } else {
+        r_.CheckKeys(t, "expect", {"metric", "before", "handler"});
+      }
       if (const toml::node* before = t.get("before")) {
         if (auto d = r_.Duration(*before, "expect.before")) ex.before = SimTime::Zero() + *d;
       } else {

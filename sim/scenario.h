@@ -75,6 +75,14 @@ struct ChurnSpec {
 
 // An expectation checked at the end of a run (exit code 1 if it fails).
 // docs/metrics.md defines each metric.
+// How convergence is judged ([metrics] stable_rounds, rmr_epsilon;
+// docs/metrics.md, "Convergence").
+struct ConvergenceSettings {
+  int64_t stable_rounds = 3;  // messages of a root that must witness a state
+  double rmr_epsilon = 0.01;  // RMR at or below which a message counts as settled
+  friend bool operator==(const ConvergenceSettings&, const ConvergenceSettings&) = default;
+};
+
 struct Expectation {
   enum class Metric {
     kReliabilityMin,   // min reliability of messages sent in [after, end - settle]
@@ -84,11 +92,13 @@ struct Expectation {
     kConvergedBefore,  // overall convergence time < before
     kConnectionsClosed,  // tcp connections closed in [after, before), by reason
     kReachMin,         // min reach (share of running nodes that delivered) of messages
+    kTreeStableBefore,   // a share of roots tree-stable before `before`
+    kRmrSettledBefore,   // a share of roots RMR-settled before `before`
   };
   Metric metric = Metric::kReliabilityMin;
   std::string handler = "heartbeat";  // "heartbeat", "application" or "all"
   SimTime after;                      // messages sent (connections closed) at or after
-  double bound = 0;                   // at_least / at_most
+  double bound = 0;                   // at_least / at_most; k*Before: the share of roots
   bool upper_bound = false;           // kConnectionsClosed: at_most (else at_least)
   // kConvergedBefore: the deadline; message metrics and kConnectionsClosed:
   // the end of the window (sent / closed before it), Max if none.
@@ -97,6 +107,23 @@ struct Expectation {
   int line = 0;                       // where it was written, for messages
 };
 const char* ExpectationMetricName(Expectation::Metric metric);
+
+// The trace's event kinds, as its "ev" field names them, and the groups
+// "node" (start, crash, restart, join, leave), "network" (partition, heal,
+// link and latency/loss changes) and "peers" (add_eager, add_lazy,
+// reset_peers, neighbors_down). docs/output-formats.md lists each.
+const std::vector<std::string>& TraceKinds();
+bool IsTraceKind(absl::string_view kind);
+
+// [trace]: what trace.jsonl holds when a run writes one (--trace). The
+// digest is over every event whatever is written.
+struct TraceConfig {
+  std::vector<std::string> kinds;  // event kinds ("ev" names or groups); empty: all
+  NodeSet nodes;                   // events naming one of these nodes; empty: all
+  NodeSet roots;                   // events about one of these roots; empty: all
+  bool zstd = false;               // trace.jsonl.zst instead of trace.jsonl
+  bool is_default() const { return kinds.empty() && nodes.empty() && roots.empty() && !zstd; }
+};
 
 struct Scenario {
   std::string source_path;  // the file it was loaded from ("" if from text)
@@ -131,12 +158,14 @@ struct Scenario {
   // Messages originated less than `settle` before the end are left out of
   // reliability, RMR, LDH and convergence (they may still be spreading).
   SimDuration settle = SimDuration::Seconds(5);
+  ConvergenceSettings convergence;  // [metrics] stable_rounds, rmr_epsilon
   // [snapshots]: tree snapshots at these times (and always at the end), for
   // these roots (empty: every node).
   std::vector<SimTime> snapshot_times;
   NodeSet snapshot_roots;
 
   std::vector<Expectation> expectations;
+  TraceConfig trace;  // [trace]
 
   // Every node that exists at some point: the initial ones and the joined.
   int64_t total_nodes() const;

@@ -39,6 +39,8 @@ const char* ExpectationMetricName(Expectation::Metric metric) {
     case Expectation::Metric::kConvergedBefore: return "converged_before";
     case Expectation::Metric::kConnectionsClosed: return "connections_closed";
     case Expectation::Metric::kReachMin: return "reach_min";
+    case Expectation::Metric::kTreeStableBefore: return "tree_stable_before";
+    case Expectation::Metric::kRmrSettledBefore: return "rmr_settled_before";
   }
   return "?";
 }
@@ -59,6 +61,21 @@ const char* EventKindName(TimelineEvent::Kind kind) {
     case TimelineEvent::Kind::kBroadcast: return "broadcast";
   }
   return "?";
+}
+
+const std::vector<std::string>& TraceKinds() {
+  static const auto* const kinds = new std::vector<std::string>{
+      "send", "deliver", "drop", "held", "released", "retransmit", "timer", "mailbox_wait",
+      "connection_open", "connection_close", "start", "crash", "restart", "join", "leave",
+      "partition", "partition_one_way", "heal", "link_down", "link_up", "set_latency",
+      "set_loss", "membership", "originate", "merge", "skipped", "add_eager", "add_lazy",
+      "reset_peers", "neighbors_down", "node", "network", "peers"};
+  return *kinds;
+}
+
+bool IsTraceKind(absl::string_view kind) {
+  const std::vector<std::string>& kinds = TraceKinds();
+  return std::find(kinds.begin(), kinds.end(), kind) != kinds.end();
 }
 
 int64_t Scenario::total_nodes() const {
@@ -243,7 +260,9 @@ std::string Scenario::ToToml() const {
     root.insert("churn", std::move(arr));
   }
   root.insert("metrics", toml::table{{"window", FormatSimDuration(metrics_window)},
-                                     {"settle", FormatSimDuration(settle)}});
+                                     {"settle", FormatSimDuration(settle)},
+                                     {"stable_rounds", convergence.stable_rounds},
+                                     {"rmr_epsilon", convergence.rmr_epsilon}});
   if (!snapshot_times.empty() || !snapshot_roots.empty()) {
     toml::table snap;
     toml::array times;
@@ -251,6 +270,18 @@ std::string Scenario::ToToml() const {
     snap.insert("at", std::move(times));
     if (!snapshot_roots.empty()) snap.insert("roots", snapshot_roots.ToString());
     root.insert("snapshots", std::move(snap));
+  }
+  if (!trace.is_default()) {
+    toml::table t;
+    if (!trace.kinds.empty()) {
+      toml::array kinds;
+      for (const std::string& k : trace.kinds) kinds.push_back(k);
+      t.insert("kinds", std::move(kinds));
+    }
+    if (!trace.nodes.empty()) t.insert("nodes", trace.nodes.ToString());
+    if (!trace.roots.empty()) t.insert("roots", trace.roots.ToString());
+    t.insert("compress", trace.zstd ? "zstd" : "none");
+    root.insert("trace", std::move(t));
   }
   if (!expectations.empty()) {
     toml::array arr;
@@ -283,6 +314,12 @@ std::string Scenario::ToToml() const {
         case Expectation::Metric::kConvergedBefore:
           t.insert("before", FormatSimDuration(e.before.SinceStart()));
           t.insert("handler", e.handler);
+          break;
+        case Expectation::Metric::kTreeStableBefore:
+        case Expectation::Metric::kRmrSettledBefore:
+          t.insert("before", FormatSimDuration(e.before.SinceStart()));
+          t.insert("handler", e.handler);
+          t.insert("share", e.bound);
           break;
       }
       arr.push_back(std::move(t));

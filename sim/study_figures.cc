@@ -25,6 +25,9 @@ enum FigureIndex {
   kPayloadMessages,
   kControlMessages,
   kConnectionsClosed,
+  kTreeStableShare,
+  kRmrSettledShare,
+  kRmrSettledP90,
   kFigureCount,
 };
 
@@ -52,6 +55,9 @@ const std::vector<FigureInfo>& StudyFigures() {
       {"payload_messages", "payload messages received in the run"},
       {"control_messages", "control messages received in the run"},
       {"connections_closed", "connections closed in the run"},
+      {"tree_stable_share", "roots tree-stable (share of roots)"},
+      {"rmr_settled_share", "roots RMR-settled (share of roots)"},
+      {"rmr_settled_p90", "RMR-settled time, p90 over roots (s of virtual time)"},
   };
   return figures;
 }
@@ -111,6 +117,15 @@ absl::StatusOr<FigureValues> ComputeFigures(absl::string_view metrics_json,
   }
   const Json& summary = metrics["summary"];
   if (std::optional<double> at = Number(summary, "converged_at_ns")) out[kConvergedAt] = *at / 1e9;
+  if (auto c = summary.find("convergence"); c != summary.end() && c->is_object()) {
+    if (c->contains("tree_stable")) out[kTreeStableShare] = Number((*c)["tree_stable"], "share");
+    if (c->contains("rmr_settled")) {
+      out[kRmrSettledShare] = Number((*c)["rmr_settled"], "share");
+      if (std::optional<double> p90 = Number((*c)["rmr_settled"], "p90_ns")) {
+        out[kRmrSettledP90] = *p90 / 1e9;
+      }
+    }
+  }
   out[kPayloadMessages] = Number(summary, "payload_messages");
   out[kControlMessages] = Number(summary, "control_messages");
   if (metrics.contains("network") && metrics["network"].contains("connections_closed")) {

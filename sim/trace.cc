@@ -1,5 +1,7 @@
 #include "sim/trace.h"
 
+#include <cstring>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "sim/json.h"
@@ -93,20 +95,41 @@ void DigestMembershipFields(TraceDigest* d, const ShuffleReplyMsg& m) {
 
 }  // namespace
 
-TraceRecorder::TraceRecorder(const Simulator* sim, std::FILE* out)
-    : sim_(sim), out_(out) {}
+TraceRecorder::TraceRecorder(const Simulator* sim, TraceFile* out, const TraceConfig& filter)
+    : sim_(sim), file_(out), nodes_(filter.nodes), roots_(filter.roots) {
+  all_kinds_ = filter.kinds.empty();
+  kinds_.insert(filter.kinds.begin(), filter.kinds.end());
+}
 
 // Event codes (part of the digest format).
 enum : uint8_t {
   kSend = 1, kDeliver, kDrop, kTimer, kNode, kNetwork, kMembership, kOriginate, kMerge,
-  kSkipped, kConnectionOpen, kConnectionClose, kHeld, kReleased, kRetransmit, kMailboxWait
+  kSkipped, kConnectionOpen, kConnectionClose, kHeld, kReleased, kRetransmit, kMailboxWait,
+  kAddEager, kAddLazy, kResetPeers, kNeighborsDown
 };
+
+bool TraceRecorder::KindWanted(uint8_t code, const char* name) const {
+  if (all_kinds_) return true;
+  if (kinds_.contains(name)) return true;
+  switch (code) {
+    case kNode: return kinds_.contains("node");
+    case kNetwork: return kinds_.contains("network");
+    case kAddEager:
+    case kAddLazy:
+    case kResetPeers:
+    case kNeighborsDown: return kinds_.contains("peers");
+    default: return false;
+  }
+}
 
 void TraceRecorder::Begin(uint8_t code, const char* name) {
   ++events_;
   digest_.AddUint64(code);
   digest_.AddInt64(sim_->now().ns());
+  out_ = file_ != nullptr && KindWanted(code, name) ? file_ : nullptr;
   if (out_ != nullptr) {
+    node_matched_ = nodes_.empty();
+    root_matched_ = roots_.empty();
     line_.clear();
     absl::StrAppend(&line_, "{\"t\":", sim_->now().ns(), ",\"ev\":\"", name, "\"");
   }
@@ -114,15 +137,23 @@ void TraceRecorder::Begin(uint8_t code, const char* name) {
 
 void TraceRecorder::Node(const char* key, NodeId node) {
   digest_.AddUint64(node);
-  if (out_ != nullptr) absl::StrAppend(&line_, ",\"", key, "\":\"n", node, "\"");
+  if (out_ == nullptr) return;
+  absl::StrAppend(&line_, ",\"", key, "\":\"n", node, "\"");
+  if (std::strcmp(key, "root") == 0) {
+    root_matched_ = root_matched_ || roots_.Contains(node);
+  } else {
+    node_matched_ = node_matched_ || nodes_.Contains(node);
+  }
 }
 
+// A broadcast's origin is its root.
 void TraceRecorder::Id(const BroadcastId& id) {
   digest_.AddUint64(id.origin);
   digest_.AddInt64(id.epoch);
   digest_.AddInt64(id.sequence);
   if (out_ != nullptr) {
     absl::StrAppend(&line_, ",\"id\":[\"n", id.origin, "\",", id.epoch, ",", id.sequence, "]");
+    root_matched_ = root_matched_ || roots_.Contains(id.origin);
   }
 }
 
@@ -161,9 +192,10 @@ void TraceRecorder::MessageFields(const Message& m) {
 }
 
 void TraceRecorder::End() {
-  if (out_ != nullptr) {
+  if (out_ != nullptr && node_matched_ && root_matched_) {
     line_.append("}\n");
-    std::fwrite(line_.data(), 1, line_.size(), out_);
+    out_->Write(line_);
+    ++lines_written_;
   }
 }
 
@@ -335,6 +367,50 @@ void TraceRecorder::OnMerge(NodeId node, const BroadcastMsg& m, bool valid) {
   digest_.AddUint64(valid);
   if (out_ != nullptr) {
     absl::StrAppend(&line_, ",\"round\":", m.round, ",\"valid\":", valid ? "true" : "false");
+  }
+  End();
+}
+
+void TraceRecorder::OnPeersChanged(NodeId node, const PeerSetChange& c) {
+  switch (c.kind) {
+    case PeerSetChange::Kind::kAddEager:
+    case PeerSetChange::Kind::kAddLazy: {
+      const bool eager = c.kind == PeerSetChange::Kind::kAddEager;
+      Begin(eager ? kAddEager : kAddLazy, eager ? "add_eager" : "add_lazy");
+      Node("node", node);
+      Node("root", c.root);
+      Node("peer", c.peer);
+      digest_.AddUint64(c.eager_changed);
+      digest_.AddInt64(c.cause_type);
+      if (out_ != nullptr) {
+        absl::StrAppend(&line_, ",\"eager_changed\":", c.eager_changed ? "true" : "false",
+                        ",\"cause\":\"", MessageTypeName(static_cast<size_t>(c.cause_type)),
+                        "\"");
+      }
+      // A prune carries no message id.
+      if (c.cause_type != MessageIndex<PruneMsg>()) Id(c.cause_id);
+      break;
+    }
+    case PeerSetChange::Kind::kResetPeers:
+      // The sets' sizes, not their members: a full-membership start resets
+      // every node's sets at every join (n^2 resets of n members).
+      Begin(kResetPeers, "reset_peers");
+      Node("node", node);
+      digest_.AddUint64(c.eagers->size());
+      digest_.AddUint64(c.lazys->size());
+      if (out_ != nullptr) {
+        absl::StrAppend(&line_, ",\"eagers\":", c.eagers->size(), ",\"lazys\":", c.lazys->size());
+      }
+      break;
+    case PeerSetChange::Kind::kNeighborsDown:
+      Begin(kNeighborsDown, "neighbors_down");
+      Node("node", node);
+      digest_.AddUint64(c.removed->size());
+      for (NodeId peer : *c.removed) digest_.AddUint64(peer);
+      if (out_ != nullptr) {
+        absl::StrAppend(&line_, ",\"removed\":\"", FormatNodeSet(*c.removed), "\"");
+      }
+      break;
   }
   End();
 }

@@ -13,16 +13,20 @@
 #include <cstdio>
 #include <string>
 
+#include "absl/container/flat_hash_set.h"
 #include "sim/digest.h"
 #include "sim/observer.h"
+#include "sim/scenario.h"
 #include "sim/simulator.h"
+#include "sim/trace_file.h"
 
 namespace plumsim {
 
 class TraceRecorder final : public SimObserver {
  public:
-  // `out` may be null: digest only.
-  TraceRecorder(const Simulator* sim, std::FILE* out);
+  // `out` may be null: digest only. `filter` chooses the lines written
+  // (the digest covers every event).
+  TraceRecorder(const Simulator* sim, TraceFile* out, const TraceConfig& filter = {});
 
   void OnSend(NodeId from, NodeId to, const Message& m) override;
   void OnDeliver(NodeId from, NodeId to, const Message& m) override;
@@ -40,9 +44,11 @@ class TraceRecorder final : public SimObserver {
   void OnOriginate(NodeId node, HandlerId handler, const BroadcastId& id) override;
   void OnMerge(NodeId node, const BroadcastMsg& m, bool valid) override;
   void OnSkipped(TimelineEvent::Kind kind, NodeId node, const char* why) override;
+  void OnPeersChanged(NodeId node, const PeerSetChange& change) override;
 
   const TraceDigest& digest() const { return digest_; }
   uint64_t events() const { return events_; }
+  uint64_t lines_written() const { return lines_written_; }
 
  private:
   void Begin(uint8_t code, const char* name);
@@ -52,10 +58,21 @@ class TraceRecorder final : public SimObserver {
   void End();
 
   const Simulator* sim_;
-  std::FILE* out_;
+  // Where lines go: null when nothing is written, or for an event the
+  // filter leaves out (so its line is not even formatted).
+  TraceFile* out_ = nullptr;
+  TraceFile* const file_;
   TraceDigest digest_;
   uint64_t events_ = 0;
+  uint64_t lines_written_ = 0;
   std::string line_;
+  // The filter ([trace]): kinds wanted by event code (node and network
+  // events by name), and the nodes / roots an event must name.
+  bool all_kinds_ = true;
+  absl::flat_hash_set<std::string> kinds_;
+  const NodeSet nodes_, roots_;
+  bool node_matched_ = false, root_matched_ = false;
+  bool KindWanted(uint8_t code, const char* name) const;
 };
 
 const char* TimerKindName(TimerKind kind);

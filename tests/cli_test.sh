@@ -32,6 +32,22 @@ dc=$("$plumsim" run "$scenario" --quiet --seed 99 | grep 'trace digest')
 grep -q 'nodes.count=6' "$tmp/c/manifest.json" || fail "override not in manifest"
 grep -q 'count = 6' "$tmp/c/scenario.toml" || fail "resolved scenario lacks the override"
 
+# Trace flags: the digest stays, the lines follow the filter, zstd holds
+# the same lines; a bad kind is refused with the flag's name (exit 2).
+"$plumsim" run "$scenario" --quiet --out "$tmp/tz" --trace-kinds peers,merge \
+  --trace-roots n3 --trace-compress zstd >"$tmp/tz.txt" || fail "run with trace flags"
+[ "$(grep 'trace digest' "$tmp/tz.txt")" = "$da" ] || fail "trace flags changed the digest"
+[ -s "$tmp/tz/trace.jsonl.zst" ] && [ ! -e "$tmp/tz/trace.jsonl" ] || fail "no trace.jsonl.zst"
+zstd -dc "$tmp/tz/trace.jsonl.zst" >"$tmp/tz.jsonl" || fail "trace.jsonl.zst does not decompress"
+grep -E '"ev":"(add_eager|add_lazy|reset_peers|neighbors_down|merge)"' "$tmp/a/trace.jsonl" |
+  grep -E '"root":"n3"|"id":\["n3"' >"$tmp/tz.expected"
+cmp -s "$tmp/tz.jsonl" "$tmp/tz.expected" || fail "filtered trace is not the full trace's matching lines"
+[ "$(wc -l <"$tmp/tz.jsonl")" -gt 0 ] || fail "filtered trace is empty"
+grep -q '"trace": "trace.jsonl.zst"' "$tmp/tz/manifest.json" || fail "manifest names the zst trace"
+expect 2 "--trace-kinds.*unknown event kind \"grafts\"" -- "$plumsim" run "$scenario" --out "$tmp/x9" --trace-kinds grafts
+[ ! -e "$tmp/x9" ] || fail "output folder created for a bad trace kind"
+expect 2 "--trace-compress.*expected \"zstd\" or \"none\"" -- "$plumsim" run "$scenario" --out "$tmp/x9" --trace-compress gzip
+
 # Replay: identical; a tampered digest is reported (exit 1).
 expect 0 "identical" -- "$plumsim" replay "$tmp/a"
 sed -i 's/"digest": "[0-9a-f]*"/"digest": "0000000000000000"/' "$tmp/b/manifest.json"

@@ -119,7 +119,9 @@ TEST(NemesisTest, SchedulesAreDeterministicAndWellFormed) {
       EXPECT_EQ(x.Describe(), b.faults[i].Describe());
       EXPECT_GE(x.at, SimTime::Zero() + SimDuration::Seconds(10)) << x.Describe();
       EXPECT_LE(x.at + x.length, SimTime::Zero() + SimDuration::Seconds(70)) << x.Describe();
-      if (i > 0) EXPECT_LE(a.faults[i - 1].at, x.at);
+      if (i > 0) {
+        EXPECT_LE(a.faults[i - 1].at, x.at);
+      }
       if (x.kind == FaultKind::kPartition) partitions.push_back({x.at, x.at + x.length});
       for (NodeId n : x.nodes) EXPECT_LT(n, 12u);
     }

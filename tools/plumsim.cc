@@ -26,6 +26,9 @@
 #include "CLI/CLI.hpp"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "base/huge_pages.h"
 #include "sim/memory_estimate.h"
 #include "sim/output_dir.h"
@@ -46,6 +49,8 @@ struct ScenarioArgs {
   std::string seed;      // "" if not given
   std::string duration;  // "" if not given
   std::vector<std::string> sets;
+  // More overrides, from other flags (--trace-kinds, ...).
+  std::vector<Override> extra;
 
   void AddTo(CLI::App* command) {
     command->add_option("FILE", file, "Scenario file (TOML, docs/scenario-format.md)")
@@ -74,7 +79,55 @@ struct ScenarioArgs {
     if (!duration.empty()) {
       overrides.push_back(Override{"--duration", "duration", absl::StrCat("\"", duration, "\"")});
     }
+    overrides.insert(overrides.end(), extra.begin(), extra.end());
     return LoadScenario(file, overrides);
+  }
+};
+
+// The trace flags of `run`: overrides of the scenario's [trace] table.
+struct TraceArgs {
+  std::string kinds, nodes, roots, compress;
+
+  void AddTo(CLI::App* command) {
+    command->add_option("--trace-kinds", kinds,
+                        "Write only these event kinds, comma-separated (e.g. "
+                        "add_eager,add_lazy,merge; groups: node, network, peers); implies --trace");
+    command->add_option("--trace-nodes", nodes,
+                        "Write only events naming one of these nodes (e.g. \"n0..n3, n7\"); "
+                        "implies --trace");
+    command->add_option("--trace-roots", roots,
+                        "Write only events about these roots' broadcasts and trees; implies --trace");
+    command->add_option("--trace-compress", compress,
+                        "zstd: write trace.jsonl.zst; none (default): trace.jsonl; implies --trace");
+  }
+  bool any() const {
+    return !kinds.empty() || !nodes.empty() || !roots.empty() || !compress.empty();
+  }
+  // As overrides: each names its flag in error messages.
+  std::vector<Override> Overrides() const {
+    std::vector<Override> out;
+    auto quoted = [](const std::string& text) {
+      std::string q = "\"";
+      for (char c : text) {
+        if (c == '"' || c == '\\') q += '\\';
+        q += c;
+      }
+      return q + "\"";
+    };
+    if (!kinds.empty()) {
+      std::vector<std::string> items;
+      for (absl::string_view k : absl::StrSplit(kinds, ',', absl::SkipWhitespace())) {
+        items.push_back(quoted(std::string(absl::StripAsciiWhitespace(k))));
+      }
+      out.push_back(Override{"--trace-kinds", "trace.kinds",
+                             absl::StrCat("[", absl::StrJoin(items, ", "), "]")});
+    }
+    if (!nodes.empty()) out.push_back(Override{"--trace-nodes", "trace.nodes", quoted(nodes)});
+    if (!roots.empty()) out.push_back(Override{"--trace-roots", "trace.roots", quoted(roots)});
+    if (!compress.empty()) {
+      out.push_back(Override{"--trace-compress", "trace.compress", quoted(compress)});
+    }
+    return out;
   }
 };
 
@@ -209,6 +262,7 @@ int Main(int argc, char** argv) {
   app.require_subcommand(1);
 
   ScenarioArgs run_args;
+  TraceArgs trace_args;
   RunOptions options;
   bool quiet = false;
   std::string max_memory;
@@ -217,7 +271,9 @@ int Main(int argc, char** argv) {
   run->add_option("--out", options.out_dir,
                   "Write the run's files into this folder (created with its parents; never "
                   "the current folder, a parent of it, home, or the scenario's folder)");
-  run->add_flag("--trace", options.write_trace, "With --out: write trace.jsonl");
+  run->add_flag("--trace", options.write_trace,
+                "With --out: write trace.jsonl (what it holds: [trace], --trace-*)");
+  trace_args.AddTo(run);
   run->add_flag("--overwrite", options.overwrite,
                 "Replace --out if it holds an earlier plumsim run (and nothing else)");
   run->add_flag("--quiet", quiet, "No progress on stderr");
@@ -260,7 +316,13 @@ int Main(int argc, char** argv) {
     }
     return kExitBadInput;
   }
-  if (run->parsed()) return Run(run_args, options, quiet, max_memory);
+  if (run->parsed()) {
+    if (trace_args.any()) {
+      run_args.extra = trace_args.Overrides();
+      options.write_trace = true;
+    }
+    return Run(run_args, options, quiet, max_memory);
+  }
   if (check->parsed()) return Check(check_args);
   if (study->parsed()) return DispatchStudy(study, study_args);
   if (explore->parsed()) return RunExplore(explore_args);
