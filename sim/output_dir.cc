@@ -14,6 +14,7 @@
 #include <sstream>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "nlohmann/json.hpp"
@@ -26,7 +27,7 @@ namespace {
 // What a run folder holds (runner.cc writes exactly these).
 constexpr absl::string_view kOutputEntries[] = {
     "manifest.json", "scenario.toml",  "metrics.json", "messages.csv",
-    "timeseries.csv", "trace.jsonl", "trace.jsonl.zst", "trees"};
+    "timeseries.csv", "trace.jsonl", "trace.jsonl.zst", "trees", "pictures"};
 
 // True when `a` is `b` or one of its parents (both normalised and absolute).
 bool IsSameOrAncestor(const fs::path& a, const fs::path& b) {
@@ -45,13 +46,60 @@ fs::path CanonicalOrEmpty(const char* path) {
   return ec ? fs::path() : p;
 }
 
+bool IsRegularFile(const fs::directory_entry& e) {
+  std::error_code ec;
+  return fs::is_regular_file(e.symlink_status(ec));
+}
+
+bool HasSuffix(absl::string_view name, std::initializer_list<absl::string_view> suffixes) {
+  for (absl::string_view s : suffixes) {
+    if (absl::EndsWith(name, s)) return true;
+  }
+  return false;
+}
+
+std::string NotOurs(const fs::path& dir, OutputKind kind);
+
+// Why `e`, an entry of a folder of `kind`, is not one plumsim writes there
+// ("" if it is).
+std::string ForeignEntry(const fs::directory_entry& e, OutputKind kind) {
+  const std::string name = e.path().filename().string();
+  std::error_code ec;
+  if (kind == OutputKind::kPictures) {
+    if (IsRegularFile(e) && (name == "manifest.json" ||
+                             HasSuffix(name, {".svg", ".png", ".dot", ".gp"}))) {
+      return "";
+    }
+    return name;
+  }
+  if (!IsPlumsimOutputEntry(name)) return name;
+  if (name == "trees") {
+    if (!fs::is_directory(e.symlink_status(ec))) return name;
+    for (const fs::directory_entry& t : fs::directory_iterator(e.path(), ec)) {
+      if (!IsRegularFile(t) ||
+          !HasSuffix(t.path().filename().string(), {".json", ".dot", ".svg", ".png"})) {
+        return absl::StrCat("trees/", t.path().filename().string());
+      }
+    }
+    if (ec) return name;
+    return "";
+  }
+  if (name == "pictures") {
+    if (!fs::is_directory(e.symlink_status(ec))) return name;
+    if (const std::string why = NotOurs(e.path(), OutputKind::kPictures); !why.empty()) {
+      return absl::StrCat("pictures/ (", why, ")");
+    }
+    return "";
+  }
+  return IsRegularFile(e) ? "" : name;
+}
+
 // Why a folder is not one plumsim wrote, or "" if it is.
-std::string NotOurs(const fs::path& dir) {
+std::string NotOurs(const fs::path& dir, OutputKind kind) {
   std::error_code ec;
   std::vector<std::string> foreign;
   for (const fs::directory_entry& e : fs::directory_iterator(dir, ec)) {
-    const std::string name = e.path().filename().string();
-    if (!IsPlumsimOutputEntry(name)) foreign.push_back(name);
+    if (std::string why = ForeignEntry(e, kind); !why.empty()) foreign.push_back(why);
   }
   if (ec) return absl::StrCat("cannot list it: ", ec.message());
   if (!foreign.empty()) {
@@ -60,14 +108,16 @@ std::string NotOurs(const fs::path& dir) {
     return absl::StrCat("it holds files plumsim does not write (",
                         absl::StrJoin(foreign, ", "), ")");
   }
+  const char* what = kind == OutputKind::kRun ? "a plumsim run" : "plumsim trees pictures";
   std::ifstream in(dir / "manifest.json");
-  if (!in) return "it has no manifest.json of a plumsim run";
+  if (!in) return absl::StrCat("it has no manifest.json of ", what);
   std::stringstream text;
   text << in.rdbuf();
   const nlohmann::json manifest = nlohmann::json::parse(text.str(), nullptr, false);
+  const char* key = kind == OutputKind::kRun ? "digest" : "pictures_of";
   if (manifest.is_discarded() || !manifest.is_object() ||
-      !manifest.contains("plumsim_version") || !manifest.contains("digest")) {
-    return "its manifest.json is not one plumsim wrote";
+      !manifest.contains("plumsim_version") || !manifest.contains(key)) {
+    return absl::StrCat("its manifest.json is not one plumsim wrote for ", what);
   }
   return "";
 }
@@ -199,7 +249,7 @@ absl::Status CheckOutputLocation(const std::string& path, const std::string& sce
 }
 
 absl::Status CheckOutputTarget(const std::string& path, bool overwrite,
-                               const std::string& scenario_path) {
+                               const std::string& scenario_path, OutputKind kind) {
   if (absl::Status st = CheckOutputLocation(path, scenario_path); !st.ok()) return st;
   const fs::path target = NormaliseOutputPath(path);
   std::error_code ec;
@@ -208,10 +258,13 @@ absl::Status CheckOutputTarget(const std::string& path, bool overwrite,
   if (!fs::is_directory(st)) return Refuse(path, "exists and is not a folder");
   if (fs::is_empty(target, ec)) return absl::OkStatus();
   if (!overwrite) {
-    return Refuse(path, "folder exists and is not empty; pass --overwrite to replace "
-                        "an earlier plumsim run's folder");
+    return Refuse(path, kind == OutputKind::kRun
+                            ? "folder exists and is not empty; pass --overwrite to replace "
+                              "an earlier plumsim run's folder"
+                            : "folder exists and is not empty; pass --overwrite to replace "
+                              "pictures plumsim drew earlier");
   }
-  if (const std::string why = NotOurs(target); !why.empty()) {
+  if (const std::string why = NotOurs(target, kind); !why.empty()) {
     return Refuse(path, absl::StrCat("--overwrite replaces only a folder plumsim wrote, and ",
                                      why, "; nothing was changed"));
   }
@@ -219,10 +272,13 @@ absl::Status CheckOutputTarget(const std::string& path, bool overwrite,
 }
 
 absl::StatusOr<OutputDir> OutputDir::Open(const std::string& path, bool overwrite,
-                                          const std::string& scenario_path) {
-  if (absl::Status st = CheckOutputTarget(path, overwrite, scenario_path); !st.ok()) return st;
+                                          const std::string& scenario_path, OutputKind kind) {
+  if (absl::Status st = CheckOutputTarget(path, overwrite, scenario_path, kind); !st.ok()) {
+    return st;
+  }
   OutputDir out;
   State& s = *out.state_;
+  s.kind = kind;
   s.target = NormaliseOutputPath(path);
   const fs::path parent = s.target.parent_path();
   const std::string name = s.target.filename().string();
@@ -267,7 +323,7 @@ absl::StatusOr<OutputDir> OutputDir::Open(const std::string& path, bool overwrit
     close(fd);
   }
   // Under the lock, the target may have changed since the first check.
-  if (absl::Status st = CheckOutputTarget(path, overwrite, scenario_path); !st.ok()) return st;
+  if (absl::Status st = CheckOutputTarget(path, overwrite, scenario_path, kind); !st.ok()) return st;
   // A new folder of our own, whatever else lies beside the target.
   std::string staging = (parent / absl::StrCat(".", name, ".plumsim-staging-XXXXXX")).string();
   if (mkdtemp(staging.data()) == nullptr) {
@@ -313,7 +369,7 @@ absl::Status OutputDir::Commit() {
   // Checked again: replace only an empty folder or a run folder of ours.
   const bool empty = fs::is_directory(s.target, ec) && fs::is_empty(s.target, ec);
   if (!empty) {
-    if (const std::string why = NotOurs(s.target); !why.empty()) {
+    if (const std::string why = NotOurs(s.target, s.kind); !why.empty()) {
       return absl::InvalidArgumentError(absl::StrCat(
           s.target.string(), ": changed during the run and ", why, "; left as it was"));
     }

@@ -37,6 +37,14 @@ namespace plumsim {
 // folder holding anything else.
 bool IsPlumsimOutputEntry(absl::string_view name);
 
+// What a folder OutputDir writes holds, which decides what it may replace:
+//   kRun: a run's folder (--out of run, replay): the entries above, with
+//     trees/ holding only snapshot files (.json, .dot, .svg, .png) and
+//     pictures/ being a kPictures folder; its manifest.json has "digest".
+//   kPictures: `plumsim trees` pictures: .svg, .png, .dot, .gp files and a
+//     manifest.json with "pictures_of".
+enum class OutputKind { kRun, kPictures };
+
 // Normalises `path` as described above (relative to the current folder).
 std::filesystem::path NormaliseOutputPath(const std::string& path);
 
@@ -53,14 +61,16 @@ absl::Status WriteFileAtomically(const std::string& path, absl::string_view text
 // Validation only (nothing is created): the checks above. `scenario_path`
 // may be empty.
 absl::Status CheckOutputTarget(const std::string& path, bool overwrite,
-                               const std::string& scenario_path);
+                               const std::string& scenario_path,
+                               OutputKind kind = OutputKind::kRun);
 
 class OutputDir {
  public:
   // Validates, creates missing parents, takes the lock and creates the
   // staging folder.
   static absl::StatusOr<OutputDir> Open(const std::string& path, bool overwrite,
-                                        const std::string& scenario_path);
+                                        const std::string& scenario_path,
+                                        OutputKind kind = OutputKind::kRun);
 
   OutputDir(OutputDir&&) noexcept = default;
   OutputDir& operator=(OutputDir&&) = delete;
@@ -91,6 +101,7 @@ class OutputDir {
     int lock_fd = -1;
     std::vector<std::filesystem::path> created_parents;  // shallowest first
     bool committed = false;
+    OutputKind kind = OutputKind::kRun;
   };
 
  private:

@@ -146,6 +146,39 @@ TEST_F(OutputDirTest, OverwriteRefusesFoldersPlumsimDidNotWrite) {
   ExpectNoLeftovers(work_);
 }
 
+// Inside a run folder, trees/ and pictures/ are looked into too: a file
+// the user put there (or a symlink) makes --overwrite refuse the folder.
+TEST_F(OutputDirTest, OverwriteLooksIntoTreesAndPictures) {
+  FakeRun(work_ / "t", "a");
+  Touch(work_ / "t" / "trees" / "mine.txt");
+  EXPECT_THAT(std::string(Open("t", true).message()), HasSubstr("trees/mine.txt"));
+  FakeRun(work_ / "l", "a");
+  fs::create_symlink(work_ / "keep.txt", work_ / "l" / "trees" / "n1@1s.json");
+  EXPECT_THAT(std::string(Open("l", true).message()), HasSubstr("trees/n1@1s.json"));
+  FakeRun(work_ / "p", "a");
+  Touch(work_ / "p" / "pictures" / "n0@0001.000s.svg");
+  EXPECT_THAT(std::string(Open("p", true).message()), HasSubstr("pictures/"));  // no manifest
+  Touch(work_ / "p" / "pictures" / "manifest.json",
+        "{\"plumsim_version\": \"0.5.0\", \"pictures_of\": \"p\"}");
+  EXPECT_TRUE(Open("p", true).ok());
+  Touch(work_ / "p" / "pictures" / "draft.pdf");
+  EXPECT_THAT(std::string(Open("p", true).message()), HasSubstr("draft.pdf"));
+  // A pictures folder is not a run folder, nor the other way round.
+  EXPECT_THAT(std::string(OutputDir::Open("t/trees", true, "", OutputKind::kPictures)
+                              .status()
+                              .message()),
+              HasSubstr("does not write"));
+  FakeRun(work_ / "r2", "a");
+  EXPECT_THAT(std::string(OutputDir::Open("r2", true, "", OutputKind::kPictures)
+                              .status()
+                              .message()),
+              HasSubstr("does not write"));
+  EXPECT_TRUE(fs::exists(work_ / "t" / "trees" / "mine.txt"));
+  EXPECT_TRUE(fs::exists(work_ / "p" / "pictures" / "draft.pdf"));
+  EXPECT_EQ(Read(work_ / "keep.txt"), "precious");
+  ExpectNoLeftovers(work_);
+}
+
 TEST_F(OutputDirTest, OverwriteWithTrailingSlashSwapsInTheNewRun) {
   FakeRun(work_ / "old", "a");
   {

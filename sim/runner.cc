@@ -121,7 +121,7 @@ RunOutputs Simulate(const Scenario& scenario, const RunOptions& options, TraceFi
       if (writing) {
         const std::string base =
             absl::StrCat("trees/", NodeName(root), "@", FormatSimDuration(now.SinceStart()));
-        out.files.emplace_back(base + ".json", TreeJson(tree, now));
+        out.files.emplace_back(base + ".json", TreeJson(simulation, tree, now));
         out.files.emplace_back(base + ".dot", TreeDot(simulation, tree, now));
       }
       if (keep != nullptr) keep->push_back(std::move(tree));

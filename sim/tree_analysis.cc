@@ -381,9 +381,28 @@ std::string EdgeListJson(const std::vector<Edge>& edges) {
                       "]");
 }
 
+std::string NodeListJson(const std::vector<NodeId>& nodes) {
+  return absl::StrCat("[",
+                      absl::StrJoin(nodes, ",",
+                                    [](std::string* out, NodeId n) {
+                                      absl::StrAppend(out, "\"", NodeName(n), "\"");
+                                    }),
+                      "]");
+}
+
 }  // namespace
 
-std::string TreeJson(const TreeShape& t, SimTime at) {
+std::string TreeJson(const Simulation& sim, const TreeShape& t, SimTime at) {
+  // Every node that is not live: down (not running) or cut off from the
+  // root (running, not in its component). Live = the rest.
+  std::vector<NodeId> down, cut_off;
+  for (NodeId x = 0; x < sim.node_count(); ++x) {
+    if (!sim.node(x).running()) {
+      down.push_back(x);
+    } else if (!ordsets::IsElement(x, t.live)) {
+      cut_off.push_back(x);
+    }
+  }
   std::vector<std::string> degrees;
   for (const auto& [degree, count] : t.degree_histogram) {
     degrees.push_back(absl::StrCat("\"", degree, "\":", count));
@@ -397,7 +416,8 @@ std::string TreeJson(const TreeShape& t, SimTime at) {
       ",\"asymmetric_pairs\":", t.asymmetric_pairs, ",\"stale_eager\":", t.stale_eager,
       ",\"degree_histogram\":{",
       absl::StrJoin(degrees, ","), "},\"edges\":", EdgeListJson(t.edges),
-      ",\"lazy_edges\":", EdgeListJson(t.lazy_edges), "}\n");
+      ",\"lazy_edges\":", EdgeListJson(t.lazy_edges), ",\"node_count\":", sim.node_count(),
+      ",\"down\":", NodeListJson(down), ",\"cut_off\":", NodeListJson(cut_off), "}\n");
 }
 
 std::string TreeDot(const Simulation& sim, const TreeShape& t, SimTime at) {

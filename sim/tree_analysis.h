@@ -107,7 +107,9 @@ class TreeAnalyzer {
 
 // JSON object and Graphviz DOT text of a snapshot (eager edges solid, lazy
 // edges dashed, crashed nodes grey).
-std::string TreeJson(const TreeShape& tree, SimTime at);
+// The JSON also lists every node that is not live: `down` (not running)
+// and `cut_off` (running, not in the root's component), with `node_count`.
+std::string TreeJson(const Simulation& sim, const TreeShape& tree, SimTime at);
 std::string TreeDot(const Simulation& sim, const TreeShape& tree, SimTime at);
 
 }  // namespace plumsim

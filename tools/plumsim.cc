@@ -38,6 +38,7 @@
 #include "tools/cli_status.h"
 #include "tools/explore_command.h"
 #include "tools/study_command.h"
+#include "tools/trees_command.h"
 
 namespace plumsim {
 namespace {
@@ -294,11 +295,13 @@ int Main(int argc, char** argv) {
   CLI::App* study = AddStudyCommands(&app, &study_args);
   ExploreArgs explore_args;
   CLI::App* explore = AddExploreCommand(&app, &explore_args);
+  TreesArgs trees_args;
+  CLI::App* trees = AddTreesCommand(&app, &trees_args);
 
   if (argc > 1 && argv[1][0] != '-' && app.get_subcommands([&](CLI::App* c) {
         return c->get_name() == argv[1];
       }).empty()) {
-    std::fprintf(stderr, "plumsim: unknown command '%s' (expected run, check, replay, study or explore; "
+    std::fprintf(stderr, "plumsim: unknown command '%s' (expected run, check, replay, study, explore or trees; "
                  "plumsim --help)\n", argv[1]);
     return kExitBadInput;
   }
@@ -326,6 +329,7 @@ int Main(int argc, char** argv) {
   if (check->parsed()) return Check(check_args);
   if (study->parsed()) return DispatchStudy(study, study_args);
   if (explore->parsed()) return RunExplore(explore_args);
+  if (trees->parsed()) return RunTrees(trees_args);
   return Replay(replay_dir);
 }
 
