@@ -110,14 +110,16 @@ RunOutputs Simulate(const Scenario& scenario, const RunOptions& options, TraceFi
   // (for the summary and the expectations), and no file text is made (at
   // 5,000 roots that text was 3 GB and most of the run's time).
   const bool writing = !options.out_dir.empty();
+  const bool whole_trees = writing || options.on_snapshot != nullptr;
   auto snapshot = [&](std::vector<TreeShape>* keep) {
-    if (!writing && keep == nullptr) return;
+    if (!whole_trees && keep == nullptr) return;
     const SimTime now = simulation.now();
     TreeAnalyzer analyzer(simulation);
     analyzer.Prepare(roots);
     for (NodeId root : roots) {
       // Without files, the summary and the expectations need only figures.
-      TreeShape tree = analyzer.Analyze(root, /*figures_only=*/!writing);
+      TreeShape tree = analyzer.Analyze(root, /*figures_only=*/!whole_trees);
+      if (options.on_snapshot) options.on_snapshot(now, tree);
       if (writing) {
         const std::string base =
             absl::StrCat("trees/", NodeName(root), "@", FormatSimDuration(now.SinceStart()));

@@ -49,6 +49,9 @@ struct RunOptions {
   // checked on.
   std::function<void(const Simulation&, const MetricsCollector&, const std::vector<TreeShape>&)>
       on_finished;
+  // Called with every snapshot tree (the scenario's [snapshots] roots and
+  // times, and the end), edges included (plumsim golden).
+  std::function<void(SimTime at, const TreeShape& tree)> on_snapshot;
   // Tests only: see Simulation's constructor.
   std::function<void(NodeConfig*)> customize_nodes;
 };

@@ -37,6 +37,7 @@
 #include "tools/build_info.h"
 #include "tools/cli_status.h"
 #include "tools/explore_command.h"
+#include "tools/golden_command.h"
 #include "tools/study_command.h"
 #include "tools/trees_command.h"
 
@@ -297,11 +298,13 @@ int Main(int argc, char** argv) {
   CLI::App* explore = AddExploreCommand(&app, &explore_args);
   TreesArgs trees_args;
   CLI::App* trees = AddTreesCommand(&app, &trees_args);
+  GoldenArgs golden_args;
+  CLI::App* golden = AddGoldenCommands(&app, &golden_args);
 
   if (argc > 1 && argv[1][0] != '-' && app.get_subcommands([&](CLI::App* c) {
         return c->get_name() == argv[1];
       }).empty()) {
-    std::fprintf(stderr, "plumsim: unknown command '%s' (expected run, check, replay, study, explore or trees; "
+    std::fprintf(stderr, "plumsim: unknown command '%s' (expected run, check, replay, study, explore, trees or golden; "
                  "plumsim --help)\n", argv[1]);
     return kExitBadInput;
   }
@@ -330,6 +333,7 @@ int Main(int argc, char** argv) {
   if (study->parsed()) return DispatchStudy(study, study_args);
   if (explore->parsed()) return RunExplore(explore_args);
   if (trees->parsed()) return RunTrees(trees_args);
+  if (golden->parsed()) return RunGolden(golden, golden_args);
   return Replay(replay_dir);
 }
 
