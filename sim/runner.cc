@@ -193,7 +193,7 @@ std::string ManifestJson(const Scenario& scenario, const RunOptions& options,
 
 absl::StatusOr<RunResult> RunScenario(const Scenario& scenario, const RunOptions& options) {
   if (absl::Status st = CheckOutputDir(options, scenario.source_path); !st.ok()) return st;
-  if (options.out_dir.empty()) return Simulate(scenario, options, nullptr).result;
+  if (options.out_dir.empty()) return Simulate(scenario, options, options.trace_file).result;
 
   absl::StatusOr<OutputDir> dir = OutputDir::Open(options.out_dir, options.overwrite,
                                                   scenario.source_path);

@@ -18,6 +18,7 @@
 #include "sim/metrics.h"
 #include "sim/scenario.h"
 #include "sim/simulation.h"
+#include "sim/trace_file.h"
 #include "sim/tree_analysis.h"
 #include "sim/simulator.h"
 
@@ -52,6 +53,9 @@ struct RunOptions {
   // Called with every snapshot tree (the scenario's [snapshots] roots and
   // times, and the end), edges included (plumsim golden).
   std::function<void(SimTime at, const TreeShape& tree)> on_snapshot;
+  // Without an output folder: where the trace goes (not owned; null: none),
+  // filtered as [trace] says (plumsim diff re-runs into it).
+  TraceFile* trace_file = nullptr;
   // Tests only: see Simulation's constructor.
   std::function<void(NodeConfig*)> customize_nodes;
 };

@@ -92,4 +92,83 @@ absl::Status TraceFile::Close() {
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::unique_ptr<TraceLineReader>> TraceLineReader::Open(
+    const std::filesystem::path& path) {
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) {
+    return absl::NotFoundError(absl::StrCat(path.string(), ": cannot open: ", std::strerror(errno)));
+  }
+  ZSTD_DCtx* context = nullptr;
+  if (path.extension() == ".zst") {
+    context = ZSTD_createDCtx();
+    if (context == nullptr) {
+      std::fclose(file);
+      return absl::ResourceExhaustedError("zstd: cannot create a decompression context");
+    }
+  }
+  return std::unique_ptr<TraceLineReader>(new TraceLineReader(file, context, path));
+}
+
+TraceLineReader::~TraceLineReader() {
+  if (file_ != nullptr) std::fclose(file_);
+  if (zstd_ != nullptr) ZSTD_freeDCtx(zstd_);
+}
+
+bool TraceLineReader::Fill() {
+  if (!error_.empty()) return false;
+  text_.erase(0, text_pos_);
+  text_pos_ = 0;
+  std::string block(1 << 16, '\0');
+  if (zstd_ == nullptr) {
+    const size_t n = std::fread(block.data(), 1, block.size(), file_);
+    if (n == 0) return false;
+    text_.append(block.data(), n);
+    return true;
+  }
+  for (;;) {
+    if (input_pos_ == input_.size()) {
+      if (eof_) return false;
+      input_.resize(ZSTD_DStreamInSize());
+      const size_t n = std::fread(input_.data(), 1, input_.size(), file_);
+      input_.resize(n);
+      input_pos_ = 0;
+      if (n == 0) {
+        eof_ = true;
+        return false;
+      }
+    }
+    ZSTD_inBuffer in{input_.data(), input_.size(), input_pos_};
+    ZSTD_outBuffer out{block.data(), block.size(), 0};
+    const size_t r = ZSTD_decompressStream(zstd_, &out, &in);
+    input_pos_ = in.pos;
+    if (ZSTD_isError(r)) {
+      error_ = absl::StrCat(path_.string(), ": zstd: ", ZSTD_getErrorName(r));
+      return false;
+    }
+    if (out.pos > 0) {
+      text_.append(block.data(), out.pos);
+      return true;
+    }
+  }
+}
+
+bool TraceLineReader::Next(std::string* line) {
+  for (;;) {
+    const size_t newline = text_.find('\n', text_pos_);
+    if (newline != std::string::npos) {
+      line->assign(text_, text_pos_, newline - text_pos_);
+      text_pos_ = newline + 1;
+      return true;
+    }
+    if (!Fill()) {
+      if (text_pos_ < text_.size()) {  // a last line without its newline
+        line->assign(text_, text_pos_, std::string::npos);
+        text_pos_ = text_.size();
+        return true;
+      }
+      return false;
+    }
+  }
+}
+
 }  // namespace plumsim

@@ -14,6 +14,7 @@
 #include "absl/strings/string_view.h"
 
 typedef struct ZSTD_CCtx_s ZSTD_CCtx;
+typedef struct ZSTD_DCtx_s ZSTD_DCtx;
 
 namespace plumsim {
 
@@ -52,6 +53,35 @@ class TraceFile {
   std::string compressed_;
   uint64_t bytes_written_ = 0;
   bool failed_ = false;
+  std::string error_;
+};
+
+// Reads a trace file line by line, plain or zstd (by the file's name:
+// .zst is decompressed).
+class TraceLineReader {
+ public:
+  static absl::StatusOr<std::unique_ptr<TraceLineReader>> Open(const std::filesystem::path& path);
+  ~TraceLineReader();
+  TraceLineReader(const TraceLineReader&) = delete;
+  TraceLineReader& operator=(const TraceLineReader&) = delete;
+  // The next line without its newline; false at the end or on an error
+  // (then error() says which).
+  bool Next(std::string* line);
+  const std::string& error() const { return error_; }
+
+ private:
+  TraceLineReader(std::FILE* file, ZSTD_DCtx* zstd, std::filesystem::path path)
+      : file_(file), zstd_(zstd), path_(std::move(path)) {}
+  bool Fill();  // more decompressed text into text_; false at the end
+
+  std::FILE* file_;
+  ZSTD_DCtx* zstd_;  // null: plain
+  std::filesystem::path path_;
+  std::string input_;   // compressed bytes read, not yet used
+  size_t input_pos_ = 0;
+  std::string text_;    // decompressed, from text_pos_
+  size_t text_pos_ = 0;
+  bool eof_ = false;
   std::string error_;
 };
 

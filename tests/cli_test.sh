@@ -166,5 +166,25 @@ done
 grep -A1 '"summary": {' "$tmp/e/metrics.json" | grep -q '"reliability_min": 1' || fail "metrics.json summary"
 head -1 "$tmp/e/messages.csv" | grep -q '^scenario,seed,root' || fail "messages.csv header"
 
+# plumsim diff: identical runs exit 0; another seed exits 1 with the first
+# diverging event, found in full traces or, without them, by re-running
+# both scenarios into a private temporary folder that is removed after.
+"$plumsim" run "$scenario" --quiet --out "$tmp/d1" --trace >/dev/null || fail "diff run 1"
+"$plumsim" run "$scenario" --quiet --out "$tmp/d2" --trace --seed 99 >/dev/null || fail "diff run 2"
+"$plumsim" run "$scenario" --quiet --out "$tmp/d3" >/dev/null || fail "diff run 3"
+"$plumsim" run "$scenario" --quiet --out "$tmp/d4" --seed 99 >/dev/null || fail "diff run 4"
+expect 0 "^identical$" -- "$plumsim" diff "$tmp/d1" "$tmp/d3"
+expect 1 "first diverging event: #[0-9]+" -- "$plumsim" diff "$tmp/d1" "$tmp/d2"
+with=$("$plumsim" diff "$tmp/d1" "$tmp/d2" | grep -A2 'first diverging')
+mkdir -p "$tmp/tmpdir"
+without=$(TMPDIR="$tmp/tmpdir" "$plumsim" diff "$tmp/d3" "$tmp/d4" 2>/dev/null | grep -A2 'first diverging')
+[ -n "$with" ] && [ "$with" = "$without" ] || fail "diff without traces found another event: $with / $without"
+[ -z "$(ls -A "$tmp/tmpdir")" ] || fail "diff left files in TMPDIR: $(ls -A "$tmp/tmpdir")"
+expect 1 "figures: [0-9]+ differ" -- "$plumsim" diff "$tmp/d3" "$tmp/d4" --no-rerun
+expect 1 "first diverging event not searched" -- "$plumsim" diff "$tmp/d3" "$tmp/d4" --no-rerun
+"$plumsim" run "$scenario" --quiet --out "$tmp/d5" --set 'network.latency.min="1ms"' >/dev/null
+expect 1 "n0@1m: edges added: .*; edges removed: .*; depth 1 -> 2" -- "$plumsim" diff "$tmp/d3" "$tmp/d5" --no-rerun
+expect 2 "not a run folder" -- "$plumsim" diff "$tmp/d1" "$tmp/nothing"
+
 if [ "$failures" -eq 0 ]; then echo "cli_test: all checks passed"; fi
 exit "$failures"

@@ -36,6 +36,7 @@
 #include "sim/scenario.h"
 #include "tools/build_info.h"
 #include "tools/cli_status.h"
+#include "tools/diff_command.h"
 #include "tools/explore_command.h"
 #include "tools/golden_command.h"
 #include "tools/study_command.h"
@@ -300,11 +301,13 @@ int Main(int argc, char** argv) {
   CLI::App* trees = AddTreesCommand(&app, &trees_args);
   GoldenArgs golden_args;
   CLI::App* golden = AddGoldenCommands(&app, &golden_args);
+  DiffArgs diff_args;
+  CLI::App* diff = AddDiffCommand(&app, &diff_args);
 
   if (argc > 1 && argv[1][0] != '-' && app.get_subcommands([&](CLI::App* c) {
         return c->get_name() == argv[1];
       }).empty()) {
-    std::fprintf(stderr, "plumsim: unknown command '%s' (expected run, check, replay, study, explore, trees or golden; "
+    std::fprintf(stderr, "plumsim: unknown command '%s' (expected run, check, replay, study, explore, trees, golden or diff; "
                  "plumsim --help)\n", argv[1]);
     return kExitBadInput;
   }
@@ -334,6 +337,7 @@ int Main(int argc, char** argv) {
   if (explore->parsed()) return RunExplore(explore_args);
   if (trees->parsed()) return RunTrees(trees_args);
   if (golden->parsed()) return RunGolden(golden, golden_args);
+  if (diff->parsed()) return RunDiff(diff_args);
   return Replay(replay_dir);
 }
 
