@@ -27,7 +27,8 @@ namespace {
 // What a run folder holds (runner.cc writes exactly these).
 constexpr absl::string_view kOutputEntries[] = {
     "manifest.json", "scenario.toml",  "metrics.json", "messages.csv",
-    "timeseries.csv", "trace.jsonl", "trace.jsonl.zst", "trees", "pictures"};
+    "timeseries.csv", "trace.jsonl", "trace.jsonl.zst", "trees", "pictures",
+    "report.html"};
 
 // True when `a` is `b` or one of its parents (both normalised and absolute).
 bool IsSameOrAncestor(const fs::path& a, const fs::path& b) {

@@ -162,6 +162,12 @@ RunOutputs Simulate(const Scenario& scenario, const RunOptions& options, TraceFi
     out.files.emplace_back("metrics.json", MetricsJson(scenario, metrics, final_trees, &stats));
     out.files.emplace_back("messages.csv", MessagesCsv(scenario, metrics));
     out.files.emplace_back("timeseries.csv", TimeseriesCsv(scenario, metrics));
+    if (options.make_report) {
+      out.files.emplace_back(
+          "report.html",
+          options.make_report(ReportInputs{scenario, simulation, metrics, final_trees, result,
+                                           verdicts}));
+    }
   }
   return out;
 }

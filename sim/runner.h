@@ -16,6 +16,7 @@
 
 #include "absl/status/statusor.h"
 #include "sim/metrics.h"
+#include "sim/report.h"
 #include "sim/scenario.h"
 #include "sim/simulation.h"
 #include "sim/trace_file.h"
@@ -27,6 +28,18 @@ namespace plumsim {
 inline constexpr char kPlumsimVersion[] = "0.5.0";
 // manifest.json's layout; `replay` refuses another.
 inline constexpr int kManifestFormat = 2;
+
+struct RunResult;
+
+// What report.html is made from (plumsim run --out; tools/run_report.h).
+struct ReportInputs {
+  const Scenario& scenario;
+  const Simulation& simulation;
+  const MetricsCollector& metrics;
+  const std::vector<TreeShape>& final_trees;
+  const RunResult& result;
+  const std::vector<ExpectationResult>& verdicts;
+};
 
 struct RunOptions {
   std::string out_dir;      // empty: no files
@@ -56,6 +69,10 @@ struct RunOptions {
   // Without an output folder: where the trace goes (not owned; null: none),
   // filtered as [trace] says (plumsim diff re-runs into it).
   TraceFile* trace_file = nullptr;
+  // With an output folder: makes report.html (null: no report). Called
+  // after the summary and metrics are complete.
+  // It never fails the run: what it could not draw, the report says.
+  std::function<std::string(const ReportInputs&)> make_report;
   // Tests only: see Simulation's constructor.
   std::function<void(NodeConfig*)> customize_nodes;
 };

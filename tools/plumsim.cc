@@ -39,6 +39,7 @@
 #include "tools/diff_command.h"
 #include "tools/explore_command.h"
 #include "tools/golden_command.h"
+#include "tools/run_report.h"
 #include "tools/study_command.h"
 #include "tools/trees_command.h"
 
@@ -280,6 +281,8 @@ int Main(int argc, char** argv) {
   run->add_flag("--overwrite", options.overwrite,
                 "Replace --out if it holds an earlier plumsim run (and nothing else)");
   run->add_flag("--quiet", quiet, "No progress on stderr");
+  bool no_report = false;
+  run->add_flag("--no-report", no_report, "With --out: no report.html");
   run->add_option("--max-memory", max_memory,
                   "Memory the run may need, e.g. 16G, or 'unlimited' (default: the "
                   "machine's available memory)");
@@ -329,6 +332,9 @@ int Main(int argc, char** argv) {
     if (trace_args.any()) {
       run_args.extra = trace_args.Overrides();
       options.write_trace = true;
+    }
+    if (!no_report) {
+      options.make_report = [](const ReportInputs& in) { return MakeRunReport(in); };
     }
     return Run(run_args, options, quiet, max_memory);
   }

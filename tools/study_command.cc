@@ -119,6 +119,7 @@ std::vector<std::string> RunArgs(const std::string& exe, const std::string& dir,
   argv.push_back("--out");
   argv.push_back((fs::path(dir) / "runs" / run.id).string());
   argv.push_back("--quiet");
+  argv.push_back("--no-report");  // the study has its own tables and plots
   if (overwrite) argv.push_back("--overwrite");  // an interrupted run's folder
   return argv;
 }
