@@ -12,6 +12,7 @@
 #include "absl/strings/str_split.h"
 #include "sim/node_host.h"
 #include "sim/report.h"
+#include "sim/scenario_reader.h"
 #include "toml++/toml.h"
 
 namespace plumsim {
@@ -277,15 +278,9 @@ std::string GoldenToToml(const Golden& g) {
 }
 
 absl::StatusOr<Golden> ParseGolden(absl::string_view text, const std::string& source) {
-  toml::table root;
-  try {
-    root = toml::parse(std::string_view(text.data(), text.size()), source);
-  } catch (const toml::parse_error& e) {
-    return absl::InvalidArgumentError(absl::StrCat(source, ":", e.source().begin.line, ":",
-                                                   e.source().begin.column,
-                                                   ": TOML syntax error: ", std::string(e.description())));
-  }
-  return GoldenReader(root, source).Read();
+  absl::StatusOr<toml::table> root = ParseTomlDocument(text, source);
+  if (!root.ok()) return root.status();
+  return GoldenReader(*root, source).Read();
 }
 
 std::vector<std::string> CompareGolden(const Golden& pinned, const Golden& now) {

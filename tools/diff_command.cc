@@ -14,6 +14,7 @@
 #include "nlohmann/json.hpp"
 #include "sim/run_diff.h"
 #include "sim/runner.h"
+#include "sim/scenario_reader.h"
 #include "sim/scenario.h"
 #include "sim/trace_file.h"
 #include "tools/cli_status.h"
@@ -24,13 +25,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-absl::StatusOr<std::string> ReadText(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat(path.string(), ": cannot open"));
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
+absl::StatusOr<std::string> ReadFile(const fs::path& path) {
+  return ReadInputFile(path.string(), "file");
 }
+
 
 struct RunFolder {
   fs::path dir;
@@ -42,7 +40,7 @@ struct RunFolder {
 absl::StatusOr<RunFolder> OpenRun(const std::string& path) {
   RunFolder r;
   r.dir = path;
-  absl::StatusOr<std::string> text = ReadText(r.dir / "manifest.json");
+  absl::StatusOr<std::string> text = ReadFile(r.dir / "manifest.json");
   if (!text.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat(path, ": not a run folder (no manifest.json; plumsim run --out writes one)"));
@@ -184,8 +182,8 @@ int RunDiff(const DiffArgs& args) {
   }
 
   // 2. Figures.
-  absl::StatusOr<std::string> ma = ReadText(a->dir / "metrics.json");
-  absl::StatusOr<std::string> mb = ReadText(b->dir / "metrics.json");
+  absl::StatusOr<std::string> ma = ReadFile(a->dir / "metrics.json");
+  absl::StatusOr<std::string> mb = ReadFile(b->dir / "metrics.json");
   if (ma.ok() && mb.ok()) {
     absl::StatusOr<std::vector<std::string>> figures = DiffFigures(*ma, *mb);
     if (!figures.ok()) return Fail(figures.status());
@@ -214,8 +212,8 @@ int RunDiff(const DiffArgs& args) {
       ++changed;
       continue;
     }
-    absl::StatusOr<std::string> ja = ReadText(a->dir / "trees" / name);
-    absl::StatusOr<std::string> jb = ReadText(b->dir / "trees" / name);
+    absl::StatusOr<std::string> ja = ReadFile(a->dir / "trees" / name);
+    absl::StatusOr<std::string> jb = ReadFile(b->dir / "trees" / name);
     if (!ja.ok()) return Fail(ja.status());
     if (!jb.ok()) return Fail(jb.status());
     absl::StatusOr<std::vector<std::string>> d = DiffTree(*ja, *jb);

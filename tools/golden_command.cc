@@ -16,20 +16,13 @@
 #include "sim/golden.h"
 #include "sim/output_dir.h"
 #include "sim/runner.h"
+#include "sim/scenario_reader.h"
 #include "sim/scenario.h"
 #include "tools/cli_status.h"
 
 namespace plumsim {
 
 namespace {
-
-absl::StatusOr<std::string> ReadText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open"));
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // Runs `scenario` with snapshots of `roots` at `times` (and the end) and
 // returns what a golden pins.
@@ -84,7 +77,7 @@ absl::Status CheckGoldenTarget(const std::string& path, bool overwrite) {
     return absl::InvalidArgumentError(
         absl::StrCat("--out ", path, ": exists and is not a regular file; nothing was written"));
   }
-  absl::StatusOr<std::string> text = ReadText(path);
+  absl::StatusOr<std::string> text = ReadInputFile(path, "file");
   if (!text.ok() || !absl::StartsWith(*text, kGoldenHeader)) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--out ", path, ": exists and is not a plumsim golden; nothing was written"));
@@ -172,7 +165,7 @@ int Record(const GoldenArgs& args) {
 }
 
 int Check(const GoldenArgs& args) {
-  absl::StatusOr<std::string> text = ReadText(args.golden);
+  absl::StatusOr<std::string> text = ReadInputFile(args.golden, "golden");
   if (!text.ok()) return Fail(text.status());
   absl::StatusOr<Golden> pinned = ParseGolden(*text, args.golden);
   if (!pinned.ok()) return Fail(pinned.status());

@@ -17,6 +17,7 @@
 #include "nlohmann/json.hpp"
 #include "sim/output_dir.h"
 #include "sim/runner.h"
+#include "sim/scenario_reader.h"
 #include "sim/tree_picture.h"
 #include "tools/cli_status.h"
 #include "tools/study_process.h"
@@ -27,17 +28,14 @@ namespace fs = std::filesystem;
 
 namespace {
 
-absl::StatusOr<std::string> ReadText(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat(path.string(), ": cannot open"));
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
+absl::StatusOr<std::string> ReadFile(const fs::path& path) {
+  return ReadInputFile(path.string(), "file");
 }
+
 
 // The run folder's manifest: plumsim's, or refused (exit 2).
 absl::StatusOr<nlohmann::json> RunManifest(const fs::path& dir) {
-  absl::StatusOr<std::string> text = ReadText(dir / "manifest.json");
+  absl::StatusOr<std::string> text = ReadFile(dir / "manifest.json");
   if (!text.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(
         dir.string(), ": not a run folder (no manifest.json; write one with plumsim run --out)"));
@@ -97,7 +95,7 @@ int RunTrees(const TreesArgs& args) {
   std::vector<Picture> pictures;
   int64_t latest_ns = 0;
   for (const fs::path& f : files) {
-    absl::StatusOr<std::string> text = ReadText(f);
+    absl::StatusOr<std::string> text = ReadFile(f);
     if (!text.ok()) return Fail(text.status());
     absl::StatusOr<TreeSnapshot> s = ParseTreeSnapshot(*text, f.string());
     if (!s.ok()) return Fail(s.status());
@@ -174,7 +172,7 @@ int RunTrees(const TreesArgs& args) {
       [&](size_t i, const ChildOutcome& o) {
         ++done;
         if (failure.empty() && (!o.error.empty() || o.exit_code != 0)) {
-          absl::StatusOr<std::string> log = ReadText(commands[i].log_path);
+          absl::StatusOr<std::string> log = ReadFile(commands[i].log_path);
           failure = absl::StrCat(fs::path(commands[i].argv[0]).filename().string(), " failed on ",
                                  pictures[i].base, o.error.empty() ? "" : ": " + o.error,
                                  log.ok() && !log->empty() ? ": " + *log : std::string());
