@@ -1,7 +1,9 @@
 #include "sim/tree_picture.h"
 
 #include <algorithm>
+#include <cmath>
 #include <deque>
+#include <regex>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -114,6 +116,7 @@ OrientedTree Orient(const TreeSnapshot& s) {
       }
     }
   }
+  t.depth = depth;
   std::vector<int64_t> children(n, 0);
   for (int64_t x : t.live) {
     if (depth[x] < 0) {
@@ -181,6 +184,50 @@ std::string RadialDot(const TreeSnapshot& s, const OrientedTree& t, int64_t labe
   }
   out += "}\n";
   return out;
+}
+
+std::string AddDepthRings(absl::string_view laid_out, const TreeSnapshot& s,
+                          const OrientedTree& t) {
+  // Node statements of twopi's output: `nID [... pos="X,Y" ...]` (edge
+  // positions are lists of points, so they do not match).
+  static const std::regex kNodePos(R"re((?:^|[\s;{])n(\d+)\s*\[[^\]]*?pos="(-?[\d.]+),(-?[\d.]+)")re");
+  const std::string text(laid_out);
+  std::map<int64_t, std::pair<double, double>> pos;
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), kNodePos);
+       it != std::sregex_iterator(); ++it) {
+    pos[std::stoll((*it)[1].str())] = {std::stod((*it)[2].str()), std::stod((*it)[3].str())};
+  }
+  const auto root = pos.find(s.root);
+  const size_t brace = text.find('{');
+  if (root == pos.end() || brace == std::string::npos) return text;
+  const auto [rx, ry] = root->second;
+  std::vector<double> sum(t.nodes_at_depth.size(), 0);
+  std::vector<int64_t> count(t.nodes_at_depth.size(), 0);
+  for (const auto& [node, xy] : pos) {
+    if (node >= static_cast<int64_t>(t.depth.size()) || t.depth[node] <= 0) continue;
+    sum[t.depth[node]] += std::hypot(xy.first - rx, xy.second - ry);
+    ++count[t.depth[node]];
+  }
+  std::string rings;
+  for (size_t d = 1; d < sum.size(); ++d) {
+    if (count[d] == 0) continue;
+    const double r = sum[d] / static_cast<double>(count[d]);
+    absl::StrAppend(&rings, "  ring", d, " [shape=circle, style=dashed, color=\"#c8c8c8\", "
+                    "fillcolor=none, label=\"\", fixedsize=true, width=",
+                    absl::StrFormat("%.3f", 2 * r / 72), ", pos=\"",
+                    absl::StrFormat("%.2f,%.2f", rx, ry), "\"];\n",
+                    "  ring", d, "_label [shape=plaintext, style=\"\", label=\"", d,
+                    "\", fontcolor=\"#999999\", fontsize=9, width=0.2, height=0.2, pos=\"",
+                    absl::StrFormat("%.2f,%.2f", rx, ry + r), "\"];\n");
+  }
+  // First in the graph, so drawn first: behind the tree. The layout
+  // attribute goes: it would make neato lay the graph out with twopi again.
+  std::string rest = text.substr(brace + 1);
+  // So do the bounding box and the label's place: the rings reach past
+  // them, and neato -n2 computes both again.
+  static const std::regex kLayout(R"re(\b(layout\s*=\s*"?twopi"?|bb\s*=\s*"[^"]*"|lp\s*=\s*"[^"]*")\s*,?)re");
+  rest = std::regex_replace(rest, kLayout, "");
+  return absl::StrCat(text.substr(0, brace + 1), "\n", rings, rest);
 }
 
 std::string HistogramScript(const TreeSnapshot& s, const OrientedTree& t,

@@ -46,6 +46,7 @@ struct OrientedTree {
   std::vector<int64_t> unreached;  // live, no eager path from the root
   std::vector<int64_t> nodes_at_depth;       // index = depth (0: the root)
   std::map<int64_t, int64_t> children_histogram;  // children -> reached nodes with that many
+  std::vector<int64_t> depth;  // per node id: eager hops from the root, -1 if not reached
 };
 
 // Breadth-first from the root over the eager edges.
@@ -61,6 +62,15 @@ std::string PaddedSeconds(int64_t ns, int width);
 // tree edges parent -> child, extra eager edges red and undirected.
 std::string RadialDot(const TreeSnapshot& snapshot, const OrientedTree& tree,
                       int64_t label_limit = 150);
+
+// Depth rings: `laid_out` is RadialDot's graph as twopi laid it out
+// (`twopi -Tdot`, every node with its pos). Returns it with a dashed circle
+// through each depth's nodes (at their mean distance from the root) and the
+// depth written on it, drawn behind the tree: render it with `neato -n2`,
+// which keeps every position (the layout, bounding box and label place go:
+// neato computes them). The text unchanged if no position is found.
+std::string AddDepthRings(absl::string_view laid_out, const TreeSnapshot& snapshot,
+                          const OrientedTree& tree);
 
 // A gnuplot script (its data inline) drawing, side by side, the nodes at
 // each depth and how many nodes have each number of children, to

@@ -52,6 +52,32 @@ TEST(TreePictureTest, RadialDotMarksEveryKindOfNode) {
   EXPECT_THAT(RadialDot(s, Orient(s), 3), HasSubstr("label=\"\""));
 }
 
+// twopi's output, trimmed: the root at (100,100), n1 and n3 at 72 points
+// (depth 1), n2 at 144 (depth 2).
+TEST(TreePictureTest, DepthRingsGoThroughEachDepthsNodes) {
+  const TreeSnapshot s = *ParseTreeSnapshot(kSnapshot, "t.json");
+  const OrientedTree t = Orient(s);
+  const std::string laid =
+      "digraph n0 {\n\tgraph [bb=\"0,0,300,300\", layout=twopi, lp=\"150,290\", root=n0];\n"
+      "\tn0\t[pos=\"100,100\", shape=doublecircle];\n"
+      "\tn1\t[fillcolor=\"#cfe2f3\",\n\t\tpos=\"172,100\"];\n"
+      "\tn3\t[pos=\"100,28\"];\n\tn2\t[pos=\"244,100\"];\n"
+      "\tn0 -> n1\t[pos=\"e,160,100 120,100\"];\n}\n";
+  const std::string ringed = AddDepthRings(laid, s, t);
+  EXPECT_THAT(ringed, HasSubstr("ring1 [shape=circle, style=dashed"));
+  EXPECT_THAT(ringed, HasSubstr("width=2.000, pos=\"100.00,100.00\""));  // radius 72 pt
+  EXPECT_THAT(ringed, HasSubstr("ring2 [shape=circle"));
+  EXPECT_THAT(ringed, HasSubstr("width=4.000, pos=\"100.00,100.00\""));
+  EXPECT_THAT(ringed, HasSubstr("ring2_label [shape=plaintext, style=\"\", label=\"2\""));
+  // neato -n2 must not lay it out again, nor keep the old box and title place.
+  EXPECT_THAT(ringed, Not(HasSubstr("layout=twopi")));
+  EXPECT_THAT(ringed, Not(HasSubstr("bb=")));
+  EXPECT_THAT(ringed, Not(HasSubstr("lp=")));
+  EXPECT_LT(ringed.find("ring1"), ringed.find("\tn0\t"));  // drawn first: behind
+  // Nothing laid out: unchanged.
+  EXPECT_EQ(AddDepthRings("digraph x {}", s, t), "digraph x {}");
+}
+
 TEST(TreePictureTest, HistogramScriptCarriesItsData) {
   const TreeSnapshot s = *ParseTreeSnapshot(kSnapshot, "t.json");
   const std::string gp = HistogramScript(s, Orient(s), "n0@0060.000s");

@@ -22,7 +22,10 @@ grep -q '<svg' "$tmp/run/pictures/n0@0040.000s.svg" || fail "not an SVG"
 # Eager edges only, directed from the root; the nodes cut off by the
 # partition at 40 s are marked.
 grep -q 'n0 -> ' "$tmp/run/pictures/n0@0040.000s.dot" || fail "no edge from the root"
-grep -q 'style=dashed, fillcolor=white' "$tmp/run/pictures/n0@0040.000s.dot" || fail "cut-off nodes not marked"
+grep -q 'fillcolor=white' "$tmp/run/pictures/n0@0040.000s.dot" || fail "cut-off nodes not marked"
+# Depth rings around the root, and every node placed (neato -n2 redraws it).
+grep -q '^  ring1 \[shape=circle' "$tmp/run/pictures/n0@0040.000s.dot" || fail "no depth ring"
+grep -q 'pos="' "$tmp/run/pictures/n0@0040.000s.dot" || fail "the .dot has no positions"
 grep -q '"pictures_of"' "$tmp/run/pictures/manifest.json" || fail "pictures manifest"
 
 # Histograms past --max-nodes.

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <sstream>
 
@@ -108,24 +109,35 @@ class Drawings {
   }
   // Queues a gnuplot script drawing `name`.svg (it must `set output` to it).
   void Plot(const std::string& name, const std::string& script) { Add(name, script, false); }
-  void Graph(const std::string& name, const std::string& dot) { Add(name, dot, true); }
+  // A radial tree: twopi lays it out, `rings` adds the depth rings to the
+  // laid-out text, neato -n2 draws it.
+  void Graph(const std::string& name, const std::string& dot,
+             std::function<std::string(const std::string&)> rings) {
+    Add(name, dot, true);
+    rings_[name] = std::move(rings);
+  }
   // Runs everything queued; then Svg(name) is the drawing, or an empty
   // string (and Error(name) why).
   void Run() {
-    if (commands_.empty()) return;
-    RunChildren(commands_, std::max(1, settings_.jobs),
-                [&](size_t i, const ChildOutcome& o) {
-                  if (!o.error.empty() || o.exit_code != 0) {
-                    std::ifstream log(commands_[i].log_path);
-                    std::stringstream text;
-                    text << log.rdbuf();
-                    errors_[names_[i]] = absl::StrCat(
-                        fs::path(commands_[i].argv[0]).filename().string(), " failed",
-                        o.error.empty() ? "" : ": " + o.error, ": ", text.str().substr(0, 300));
-                  }
-                },
-                [] {}, [] { return false; });
+    RunBatch();
+    // The laid-out trees, with their rings, drawn where twopi put them.
+    commands_.clear();
+    names_.clear();
+    for (const auto& [name, rings] : rings_) {
+      if (errors_.contains(name)) continue;
+      std::ifstream in(dir_ / (name + ".layout.dot"));
+      std::stringstream laid;
+      laid << in.rdbuf();
+      const fs::path dot = dir_ / (name + ".dot");
+      std::ofstream(dot) << rings(laid.str());
+      commands_.push_back(ChildCommand{{settings_.neato, "-n2", "-Tsvg", "-o",
+                                        (dir_ / (name + ".svg")).string(), dot.string()},
+                                       (dir_ / (name + ".log")).string()});
+      names_.push_back(name);
+    }
+    RunBatch();
   }
+
   std::string Svg(const std::string& name) {
     std::ifstream in(dir_ / (name + ".svg"));
     std::stringstream s;
@@ -141,6 +153,22 @@ class Drawings {
   const fs::path& dir() const { return dir_; }
 
  private:
+  void RunBatch() {
+    if (commands_.empty()) return;
+    RunChildren(commands_, std::max(1, settings_.jobs),
+                [&](size_t i, const ChildOutcome& o) {
+                  if (!o.error.empty() || o.exit_code != 0) {
+                    std::ifstream log(commands_[i].log_path);
+                    std::stringstream text;
+                    text << log.rdbuf();
+                    errors_[names_[i]] = absl::StrCat(
+                        fs::path(commands_[i].argv[0]).filename().string(), " failed",
+                        o.error.empty() ? "" : ": " + o.error, ": ", text.str().substr(0, 300));
+                  }
+                },
+                [] {}, [] { return false; });
+  }
+
   // A gnuplot script (run in the folder: it names its own output) or a
   // DOT graph for twopi.
   void Add(const std::string& name, const std::string& text, bool graph) {
@@ -151,11 +179,12 @@ class Drawings {
     const fs::path input = dir_ / (name + (graph ? ".dot" : ".gp"));
     const fs::path output = dir_ / (name + ".svg"), log = dir_ / (name + ".log");
     std::ofstream(input) << text;
-    for (const fs::path& f : {input, output, log, dir_ / (name + ".png")}) {
+    const fs::path layout = dir_ / (name + ".layout.dot");
+    for (const fs::path& f : {input, output, log, layout, dir_ / (name + ".png")}) {
       written_.push_back(f);  // histograms draw a .png too
     }
     std::vector<std::string> argv =
-        graph ? std::vector<std::string>{settings_.twopi, "-Tsvg", "-o", output.string(),
+        graph ? std::vector<std::string>{settings_.twopi, "-Tdot", "-o", layout.string(),
                                          input.string()}
               : std::vector<std::string>{settings_.gnuplot, "-e",
                                          absl::StrCat("cd '", dir_.string(), "'"), input.string()};
@@ -169,6 +198,7 @@ class Drawings {
   std::vector<ChildCommand> commands_;
   std::vector<std::string> names_;
   std::map<std::string, std::string> errors_;
+  std::map<std::string, std::function<std::string(const std::string&)>> rings_;
 };
 
 // Per time bin: figures of the settled messages sent in it, and traffic.
@@ -408,7 +438,10 @@ std::string MakeRunReport(const ReportInputs& in, const ReportSettings& settings
     const OrientedTree oriented = Orient(*snap);
     const std::string name = absl::StrCat("tree_n", t->root);
     if (static_cast<int64_t>(oriented.live.size()) <= settings.max_tree_nodes) {
-      draw.Graph(name, RadialDot(*snap, oriented));
+      draw.Graph(name, RadialDot(*snap, oriented),
+                 [s = *snap, oriented](const std::string& laid) {
+                   return AddDepthRings(laid, s, oriented);
+                 });
     } else {
       draw.Plot(name, HistogramScript(*snap, oriented, name));
     }

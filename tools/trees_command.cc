@@ -115,9 +115,9 @@ int RunTrees(const TreesArgs& args) {
       std::any_of(pictures.begin(), pictures.end(), [](const Picture& p) { return p.radial; });
   const bool any_histogram =
       std::any_of(pictures.begin(), pictures.end(), [](const Picture& p) { return !p.radial; });
-  if (any_radial && !Executable("/usr/bin/twopi")) {
+  if (any_radial && (!Executable("/usr/bin/twopi") || !Executable("/usr/bin/neato"))) {
     return Fail(absl::FailedPreconditionError(
-        "Graphviz's twopi is not installed (/usr/bin/twopi; tools/setup installs graphviz)"));
+        "Graphviz's twopi and neato are not installed (/usr/bin; tools/setup installs graphviz)"));
   }
   if (any_histogram && !Executable("/usr/bin/gnuplot")) {
     return Fail(absl::FailedPreconditionError(
@@ -130,29 +130,35 @@ int RunTrees(const TreesArgs& args) {
   if (!target.ok()) return Fail(target.status());
   const fs::path staging = target->staging();
 
-  std::vector<ChildCommand> commands;
+  // Stage 1: twopi lays the radial trees out (-Tdot), gnuplot draws the
+  // histograms. Stage 2: the depth rings go in around the laid-out trees,
+  // and neato -n2 draws them where twopi put every node.
+  std::vector<ChildCommand> layouts, drawings;
+  std::vector<size_t> layout_of, drawing_of;  // picture index of each command
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
-  for (const Picture& p : pictures) {
+  for (size_t i = 0; i < pictures.size(); ++i) {
+    const Picture& p = pictures[i];
     const fs::path base = staging / p.base;
     if (p.radial) {
       if (absl::Status st = target->WriteFile(p.base + ".dot", RadialDot(p.snapshot, p.tree));
           !st.ok()) {
         return Fail(st);
       }
-      commands.push_back(ChildCommand{{"/usr/bin/twopi", "-Tsvg", "-o", base.string() + ".svg",
-                                       "-Tpng", "-o", base.string() + ".png",
-                                       base.string() + ".dot"},
-                                      base.string() + ".log"});
+      layouts.push_back(ChildCommand{{"/usr/bin/twopi", "-Tdot", "-o", base.string() + ".layout.dot",
+                                      base.string() + ".dot"},
+                                     base.string() + ".log"});
+      layout_of.push_back(i);
     } else {
       if (absl::Status st =
               target->WriteFile(p.base + ".gp", HistogramScript(p.snapshot, p.tree, p.base));
           !st.ok()) {
         return Fail(st);
       }
-      commands.push_back(ChildCommand{{"/usr/bin/gnuplot", "-e",
-                                       absl::StrCat("cd '", staging.string(), "'"),
-                                       base.string() + ".gp"},
-                                      base.string() + ".log"});
+      layouts.push_back(ChildCommand{{"/usr/bin/gnuplot", "-e",
+                                      absl::StrCat("cd '", staging.string(), "'"),
+                                      base.string() + ".gp"},
+                                     base.string() + ".log"});
+      layout_of.push_back(i);
     }
     list.push_back(nlohmann::ordered_json{
         {"root", absl::StrCat("n", p.snapshot.root)},
@@ -165,25 +171,47 @@ int RunTrees(const TreesArgs& args) {
   const int jobs = args.jobs > 0 ? args.jobs
                                  : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   const bool progress = !args.quiet && isatty(STDERR_FILENO);
+  const size_t steps = layouts.size() + static_cast<size_t>(std::count_if(
+                                            pictures.begin(), pictures.end(),
+                                            [](const Picture& p) { return p.radial; }));
   size_t done = 0;
   std::string failure;
-  RunChildren(
-      commands, jobs,
-      [&](size_t i, const ChildOutcome& o) {
-        ++done;
-        if (failure.empty() && (!o.error.empty() || o.exit_code != 0)) {
-          absl::StatusOr<std::string> log = ReadFile(commands[i].log_path);
-          failure = absl::StrCat(fs::path(commands[i].argv[0]).filename().string(), " failed on ",
-                                 pictures[i].base, o.error.empty() ? "" : ": " + o.error,
-                                 log.ok() && !log->empty() ? ": " + *log : std::string());
-        }
-        if (progress) {
-          std::fprintf(stderr, "\r[plumsim trees] %zu of %zu drawn   ", done, commands.size());
-        }
-      },
-      [] {}, [&] { return !failure.empty(); });
+  auto run = [&](const std::vector<ChildCommand>& commands, const std::vector<size_t>& which) {
+    RunChildren(
+        commands, jobs,
+        [&](size_t i, const ChildOutcome& o) {
+          ++done;
+          if (failure.empty() && (!o.error.empty() || o.exit_code != 0)) {
+            absl::StatusOr<std::string> log = ReadFile(commands[i].log_path);
+            failure = absl::StrCat(fs::path(commands[i].argv[0]).filename().string(),
+                                   " failed on ", pictures[which[i]].base,
+                                   o.error.empty() ? "" : ": " + o.error,
+                                   log.ok() && !log->empty() ? ": " + *log : std::string());
+          }
+          if (progress) std::fprintf(stderr, "\r[plumsim trees] %zu of %zu steps   ", done, steps);
+        },
+        [] {}, [&] { return !failure.empty(); });
+    for (const ChildCommand& c : commands) fs::remove(c.log_path, ec);  // our own logs
+  };
+  run(layouts, layout_of);
+  for (size_t i = 0; i < pictures.size() && failure.empty(); ++i) {
+    const Picture& p = pictures[i];
+    if (!p.radial) continue;
+    const fs::path base = staging / p.base;
+    absl::StatusOr<std::string> laid = ReadFile(base.string() + ".layout.dot");
+    fs::remove(base.string() + ".layout.dot", ec);
+    if (!laid.ok()) return Fail(laid.status());
+    if (absl::Status st = target->WriteFile(p.base + ".dot", AddDepthRings(*laid, p.snapshot, p.tree));
+        !st.ok()) {
+      return Fail(st);
+    }
+    drawings.push_back(ChildCommand{{"/usr/bin/neato", "-n2", "-Tsvg", "-o", base.string() + ".svg",
+                                     "-Tpng", "-o", base.string() + ".png", base.string() + ".dot"},
+                                    base.string() + ".log"});
+    drawing_of.push_back(i);
+  }
+  if (failure.empty()) run(drawings, drawing_of);
   if (progress) std::fputs("\n", stderr);
-  for (const ChildCommand& c : commands) fs::remove(c.log_path, ec);  // our own logs
   if (!failure.empty()) return Fail(absl::InternalError(failure));
 
   nlohmann::ordered_json m;
