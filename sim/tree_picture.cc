@@ -153,7 +153,9 @@ std::string RadialDot(const TreeSnapshot& s, const OrientedTree& t, int64_t labe
   std::string out = absl::StrCat(
       "digraph \"", Name(s.root), "\" {\n",
       "  graph [layout=twopi, root=\"", Name(s.root), "\", ranksep=", labels ? "0.9" : "0.6",
-      ", overlap=false, splines=false, outputorder=edgesfirst, bgcolor=white,\n"
+      // Labelled nodes are moved apart; dots stay on their ring.
+      ", overlap=", labels ? "false" : "true",
+      ", splines=false, outputorder=edgesfirst, bgcolor=white,\n"
       "         fontname=\"Helvetica\", fontsize=14, labelloc=t,\n"
       "         label=\"", Title(s, t),
       "\\nrings: eager hops from the root; orange: unreached; grey: down; dashed: cut off; "
