@@ -54,7 +54,9 @@ TEST(OutstandingTableTest, KeepsOrderThroughManyAcknowledgementsAndDeletesByPeer
   table.Insert(5, Push(0));
   // Acknowledge all but every 100th, in order, as replies arrive.
   for (int64_t s = 0; s < 1000; ++s) {
-    if (s % 100 != 0) EXPECT_EQ(table.DeleteObject(4, Push(s)), 1u);
+    if (s % 100 != 0) {
+      EXPECT_EQ(table.DeleteObject(4, Push(s)), 1u);
+    }
   }
   std::vector<int64_t> left;
   table.ForEach([](NodeId peer) { return peer == 4; },
