@@ -33,5 +33,5 @@ done
 for p in "${pids[@]}"; do wait "$p"; done
 absl_libs=$(ls /usr/lib/x86_64-linux-gnu/libabsl_*.so | sed 's|.*/lib\(absl_[^.]*\)\.so|-l\1|')
 "$cxx" -fsanitize=fuzzer,address,undefined "$objdir"/*.o -o "$out" \
-  -ltomlplusplus $absl_libs -lpthread
+  -ltomlplusplus -lzstd $absl_libs -lpthread
 echo "built $out"
