@@ -26,7 +26,8 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string Html(absl::string_view text) {
-  return absl::StrReplaceAll(text, {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"}});
+  return absl::StrReplaceAll(text,
+                             {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"}});
 }
 
 double Seconds(SimTime t) { return static_cast<double>(t.ns()) / 1e9; }
@@ -62,11 +63,20 @@ std::vector<FaultMark> FaultMarks(const Scenario& s) {
         if (link_since) out.push_back({*link_since, t, "link_down"});
         link_since.reset();
         break;
-      case K::kCrash: out.push_back({t, t, "crash"}); break;
-      case K::kRestart: out.push_back({t, t, "restart"}); break;
-      case K::kJoin: out.push_back({t, t, "join"}); break;
-      case K::kLeave: out.push_back({t, t, "leave"}); break;
-      default: break;
+      case K::kCrash:
+        out.push_back({t, t, "crash"});
+        break;
+      case K::kRestart:
+        out.push_back({t, t, "restart"});
+        break;
+      case K::kJoin:
+        out.push_back({t, t, "join"});
+        break;
+      case K::kLeave:
+        out.push_back({t, t, "leave"});
+        break;
+      default:
+        break;
     }
   }
   if (partition_since) out.push_back({*partition_since, end, "partition"});
@@ -80,11 +90,11 @@ std::string FaultObjects(const std::vector<FaultMark>& marks) {
   std::string out;
   for (const FaultMark& m : marks) {
     if (m.to_s > m.from_s) {
-      const char* color = m.kind == "partition" ? "#f4b6b6" : m.kind == "link_down" ? "#f9d9a6"
-                                                                                     : "#dddddd";
-      absl::StrAppend(&out, "set object rect from ", Data(m.from_s), ", graph 0 to ",
-                      Data(m.to_s), ", graph 1 fc rgb \"", color,
-                      "\" fs solid 0.45 noborder behind\n");
+      const char* color = m.kind == "partition"   ? "#f4b6b6"
+                          : m.kind == "link_down" ? "#f9d9a6"
+                                                  : "#dddddd";
+      absl::StrAppend(&out, "set object rect from ", Data(m.from_s), ", graph 0 to ", Data(m.to_s),
+                      ", graph 1 fc rgb \"", color, "\" fs solid 0.45 noborder behind\n");
     } else {
       const char* color = m.kind == "crash" || m.kind == "leave" ? "#c0392b" : "#27ae60";
       absl::StrAppend(&out, "set arrow from ", Data(m.from_s), ", graph 0 to ", Data(m.from_s),
@@ -130,9 +140,9 @@ class Drawings {
       laid << in.rdbuf();
       const fs::path dot = dir_ / (name + ".dot");
       std::ofstream(dot) << rings(laid.str());
-      commands_.push_back(ChildCommand{{settings_.neato, "-n2", "-Tsvg", "-o",
-                                        (dir_ / (name + ".svg")).string(), dot.string()},
-                                       (dir_ / (name + ".log")).string()});
+      commands_.push_back(ChildCommand{
+          {settings_.neato, "-n2", "-Tsvg", "-o", (dir_ / (name + ".svg")).string(), dot.string()},
+          (dir_ / (name + ".log")).string()});
       names_.push_back(name);
     }
     RunBatch();
@@ -155,18 +165,19 @@ class Drawings {
  private:
   void RunBatch() {
     if (commands_.empty()) return;
-    RunChildren(commands_, std::max(1, settings_.jobs),
-                [&](size_t i, const ChildOutcome& o) {
-                  if (!o.error.empty() || o.exit_code != 0) {
-                    std::ifstream log(commands_[i].log_path);
-                    std::stringstream text;
-                    text << log.rdbuf();
-                    errors_[names_[i]] = absl::StrCat(
-                        fs::path(commands_[i].argv[0]).filename().string(), " failed",
-                        o.error.empty() ? "" : ": " + o.error, ": ", text.str().substr(0, 300));
-                  }
-                },
-                [] {}, [] { return false; });
+    RunChildren(
+        commands_, std::max(1, settings_.jobs),
+        [&](size_t i, const ChildOutcome& o) {
+          if (!o.error.empty() || o.exit_code != 0) {
+            std::ifstream log(commands_[i].log_path);
+            std::stringstream text;
+            text << log.rdbuf();
+            errors_[names_[i]] = absl::StrCat(fs::path(commands_[i].argv[0]).filename().string(),
+                                              " failed", o.error.empty() ? "" : ": " + o.error,
+                                              ": ", text.str().substr(0, 300));
+          }
+        },
+        [] {}, [] { return false; });
   }
 
   // A gnuplot script (run in the folder: it names its own output) or a
@@ -207,8 +218,8 @@ struct Bin {
   int64_t messages = 0;
   double reliability_min = NAN, rmr_sum = 0, rmr_max = NAN, ldh_max = NAN, p99_max_ms = NAN;
   int64_t with_rmr = 0;
-  int64_t prune = 0, i_have = 0, ignored_i_have = 0, graft = 0, membership = 0,
-          eager_changes = 0, payload = 0;
+  int64_t prune = 0, i_have = 0, ignored_i_have = 0, graft = 0, membership = 0, eager_changes = 0,
+          payload = 0;
 };
 
 struct Series {
@@ -239,8 +250,7 @@ Series BinSeries(const ReportInputs& in, int max_points) {
   }
   for (const MessageMetrics& m : in.metrics.messages()) {
     if (!m.settled) continue;
-    const size_t i = std::min(s.bins.size() - 1,
-                              static_cast<size_t>(Seconds(m.sent_at) / s.bin_s));
+    const size_t i = std::min(s.bins.size() - 1, static_cast<size_t>(Seconds(m.sent_at) / s.bin_s));
     Bin& b = s.bins[i];
     ++b.messages;
     const double r = m.reliability();
@@ -344,7 +354,7 @@ class ReportBuilder {
   std::string ExpectationsHtml();
   std::string OverTimeHtml();  // with control traffic and convergence
   std::string RuntimeHtml();
-  std::string TreesHtml();     // with the run's text summary
+  std::string TreesHtml();  // with the run's text summary
 
   const ReportInputs& in_;
   const ReportSettings& settings_;
@@ -363,50 +373,57 @@ void ReportBuilder::QueueTimePlots() {
   std::string data, message_data;
   for (const Bin& b : series_.bins) {
     const std::string mid = Data(b.start_s + series_.bin_s / 2);
-    absl::StrAppend(&data, mid, " 0 0 0 0 0 ", b.prune, " ", b.i_have, " ", b.ignored_i_have,
-                    " ", b.graft, " ", b.membership, " ", b.eager_changes, " ", b.payload, "\n");
+    absl::StrAppend(&data, mid, " 0 0 0 0 0 ", b.prune, " ", b.i_have, " ", b.ignored_i_have, " ",
+                    b.graft, " ", b.membership, " ", b.eager_changes, " ", b.payload, "\n");
     if (b.messages == 0) continue;
     absl::StrAppend(&message_data, mid, " ", Data(b.reliability_min), " ",
-                    Data(b.with_rmr > 0 ? b.rmr_sum / b.with_rmr : NAN), " ", Data(b.rmr_max),
-                    " ", Data(b.ldh_max), " ", Data(b.p99_max_ms), "\n");
+                    Data(b.with_rmr > 0 ? b.rmr_sum / b.with_rmr : NAN), " ", Data(b.rmr_max), " ",
+                    Data(b.ldh_max), " ", Data(b.p99_max_ms), "\n");
   }
   if (message_data.empty()) message_data = "NaN NaN NaN NaN NaN NaN\n";
   const std::string block =
       absl::StrCat("$d << EOD\n", data, "EOD\n$m << EOD\n", message_data, "EOD\n");
   draw_.Plot("reliability",
-            absl::StrCat(block, Preamble("reliability", "reliability, worst message sent in each bin",
-                                         "share of live nodes", end_s_, marks_),
-                         "set yrange [0:1.05]\nplot $m using 1:2 with linespoints pt 7 ps 0.4 lw 2 lc rgb \"#2f5f8f\" title "
-                         "\"reliability min\"\n"));
-  draw_.Plot("rmr", absl::StrCat(block,
-                                Preamble("rmr", "RMR of the messages sent in each bin",
-                                         "redundant payloads per delivery", end_s_, marks_),
-                                "plot $m using 1:3 with linespoints pt 7 ps 0.4 lw 2 lc rgb \"#2f5f8f\" title \"mean\", "
-                                "$m using 1:4 with linespoints pt 7 ps 0.4 lw 1 lc rgb \"#f39c12\" title \"max\"\n"));
+             absl::StrCat(block,
+                          Preamble("reliability", "reliability, worst message sent in each bin",
+                                   "share of live nodes", end_s_, marks_),
+                          "set yrange [0:1.05]\nplot $m using 1:2 with linespoints pt 7 ps 0.4 lw "
+                          "2 lc rgb \"#2f5f8f\" title "
+                          "\"reliability min\"\n"));
+  draw_.Plot(
+      "rmr",
+      absl::StrCat(
+          block,
+          Preamble("rmr", "RMR of the messages sent in each bin", "redundant payloads per delivery",
+                   end_s_, marks_),
+          "plot $m using 1:3 with linespoints pt 7 ps 0.4 lw 2 lc rgb \"#2f5f8f\" title \"mean\", "
+          "$m using 1:4 with linespoints pt 7 ps 0.4 lw 1 lc rgb \"#f39c12\" title \"max\"\n"));
   draw_.Plot("ldh", absl::StrCat(block,
-                                Preamble("ldh", "LDH: last delivery hop, worst message per bin",
-                                         "hops", end_s_, marks_),
-                                "plot $m using 1:5 with linespoints pt 7 ps 0.4 lw 2 lc rgb \"#2f5f8f\" title \"ldh max\"\n"));
+                                 Preamble("ldh", "LDH: last delivery hop, worst message per bin",
+                                          "hops", end_s_, marks_),
+                                 "plot $m using 1:5 with linespoints pt 7 ps 0.4 lw 2 lc rgb "
+                                 "\"#2f5f8f\" title \"ldh max\"\n"));
   draw_.Plot("latency",
-            absl::StrCat(block,
-                         Preamble("latency", "delivery latency p99, worst message per bin",
-                                  "ms", end_s_, marks_),
-                         "plot $m using 1:6 with linespoints pt 7 ps 0.4 lw 2 lc rgb \"#2f5f8f\" title \"latency p99\"\n"));
-  draw_.Plot("traffic",
-            absl::StrCat(block,
-                         Preamble("traffic", "messages received per bin, by type", "messages",
-                                  end_s_, marks_),
-                         "set yrange [0:*]\n"
-                         "plot $d using 1:13 lw 2 title \"payload\", "
-                         "$d using 1:7 title \"prune\", $d using 1:8 title \"i\\\\_have\", "
-                         "$d using 1:9 title \"ignored\\\\_i\\\\_have\", $d using 1:10 title \"graft\", "
-                         "$d using 1:11 title \"membership\"\n"));
+             absl::StrCat(block,
+                          Preamble("latency", "delivery latency p99, worst message per bin", "ms",
+                                   end_s_, marks_),
+                          "plot $m using 1:6 with linespoints pt 7 ps 0.4 lw 2 lc rgb \"#2f5f8f\" "
+                          "title \"latency p99\"\n"));
+  draw_.Plot(
+      "traffic",
+      absl::StrCat(
+          block,
+          Preamble("traffic", "messages received per bin, by type", "messages", end_s_, marks_),
+          "set yrange [0:*]\n"
+          "plot $d using 1:13 lw 2 title \"payload\", "
+          "$d using 1:7 title \"prune\", $d using 1:8 title \"i\\\\_have\", "
+          "$d using 1:9 title \"ignored\\\\_i\\\\_have\", $d using 1:10 title \"graft\", "
+          "$d using 1:11 title \"membership\"\n"));
   draw_.Plot("eager_changes",
-            absl::StrCat(block,
-                         Preamble("eager_changes", "eager-set changes per bin (every root)",
-                                  "changes", end_s_, marks_),
-                         "plot $d using 1:12 lw 2 lc rgb \"#8e44ad\" title \"eager changes\"\n"));
-
+             absl::StrCat(block,
+                          Preamble("eager_changes", "eager-set changes per bin (every root)",
+                                   "changes", end_s_, marks_),
+                          "plot $d using 1:12 lw 2 lc rgb \"#8e44ad\" title \"eager changes\"\n"));
 }
 
 void ReportBuilder::QueueConvergencePlot() {
@@ -431,18 +448,17 @@ void ReportBuilder::QueueConvergencePlot() {
     return out;
   };
   draw_.Plot("convergence",
-            absl::StrCat("$t << EOD\n", cdf(&RootConvergence::tree_stable_at), "EOD\n$r << EOD\n",
-                         cdf(&RootConvergence::rmr_settled_at), "EOD\n$s << EOD\n",
-                         cdf(&RootConvergence::converged_at), "EOD\n",
-                         Preamble("convergence",
-                                  absl::StrCat("share of the ", sum_.convergence.roots.size(),
-                                               " roots converged by each time"),
-                                  "share of roots", end_s_, marks_),
-                         "set yrange [0:1.05]\n"
-                         "plot $t using 1:2 with steps lw 2 title \"tree-stable\", "
-                         "$r using 1:2 with steps lw 2 title \"RMR-settled\", "
-                         "$s using 1:2 with steps lw 2 dt 2 title \"strict\"\n"));
-
+             absl::StrCat("$t << EOD\n", cdf(&RootConvergence::tree_stable_at), "EOD\n$r << EOD\n",
+                          cdf(&RootConvergence::rmr_settled_at), "EOD\n$s << EOD\n",
+                          cdf(&RootConvergence::converged_at), "EOD\n",
+                          Preamble("convergence",
+                                   absl::StrCat("share of the ", sum_.convergence.roots.size(),
+                                                " roots converged by each time"),
+                                   "share of roots", end_s_, marks_),
+                          "set yrange [0:1.05]\n"
+                          "plot $t using 1:2 with steps lw 2 title \"tree-stable\", "
+                          "$r using 1:2 with steps lw 2 title \"RMR-settled\", "
+                          "$s using 1:2 with steps lw 2 dt 2 title \"strict\"\n"));
 }
 
 void ReportBuilder::QueueConnectionsPlot() {
@@ -463,17 +479,16 @@ void ReportBuilder::QueueConnectionsPlot() {
                         "\n");
       }
       absl::StrAppend(&blocks, "EOD\n");
-      absl::StrAppend(&plots, k == 0 ? "plot " : ", ", "$c", k, " using 1:2 with impulses lw 3 title \"",
-                      reason, "\"");
+      absl::StrAppend(&plots, k == 0 ? "plot " : ", ", "$c", k,
+                      " using 1:2 with impulses lw 3 title \"", reason, "\"");
       ++k;
     }
     draw_.Plot("connections",
-              absl::StrCat(blocks,
-                           Preamble("connections", "tcp connections closed per bin, by reason",
-                                    "connections", end_s_, marks_),
-                           plots, "\n"));
+               absl::StrCat(blocks,
+                            Preamble("connections", "tcp connections closed per bin, by reason",
+                                     "connections", end_s_, marks_),
+                            plots, "\n"));
   }
-
 }
 
 void ReportBuilder::QueueTrees() {
@@ -490,10 +505,9 @@ void ReportBuilder::QueueTrees() {
     const OrientedTree oriented = Orient(*snap);
     const std::string name = absl::StrCat("tree_n", t->root);
     if (static_cast<int64_t>(oriented.live.size()) <= settings_.max_tree_nodes) {
-      draw_.Graph(name, RadialDot(*snap, oriented),
-                 [s = *snap, oriented](const std::string& laid) {
-                   return AddDepthRings(laid, s, oriented);
-                 });
+      draw_.Graph(name, RadialDot(*snap, oriented), [s = *snap, oriented](const std::string& laid) {
+        return AddDepthRings(laid, s, oriented);
+      });
     } else {
       draw_.Plot(name, HistogramScript(*snap, oriented, name));
     }
@@ -505,13 +519,14 @@ std::string ReportBuilder::HeadHtml() {
   // --- The page ---
   html = absl::StrCat(
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>plumsim: ",
-      Html(in_.scenario.name), "</title>\n<style>", kStyle, "</style></head>\n<body>\n<h1>", Html(in_.scenario.name),
-      "</h1>\n<p class=\"meta\">", Html(in_.scenario.description), "</p>\n<p class=\"meta\">seed ", in_.scenario.seed,
-      " &middot; ", in_.scenario.node_count, " nodes &middot; ", Html(in_.scenario.membership), " membership &middot; ",
+      Html(in_.scenario.name), "</title>\n<style>", kStyle, "</style></head>\n<body>\n<h1>",
+      Html(in_.scenario.name), "</h1>\n<p class=\"meta\">", Html(in_.scenario.description),
+      "</p>\n<p class=\"meta\">seed ", in_.scenario.seed, " &middot; ", in_.scenario.node_count,
+      " nodes &middot; ", Html(in_.scenario.membership), " membership &middot; ",
       TransportName(in_.scenario.network.transport), " &middot; ",
-      Html(FormatSimDuration(in_.scenario.duration)), " of virtual time", in_.result.complete ? "" : " (stopped early)",
-      " &middot; plumsim ", kPlumsimVersion, " &middot; trace digest <code>",
-      in_.result.digest_hex, "</code></p>\n");
+      Html(FormatSimDuration(in_.scenario.duration)), " of virtual time",
+      in_.result.complete ? "" : " (stopped early)", " &middot; plumsim ", kPlumsimVersion,
+      " &middot; trace digest <code>", in_.result.digest_hex, "</code></p>\n");
 
   return html;
 }
@@ -519,21 +534,22 @@ std::string ReportBuilder::HeadHtml() {
 std::string ReportBuilder::SummaryHtml() {
   std::string html;
   // Summary: the figures of metrics.json "summary", each with its path.
-  absl::StrAppend(&html, "<h2 id=\"summary\">Summary</h2>\n<p class=\"note\">Settled messages "
-                         "(sent at least ", Html(FormatSimDuration(in_.scenario.settle)),
+  absl::StrAppend(&html,
+                  "<h2 id=\"summary\">Summary</h2>\n<p class=\"note\">Settled messages "
+                  "(sent at least ",
+                  Html(FormatSimDuration(in_.scenario.settle)),
                   " before the end) of every handler; docs/metrics.md defines each figure.</p>\n"
                   "<table class=\"figures\">\n");
-  absl::StrAppend(&html,
-                  FigureRow("summary.messages", "messages", sum_.messages, absl::StrCat(sum_.messages)),
-                  FigureRow("summary.reliability_min", "reliability, worst message",
-                            sum_.reliability_min, Num(sum_.reliability_min)),
-                  FigureRow("summary.rmr_mean", "RMR, mean", sum_.rmr_mean, Num(sum_.rmr_mean)),
-                  FigureRow("summary.rmr_max", "RMR, worst", sum_.rmr_max, Num(sum_.rmr_max)),
-                  FigureRow("summary.ldh_max", "LDH, worst (hops)", sum_.ldh_max,
-                            absl::StrCat(sum_.ldh_max)),
-                  FigureRow("summary.latency_ns_max", "latency, worst",
-                            static_cast<double>(sum_.latency_ns_max),
-                            absl::StrFormat("%.3f ms", sum_.latency_ns_max / 1e6)));
+  absl::StrAppend(
+      &html, FigureRow("summary.messages", "messages", sum_.messages, absl::StrCat(sum_.messages)),
+      FigureRow("summary.reliability_min", "reliability, worst message", sum_.reliability_min,
+                Num(sum_.reliability_min)),
+      FigureRow("summary.rmr_mean", "RMR, mean", sum_.rmr_mean, Num(sum_.rmr_mean)),
+      FigureRow("summary.rmr_max", "RMR, worst", sum_.rmr_max, Num(sum_.rmr_max)),
+      FigureRow("summary.ldh_max", "LDH, worst (hops)", sum_.ldh_max, absl::StrCat(sum_.ldh_max)),
+      FigureRow("summary.latency_ns_max", "latency, worst",
+                static_cast<double>(sum_.latency_ns_max),
+                absl::StrFormat("%.3f ms", sum_.latency_ns_max / 1e6)));
   absl::StrAppend(
       &html,
       FigureRow("summary.converged_at_ns", "strict convergence (every root)",
@@ -551,16 +567,17 @@ std::string ReportBuilder::SummaryHtml() {
         {"rmr_settled", "RMR-settled", &sum_.convergence.rmr_settled},
         {"strict", "strict", &sum_.convergence.strict}}) {
     const std::string p = absl::StrCat("summary.convergence.", key);
-    absl::StrAppend(&html, FigureRow(p + ".share", absl::StrCat("roots ", label),
-                                     q->share(),
-                                     absl::StrCat(q->reached, " of ", q->roots, " (",
-                                                  absl::StrFormat("%.0f%%", q->share() * 100), ")")));
-    for (const auto& [which, t] : {std::pair<const char*, SimTime>{"p50", q->p50},
-                                   {"p90", q->p90}, {"max", q->max}}) {
-      absl::StrAppend(&html, FigureRow(absl::StrCat(p, ".", which, "_ns"),
-                                       absl::StrCat(label, " time, ", which),
-                                       q->reached > 0 ? std::optional<double>(t.ns()) : std::nullopt,
-                                       q->reached > 0 ? TimeText(t) : "none reached"));
+    absl::StrAppend(&html,
+                    FigureRow(p + ".share", absl::StrCat("roots ", label), q->share(),
+                              absl::StrCat(q->reached, " of ", q->roots, " (",
+                                           absl::StrFormat("%.0f%%", q->share() * 100), ")")));
+    for (const auto& [which, t] :
+         {std::pair<const char*, SimTime>{"p50", q->p50}, {"p90", q->p90}, {"max", q->max}}) {
+      absl::StrAppend(
+          &html,
+          FigureRow(absl::StrCat(p, ".", which, "_ns"), absl::StrCat(label, " time, ", which),
+                    q->reached > 0 ? std::optional<double>(t.ns()) : std::nullopt,
+                    q->reached > 0 ? TimeText(t) : "none reached"));
     }
   }
   absl::StrAppend(&html, "</table>\n");
@@ -575,11 +592,12 @@ std::string ReportBuilder::ExpectationsHtml() {
   if (in_.verdicts.empty()) {
     absl::StrAppend(&html, "<p class=\"note\">The scenario has no [[expect]] entries.</p>\n");
   } else {
-    absl::StrAppend(&html, "<table><tr><th></th><th>line</th><th>expected</th><th>measured</th></tr>\n");
+    absl::StrAppend(&html,
+                    "<table><tr><th></th><th>line</th><th>expected</th><th>measured</th></tr>\n");
     for (const ExpectationResult& e : in_.verdicts) {
-      absl::StrAppend(&html, "<tr><td class=\"", e.passed ? "ok\">ok" : "fail\">FAIL",
-                      "</td><td>", e.line, "</td><td>", Html(e.description), "</td><td>",
-                      Html(e.measured), "</td></tr>\n");
+      absl::StrAppend(&html, "<tr><td class=\"", e.passed ? "ok\">ok" : "fail\">FAIL", "</td><td>",
+                      e.line, "</td><td>", Html(e.description), "</td><td>", Html(e.measured),
+                      "</td></tr>\n");
     }
     absl::StrAppend(&html, "</table>\n");
   }
@@ -592,16 +610,17 @@ std::string ReportBuilder::OverTimeHtml() {
   // Over time.
   std::string bins_note = absl::StrCat(
       "Each point is one bin of ", Num(series_.bin_s), " s of virtual time",
-      series_.merged > 1 ? absl::StrCat(" (", series_.merged, " metrics windows merged to keep the "
-                                       "plots under ", settings_.max_points, " points)")
-                        : std::string(" (one metrics window)"),
+      series_.merged > 1 ? absl::StrCat(" (", series_.merged,
+                                        " metrics windows merged to keep the "
+                                        "plots under ",
+                                        settings_.max_points, " points)")
+                         : std::string(" (one metrics window)"),
       "; message figures are over the settled messages sent in the bin. Shaded: partitions "
       "(red), downed links (orange), churn (grey); dashed lines: crashes and leaves (red), "
       "restarts and joins (green).");
   absl::StrAppend(&html, "<h2 id=\"over-time\">Over time</h2>\n<p class=\"note\">", Html(bins_note),
                   "</p>\n");
-  for (const auto& [name, caption] :
-       std::vector<std::pair<std::string, std::string>>{
+  for (const auto& [name, caption] : std::vector<std::pair<std::string, std::string>>{
            {"reliability", "Reliability: the worst message sent in each bin."},
            {"rmr", "RMR: mean and worst over the messages sent in each bin."},
            {"ldh", "LDH: the largest hop count of a first delivery."},
@@ -609,20 +628,20 @@ std::string ReportBuilder::OverTimeHtml() {
     absl::StrAppend(&html, Figure(name, caption, draw_.Svg(name), draw_.Error(name)));
   }
   absl::StrAppend(&html, "<h2 id=\"traffic\">Control traffic</h2>\n",
-                  Figure("traffic", "Messages received per bin, by type.",
-                         draw_.Svg("traffic"), draw_.Error("traffic")),
+                  Figure("traffic", "Messages received per bin, by type.", draw_.Svg("traffic"),
+                         draw_.Error("traffic")),
                   Figure("eager_changes",
                          "Changes of eager sets: add_eager/add_lazy moves that changed one, "
                          "reset_peers, neighbors_down, crashes.",
                          draw_.Svg("eager_changes"), draw_.Error("eager_changes")));
-  absl::StrAppend(&html, "<h2 id=\"convergence\">Convergence per root</h2>\n",
-                  Figure("convergence",
-                         absl::StrCat("The distribution over roots (", in_.scenario.convergence.stable_rounds,
-                                      " stable rounds, RMR epsilon ",
-                                      Num(in_.scenario.convergence.rmr_epsilon),
-                                      "): the share of roots tree-stable, RMR-settled and "
-                                      "strictly converged by each time."),
-                         draw_.Svg("convergence"), draw_.Error("convergence")));
+  absl::StrAppend(
+      &html, "<h2 id=\"convergence\">Convergence per root</h2>\n",
+      Figure("convergence",
+             absl::StrCat("The distribution over roots (", in_.scenario.convergence.stable_rounds,
+                          " stable rounds, RMR epsilon ", Num(in_.scenario.convergence.rmr_epsilon),
+                          "): the share of roots tree-stable, RMR-settled and "
+                          "strictly converged by each time."),
+             draw_.Svg("convergence"), draw_.Error("convergence")));
   if (sum_.convergence.obstacles.roots > 0) {
     std::vector<std::string> depths;
     for (size_t d = 1; d < sum_.convergence.obstacles.grafts_by_depth.size(); ++d) {
@@ -630,13 +649,13 @@ std::string ReportBuilder::OverTimeHtml() {
         depths.push_back(absl::StrCat(d, ": ", sum_.convergence.obstacles.grafts_by_depth[d]));
       }
     }
-    absl::StrAppend(
-        &html, "<p>Not tree-stable: ", sum_.convergence.obstacles.roots, " roots; ",
-        sum_.convergence.obstacles.messages_with_grafts, " of their ", sum_.convergence.obstacles.messages,
-        " messages were grafted (grafts by depth of the grafting node: ",
-        Html(depths.empty() ? "none" : absl::StrJoin(depths, ", ")), "); ",
-        Num(sum_.convergence.obstacles.eager_changes_per_message_late),
-        " eager-set changes per message in the second half of the run.</p>\n");
+    absl::StrAppend(&html, "<p>Not tree-stable: ", sum_.convergence.obstacles.roots, " roots; ",
+                    sum_.convergence.obstacles.messages_with_grafts, " of their ",
+                    sum_.convergence.obstacles.messages,
+                    " messages were grafted (grafts by depth of the grafting node: ",
+                    Html(depths.empty() ? "none" : absl::StrJoin(depths, ", ")), "); ",
+                    Num(sum_.convergence.obstacles.eager_changes_per_message_late),
+                    " eager-set changes per message in the second half of the run.</p>\n");
   }
 
   return html;
@@ -645,9 +664,10 @@ std::string ReportBuilder::OverTimeHtml() {
 std::string ReportBuilder::RuntimeHtml() {
   std::string html;
   // Runtime model: mailboxes and connections.
-  absl::StrAppend(&html, "<h2 id=\"runtime\">Mailboxes and connections</h2>\n<table><tr><th>"
-                         "process</th><th>inputs</th><th>waited</th><th>mailbox max</th><th>"
-                         "mailbox p99</th><th>longest wait</th></tr>\n");
+  absl::StrAppend(&html,
+                  "<h2 id=\"runtime\">Mailboxes and connections</h2>\n<table><tr><th>"
+                  "process</th><th>inputs</th><th>waited</th><th>mailbox max</th><th>"
+                  "mailbox p99</th><th>longest wait</th></tr>\n");
   const ProcessStats& ps = in_.metrics.simulation().process_stats();
   for (int k = 0; k < kProcessKinds; ++k) {
     const ProcessKind kind = static_cast<ProcessKind>(k);
@@ -661,9 +681,10 @@ std::string ReportBuilder::RuntimeHtml() {
     absl::StrAppend(&html, Figure("connections", "TCP connections closed, by reason.",
                                   draw_.Svg("connections"), draw_.Error("connections")));
   } else {
-    absl::StrAppend(&html, "<p class=\"note\">No connection closed",
-                    in_.scenario.network.transport == Transport::kTcp ? "." : " (datagram transport).",
-                    "</p>\n");
+    absl::StrAppend(
+        &html, "<p class=\"note\">No connection closed",
+        in_.scenario.network.transport == Transport::kTcp ? "." : " (datagram transport).",
+        "</p>\n");
   }
 
   return html;
@@ -676,15 +697,16 @@ std::string ReportBuilder::TreesHtml() {
                   drawn_.size(), " of ", in_.final_trees.size(),
                   " snapshot roots drawn (the first ", settings_.max_tree_pictures,
                   "; plumsim trees DIR draws them all). Radial: the root at the centre, each "
-                  "ring one eager hop further; past ", settings_.max_tree_nodes,
+                  "ring one eager hop further; past ",
+                  settings_.max_tree_nodes,
                   " live nodes, depth and fan-out histograms.</p>\n<div class=\"trees\">\n");
   for (const TreeShape* t : drawn_) {
     const std::string name = absl::StrCat("tree_n", t->root);
-    absl::StrAppend(&html, Figure(name,
-                                  absl::StrCat(NodeName(t->root), ": ", t->live_count,
-                                               " live, depth ", t->depth,
-                                               t->spanning ? ", spanning" : ", not spanning"),
-                                  draw_.Svg(name), draw_.Error(name)));
+    absl::StrAppend(&html,
+                    Figure(name,
+                           absl::StrCat(NodeName(t->root), ": ", t->live_count, " live, depth ",
+                                        t->depth, t->spanning ? ", spanning" : ", not spanning"),
+                           draw_.Svg(name), draw_.Error(name)));
   }
   absl::StrAppend(&html, "</div>\n<h2 id=\"text\">The run's summary</h2>\n<pre>",
                   Html(in_.result.summary), "</pre>\n");
