@@ -144,6 +144,14 @@ expect 2 "holds no plumsim study" -- "$plumsim" study run studies/s.toml --out m
 expect 2 "not a folder" -- "$plumsim" study run studies/s.toml --out afile
 ln -s mine linked
 expect 2 "holds no plumsim study" -- "$plumsim" study run studies/s.toml --out linked/
+# A folder another shard is creating this instant (empty runs/ and logs/,
+# study.json's temporary file) is this study's: the shard goes on. With
+# anything else in it, it is refused as before.
+mkdir -p racing/runs racing/logs && echo '{' > racing/.study.json.tmp-1
+expect 0 "" -- "$plumsim" study run studies/s.toml --out racing --shard 1/4 --quiet
+[ -s racing/study.json ] || fail "the racing shard wrote no study.json"
+mkdir -p racing2/runs && touch racing2/runs/x racing2/.study.json.tmp-1
+expect 2 "holds no plumsim study" -- "$plumsim" study run studies/s.toml --out racing2 --shard 1/4
 sed 's/replications = 2/replications = 3/' studies/s.toml > studies/s3.toml
 expect 2 "holds a different study" -- "$plumsim" study run studies/s3.toml --out out
 [ "$(cat mine/notes.txt)" = keep ] && [ "$(ls mine)" = notes.txt ] || fail "mine/ was changed"

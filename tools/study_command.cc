@@ -11,6 +11,7 @@
 #include <sstream>
 #include <thread>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "nlohmann/json.hpp"
@@ -51,6 +52,23 @@ absl::StatusOr<Prepared> Prepare(const std::string& file) {
   return p;
 }
 
+// What WriteStudyDir makes before study.json is in place: a folder that
+// holds nothing but empty runs/ and logs/ and study.json's temporary file.
+// Shards started at once see it while the first of them writes.
+bool BeingCreated(const std::string& dir) {
+  std::error_code ec;
+  for (const fs::directory_entry& e : fs::directory_iterator(dir, ec)) {
+    const std::string name = e.path().filename().string();
+    const bool empty_folder = (name == "runs" || name == "logs") &&
+                              fs::is_directory(e.symlink_status(ec)) &&
+                              fs::is_empty(e.path(), ec);
+    const bool temporary = absl::StartsWith(name, ".study.json.tmp-") &&
+                           fs::is_regular_file(e.symlink_status(ec));
+    if (!empty_folder && !temporary) return false;
+  }
+  return !ec;
+}
+
 // Checks that `out` may hold this study: a new or empty folder, or one
 // holding the same study's runs (resumed). Writes nothing.
 absl::Status CheckStudyDir(Prepared* p, const std::string& out) {
@@ -67,6 +85,9 @@ absl::Status CheckStudyDir(Prepared* p, const std::string& out) {
   }
   if (fs::is_empty(p->dir, ec)) return absl::OkStatus();
   absl::StatusOr<StudyRecord> existing = ReadStudyRecord(p->dir);
+  if (!existing.ok() && BeingCreated(p->dir)) {
+    return absl::OkStatus();  // another shard is writing it: WriteStudyDir checks again
+  }
   if (!existing.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--out ", out, ": folder exists, is not empty and holds no plumsim study; "
@@ -87,8 +108,21 @@ absl::Status WriteStudyDir(const Prepared& p) {
   fs::create_directories(fs::path(p.dir) / "runs", ec);
   if (!ec) fs::create_directories(fs::path(p.dir) / "logs", ec);
   if (ec) return absl::UnavailableError(absl::StrCat(p.dir, ": cannot create: ", ec.message()));
-  if (fs::exists(fs::path(p.dir) / "study.json")) return absl::OkStatus();
-  return WriteFileAtomically((fs::path(p.dir) / "study.json").string(), p.record.ToJson());
+  if (!fs::exists(fs::path(p.dir) / "study.json")) {
+    if (absl::Status st =
+            WriteFileAtomically((fs::path(p.dir) / "study.json").string(), p.record.ToJson());
+        !st.ok()) {
+      return st;
+    }
+  }
+  // Whoever wrote it (this shard or one racing it), it must be this study.
+  absl::StatusOr<StudyRecord> written = ReadStudyRecord(p.dir);
+  if (!written.ok()) return written.status();
+  if (!written->SamePlan(p.record)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        p.dir, ": another study was written there at the same time; name a new folder"));
+  }
+  return absl::OkStatus();
 }
 
 // A run is done when its folder holds a complete manifest of its seed.
