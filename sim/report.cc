@@ -278,9 +278,12 @@ std::string SummaryTable(const Scenario& scenario, const MetricsCollector& metri
       "  %-12s %8s %12s %9s %8s %8s %12s %14s\n",
       FormatSimDuration(scenario.settle), "handler", "messages", "reliab. min", "rmr mean",
       "rmr max", "ldh max", "latency max", "converged at");
+  // Each handler's summary once: its convergence lines follow the table.
+  std::string convergence;
   for (HandlerId h : {kHeartbeatHandler, kStoreHandler}) {
     const MetricsSummary s = Summarize(metrics, h);
     if (s.messages == 0) continue;
+    absl::StrAppend(&convergence, ConvergenceLines(scenario, s, HandlerName(h)));
     absl::StrAppend(&out, absl::StrFormat("  %-12s %8d %12.4f %9.4f %8.4f %8d %12s %14s\n",
                                           HandlerName(h), s.messages, s.reliability_min,
                                           s.rmr_mean, s.rmr_max, s.ldh_max,
@@ -288,10 +291,7 @@ std::string SummaryTable(const Scenario& scenario, const MetricsCollector& metri
                                           s.converged_at ? FormatSimTime(*s.converged_at)
                                                          : std::string("not converged")));
   }
-  for (HandlerId h : {kHeartbeatHandler, kStoreHandler}) {
-    const MetricsSummary s = Summarize(metrics, h);
-    if (s.messages > 0) absl::StrAppend(&out, ConvergenceLines(scenario, s, HandlerName(h)));
-  }
+  out += convergence;
   int64_t spanning = 0, running = 0, depth = 0;
   for (const TreeShape& t : final_trees) {
     if (!t.root_running) continue;

@@ -10,7 +10,10 @@ rm -rf "$tmp"; mkdir -p "$tmp"
 source "$(dirname "$0")/sh_lib.sh"
 export HOME="$tmp/home"; mkdir -p "$HOME"
 
-"$plumsim" run "$scenario" --quiet --out "$tmp/run" >/dev/null || fail "run"
+# gnuplot and Graphviz work in a private temporary folder, removed after.
+mkdir -p "$tmp/tmpdir"
+TMPDIR="$tmp/tmpdir" "$plumsim" run "$scenario" --quiet --out "$tmp/run" >/dev/null || fail "run"
+[ -z "$(ls -A "$tmp/tmpdir")" ] || fail "report drawing left files in TMPDIR: $(ls -A "$tmp/tmpdir")"
 report="$tmp/run/report.html"
 [ -s "$report" ] || fail "no report.html"
 
