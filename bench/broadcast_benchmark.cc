@@ -26,7 +26,7 @@
 #include "absl/strings/str_cat.h"
 #include "bench/scale_run.h"
 #include "benchmark/benchmark.h"
-#include "sim/node_host.h"
+#include "sim/world/node_host.h"
 
 namespace plumsim {
 namespace {
@@ -54,11 +54,11 @@ void BM_BroadcastHyParView(benchmark::State& state, const char* transport) {
     ResetPeakRss();
     ScaleRun run(toml);
     const double setup_wall = run.RunUntil(SimTime::FromNanoseconds(broadcast_at_ms * 1000000));
-    const uint64_t events_before = run.simulation().simulator().events_executed();
+    const uint64_t events_before = run.simulation().event_loop().events_executed();
     const uint64_t messages_before = run.DeliveredMessages();
     const double wall = run.RunUntil(SimTime::FromNanoseconds(end_ms * 1000000));
     run.ReportCounters(state, wall,
-                       run.simulation().simulator().events_executed() - events_before,
+                       run.simulation().event_loop().events_executed() - events_before,
                        run.DeliveredMessages() - messages_before);
     state.counters["setup_wall_s"] = setup_wall;
     double reliability_min = 1;

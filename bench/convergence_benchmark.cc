@@ -35,7 +35,7 @@
 #include "absl/strings/str_cat.h"
 #include "bench/scale_run.h"
 #include "benchmark/benchmark.h"
-#include "sim/node_host.h"
+#include "sim/world/node_host.h"
 
 namespace plumsim {
 namespace {
@@ -91,7 +91,7 @@ void RunConvergence(benchmark::State& state, bool hyparview, int64_t max_rounds,
       report = run.metrics().ConvergenceOf(kHeartbeatHandler);
       if (report.tree_stable.reached == nodes && report.rmr_settled.reached == nodes) break;
     }
-    run.ReportCounters(state, wall, run.simulation().simulator().events_executed(),
+    run.ReportCounters(state, wall, run.simulation().event_loop().events_executed(),
                        run.DeliveredMessages());
     state.counters["stable_rounds"] = static_cast<double>(stable_rounds);
     SetQuantileCounters(state, "tree_stable", report.tree_stable);

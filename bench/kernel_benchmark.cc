@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "benchmark/benchmark.h"
-#include "sim/random.h"
-#include "sim/simulator.h"
+#include "sim/kernel/random.h"
+#include "sim/kernel/event_loop.h"
 
 namespace plumsim {
 namespace {
@@ -18,7 +18,7 @@ namespace {
 // that the benchmark measures the kernel, not the generator).
 class HoldHandler final : public EventHandler {
  public:
-  HoldHandler(Simulator* sim, const std::vector<int64_t>* delays)
+  HoldHandler(EventLoop* sim, const std::vector<int64_t>* delays)
       : sim_(sim), delays_(delays) {}
   void OnEvent(uint64_t arg) override {
     const int64_t delay = (*delays_)[next_++ & (delays_->size() - 1)];
@@ -26,14 +26,14 @@ class HoldHandler final : public EventHandler {
   }
 
  private:
-  Simulator* sim_;
+  EventLoop* sim_;
   const std::vector<int64_t>* delays_;
   uint64_t next_ = 0;
 };
 
 // Runs the simulator for a fixed number of events per benchmark iteration
 // and reports the rate as the "events/s" counter.
-void RunEventsPerIteration(benchmark::State& state, Simulator& sim) {
+void RunEventsPerIteration(benchmark::State& state, EventLoop& sim) {
   constexpr uint64_t kEventsPerIteration = 100000;
   uint64_t executed = 0;
   for (auto _ : state) {
@@ -53,7 +53,7 @@ std::vector<int64_t> Delays(int64_t mean_ns) {
 }
 
 // Fills the queue with `pending` events of `handler`.
-void Prefill(Simulator& sim, HoldHandler& handler, const std::vector<int64_t>& delays,
+void Prefill(EventLoop& sim, HoldHandler& handler, const std::vector<int64_t>& delays,
              int64_t pending) {
   for (int64_t i = 0; i < pending; ++i) {
     sim.Schedule(SimDuration::Nanoseconds(delays[i & (delays.size() - 1)]), &handler,
@@ -63,7 +63,7 @@ void Prefill(Simulator& sim, HoldHandler& handler, const std::vector<int64_t>& d
 
 void BM_ScheduleAndFire(benchmark::State& state) {
   const std::vector<int64_t> delays = Delays(1000000);
-  Simulator sim;
+  EventLoop sim;
   HoldHandler handler(&sim, &delays);
   Prefill(sim, handler, delays, state.range(0));
   RunEventsPerIteration(state, sim);
@@ -76,7 +76,7 @@ BENCHMARK(BM_ScheduleAndFire)->Arg(1000)->Arg(100000)->Arg(1000000)->UseRealTime
 // how the scenario runner advances time (a window per progress report).
 void BM_ScheduleAndFireWindows(benchmark::State& state) {
   const std::vector<int64_t> delays = Delays(1000000);
-  Simulator sim;
+  EventLoop sim;
   HoldHandler handler(&sim, &delays);
   Prefill(sim, handler, delays, state.range(0));
   uint64_t before = sim.events_executed();
@@ -93,7 +93,7 @@ BENCHMARK(BM_ScheduleAndFireWindows)->Arg(100000)->UseRealTime()->Unit(benchmark
 // cancels the previous one, so most timers die before firing.
 class ChurnHandler final : public EventHandler {
  public:
-  explicit ChurnHandler(Simulator* sim) : sim_(sim) {}
+  explicit ChurnHandler(EventLoop* sim) : sim_(sim) {}
   void OnEvent(uint64_t arg) override {
     if (arg == 0) {  // the ticking event
       sim_->CancelTimer(timer_);
@@ -103,12 +103,12 @@ class ChurnHandler final : public EventHandler {
   }
 
  private:
-  Simulator* sim_;
+  EventLoop* sim_;
   TimerId timer_;
 };
 
 void BM_TimerCancelChurn(benchmark::State& state) {
-  Simulator sim;
+  EventLoop sim;
   std::vector<ChurnHandler> handlers(static_cast<size_t>(state.range(0)),
                                      ChurnHandler(&sim));
   for (auto& h : handlers) sim.Schedule(SimDuration::Zero(), &h, 0);

@@ -52,7 +52,7 @@ ScaleRun::ScaleRun(const std::string& toml) {
 
 double ScaleRun::RunUntil(SimTime until, SimDuration report_every) {
   const auto start = std::chrono::steady_clock::now();
-  Simulator& sim = simulation_->simulator();
+  EventLoop& sim = simulation_->event_loop();
   while (sim.now() < until) {
     SimTime next = sim.now() + report_every;
     if (until < next) next = until;

@@ -11,10 +11,10 @@
 #include <string>
 
 #include "benchmark/benchmark.h"
-#include "sim/metrics.h"
-#include "sim/run_stats.h"
-#include "sim/scenario.h"
-#include "sim/simulation.h"
+#include "sim/metrics/metrics.h"
+#include "sim/world/run_counters.h"
+#include "sim/scenario/scenario.h"
+#include "sim/world/simulation.h"
 
 namespace plumsim {
 
@@ -36,7 +36,7 @@ class ScaleRun {
   Simulation& simulation() { return *simulation_; }
   const MetricsCollector& metrics() const { return *metrics_; }
   MetricsCollector& mutable_metrics() { return *metrics_; }
-  const RunStats& stats() const { return stats_; }
+  const RunCounters& stats() const { return stats_; }
 
   // Runs to `until`, printing virtual time to stderr every `report_every`
   // of it (large runs take minutes). Returns the wall seconds it took.
@@ -56,7 +56,7 @@ class ScaleRun {
  private:
   Scenario scenario_;
   ObserverList observers_;
-  RunStats stats_;
+  RunCounters stats_;
   std::unique_ptr<Simulation> simulation_;
   std::unique_ptr<MetricsCollector> metrics_;
 };

@@ -13,7 +13,7 @@
 // does not is a hang.
 //
 //   bazel build //tests:cli_fuzz //tools:plumsim
-//   bazel-bin/tests/cli_fuzz --plumsim $PWD/bazel-bin/tools/plumsim
+//   bazel-bin/tests/cli_fuzz --plumsim $PWD/bazel-bin/cli/plumsim
 //       --seeds $PWD/scenarios --count 10000 --work /tmp/cli_fuzz --keep /tmp/findings
 // (one command line; mutants come only from seeds of at most 100 nodes)
 //
@@ -39,7 +39,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "sim/random.h"
+#include "sim/kernel/random.h"
 
 extern char** environ;
 

@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "sim/runner.h"
-#include "sim/scenario.h"
+#include "sim/run/runner.h"
+#include "sim/scenario/scenario.h"
 
 namespace plumsim {
 namespace {

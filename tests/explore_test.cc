@@ -9,10 +9,10 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "sim/explore.h"
-#include "sim/runner.h"
-#include "sim/nemesis.h"
-#include "sim/shrink.h"
+#include "sim/explore/explore.h"
+#include "sim/run/runner.h"
+#include "sim/explore/nemesis.h"
+#include "sim/explore/shrink.h"
 
 namespace plumsim {
 namespace {

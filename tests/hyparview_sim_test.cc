@@ -6,10 +6,10 @@
 #include "absl/strings/str_cat.h"
 
 #include "gtest/gtest.h"
-#include "sim/metrics.h"
-#include "sim/run_stats.h"
-#include "sim/scenario.h"
-#include "sim/simulation.h"
+#include "sim/metrics/metrics.h"
+#include "sim/world/run_counters.h"
+#include "sim/scenario/scenario.h"
+#include "sim/world/simulation.h"
 #include "tests/overlay.h"
 
 namespace plumsim {
@@ -148,7 +148,7 @@ TEST(HyParViewSimTest, DatagramPartitionHealCanLeaveTwoOverlaysForever) {
 }
 
 TEST(HyParViewSimTest, TcpPartitionShorterThanThePingRuleKeepsTheCrossLinks) {
-  RunStats stats;
+  RunCounters stats;
   Simulation sim(PartitionScenario(1, 30, "tcp"), &stats);
   sim.RunUntil(At(59));
   const int64_t before = CrossLinks(sim);
@@ -169,7 +169,7 @@ TEST(HyParViewSimTest, TcpPartitionShorterThanThePingRuleKeepsTheCrossLinks) {
 }
 
 TEST(HyParViewSimTest, TcpPartitionLongerThanThePingRuleClosesEveryCrossLink) {
-  RunStats stats;
+  RunCounters stats;
   Simulation sim(PartitionScenario(1, 300, "tcp"), &stats);
   sim.RunUntil(At(109));  // 49 s into the cut: nothing closed yet
   EXPECT_EQ(stats.connections_closed[static_cast<int>(CloseReason::kPingTimeout)], 0u);

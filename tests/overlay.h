@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "protocol/ordset.h"
-#include "sim/scenario.h"
-#include "sim/simulation.h"
+#include "sim/scenario/scenario.h"
+#include "sim/world/simulation.h"
 
 namespace plumsim {
 

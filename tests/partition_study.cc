@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "sim/run_stats.h"
-#include "sim/scenario.h"
-#include "sim/simulation.h"
+#include "sim/world/run_counters.h"
+#include "sim/scenario/scenario.h"
+#include "sim/world/simulation.h"
 #include "tests/overlay.h"
 
 namespace plumsim {
@@ -24,7 +24,7 @@ void Run(int64_t partition_s, const char* transport) {
   int rejoined_60 = 0, rejoined_end = 0;
   std::string firsts;
   for (int seed = 1; seed <= 10; ++seed) {
-    RunStats stats;
+    RunCounters stats;
     Simulation sim(PartitionOverlay(seed, partition_s, transport, 60 + partition_s + 600), &stats);
     const int64_t heal = 60 + partition_s;
     sim.RunUntil(SimTime::Zero() + SimDuration::Seconds(59));

@@ -9,11 +9,11 @@
 #include <string>
 
 #include "gtest/gtest.h"
-#include "sim/metrics.h"
-#include "sim/node_host.h"
-#include "sim/scenario.h"
-#include "sim/simulation.h"
-#include "sim/tree_analysis.h"
+#include "sim/metrics/metrics.h"
+#include "sim/world/node_host.h"
+#include "sim/scenario/scenario.h"
+#include "sim/world/simulation.h"
+#include "sim/metrics/tree_analysis.h"
 
 namespace plumsim {
 namespace {

@@ -5,16 +5,16 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "sim/run_stats.h"
-#include "sim/scenario.h"
-#include "sim/simulation.h"
+#include "sim/world/run_counters.h"
+#include "sim/scenario/scenario.h"
+#include "sim/world/simulation.h"
 
 namespace plumsim {
 namespace {
 
 struct Ran {
   Scenario scenario;
-  RunStats stats;
+  RunCounters stats;
 };
 
 std::unique_ptr<Ran> RunShipped(const std::string& file,
@@ -29,8 +29,8 @@ std::unique_ptr<Ran> RunShipped(const std::string& file,
   return ran;
 }
 
-uint64_t Heartbeats(const RunStats& s) { return s.originated[kHeartbeatHandler]; }
-uint64_t FirstDeliveries(const RunStats& s) { return s.merged_new[kHeartbeatHandler]; }
+uint64_t Heartbeats(const RunCounters& s) { return s.originated[kHeartbeatHandler]; }
+uint64_t FirstDeliveries(const RunCounters& s) { return s.merged_new[kHeartbeatHandler]; }
 
 TEST(ShippedScenariosTest, QuickstartDeliversEveryHeartbeatEverywhere) {
   auto r = RunShipped("quickstart.toml");
@@ -95,7 +95,7 @@ TEST(ShippedScenariosTest, PartitionHealHoldsAcrossThenDeliversOverTcp) {
 TEST(ShippedScenariosTest, PartitionTcpShortHoldsLongCloses) {
   absl::StatusOr<Scenario> s = LoadScenario("scenarios/partition_tcp.toml", std::vector<std::string>{});
   ASSERT_TRUE(s.ok()) << s.status();
-  RunStats stats;
+  RunCounters stats;
   Simulation sim(*s, &stats);
   sim.RunUntil(SimTime::Zero() + SimDuration::Seconds(100));
   EXPECT_GT(stats.held, 0u);

@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "protocol/ordset.h"
-#include "sim/random.h"
+#include "sim/kernel/random.h"
 
 namespace plumsim {
 namespace {

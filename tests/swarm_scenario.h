@@ -11,7 +11,7 @@
 #include <optional>
 #include <string>
 
-#include "sim/time.h"
+#include "sim/kernel/time.h"
 
 namespace plumsim {
 

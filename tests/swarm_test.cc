@@ -21,11 +21,11 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
-#include "sim/invariants.h"
-#include "sim/metrics.h"
-#include "sim/runner.h"
-#include "sim/scenario.h"
-#include "sim/simulation.h"
+#include "sim/explore/invariants.h"
+#include "sim/metrics/metrics.h"
+#include "sim/run/runner.h"
+#include "sim/scenario/scenario.h"
+#include "sim/world/simulation.h"
 #include "tests/swarm_scenario.h"
 
 namespace plumsim {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer binary of the scenario reader (sim/scenario_fuzz.cc)
+# Builds the libFuzzer binary of the scenario reader (tests/fuzz/scenario_fuzz.cc)
 # with clang from Debian (clang, libclang-rt-14-dev; tools/setup installs
 # them), AddressSanitizer and UndefinedBehaviorSanitizer:
 #   tests/fuzz/build.sh OUT_BINARY
@@ -14,7 +14,7 @@ trap 'rm -rf "$objdir"' EXIT
 # Every library source the scenario reader and a run need: not tests,
 # benchmarks or other fuzz targets.
 sources=()
-for f in base/*.cc protocol/*.cc sim/*.cc; do
+for f in base/*.cc protocol/*.cc sim/*/*.cc; do
   case "$f" in
     *_test.cc | *_benchmark.cc | *_fuzz.cc | protocol/fake_environment.cc) continue ;;
   esac
@@ -23,7 +23,7 @@ done
 flags=(-std=c++20 -O1 -g -fno-omit-frame-pointer -I. -DTOML_HEADER_ONLY=0
        -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined)
 pids=()
-for f in "${sources[@]}" sim/scenario_fuzz.cc; do
+for f in "${sources[@]}" tests/fuzz/scenario_fuzz.cc; do
   o="$objdir/$(echo "$f" | tr / _).o"
   "$cxx" "${flags[@]}" -c "$f" -o "$o" &
   pids+=($!)

@@ -1,0 +1,236 @@
+#include "cli/diff_command.h"
+
+#include <stdlib.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "nlohmann/json.hpp"
+#include "sim/compare/run_diff.h"
+#include "sim/run/runner.h"
+#include "sim/scenario/reader.h"
+#include "sim/scenario/scenario.h"
+#include "sim/trace/file.h"
+#include "cli/exit_codes.h"
+
+namespace plumsim {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+absl::StatusOr<std::string> ReadFile(const fs::path& path) {
+  return ReadInputFile(path.string(), "file");
+}
+
+
+struct RunFolder {
+  fs::path dir;
+  nlohmann::json manifest;
+  std::string digest;
+  fs::path full_trace;  // empty: none, or filtered
+};
+
+absl::StatusOr<RunFolder> OpenRun(const std::string& path) {
+  RunFolder r;
+  r.dir = path;
+  absl::StatusOr<std::string> text = ReadFile(r.dir / "manifest.json");
+  if (!text.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": not a run folder (no manifest.json; plumsim run --out writes one)"));
+  }
+  r.manifest = nlohmann::json::parse(*text, nullptr, false);
+  if (!r.manifest.is_object() || !r.manifest.contains("digest") ||
+      !r.manifest["digest"].is_string()) {
+    return absl::InvalidArgumentError(absl::StrCat(path, "/manifest.json: not plumsim's"));
+  }
+  r.digest = r.manifest["digest"].get<std::string>();
+  // A trace holds every event when it has as many lines as the run events.
+  if (r.manifest.contains("trace") && r.manifest["trace"].is_string() &&
+      r.manifest.value("trace_lines", int64_t{-1}) == r.manifest.value("trace_events", int64_t{-2})) {
+    r.full_trace = r.dir / r.manifest["trace"].get<std::string>();
+  }
+  return r;
+}
+
+// Runs the folder's scenario.toml again with a full trace into `path`;
+// returns the digest this plumsim gives.
+absl::StatusOr<std::string> Rerun(const RunFolder& run, const fs::path& path) {
+  absl::StatusOr<Scenario> scenario = LoadScenario((run.dir / "scenario.toml").string());
+  if (!scenario.ok()) return scenario.status();
+  scenario->trace = TraceConfig{};
+  scenario->trace.zstd = true;
+  absl::StatusOr<std::unique_ptr<TraceFile>> file = TraceFile::Create(path, true, path);
+  if (!file.ok()) return file.status();
+  RunOptions options;
+  options.trace_file = file->get();
+  absl::StatusOr<RunResult> result = RunScenario(*scenario, options);
+  if (!result.ok()) return result.status();
+  if (absl::Status st = (*file)->Close(); !st.ok()) return st;
+  return result->digest_hex;
+}
+
+// trees/*.json names.
+std::vector<std::string> TreeFiles(const fs::path& dir) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const fs::directory_entry& e : fs::directory_iterator(dir / "trees", ec)) {
+    if (e.path().extension() == ".json") out.push_back(e.path().filename().string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// A private folder for re-run traces, removed with everything in it (only
+// what this process wrote there).
+class TempFolder {
+ public:
+  TempFolder() {
+    std::string pattern = (fs::temp_directory_path() / "plumsim-diff-XXXXXX").string();
+    if (mkdtemp(pattern.data()) != nullptr) path_ = pattern;
+  }
+  ~TempFolder() {
+    if (path_.empty()) return;
+    std::error_code ec;
+    fs::remove(path_ / "a.jsonl.zst", ec);
+    fs::remove(path_ / "b.jsonl.zst", ec);
+    fs::remove(path_, ec);
+  }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+}  // namespace
+
+CLI::App* AddDiffCommand(CLI::App* app, DiffArgs* args) {
+  CLI::App* diff = app->add_subcommand(
+      "diff", "What differs between two run folders: first diverging event, figures, trees");
+  diff->add_option("RUN_A", args->a, "A folder written by plumsim run --out")->required();
+  diff->add_option("RUN_B", args->b, "Another one")->required();
+  diff->add_option("--context", args->context, "Equal events shown before the first difference")
+      ->check(CLI::Range(0, 1000));
+  diff->add_flag("--no-rerun", args->no_rerun,
+                 "Without full traces in both folders, do not re-run the scenarios to find the "
+                 "first diverging event");
+  return diff;
+}
+
+int RunDiff(const DiffArgs& args) {
+  absl::StatusOr<RunFolder> a = OpenRun(args.a);
+  if (!a.ok()) return Fail(a.status());
+  absl::StatusOr<RunFolder> b = OpenRun(args.b);
+  if (!b.ok()) return Fail(b.status());
+  bool different = false;
+  std::printf("plumsim diff %s %s\n", args.a.c_str(), args.b.c_str());
+
+  // 1. Events.
+  if (a->digest == b->digest) {
+    std::printf("  events: identical (digest %s)\n", a->digest.c_str());
+  } else {
+    different = true;
+    std::printf("  events: digests differ (%s, %s)\n", a->digest.c_str(), b->digest.c_str());
+    TempFolder temp;
+    fs::path trace_a = a->full_trace, trace_b = b->full_trace;
+    std::string note;
+    if (trace_a.empty() || trace_b.empty()) {
+      if (args.no_rerun) {
+        note = "no full trace in both folders (--no-rerun): first diverging event not searched";
+      } else if (temp.path().empty()) {
+        return Fail(absl::InternalError("cannot create a temporary folder for the re-runs"));
+      } else {
+        std::fprintf(stderr, "[plumsim diff] no full trace in both folders: re-running both "
+                             "scenarios with one\n");
+        trace_a = temp.path() / "a.jsonl.zst";
+        trace_b = temp.path() / "b.jsonl.zst";
+        absl::StatusOr<std::string> da = Rerun(*a, trace_a);
+        if (!da.ok()) return Fail(da.status());
+        absl::StatusOr<std::string> db = Rerun(*b, trace_b);
+        if (!db.ok()) return Fail(db.status());
+        if (*da != a->digest || *db != b->digest) {
+          note = absl::StrCat("re-run by plumsim ", kPlumsimVersion, ": digests ", *da, ", ", *db,
+                              " (a folder was recorded by another version; the events below are "
+                              "this version's)");
+        }
+      }
+    }
+    if (!note.empty()) std::printf("  note: %s\n", note.c_str());
+    if (!trace_a.empty() && !trace_b.empty()) {
+      absl::StatusOr<std::unique_ptr<TraceLineReader>> ra = TraceLineReader::Open(trace_a);
+      if (!ra.ok()) return Fail(ra.status());
+      absl::StatusOr<std::unique_ptr<TraceLineReader>> rb = TraceLineReader::Open(trace_b);
+      if (!rb.ok()) return Fail(rb.status());
+      absl::StatusOr<EventDivergence> d = FirstDivergence(**ra, **rb, args.context);
+      if (!d.ok()) return Fail(d.status());
+      if (!d->diverged) {
+        std::printf("  the traces are identical\n");
+      } else {
+        std::printf("  first diverging event: #%lld, after %zu equal events shown\n",
+                    static_cast<long long>(d->line), d->before.size());
+        for (const std::string& l : d->before) std::printf("    = %s\n", l.c_str());
+        std::printf("    A %s\n", d->a ? d->a->c_str() : "(A's trace ends here)");
+        std::printf("    B %s\n", d->b ? d->b->c_str() : "(B's trace ends here)");
+      }
+    }
+  }
+
+  // 2. Figures.
+  absl::StatusOr<std::string> ma = ReadFile(a->dir / "metrics.json");
+  absl::StatusOr<std::string> mb = ReadFile(b->dir / "metrics.json");
+  if (ma.ok() && mb.ok()) {
+    absl::StatusOr<std::vector<std::string>> figures = DiffFigures(*ma, *mb);
+    if (!figures.ok()) return Fail(figures.status());
+    if (figures->empty()) {
+      std::printf("  figures: the same\n");
+    } else {
+      different = true;
+      std::printf("  figures: %zu differ\n", figures->size());
+      for (const std::string& f : *figures) std::printf("    %s\n", f.c_str());
+    }
+  } else {
+    std::printf("  figures: not compared (a metrics.json is missing)\n");
+  }
+
+  // 3. Trees, snapshot by snapshot.
+  const std::vector<std::string> ta = TreeFiles(a->dir), tb = TreeFiles(b->dir);
+  std::map<std::string, int> where;  // 1: A only, 2: B only, 3: both
+  for (const std::string& t : ta) where[t] |= 1;
+  for (const std::string& t : tb) where[t] |= 2;
+  int changed = 0;
+  std::string tree_lines;
+  for (const auto& [name, sides] : where) {
+    const std::string label = name.substr(0, name.size() - 5);  // without .json
+    if (sides != 3) {
+      absl::StrAppend(&tree_lines, "    ", label, ": only in ", sides == 1 ? "A" : "B", "\n");
+      ++changed;
+      continue;
+    }
+    absl::StatusOr<std::string> ja = ReadFile(a->dir / "trees" / name);
+    absl::StatusOr<std::string> jb = ReadFile(b->dir / "trees" / name);
+    if (!ja.ok()) return Fail(ja.status());
+    if (!jb.ok()) return Fail(jb.status());
+    absl::StatusOr<std::vector<std::string>> d = DiffTree(*ja, *jb);
+    if (!d.ok()) return Fail(absl::InvalidArgumentError(absl::StrCat(name, ": ", d.status().message())));
+    if (d->empty()) continue;
+    ++changed;
+    absl::StrAppend(&tree_lines, "    ", label, ": ", absl::StrJoin(*d, "; "), "\n");
+  }
+  if (changed == 0) {
+    std::printf("  trees: %zu snapshots, the same\n", where.size());
+  } else {
+    different = true;
+    std::printf("  trees: %d of %zu snapshots differ\n%s", changed, where.size(),
+                tree_lines.c_str());
+  }
+  std::printf("%s\n", different ? "different" : "identical");
+  return different ? kExitFailed : kExitOk;
+}
+
+}  // namespace plumsim

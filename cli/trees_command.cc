@@ -1,0 +1,239 @@
+#include "cli/trees_command.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "nlohmann/json.hpp"
+#include "sim/output/output_dir.h"
+#include "sim/run/runner.h"
+#include "sim/scenario/reader.h"
+#include "sim/report/tree_picture.h"
+#include "cli/exit_codes.h"
+#include "base/child_processes.h"
+
+namespace plumsim {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+absl::StatusOr<std::string> ReadFile(const fs::path& path) {
+  return ReadInputFile(path.string(), "file");
+}
+
+
+// The run folder's manifest: plumsim's, or refused (exit 2).
+absl::StatusOr<nlohmann::json> RunManifest(const fs::path& dir) {
+  absl::StatusOr<std::string> text = ReadFile(dir / "manifest.json");
+  if (!text.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        dir.string(), ": not a run folder (no manifest.json; write one with plumsim run --out)"));
+  }
+  nlohmann::json m = nlohmann::json::parse(*text, nullptr, false);
+  if (!m.is_object() || !m.contains("plumsim_version") || !m.contains("digest")) {
+    return absl::InvalidArgumentError(
+        absl::StrCat((dir / "manifest.json").string(), ": not a plumsim run's manifest"));
+  }
+  return m;
+}
+
+struct Picture {
+  TreeSnapshot snapshot;
+  OrientedTree tree;
+  std::string base;  // file name without extension
+  bool radial = true;
+};
+
+bool Executable(const char* path) { return access(path, X_OK) == 0; }
+
+}  // namespace
+
+CLI::App* AddTreesCommand(CLI::App* app, TreesArgs* args) {
+  CLI::App* trees = app->add_subcommand(
+      "trees", "Draw a run's tree snapshots (DIR/trees) as radial trees or histograms");
+  trees->add_option("DIR", args->dir, "A folder written by plumsim run --out")->required();
+  trees->add_option("--out", args->out, "Where the pictures go (default: DIR/pictures)");
+  trees->add_flag("--overwrite", args->overwrite,
+                  "Replace pictures plumsim drew there before (and nothing else)");
+  trees->add_option("--max-nodes", args->max_nodes,
+                    "Trees with more live nodes are drawn as depth and fan-out histograms")
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
+  trees->add_option("--jobs", args->jobs, "Drawings at once (default: the number of cores)")
+      ->check(CLI::Range(0, 1024));
+  trees->add_flag("--quiet", args->quiet, "No progress on stderr");
+  return trees;
+}
+
+int RunTrees(const TreesArgs& args) {
+  const auto wall_start = std::chrono::steady_clock::now();
+  const fs::path dir = NormaliseOutputPath(args.dir);
+  absl::StatusOr<nlohmann::json> manifest = RunManifest(dir);
+  if (!manifest.ok()) return Fail(manifest.status());
+  std::vector<fs::path> files;
+  std::error_code ec;
+  for (const fs::directory_entry& e : fs::directory_iterator(dir / "trees", ec)) {
+    if (e.path().extension() == ".json") files.push_back(e.path());
+  }
+  if (files.empty()) {
+    return Fail(absl::InvalidArgumentError(
+        absl::StrCat((dir / "trees").string(), ": no tree snapshots (*.json) to draw")));
+  }
+  std::sort(files.begin(), files.end());
+
+  // Read every snapshot before anything is written: bad input writes nothing.
+  std::vector<Picture> pictures;
+  int64_t latest_ns = 0;
+  for (const fs::path& f : files) {
+    absl::StatusOr<std::string> text = ReadFile(f);
+    if (!text.ok()) return Fail(text.status());
+    absl::StatusOr<TreeSnapshot> s = ParseTreeSnapshot(*text, f.string());
+    if (!s.ok()) return Fail(s.status());
+    Picture p;
+    p.snapshot = *std::move(s);
+    p.tree = Orient(p.snapshot);
+    p.radial = static_cast<int64_t>(p.tree.live.size()) <= args.max_nodes;
+    latest_ns = std::max(latest_ns, p.snapshot.at_ns);
+    pictures.push_back(std::move(p));
+  }
+  const int width =
+      std::max<int>(4, static_cast<int>(absl::StrCat(latest_ns / 1000000000).size()));
+  for (Picture& p : pictures) {
+    p.base = absl::StrCat("n", p.snapshot.root, "@", PaddedSeconds(p.snapshot.at_ns, width));
+  }
+  const bool any_radial =
+      std::any_of(pictures.begin(), pictures.end(), [](const Picture& p) { return p.radial; });
+  const bool any_histogram =
+      std::any_of(pictures.begin(), pictures.end(), [](const Picture& p) { return !p.radial; });
+  if (any_radial && (!Executable("/usr/bin/twopi") || !Executable("/usr/bin/neato"))) {
+    return Fail(absl::FailedPreconditionError(
+        "Graphviz's twopi and neato are not installed (/usr/bin; tools/setup installs graphviz)"));
+  }
+  if (any_histogram && !Executable("/usr/bin/gnuplot")) {
+    return Fail(absl::FailedPreconditionError(
+        "gnuplot is not installed (/usr/bin/gnuplot; tools/setup installs gnuplot-nox)"));
+  }
+
+  const std::string out = args.out.empty() ? (dir / "pictures").string() : args.out;
+  absl::StatusOr<OutputDir> target =
+      OutputDir::Open(out, args.overwrite, /*scenario_path=*/"", OutputKind::kPictures);
+  if (!target.ok()) return Fail(target.status());
+  const fs::path staging = target->staging();
+
+  // Stage 1: twopi lays the radial trees out (-Tdot), gnuplot draws the
+  // histograms. Stage 2: the depth rings go in around the laid-out trees,
+  // and neato -n2 draws them where twopi put every node.
+  std::vector<ChildCommand> layouts, drawings;
+  std::vector<size_t> layout_of, drawing_of;  // picture index of each command
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (size_t i = 0; i < pictures.size(); ++i) {
+    const Picture& p = pictures[i];
+    const fs::path base = staging / p.base;
+    if (p.radial) {
+      if (absl::Status st = target->WriteFile(p.base + ".dot", RadialDot(p.snapshot, p.tree));
+          !st.ok()) {
+        return Fail(st);
+      }
+      layouts.push_back(ChildCommand{{"/usr/bin/twopi", "-Tdot", "-o", base.string() + ".layout.dot",
+                                      base.string() + ".dot"},
+                                     base.string() + ".log"});
+      layout_of.push_back(i);
+    } else {
+      if (absl::Status st =
+              target->WriteFile(p.base + ".gp", HistogramScript(p.snapshot, p.tree, p.base));
+          !st.ok()) {
+        return Fail(st);
+      }
+      layouts.push_back(ChildCommand{{"/usr/bin/gnuplot", "-e",
+                                      absl::StrCat("cd '", staging.string(), "'"),
+                                      base.string() + ".gp"},
+                                     base.string() + ".log"});
+      layout_of.push_back(i);
+    }
+    list.push_back(nlohmann::ordered_json{
+        {"root", absl::StrCat("n", p.snapshot.root)},
+        {"at_ns", p.snapshot.at_ns},
+        {"live", p.tree.live.size()},
+        {"drawn_as", p.radial ? "radial tree" : "depth and fan-out histograms"},
+        {"files", {p.base + ".svg", p.base + ".png", p.base + (p.radial ? ".dot" : ".gp")}}});
+  }
+
+  const int jobs = args.jobs > 0 ? args.jobs
+                                 : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  const bool progress = !args.quiet && isatty(STDERR_FILENO);
+  const size_t steps = layouts.size() + static_cast<size_t>(std::count_if(
+                                            pictures.begin(), pictures.end(),
+                                            [](const Picture& p) { return p.radial; }));
+  size_t done = 0;
+  std::string failure;
+  auto run = [&](const std::vector<ChildCommand>& commands, const std::vector<size_t>& which) {
+    RunChildren(
+        commands, jobs,
+        [&](size_t i, const ChildOutcome& o) {
+          ++done;
+          if (failure.empty() && (!o.error.empty() || o.exit_code != 0)) {
+            absl::StatusOr<std::string> log = ReadFile(commands[i].log_path);
+            failure = absl::StrCat(fs::path(commands[i].argv[0]).filename().string(),
+                                   " failed on ", pictures[which[i]].base,
+                                   o.error.empty() ? "" : ": " + o.error,
+                                   log.ok() && !log->empty() ? ": " + *log : std::string());
+          }
+          if (progress) std::fprintf(stderr, "\r[plumsim trees] %zu of %zu steps   ", done, steps);
+        },
+        [] {}, [&] { return !failure.empty(); });
+    for (const ChildCommand& c : commands) fs::remove(c.log_path, ec);  // our own logs
+  };
+  run(layouts, layout_of);
+  for (size_t i = 0; i < pictures.size() && failure.empty(); ++i) {
+    const Picture& p = pictures[i];
+    if (!p.radial) continue;
+    const fs::path base = staging / p.base;
+    absl::StatusOr<std::string> laid = ReadFile(base.string() + ".layout.dot");
+    fs::remove(base.string() + ".layout.dot", ec);
+    if (!laid.ok()) return Fail(laid.status());
+    if (absl::Status st = target->WriteFile(p.base + ".dot", AddDepthRings(*laid, p.snapshot, p.tree));
+        !st.ok()) {
+      return Fail(st);
+    }
+    drawings.push_back(ChildCommand{{"/usr/bin/neato", "-n2", "-Tsvg", "-o", base.string() + ".svg",
+                                     "-Tpng", "-o", base.string() + ".png", base.string() + ".dot"},
+                                    base.string() + ".log"});
+    drawing_of.push_back(i);
+  }
+  if (failure.empty()) run(drawings, drawing_of);
+  if (progress) std::fputs("\n", stderr);
+  if (!failure.empty()) return Fail(absl::InternalError(failure));
+
+  nlohmann::ordered_json m;
+  m["plumsim_version"] = kPlumsimVersion;
+  m["pictures_of"] = dir.string();
+  m["run_digest"] = (*manifest)["digest"];
+  m["max_nodes"] = args.max_nodes;
+  m["pictures"] = std::move(list);
+  if (absl::Status st = target->WriteFile("manifest.json", m.dump(2) + "\n"); !st.ok()) {
+    return Fail(st);
+  }
+  if (absl::Status st = target->Commit(); !st.ok()) return Fail(st);
+  const int64_t radial = std::count_if(pictures.begin(), pictures.end(),
+                                       [](const Picture& p) { return p.radial; });
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  std::printf("trees: %zu snapshots drawn in %.1fs: %lld radial trees, %lld as histograms "
+              "(more than %lld live nodes)\n  pictures  %s/\n",
+              pictures.size(), wall, static_cast<long long>(radial),
+              static_cast<long long>(pictures.size() - radial),
+              static_cast<long long>(args.max_nodes), target->target().c_str());
+  return kExitOk;
+}
+
+}  // namespace plumsim

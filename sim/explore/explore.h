@@ -1,0 +1,69 @@
+// One explored run (docs/explore.md): the base scenario with run i's seed
+// and a random fault schedule (sim/explore/nemesis.h), checked against the
+// invariants (sim/explore/invariants.h); a finding is shrunk (sim/explore/shrink.h) into
+// an ordinary scenario file.
+#ifndef PLUMSIM_SIM_EXPLORE_EXPLORE_H_
+#define PLUMSIM_SIM_EXPLORE_EXPLORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "sim/explore/invariants.h"
+#include "sim/explore/nemesis.h"
+#include "sim/scenario/scenario.h"
+
+namespace plumsim {
+
+struct ExploreSettings {
+  NemesisConfig nemesis;
+  uint64_t seed = 1;  // the exploration's
+  // Tests only: a planted bug in every run.
+  std::function<void(NodeConfig*)> customize_nodes;
+};
+
+// Run i's scenario seed: DeriveStreamSeed(seed, StreamDomain::kExplore, i + 1) mod 2^63.
+uint64_t ExploreRunSeed(uint64_t explore_seed, int64_t index);
+
+struct ExploreRun {
+  int64_t index = 0;
+  uint64_t seed = 0;
+  FaultSchedule schedule;
+  InvariantReport report;
+  // "ok"; "finding" (a safety, liveness or expect violation); "known" (only
+  // known liveness violations).
+  std::string outcome;
+  const Violation* finding() const;  // the first non-known violation
+};
+
+// The base scenario of run i (its seed set) and its faulted scenario.
+Scenario ExploreBase(const Scenario& scenario, const ExploreSettings& settings, int64_t index);
+
+absl::StatusOr<ExploreRun> ExploreOne(const Scenario& scenario, const ExploreSettings& settings,
+                                      int64_t index);
+
+struct ShrunkFinding {
+  Violation violation;   // as the shrunk scenario breaks it
+  std::string toml;      // the finding file: comment header and scenario
+  std::string digest;    // what plumsim run of it prints
+  int runs = 0;          // candidate runs shrinking took
+  std::vector<Fault> faults;
+};
+
+// Shrinks run `run`'s first finding. `reproduce_path` is where the file
+// will be written (for the command in its header).
+absl::StatusOr<ShrunkFinding> ShrinkFinding(const Scenario& scenario,
+                                            const ExploreSettings& settings,
+                                            const ExploreRun& run,
+                                            const std::string& reproduce_path);
+
+// Messages sent from here on are judged by the liveness checks: the second
+// half of the quiet period.
+SimTime LivenessFrom(const Scenario& s, const NemesisConfig& nemesis);
+
+}  // namespace plumsim
+
+#endif  // PLUMSIM_SIM_EXPLORE_EXPLORE_H_

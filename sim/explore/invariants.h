@@ -1,0 +1,89 @@
+// What every explored run is checked against (docs/explore.md says why
+// Partisan's logic guarantees each, or why it is only expected):
+//
+// safety, at every instant:
+//   duplicate_delivery   a handler delivers a message twice in one incarnation
+//                        of a node (merge/2 answers true once per message:
+//                        the store's and the heartbeat backend's is_stale)
+//   reliability_range    a message's reliability outside [0, 1] or RMR < 0
+//   delivery_across_cut  a message delivered from a node to one it cannot
+//                        reach at that instant (partition, one-way cut, link down)
+// liveness, after the quiet period (no fault in the run's last `quiet`):
+//   live_unreached       a message sent in the liveness window misses a live node
+//   tree_not_spanning    a root running at the end had, at its last
+//                        broadcast in the window, an eager graph that was
+//                        not a spanning tree of its live component
+// and the scenario's own [[expect]] entries (invariant `expect`).
+//
+// A liveness violation is *known* (docs/explore.md) when
+//   - HyParView's active views at the end split the running nodes into
+//     islands: HyParView never retries a dead connection
+//     (docs/runtime-model.md), so nothing repairs the split; or
+//   - over tcp, a message sent before the quiet period is still in flight
+//     or held on its connection at the end: its retransmission timeout
+//     backed off (doubling to max_rto) past the quiet period, or a cut
+//     outlived its heal (held data goes out at the next backed-off
+//     retransmission), and the connection delivers nothing behind it.
+#ifndef PLUMSIM_SIM_EXPLORE_INVARIANTS_H_
+#define PLUMSIM_SIM_EXPLORE_INVARIANTS_H_
+
+#include <functional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
+#include "sim/world/node_host.h"
+#include "sim/world/observer.h"
+#include "sim/scenario/scenario.h"
+
+namespace plumsim {
+
+struct Violation {
+  std::string invariant;  // "duplicate_delivery", ...
+  std::string klass;      // "safety", "liveness", "known" or "expect"
+  std::string detail;     // the first instance, in words
+};
+
+struct InvariantReport {
+  std::vector<Violation> violations;  // at most one per invariant
+  std::string digest;
+  int64_t liveness_messages = 0;      // messages the liveness check judged
+  bool Breaks(const std::string& invariant, const std::string& klass) const;
+};
+
+struct InvariantOptions {
+  // Messages sent at or after this time (and settled) must reach every live
+  // node; Max: no liveness check.
+  SimTime liveness_from = SimTime::Max();
+  // Where the quiet period begins (no fault after it): a TCP message sent
+  // before it and still in flight at the end makes liveness violations
+  // known (a retransmission backed off past the quiet period).
+  SimTime quiet_from = SimTime::Max();
+  // Tests only: a planted bug (Simulation's constructor).
+  std::function<void(NodeConfig*)> customize_nodes;
+};
+
+// Runs `scenario` (as plumsim run does, writing nothing) and checks it.
+absl::StatusOr<InvariantReport> CheckInvariants(const Scenario& scenario,
+                                                const InvariantOptions& options);
+
+// Counts valid merges of one message by one incarnation of a node: the
+// duplicate_delivery check (also the swarm test's).
+class DeliveredOnce final : public SimObserver {
+ public:
+  void OnNodeEvent(NodeEventKind kind, NodeId node, int64_t epoch) override;
+  void OnMerge(NodeId node, const BroadcastMsg& m, bool valid) override;
+  int64_t duplicates = 0;
+  std::string first;  // the first duplicate, in words
+
+ private:
+  absl::flat_hash_map<NodeId, int64_t> epoch_;
+  absl::flat_hash_set<std::tuple<NodeId, int64_t, HandlerId, NodeId, int64_t, uint64_t>> seen_;
+};
+
+}  // namespace plumsim
+
+#endif  // PLUMSIM_SIM_EXPLORE_INVARIANTS_H_

@@ -1,0 +1,123 @@
+#include "sim/kernel/event_queue.h"
+
+#include <algorithm>
+
+#include "base/check.h"
+
+namespace plumsim {
+namespace {
+
+inline int BucketOf(uint64_t time, uint64_t last) {
+  const uint64_t differing = time ^ last;
+  return differing == 0 ? 0 : 64 - __builtin_clzll(differing);
+}
+
+inline uint32_t SlotOf(const Event& e) { return static_cast<uint32_t>(e.arg >> 32); }
+inline uint32_t GenerationOf(const Event& e) { return static_cast<uint32_t>(e.arg); }
+
+}  // namespace
+
+void EventQueue::Insert(const Event& event) {
+  const uint64_t time = static_cast<uint64_t>(event.at.ns());
+  PLUMSIM_CHECK_MSG(event.at.ns() >= 0 && time >= last_,
+                    "event scheduled before the last popped event");
+  buckets_[BucketOf(time, last_)].push_back(event);
+  ++size_;
+}
+
+void EventQueue::Push(SimTime at, EventHandler* handler, uint64_t arg) {
+  PLUMSIM_CHECK(handler != nullptr);
+  Insert(Event{at, handler, arg});
+}
+
+TimerId EventQueue::PushTimer(SimTime at, EventHandler* handler, uint64_t arg) {
+  PLUMSIM_CHECK(handler != nullptr);
+  uint32_t slot;
+  if (!free_slots_.empty()) {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+  } else {
+    slot = static_cast<uint32_t>(timer_slots_.size());
+    PLUMSIM_CHECK(slot != TimerId::kNoSlot);
+    timer_slots_.emplace_back();
+  }
+  TimerSlot& entry = timer_slots_[slot];
+  entry.handler = handler;
+  entry.arg = arg;
+  const uint32_t generation = entry.generation;
+  Insert(Event{at, nullptr, (static_cast<uint64_t>(slot) << 32) | generation});
+  return TimerId{slot, generation};
+}
+
+bool EventQueue::IsPending(TimerId timer) const {
+  // Firing and cancelling both bump the slot's generation, and a reused
+  // slot hands out its new generation, so only a pending timer matches.
+  return timer.valid() && timer.slot < timer_slots_.size() &&
+         timer_slots_[timer.slot].generation == timer.generation;
+}
+
+bool EventQueue::Cancel(TimerId timer) {
+  if (!IsPending(timer)) return false;
+  // The entry stays in the heap until it reaches the top; the slot is
+  // released then. Bumping the generation marks it cancelled.
+  ++timer_slots_[timer.slot].generation;
+  return true;
+}
+
+bool EventQueue::Refill() {
+  if (head_ < buckets_[0].size()) return true;
+  buckets_[0].clear();
+  head_ = 0;
+  if (size_ == 0) return false;
+  int i = 1;
+  while (buckets_[i].empty()) ++i;
+  std::vector<Event>& source = buckets_[i];
+  uint64_t min_time = static_cast<uint64_t>(source.front().at.ns());
+  for (const Event& e : source) {
+    min_time = std::min(min_time, static_cast<uint64_t>(e.at.ns()));
+  }
+  last_ = min_time;
+  // In order, so that events of equal time keep their push order.
+  for (const Event& e : source) {
+    buckets_[BucketOf(static_cast<uint64_t>(e.at.ns()), last_)].push_back(e);
+  }
+  source.clear();
+  return true;
+}
+
+const Event* EventQueue::Top() {
+  while (Refill()) {
+    const Event& front = buckets_[0][head_];
+    if (front.handler == nullptr &&
+        timer_slots_[SlotOf(front)].generation != GenerationOf(front)) {
+      // A cancelled timer: release its slot and drop it.
+      free_slots_.push_back(SlotOf(front));
+      DropFront();
+      continue;
+    }
+    return &front;
+  }
+  return nullptr;
+}
+
+bool EventQueue::Pop(Event* event) { return PopDue(SimTime::Max(), event); }
+
+bool EventQueue::PopDue(SimTime limit, Event* event) {
+  const Event* top = Top();
+  if (top == nullptr || top->at > limit) return false;
+  *event = buckets_[0][head_];
+  DropFront();
+  if (event->handler == nullptr) {
+    // A timer fires: restore its handler and argument, bump the generation
+    // so that a later Cancel of this id is a no-op, and free the slot.
+    const uint32_t slot = SlotOf(*event);
+    TimerSlot& entry = timer_slots_[slot];
+    event->handler = entry.handler;
+    event->arg = entry.arg;
+    ++entry.generation;
+    free_slots_.push_back(slot);
+  }
+  return true;
+}
+
+}  // namespace plumsim

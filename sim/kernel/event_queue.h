@@ -1,0 +1,112 @@
+// The event queue, ordered by time, ties first-in first-out: events
+// scheduled for the same instant fire in the order they were scheduled
+// (DESIGN.md, determinism rule 3).
+//
+// It is a monotone priority queue: a radix heap keyed on time (Ahuja,
+// Mehlhorn, Orlin & Tarjan 1990). That is valid because virtual time never
+// goes back: every push is at or after the time of the last popped event
+// (checked). Bucket b holds the events whose time first differs from that
+// time in bit b-1; bucket 0 holds events at exactly that time, in push
+// order, and is drained from the front. Events of equal time always share a
+// bucket and keep their relative order when a bucket is redistributed, so
+// ties stay FIFO. Push is O(1); pop is O(1) amortised plus O(log spread)
+// moves per event. Measured: 2-3x a 4-ary heap at 10^5 pending events.
+//
+// Events are small plain records (a handler pointer and a 64-bit argument), so
+// scheduling allocates nothing beyond the heap's own storage. Timers are
+// events that can be cancelled: each pending timer owns a slot with a
+// generation number; cancelling bumps the generation so the event is skipped
+// when it reaches the top. Cancelling a fired or already cancelled timer is
+// harmless (its generation no longer matches).
+#ifndef PLUMSIM_SIM_KERNEL_EVENT_QUEUE_H_
+#define PLUMSIM_SIM_KERNEL_EVENT_QUEUE_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "sim/kernel/time.h"
+
+namespace plumsim {
+
+// Receives events. `arg` is whatever the scheduler passed.
+class EventHandler {
+ public:
+  virtual ~EventHandler() = default;
+  virtual void OnEvent(uint64_t arg) = 0;
+};
+
+// Identifies a pending timer. Default-constructed: refers to no timer.
+struct TimerId {
+  uint32_t slot = kNoSlot;
+  uint32_t generation = 0;
+  static constexpr uint32_t kNoSlot = 0xffffffffu;
+  bool valid() const { return slot != kNoSlot; }
+  friend bool operator==(const TimerId&, const TimerId&) = default;
+};
+
+// 24 bytes. No sequence number: ties keep their order of scheduling because
+// every bucket is a vector kept in push order (see above). A pending timer's
+// entry has handler == nullptr and arg = slot << 32 | generation; its real
+// handler and argument wait in the slot table and are put back when it is
+// popped.
+struct Event {
+  SimTime at;
+  EventHandler* handler = nullptr;
+  uint64_t arg = 0;
+};
+
+class EventQueue {
+ public:
+  // Schedules an event that cannot be cancelled.
+  void Push(SimTime at, EventHandler* handler, uint64_t arg);
+  // Schedules a cancellable event.
+  TimerId PushTimer(SimTime at, EventHandler* handler, uint64_t arg);
+  // Cancels a pending timer. Returns whether it was pending.
+  bool Cancel(TimerId timer);
+  // Whether the timer is still pending (scheduled, not fired, not cancelled).
+  bool IsPending(TimerId timer) const;
+
+  // Removes the earliest live event into `*event`. Returns false when no
+  // live event remains. Cancelled timers are dropped on the way.
+  bool Pop(Event* event);
+  // Pop, but only if the earliest live event is due at or before `limit`.
+  bool PopDue(SimTime limit, Event* event);
+  // The earliest live event, or nullptr when none remains. Drops cancelled
+  // timers at the top on the way; the pointer is valid until the next change.
+  const Event* Top();
+  // Entries held, including cancelled timers not yet dropped.
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+
+ private:
+  struct TimerSlot {
+    EventHandler* handler = nullptr;
+    uint64_t arg = 0;
+    uint32_t generation = 0;
+  };
+
+  static constexpr int kBuckets = 65;
+
+  void Insert(const Event& event);
+  // Makes bucket 0 non-empty if any event remains; returns false if none.
+  bool Refill();
+  void DropFront() {
+    ++head_;
+    --size_;
+  }
+
+  // buckets_[0][head_..] are the events at time last_, in sequence order.
+  std::vector<Event> buckets_[kBuckets];
+  size_t head_ = 0;
+  uint64_t last_ = 0;
+  size_t size_ = 0;
+  // Timer slots: a slot is free when listed in free_slots_. A pending timer's
+  // heap entry carries the slot's generation; firing and cancelling bump it.
+  std::vector<TimerSlot> timer_slots_;
+  std::vector<uint32_t> free_slots_;
+};
+
+}  // namespace plumsim
+
+#endif  // PLUMSIM_SIM_KERNEL_EVENT_QUEUE_H_

@@ -1,0 +1,31 @@
+// report.html of a run (plumsim run --out; docs/report.md): one
+// self-contained page with the summary figures, the expectations, figures
+// over time with the fault windows shaded, control traffic, convergence per
+// root, the runtime model's mailboxes and connections, and pictures of the
+// snapshot roots' trees. Plots are gnuplot's SVG, trees Graphviz's, inlined:
+// the page needs no network and no other file.
+#ifndef PLUMSIM_SIM_REPORT_HTML_REPORT_H_
+#define PLUMSIM_SIM_REPORT_HTML_REPORT_H_
+
+#include <cstdint>
+#include <string>
+
+#include "sim/run/runner.h"
+
+namespace plumsim {
+
+struct ReportSettings {
+  std::string gnuplot = "/usr/bin/gnuplot";
+  std::string twopi = "/usr/bin/twopi";
+  std::string neato = "/usr/bin/neato";
+  int max_tree_pictures = 6;    // snapshot roots drawn at the end
+  int64_t max_tree_nodes = 2000;  // beyond: depth and fan-out histograms
+  int max_points = 600;         // time bins per plot; windows are merged beyond
+  int jobs = 2;                 // gnuplot / twopi processes at once
+};
+
+std::string MakeRunReport(const ReportInputs& in, const ReportSettings& settings = {});
+
+}  // namespace plumsim
+
+#endif  // PLUMSIM_SIM_REPORT_HTML_REPORT_H_

@@ -1,0 +1,277 @@
+#include "sim/run/runner.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "nlohmann/json.hpp"
+#include "sim/output/output_dir.h"
+#include "sim/metrics/metrics.h"
+#include "sim/metrics/summary.h"
+#include "sim/metrics/tree_analysis.h"
+#include "sim/world/observer.h"
+#include "sim/world/run_counters.h"
+#include "sim/world/simulation.h"
+#include "sim/trace/recorder.h"
+
+namespace plumsim {
+namespace fs = std::filesystem;
+
+absl::Status CheckOutputDir(const RunOptions& options, const std::string& scenario_path) {
+  if (options.out_dir.empty()) {
+    if (options.write_trace) {
+      return absl::InvalidArgumentError("--trace needs --out DIR to write trace.jsonl into");
+    }
+    return absl::OkStatus();
+  }
+  return CheckOutputTarget(options.out_dir, options.overwrite, scenario_path);
+}
+
+std::string ShellQuote(const std::string& word) {
+  const bool plain = !word.empty() && word.find_first_not_of(
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./=:@,+%") ==
+      std::string::npos;
+  if (plain) return word;
+  std::string out = "'";
+  for (char c : word) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
+
+std::vector<std::string> ReproduceArgs(const Scenario& scenario,
+                                       const std::vector<std::string>& sets) {
+  std::vector<std::string> args = {"plumsim", "run", scenario.source_path,
+                                   "--seed", absl::StrCat(scenario.seed),
+                                   "--duration", FormatSimDuration(scenario.duration)};
+  for (const std::string& set : sets) {
+    args.push_back("--set");
+    args.push_back(set);
+  }
+  return args;
+}
+
+std::string ReproduceCommand(const Scenario& scenario, const std::vector<std::string>& sets) {
+  std::vector<std::string> words;
+  for (const std::string& a : ReproduceArgs(scenario, sets)) words.push_back(ShellQuote(a));
+  return absl::StrJoin(words, " ");
+}
+
+namespace {
+
+// What a run leaves in memory for the output folder.
+struct RunOutputs {
+  RunResult result;
+  std::vector<std::pair<std::string, std::string>> files;  // relative path, text
+};
+
+// trace.jsonl, or trace.jsonl.zst when compressed.
+std::string TraceFileName(const Scenario& scenario) {
+  return scenario.trace.zstd ? "trace.jsonl.zst" : "trace.jsonl";
+}
+
+// Runs the simulation with its observers; `trace_file` may be null.
+RunOutputs Simulate(const Scenario& scenario, const RunOptions& options, TraceFile* trace_file) {
+  RunOutputs out;
+  RunResult& result = out.result;
+  // Observers are added after the simulation is built (the trace needs its
+  // clock); construction reports nothing, so none is missed.
+  ObserverList observers;
+  Simulation simulation(scenario, &observers, options.customize_nodes);
+  TraceRecorder trace(&simulation.event_loop(), trace_file, scenario.trace);
+  RunCounters stats;
+  MetricsCollector metrics(&simulation, scenario.metrics_window);
+  // Delivery trees only for the roots the report snapshots (all if none listed).
+  if (!scenario.snapshot_roots.empty()) {
+    metrics.TrackDeliveryTrees(scenario.snapshot_roots.ToPeerSet());
+  }
+  observers.Add(&trace);
+  observers.Add(&stats);
+  observers.Add(&metrics);
+  for (SimObserver* o : options.observers) observers.Add(o);
+  if (options.on_built) options.on_built(simulation);
+  if (options.on_start) options.on_start(&simulation.event_loop());
+
+  // Tree snapshots: the listed roots, or every node.
+  PeerSet roots = scenario.snapshot_roots.ToPeerSet();
+  if (roots.empty()) {
+    for (int64_t i = 0; i < scenario.total_nodes(); ++i) roots.push_back(static_cast<NodeId>(i));
+  }
+  // Without --out nothing is written: only the final trees are analysed
+  // (for the summary and the expectations), and no file text is made (at
+  // 5,000 roots that text was 3 GB and most of the run's time).
+  const bool writing = !options.out_dir.empty();
+  const bool whole_trees = writing || options.on_snapshot != nullptr;
+  auto snapshot = [&](std::vector<TreeShape>* keep) {
+    if (!whole_trees && keep == nullptr) return;
+    const SimTime now = simulation.now();
+    TreeAnalyzer analyzer(simulation);
+    analyzer.Prepare(roots);
+    for (NodeId root : roots) {
+      // Without files, the summary and the expectations need only figures.
+      TreeShape tree = analyzer.Analyze(root, /*figures_only=*/!whole_trees);
+      if (options.on_snapshot) options.on_snapshot(now, tree);
+      if (writing) {
+        const std::string base =
+            absl::StrCat("trees/", NodeName(root), "@", FormatSimDuration(now.SinceStart()));
+        out.files.emplace_back(base + ".json", TreeJson(simulation, tree, now));
+        out.files.emplace_back(base + ".dot", TreeDot(simulation, tree, now));
+      }
+      if (keep != nullptr) keep->push_back(std::move(tree));
+    }
+  };
+  const SimTime end = SimTime::Zero() + scenario.duration;
+  const SimDuration step = std::max(SimDuration::Milliseconds(1),
+                                    std::min(SimDuration::Seconds(1),
+                                             SimDuration::Nanoseconds(scenario.duration.ns() / 100)));
+  std::vector<SimTime> pauses;
+  for (SimTime t : scenario.snapshot_times) {
+    if (t < end) pauses.push_back(t);  // the end is snapshotted below
+  }
+  result.complete = simulation.Run(
+      [&] {
+        if (options.on_progress) options.on_progress(simulation.event_loop(), end);
+      },
+      step, pauses, [&] { snapshot(nullptr); });
+  if (options.on_simulated) options.on_simulated();
+  result.digest_hex = trace.digest().Hex();
+  result.events = simulation.event_loop().events_executed();
+  result.trace_events = trace.events();
+  result.trace_lines = trace.lines_written();
+  result.reached = simulation.event_loop().now();
+
+  metrics.Finish(result.reached, scenario.settle);
+  std::vector<TreeShape> final_trees;
+  snapshot(&final_trees);
+  const std::vector<ExpectationResult> verdicts =
+      result.complete ? CheckExpectations(scenario, metrics, final_trees)
+                      : std::vector<ExpectationResult>{};
+  for (const ExpectationResult& v : verdicts) result.expectations_failed += !v.passed;
+  if (result.complete && options.on_finished) options.on_finished(simulation, metrics, final_trees);
+  result.summary = CountersText(stats) + SummaryTable(scenario, metrics, final_trees, verdicts);
+  if (!options.out_dir.empty()) {
+    out.files.emplace_back("metrics.json", MetricsJson(scenario, metrics, final_trees, &stats));
+    out.files.emplace_back("messages.csv", MessagesCsv(scenario, metrics));
+    out.files.emplace_back("timeseries.csv", TimeseriesCsv(scenario, metrics));
+    if (options.make_report) {
+      out.files.emplace_back(
+          "report.html",
+          options.make_report(ReportInputs{scenario, simulation, metrics, final_trees, result,
+                                           verdicts}));
+    }
+  }
+  return out;
+}
+
+std::string ManifestJson(const Scenario& scenario, const RunOptions& options,
+                         const RunResult& result) {
+  nlohmann::ordered_json m;
+  m["format"] = kManifestFormat;
+  m["plumsim_version"] = kPlumsimVersion;
+  m["scenario_path"] = scenario.source_path;
+  m["scenario_name"] = scenario.name;
+  m["seed"] = scenario.seed;
+  m["overrides"] = options.overrides;
+  m["command"] = ReproduceArgs(scenario, options.overrides);
+  m["resolved_scenario"] = "scenario.toml";
+  m["complete"] = result.complete;
+  m["virtual_time_ns"] = result.reached.ns();
+  m["duration_ns"] = scenario.duration.ns();
+  m["kernel_events"] = result.events;
+  m["trace_events"] = result.trace_events;
+  m["trace"] = options.write_trace ? nlohmann::ordered_json(TraceFileName(scenario)) : nullptr;
+  m["trace_lines"] = result.trace_lines;
+  m["expectations_failed"] = result.expectations_failed;
+  m["digest"] = result.digest_hex;
+  return m.dump(2) + "\n";
+}
+
+}  // namespace
+
+absl::StatusOr<RunResult> RunScenario(const Scenario& scenario, const RunOptions& options) {
+  if (absl::Status st = CheckOutputDir(options, scenario.source_path); !st.ok()) return st;
+  if (options.out_dir.empty()) return Simulate(scenario, options, options.trace_file).result;
+
+  absl::StatusOr<OutputDir> dir = OutputDir::Open(options.out_dir, options.overwrite,
+                                                  scenario.source_path);
+  if (!dir.ok()) return dir.status();
+  std::unique_ptr<TraceFile> trace_file;
+  if (options.write_trace) {
+    const std::string name = TraceFileName(scenario);
+    absl::StatusOr<std::unique_ptr<TraceFile>> file =
+        TraceFile::Create(dir->staging() / name, scenario.trace.zstd, dir->target() / name);
+    if (!file.ok()) return file.status();
+    trace_file = *std::move(file);
+  }
+  RunOutputs out = Simulate(scenario, options, trace_file.get());
+  if (trace_file != nullptr) {
+    if (absl::Status st = trace_file->Close(); !st.ok()) return st;
+  }
+  out.files.emplace_back("scenario.toml", scenario.ToToml());
+  for (const auto& [name, text] : out.files) {
+    if (absl::Status st = dir->WriteFile(name, text); !st.ok()) return st;
+  }
+  // The manifest last: a folder with a manifest is a whole run.
+  if (absl::Status st = dir->WriteFile("manifest.json", ManifestJson(scenario, options, out.result));
+      !st.ok()) {
+    return st;
+  }
+  if (absl::Status st = dir->Commit(); !st.ok()) return st;
+  return out.result;
+}
+
+absl::StatusOr<RecordedRun> ReadRecordedRun(const std::string& dir) {
+  const fs::path manifest_path = fs::path(dir) / "manifest.json";
+  std::ifstream in(manifest_path);
+  if (!in) {
+    return absl::NotFoundError(absl::StrCat(manifest_path.string(), ": cannot open"));
+  }
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const nlohmann::json manifest = nlohmann::json::parse(buffer.str(), nullptr, false);
+  auto bad = [&](absl::string_view why) {
+    return absl::InvalidArgumentError(absl::StrCat(manifest_path.string(), ": ", why));
+  };
+  if (manifest.is_discarded() || !manifest.is_object()) return bad("not valid JSON");
+  RecordedRun run;
+  const auto version = manifest.find("plumsim_version");
+  if (version == manifest.end() || !version->is_string()) {
+    return bad("no \"plumsim_version\"; not a plumsim manifest");
+  }
+  run.version = version->get<std::string>();
+  const auto format = manifest.find("format");
+  if (format == manifest.end() || !format->is_number_integer() ||
+      format->get<int64_t>() != kManifestFormat) {
+    return bad(absl::StrCat("written by plumsim ", run.version, " in manifest format ",
+                            format == manifest.end() ? "1" : format->dump(),
+                            "; this plumsim (", kPlumsimVersion, ") reads format ",
+                            kManifestFormat, ": re-run it with that version"));
+  }
+  const auto digest = manifest.find("digest");
+  if (digest == manifest.end() || !digest->is_string()) return bad("no \"digest\" string");
+  run.digest_hex = digest->get<std::string>();
+  const auto complete = manifest.find("complete");
+  if (complete == manifest.end() || !complete->is_boolean()) return bad("no \"complete\" flag");
+  run.complete = complete->get<bool>();
+  absl::StatusOr<Scenario> scenario =
+      LoadScenario((fs::path(dir) / "scenario.toml").string());
+  if (!scenario.ok()) return scenario.status();
+  run.scenario = *std::move(scenario);
+  // Reproduce with the scenario the run was started from, not the copy.
+  if (const auto path = manifest.find("scenario_path"); path != manifest.end() &&
+                                                         path->is_string()) {
+    run.scenario.source_path = path->get<std::string>();
+  }
+  return run;
+}
+
+}  // namespace plumsim

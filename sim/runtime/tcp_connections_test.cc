@@ -1,0 +1,352 @@
+// Each rule of the tcp transport, with the Erlang source it follows
+// (Partisan v5.0.x, commit c5309d4; docs/runtime-model.md).
+#include "sim/runtime/tcp_connections.h"
+
+#include <memory>
+#include <vector>
+
+#include "gtest/gtest.h"
+
+namespace plumsim {
+namespace {
+
+constexpr SimDuration kLatency = SimDuration::Milliseconds(5);
+
+struct Arrival {
+  NodeId from, to;
+  uint32_t n;
+  SimTime at;
+};
+
+struct Closed {
+  NodeId holder, peer;
+  CloseReason reason;
+  SimTime at;
+};
+
+class Recorder : public MessageReceiver, public NetworkObserver {
+ public:
+  explicit Recorder(EventLoop* sim) : sim_(sim) {}
+  void Deliver(NodeId from, NodeId to, const Message& m) override {
+    arrivals.push_back({from, to, std::get<BroadcastMsg>(m).round, sim_->now()});
+  }
+  void OnSend(NodeId, NodeId, const Message&) override {}
+  void OnDeliver(NodeId, NodeId, const Message&) override {}
+  void OnDrop(NodeId, NodeId, const Message&, DropReason r) override { drops.push_back(r); }
+  void OnConnectionClose(NodeId a, NodeId b, CloseReason r) override {
+    closed.push_back({a, b, r, sim_->now()});
+  }
+  void OnHeld(NodeId, NodeId, const Message&) override { ++held; }
+  void OnRetransmit(NodeId, NodeId, const Message&, int count) override {
+    retransmissions += count;
+  }
+  std::vector<Arrival> arrivals;
+  std::vector<DropReason> drops;
+  std::vector<Closed> closed;
+  int held = 0;
+  int retransmissions = 0;
+
+ private:
+  EventLoop* sim_;
+};
+
+Message Msg(uint32_t n) { return BroadcastMsg{{}, nullptr, 0, n, 0, 0}; }
+
+class TcpTest : public ::testing::Test {
+ protected:
+  void Make(PartisanRuntimeConfig runtime = {}, CrashMode crash = CrashMode::kProcess,
+            double loss = 0) {
+    NetworkConfig config;
+    config.transport = Transport::kTcp;
+    config.latency = LatencyDistribution::Constant(kLatency);
+    config.loss = loss;
+    net_ = std::make_unique<Network>(&sim_, config, 7, &rec_, &rec_);
+    for (NodeId i = 0; i < 4; ++i) net_->SetNodeUp(i, true);
+    tcp_ = std::make_unique<TcpConnections>(&sim_, net_.get(), runtime, crash, &rec_);
+    // As Simulation wires it: one re-evaluation per instant after faults.
+    auto changed = [this] {
+      sim_.ScheduleCallback(SimDuration::Zero(), [this] { tcp_->OnPathsChanged(); });
+    };
+    net_->set_on_cut(changed);
+    net_->set_on_heal(changed);
+    net_->set_on_node([this](NodeId node, bool up) {
+      if (up) tcp_->OnNodeUp(node);
+    });
+    tcp_->set_on_close([this](NodeId a, NodeId b) { exits.push_back({a, b}); });
+  }
+  void RunTo(SimDuration t) { sim_.RunUntil(SimTime::Zero() + t); }
+  void At(SimDuration t, absl::AnyInvocable<void()> f) {
+    sim_.ScheduleCallbackAt(SimTime::Zero() + t, std::move(f));
+  }
+
+  EventLoop sim_;
+  Recorder rec_{&sim_};
+  std::unique_ptr<Network> net_;
+  std::unique_ptr<TcpConnections> tcp_;
+  std::vector<std::pair<NodeId, NodeId>> exits;
+};
+
+TEST(TcpConfigTest, BackoffDoublesFromMinRtoUpToMaxRto) {
+  TcpConfig tcp;  // RFC 6298 5.5; Linux TCP_RTO_MIN 200 ms, TCP_RTO_MAX 120 s
+  EXPECT_EQ(tcp.Backoff(0), SimDuration::Zero());
+  EXPECT_EQ(tcp.Backoff(1), SimDuration::Milliseconds(200));
+  EXPECT_EQ(tcp.Backoff(3), SimDuration::Milliseconds(1400));
+  // 0.2 .. 102.4 s (10 timeouts), then capped at 120 s.
+  EXPECT_EQ(tcp.Backoff(10), SimDuration::Milliseconds(204600));
+  EXPECT_EQ(tcp.Backoff(11), SimDuration::Milliseconds(324600));
+}
+
+// partisan_peer_service_client:init/1 connects synchronously; the first
+// data leaves after the handshake's round trip.
+TEST_F(TcpTest, ConnectTakesARoundTripAndSendsNeedAConnection) {
+  Make();
+  tcp_->Send(0, 1, Msg(0));  // do_send_message/3: {error, not_yet_connected}
+  ASSERT_EQ(rec_.drops.size(), 1u);
+  EXPECT_EQ(rec_.drops[0], DropReason::kNotConnected);
+  ASSERT_TRUE(tcp_->Connect(0, 1).open);
+  EXPECT_TRUE(tcp_->IsOpen(0, 1));
+  EXPECT_FALSE(tcp_->IsOpen(1, 0));  // one connection per ordered pair
+  tcp_->Send(0, 1, Msg(1));
+  RunTo(SimDuration::Seconds(1));
+  ASSERT_EQ(rec_.arrivals.size(), 1u);
+  EXPECT_EQ(rec_.arrivals[0].at, SimTime::Zero() + kLatency * 3);  // RTT + latency
+}
+
+// The caller waits: a round trip for a reachable peer, ?TIMEOUT (1 s,
+// partisan_peer_service_client:connect/3) for an unreachable one, a round
+// trip for the reset of a host whose VM is down.
+TEST_F(TcpTest, ConnectBlocksTheCallerAndFailsWhenUnreachable) {
+  Make();
+  net_->Partition({{0, 1}, {2, 3}});
+  TcpConnections::ConnectResult r = tcp_->Connect(0, 2);
+  EXPECT_FALSE(r.open);
+  EXPECT_EQ(r.blocked, SimDuration::Seconds(1));
+  net_->SetNodeUp(1, false);
+  r = tcp_->Connect(0, 1);
+  EXPECT_FALSE(r.open);
+  EXPECT_EQ(r.blocked, kLatency * 2);  // refused
+  net_->SetNodeUp(1, true);
+  r = tcp_->Connect(0, 1);
+  EXPECT_TRUE(r.open);
+  EXPECT_EQ(r.blocked, kLatency * 2);
+  r = tcp_->Connect(0, 1);  // already open: no wait
+  EXPECT_TRUE(r.open);
+  EXPECT_EQ(r.blocked, SimDuration::Zero());
+}
+
+TEST_F(TcpTest, HostCrashConnectsTimeOut) {
+  Make({}, CrashMode::kHost);
+  net_->SetNodeUp(1, false);
+  const TcpConnections::ConnectResult r = tcp_->Connect(0, 1);
+  EXPECT_FALSE(r.open);
+  EXPECT_EQ(r.blocked, SimDuration::Seconds(1));  // the SYN goes unanswered
+}
+
+// A lost segment is retransmitted after the RTO (doubling per loss); later
+// messages wait behind it: nothing is lost, order is kept.
+TEST_F(TcpTest, LossDelaysAndKeepsOrderInsteadOfDropping) {
+  Make({}, CrashMode::kProcess, /*loss=*/0.3);
+  ASSERT_TRUE(tcp_->Connect(0, 1).open);
+  for (uint32_t i = 0; i < 200; ++i) {
+    At(SimDuration::Milliseconds(20 + 10 * i), [this, i] { tcp_->Send(0, 1, Msg(i)); });
+  }
+  RunTo(SimDuration::Seconds(600));
+  ASSERT_EQ(rec_.arrivals.size(), 200u);
+  EXPECT_TRUE(rec_.drops.empty());
+  EXPECT_GT(rec_.retransmissions, 30);
+  SimTime last = SimTime::Zero();
+  SimDuration worst = SimDuration::Zero();
+  for (uint32_t i = 0; i < 200; ++i) {
+    EXPECT_EQ(rec_.arrivals[i].n, i);
+    EXPECT_GE(rec_.arrivals[i].at, last);
+    last = rec_.arrivals[i].at;
+    const SimDuration wait = rec_.arrivals[i].at - (SimTime::Zero() + SimDuration::Milliseconds(20 + 10 * i));
+    if (wait > worst) worst = wait;
+  }
+  EXPECT_GE(worst, SimDuration::Milliseconds(200) + kLatency);  // at least one RTO
+}
+
+// A partition shorter than the ping rule kills nothing: what was sent
+// across waits and arrives, in order, after the heal, at TCP's next
+// retransmission (the RTO doubled while the path was cut).
+TEST_F(TcpTest, ShortPartitionHoldsAndReleasesInOrder) {
+  Make();
+  ASSERT_TRUE(tcp_->Connect(0, 2).open);
+  At(SimDuration::Seconds(10), [this] { net_->Partition({{0, 1}, {2, 3}}); });
+  for (uint32_t i = 0; i < 5; ++i) {
+    At(SimDuration::Seconds(11 + i), [this, i] { tcp_->Send(0, 2, Msg(i)); });
+  }
+  At(SimDuration::Seconds(40), [this] { net_->Heal(); });
+  RunTo(SimDuration::Seconds(200));
+  EXPECT_TRUE(rec_.closed.empty());
+  EXPECT_TRUE(exits.empty());
+  EXPECT_EQ(rec_.held, 5);
+  ASSERT_EQ(rec_.arrivals.size(), 5u);
+  // Unacknowledged since 11 s; retransmissions at 11 s + 0.2, 0.6, 1.4,
+  // 3.0, 6.2, 12.6, 25.4, 51.0 s: the first after the heal is at 62 s.
+  for (uint32_t i = 0; i < 5; ++i) {
+    EXPECT_EQ(rec_.arrivals[i].n, i);
+    EXPECT_EQ(rec_.arrivals[i].at, SimTime::Zero() + SimDuration::Seconds(62) + kLatency);
+  }
+}
+
+// Messages in flight when the cut starts go back to wait, before those sent
+// during the cut.
+TEST_F(TcpTest, InFlightMessagesWaitAheadOfLaterOnes) {
+  Make();
+  ASSERT_TRUE(tcp_->Connect(0, 2).open);
+  At(SimDuration::Seconds(1), [this] {
+    tcp_->Send(0, 2, Msg(0));  // arrives at 1.005 s: cut by then
+    net_->Partition({{0, 1}, {2, 3}});
+  });
+  At(SimDuration::Seconds(1) + SimDuration::Milliseconds(1), [this] { tcp_->Send(0, 2, Msg(1)); });
+  At(SimDuration::Seconds(3), [this] { net_->Heal(); });
+  RunTo(SimDuration::Seconds(60));
+  ASSERT_EQ(rec_.arrivals.size(), 2u);
+  EXPECT_EQ(rec_.arrivals[0].n, 0u);
+  EXPECT_EQ(rec_.arrivals[1].n, 1u);
+  EXPECT_TRUE(rec_.closed.empty());
+}
+
+// partisan_peer_service_client: reset_ping/1 arms ping_idle_timeout after
+// idle_timeout (20 s) from the last pong; maybe_send_ping/1 then sends up to
+// max_attempts (5) pings, timeout (10 s) apart; partisan_retry:fail/1
+// returns max_retries and the client stops with {shutdown, ping_timeout}.
+// The manager gets 'EXIT'; what was held is lost.
+TEST_F(TcpTest, LongPartitionClosesAtThePingRulesTime) {
+  Make();
+  ASSERT_TRUE(tcp_->Connect(0, 2).open);  // hello at 10 ms: pongs at 10 ms + 20 k s
+  At(SimDuration::Seconds(45), [this] { net_->Partition({{0, 1}, {2, 3}}); });
+  At(SimDuration::Seconds(50), [this] { tcp_->Send(0, 2, Msg(0)); });
+  RunTo(SimDuration::Seconds(300));
+  ASSERT_EQ(rec_.closed.size(), 1u);
+  EXPECT_EQ(rec_.closed[0].holder, 0u);
+  EXPECT_EQ(rec_.closed[0].reason, CloseReason::kPingTimeout);
+  // Last pong before the cut at 40.01 s; idle timer 60.01 s; 5 pings.
+  EXPECT_EQ(rec_.closed[0].at, SimTime::Zero() + SimDuration::Milliseconds(40010 + 20000 + 50000));
+  ASSERT_EQ(exits.size(), 1u);
+  EXPECT_EQ(exits[0], std::make_pair(NodeId{0}, NodeId{2}));
+  EXPECT_FALSE(tcp_->IsOpen(0, 2));
+  ASSERT_EQ(rec_.drops.size(), 1u);
+  EXPECT_EQ(rec_.drops[0], DropReason::kConnectionClosed);
+  EXPECT_TRUE(rec_.arrivals.empty());
+}
+
+// A heal before the ping rule's deadline whose retransmission only gets
+// through after it does not save the connection.
+TEST_F(TcpTest, HealTooLateForTheBackoffStillCloses) {
+  Make();
+  ASSERT_TRUE(tcp_->Connect(0, 2).open);
+  At(SimDuration::Seconds(41), [this] { tcp_->Send(0, 2, Msg(0)); });
+  At(SimDuration::Seconds(41), [this] { net_->Partition({{0, 1}, {2, 3}}); });
+  // Unacknowledged since 41 s; retransmissions at 41 s + 51 s = 92 s
+  // (still cut) and 41 s + 102.2 s = 143.2 s, after the ping rule's
+  // deadline of 40.01 + 20 + 50 = 110.01 s: it closes then.
+  At(SimDuration::Seconds(95), [this] { net_->Heal(); });
+  RunTo(SimDuration::Seconds(300));
+  ASSERT_EQ(rec_.closed.size(), 1u);
+  EXPECT_EQ(rec_.closed[0].reason, CloseReason::kPingTimeout);
+  EXPECT_EQ(rec_.closed[0].at, SimTime::Zero() + SimDuration::Milliseconds(110010));
+}
+
+TEST_F(TcpTest, PingDisabledConnectionsNeverTimeOut) {
+  PartisanRuntimeConfig runtime;
+  runtime.ping_enabled = false;  // maybe_enable_ping(#{enabled := false}, _)
+  Make(runtime);
+  ASSERT_TRUE(tcp_->Connect(0, 2).open);
+  At(SimDuration::Seconds(10), [this] { net_->Partition({{0, 1}, {2, 3}}); });
+  At(SimDuration::Seconds(20), [this] { tcp_->Send(0, 2, Msg(0)); });
+  At(SimDuration::Seconds(500), [this] { net_->Heal(); });
+  RunTo(SimDuration::Seconds(2000));
+  EXPECT_TRUE(rec_.closed.empty());
+  ASSERT_EQ(rec_.arrivals.size(), 1u);
+}
+
+// A process crash: the OS closes the VM's sockets; the client's
+// handle_info(?CLOSED_MSG) stops it one latency later. The crashed node's
+// own connections vanish without 'EXIT' (its manager is gone).
+TEST_F(TcpTest, ProcessCrashClosesPeersConnectionsAfterOneLatency) {
+  Make({}, CrashMode::kProcess);
+  ASSERT_TRUE(tcp_->Connect(0, 1).open);
+  ASSERT_TRUE(tcp_->Connect(1, 0).open);
+  At(SimDuration::Seconds(5), [this] {
+    net_->SetNodeUp(1, false);
+    tcp_->OnNodeDown(1);
+  });
+  RunTo(SimDuration::Seconds(100));
+  ASSERT_EQ(rec_.closed.size(), 2u);
+  EXPECT_EQ(rec_.closed[0].holder, 1u);
+  EXPECT_EQ(rec_.closed[0].reason, CloseReason::kCrash);
+  EXPECT_EQ(rec_.closed[1].holder, 0u);
+  EXPECT_EQ(rec_.closed[1].reason, CloseReason::kPeerClosed);
+  EXPECT_EQ(rec_.closed[1].at, SimTime::Zero() + SimDuration::Seconds(5) + kLatency);
+  ASSERT_EQ(exits.size(), 1u);
+  EXPECT_EQ(exits[0], std::make_pair(NodeId{0}, NodeId{1}));
+}
+
+// A host crash is silent: peers find out by the ping rule.
+TEST_F(TcpTest, HostCrashIsFoundByThePingRule) {
+  Make({}, CrashMode::kHost);
+  ASSERT_TRUE(tcp_->Connect(0, 1).open);
+  At(SimDuration::Seconds(5), [this] {
+    net_->SetNodeUp(1, false);
+    tcp_->OnNodeDown(1);
+  });
+  RunTo(SimDuration::Seconds(200));
+  ASSERT_EQ(rec_.closed.size(), 1u);
+  EXPECT_EQ(rec_.closed[0].reason, CloseReason::kPingTimeout);
+  // Last pong 10 ms; idle timer at 20.01 s; 5 pings: 70.01 s.
+  EXPECT_EQ(rec_.closed[0].at, SimTime::Zero() + SimDuration::Milliseconds(70010));
+}
+
+// A host back before the ping rule's deadline answers the next ping with
+// a reset: the connection to the old incarnation closes then.
+TEST_F(TcpTest, HostBackBeforeTheDeadlineResetsTheConnection) {
+  Make({}, CrashMode::kHost);
+  ASSERT_TRUE(tcp_->Connect(0, 1).open);
+  At(SimDuration::Seconds(5), [this] {
+    net_->SetNodeUp(1, false);
+    tcp_->OnNodeDown(1);
+  });
+  At(SimDuration::Seconds(10), [this] { net_->SetNodeUp(1, true); });
+  RunTo(SimDuration::Seconds(200));
+  ASSERT_EQ(rec_.closed.size(), 1u);
+  EXPECT_EQ(rec_.closed[0].reason, CloseReason::kPeerClosed);
+  // The next ping (20.01 s) meets the new host's reset one latency later.
+  EXPECT_EQ(rec_.closed[0].at, SimTime::Zero() + SimDuration::Milliseconds(20010) + kLatency);
+}
+
+TEST_F(TcpTest, DisconnectClosesWithoutExit) {
+  Make();
+  ASSERT_TRUE(tcp_->Connect(0, 1).open);
+  tcp_->Disconnect(0, 1);
+  EXPECT_FALSE(tcp_->IsOpen(0, 1));
+  ASSERT_EQ(rec_.closed.size(), 1u);
+  EXPECT_EQ(rec_.closed[0].reason, CloseReason::kDisconnect);
+  EXPECT_TRUE(exits.empty());
+}
+
+TEST_F(TcpTest, SameSeedSameArrivals) {
+  std::vector<SimTime> first;
+  for (int run = 0; run < 2; ++run) {
+    EventLoop sim;
+    Recorder rec(&sim);
+    NetworkConfig config;
+    config.transport = Transport::kTcp;
+    config.latency = LatencyDistribution::Constant(kLatency);
+    config.loss = 0.2;
+    Network net(&sim, config, 11, &rec, &rec);
+    for (NodeId i = 0; i < 2; ++i) net.SetNodeUp(i, true);
+    TcpConnections tcp(&sim, &net, {}, CrashMode::kProcess, &rec);
+    ASSERT_TRUE(tcp.Connect(0, 1).open);
+    for (uint32_t i = 0; i < 50; ++i) tcp.Send(0, 1, Msg(i));
+    sim.RunUntil(SimTime::Zero() + SimDuration::Seconds(100));
+    std::vector<SimTime> times;
+    for (const Arrival& a : rec.arrivals) times.push_back(a.at);
+    if (run == 0) first = times;
+    else EXPECT_EQ(times, first);
+  }
+}
+
+}  // namespace
+}  // namespace plumsim

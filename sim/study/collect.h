@@ -1,0 +1,58 @@
+// Collects a study folder (sim/study/record.h): each run's figures from its
+// metrics.json (sim/study/figures.h), and per point the statistics of each
+// figure over its replications (sim/study/stats.h). docs/output-formats.md
+// documents the two tables.
+#ifndef PLUMSIM_SIM_STUDY_COLLECT_H_
+#define PLUMSIM_SIM_STUDY_COLLECT_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "sim/study/figures.h"
+#include "sim/study/record.h"
+#include "sim/study/stats.h"
+
+namespace plumsim {
+
+struct CollectedRun {
+  // "ok"; "expectation_failed" (complete, with failed [[expect]] entries:
+  // its figures count); "missing" (not run yet), "incomplete" (interrupted)
+  // or "bad_output" (unreadable files): no figures.
+  std::string status;
+  std::string digest;
+  FigureValues figures;  // one per StudyFigures() entry, empty unless counted
+  bool counted() const { return status == "ok" || status == "expectation_failed"; }
+};
+
+struct StudyResults {
+  StudyRecord record;
+  std::vector<CollectedRun> runs;               // as record.runs
+  std::vector<std::vector<FigureStats>> points; // per point, per figure
+  int Counted() const;
+};
+
+absl::StatusOr<StudyResults> CollectStudy(const std::string& dir);
+
+// One row per run: run, point, replication, each parameter, seed, status,
+// digest, each figure.
+std::string StudyCsv(const StudyResults& results);
+// One row per point: point, each parameter, runs, and per figure its n,
+// mean, sd, ci95 (half-width), min and max.
+std::string PointsCsv(const StudyResults& results);
+
+// A value for a CSV cell: quoted when it holds a comma, quote or newline.
+std::string CsvField(const std::string& text);
+// A number in a CSV cell ("" for none): the shortest exact text.
+std::string CsvNumber(const std::optional<double>& value);
+
+// Writes DIR/relative through a temporary file and a rename, so a reader
+// sees the old file or the new one. Refuses (InvalidArgument) to replace a
+// file whose first line does not start with `header_prefix` (then plumsim
+// did not write it); an empty prefix replaces nothing that exists.
+absl::Status ReplaceStudyFile(const std::string& dir, const std::string& relative,
+                              const std::string& text, const std::string& header_prefix);
+
+}  // namespace plumsim
+
+#endif  // PLUMSIM_SIM_STUDY_COLLECT_H_

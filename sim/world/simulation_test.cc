@@ -1,0 +1,321 @@
+#include "sim/world/simulation.h"
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "sim/world/run_counters.h"
+
+namespace plumsim {
+namespace {
+
+Scenario Parse(const std::string& text, const std::vector<std::string>& sets = {}) {
+  absl::StatusOr<Scenario> s = ParseScenario(text, "test.toml", sets);
+  EXPECT_TRUE(s.ok()) << s.status();
+  return *s;
+}
+
+constexpr char kBase[] = R"(
+name = "lifecycle"
+duration = "100s"
+[nodes]
+count = 4
+[network]
+latency = "2ms"
+)";
+
+SimTime At(int64_t seconds) { return SimTime::Zero() + SimDuration::Seconds(seconds); }
+
+TEST(SimulationTest, HeartbeatsReachEveryNode) {
+  RunCounters stats;
+  Simulation sim(Parse(kBase), &stats);
+  sim.RunUntil(At(35));  // heartbeats at 10, 20, 30 s from 4 nodes
+  EXPECT_EQ(stats.originated[kHeartbeatHandler], 12u);
+  EXPECT_EQ(stats.merged_new[kHeartbeatHandler], 12u * 3);
+  for (NodeId n = 0; n < 4; ++n) {
+    const HeartbeatBackend* b = sim.node(n).backend();
+    ASSERT_NE(b, nullptr);
+    EXPECT_EQ(b->table_size(), 4u);  // own + 3 others
+    for (NodeId origin = 0; origin < 4; ++origin) {
+      EXPECT_EQ(b->Lookup(origin)->received.DebugString(), "[1..3]");
+    }
+  }
+}
+
+TEST(SimulationTest, RestartGivesANewLargerEpochAndOldHeartbeatsBecomeStale) {
+  Scenario s = Parse(std::string(kBase) + R"(
+[[events]]
+at = "25s"
+kind = "crash"
+nodes = "n2"
+[[events]]
+at = "32s"
+kind = "restart"
+nodes = "n2"
+contact = "n0"
+)");
+  Simulation sim(s, nullptr);
+  sim.RunUntil(At(26));
+  EXPECT_FALSE(sim.node(2).running());
+  EXPECT_EQ(sim.node(2).backend(), nullptr);  // all state lost
+  const int64_t old_epoch = sim.node(2).epoch();
+  sim.RunUntil(At(45));  // n2 restarted at 32 s, first heartbeat at 42 s
+  ASSERT_TRUE(sim.node(2).running());
+  EXPECT_GT(sim.node(2).epoch(), old_epoch);
+  EXPECT_EQ(sim.node(2).incarnation(), 2u);
+  // The restarted node starts counting from 1 again, in its new epoch.
+  EXPECT_EQ(sim.node(2).backend()->monotonic(), 1);
+  const HeartbeatBackend* other = sim.node(0).backend();
+  const HeartbeatBackend::Entry* entry = other->Lookup(2);
+  ASSERT_NE(entry, nullptr);
+  EXPECT_EQ(entry->epoch, sim.node(2).epoch());
+  EXPECT_EQ(entry->received.DebugString(), "[1]");
+  // A heartbeat of the old incarnation is stale now, even one never seen.
+  HeartbeatBackend* mutable_other = const_cast<HeartbeatBackend*>(other);
+  EXPECT_TRUE(mutable_other->IsStale(HeartbeatTimestamp{2, old_epoch, 99}.ToId()));
+}
+
+TEST(SimulationTest, CrashedNodeStaysAMemberAndMissesItsHeartbeats) {
+  for (const char* transport : {"tcp", "datagram"}) {
+    Scenario s = Parse(std::string(kBase) + R"(
+[[events]]
+at = "15s"
+kind = "crash"
+nodes = "n3"
+)",
+                       {absl::StrCat("network.transport=\"", transport, "\"")});
+    RunCounters stats;
+    Simulation sim(s, &stats);
+    sim.RunUntil(At(35));
+    // n3 sent only its 10 s heartbeat; the others keep n3 as a member.
+    EXPECT_EQ(stats.originated[kHeartbeatHandler], 4u + 3u + 3u);
+    EXPECT_TRUE(ordsets::IsElement(3, sim.node(0).server()->BroadcastMembers()));
+    if (std::string(transport) == "datagram") {
+      EXPECT_GT(stats.dropped[static_cast<int>(DropReason::kUnreachable)], 0u);
+      continue;
+    }
+    // tcp, process crash: n3's own 3 connections go with it; the OS resets
+    // the others' 3 connections to n3 one latency later; sends to n3 then
+    // find no connection, and the full-membership manager's reconnects
+    // are refused every connection_interval.
+    EXPECT_EQ(stats.connections_closed[static_cast<int>(CloseReason::kCrash)], 3u);
+    EXPECT_EQ(stats.connections_closed[static_cast<int>(CloseReason::kPeerClosed)], 3u);
+    EXPECT_GT(stats.dropped[static_cast<int>(DropReason::kNotConnected)], 0u);
+    EXPECT_EQ(stats.dropped[static_cast<int>(DropReason::kUnreachable)], 0u);
+    EXPECT_FALSE(sim.node(0).IsConnected(3));
+  }
+}
+
+// Full membership over tcp re-connects what died, every connection_interval
+// (partisan_pluggable_peer_service_manager:schedule_connections/0).
+TEST(SimulationTest, FullMembershipReconnectsAfterTheCrashedNodeRestarts) {
+  Scenario s = Parse(std::string(kBase) + R"(
+[[events]]
+at = "15s"
+kind = "crash"
+nodes = "n3"
+[[events]]
+at = "20s"
+kind = "restart"
+nodes = "n3"
+)");
+  RunCounters stats;
+  Simulation sim(s, &stats);
+  sim.RunUntil(At(19));
+  EXPECT_FALSE(sim.node(0).IsConnected(3));
+  sim.RunUntil(At(22));
+  for (NodeId n = 0; n < 3; ++n) {
+    EXPECT_TRUE(sim.node(n).IsConnected(3)) << n;
+    EXPECT_TRUE(sim.node(3).IsConnected(n)) << n;
+  }
+  // 12 at the start, 6 again after the restart.
+  EXPECT_EQ(stats.connections_opened, 18u);
+}
+
+// Node names are atoms: the broadcast server's ordsets follow their text
+// (n10 and n11 before n2); [nodes] names can change the order.
+TEST(SimulationTest, BroadcastServerSetsFollowErlangNameOrder) {
+  Scenario s = Parse(std::string(kBase), {"nodes.count=12"});
+  Simulation sim(s, nullptr);
+  sim.RunUntil(At(1));
+  EXPECT_EQ(sim.node(3).server()->common_eagers(), (PeerSet{0, 10, 11, 1, 2, 4, 5, 6, 7, 8, 9}));
+  Scenario renamed = Parse(R"(
+name = "renamed"
+duration = "10s"
+[nodes]
+count = 12
+names = { n0 = "z@host" }
+)");
+  Simulation sim2(renamed, nullptr);
+  sim2.RunUntil(At(1));
+  EXPECT_EQ(sim2.node(3).server()->common_eagers(), (PeerSet{10, 11, 1, 2, 4, 5, 6, 7, 8, 9, 0}));
+}
+
+// Counts the timers each node's processes ran.
+class TimerCounter : public SimObserver {
+ public:
+  void OnTimer(NodeId node, TimerKind kind) override {
+    if (node == 0 && kind == TimerKind::kLazyTick) ++lazy_ticks_n0;
+  }
+  int lazy_ticks_n0 = 0;
+};
+
+// A gen_server handles one message at a time: with a service time, a
+// burst queues in the mailbox. schedule_tick/3 re-arms the lazy tick with
+// erlang:send_after/3 inside the handler, so each tick's handling time
+// shifts every later tick (partisan_plumtree_broadcast:handle_info(lazy_tick)).
+TEST(SimulationTest, ServiceTimeQueuesMessagesAndDelaysReArmedTimers) {
+  TimerCounter free_ticks, slow_ticks;
+  Simulation free_run(Parse(std::string(kBase)), &free_ticks);
+  free_run.RunUntil(At(100));
+  Simulation slow(Parse(std::string(kBase) + R"(
+[processing]
+broadcast_server = "20ms"
+)"), &slow_ticks);
+  slow.RunUntil(At(100));
+  EXPECT_EQ(free_run.process_stats().queued(ProcessKind::kBroadcastServer), 0u);
+  EXPECT_GT(slow.process_stats().queued(ProcessKind::kBroadcastServer), 0u);
+  EXPECT_GE(slow.process_stats().max_length(ProcessKind::kBroadcastServer), 2u);
+  EXPECT_GT(slow.process_stats().max_wait(ProcessKind::kBroadcastServer), SimDuration::Zero());
+  EXPECT_EQ(slow.process_stats().queued(ProcessKind::kBackend), 0u);
+  // Ticks every 1 s + 20 ms (at least; queued inputs delay them more).
+  EXPECT_EQ(free_ticks.lazy_ticks_n0, 100);
+  EXPECT_LE(slow_ticks.lazy_ticks_n0, 98);
+  EXPECT_GE(slow_ticks.lazy_ticks_n0, 90);
+}
+
+// partisan_peer_service_client:init/1 connects inside the manager's call:
+// the HyParView manager waits a round trip per connect, and what arrives
+// meanwhile waits in its mailbox. Over datagrams connects are instant.
+TEST(SimulationTest, BlockingConnectsMakeTheManagersMailboxWait) {
+  const std::string overlay = std::string(R"(
+name = "overlay"
+duration = "20s"
+[nodes]
+count = 60
+start_interval = "10ms"
+[membership]
+kind = "hyparview"
+[network]
+latency = "3ms"
+)");
+  Simulation tcp(Parse(overlay), nullptr);
+  tcp.RunUntil(At(20));
+  Simulation datagram(Parse(overlay, {"network.transport=\"datagram\""}), nullptr);
+  datagram.RunUntil(At(20));
+  EXPECT_GT(tcp.process_stats().queued(ProcessKind::kPeerService), 0u);
+  EXPECT_GE(tcp.process_stats().max_wait(ProcessKind::kPeerService), SimDuration::Milliseconds(1));
+  EXPECT_EQ(datagram.process_stats().queued(ProcessKind::kPeerService), 0u);
+  EXPECT_GT(tcp.process_stats().inputs(ProcessKind::kPeerService), 0u);
+}
+
+TEST(SimulationTest, JoinAndLeaveUpdateEveryBroadcastServer) {
+  Scenario s = Parse(std::string(kBase) + R"(
+[[events]]
+at = "15s"
+kind = "join"
+nodes = "n4"
+[[events]]
+at = "25s"
+kind = "leave"
+nodes = "n1"
+)");
+  Simulation sim(s, nullptr);
+  sim.RunUntil(At(16));
+  EXPECT_EQ(sim.node(0).server()->BroadcastMembers(), (PeerSet{0, 1, 2, 3, 4}));
+  EXPECT_EQ(sim.node(4).server()->common_eagers(), (PeerSet{0, 1, 2, 3}));
+  sim.RunUntil(At(26));
+  EXPECT_FALSE(sim.node(1).running());
+  EXPECT_EQ(sim.node(0).server()->BroadcastMembers(), (PeerSet{0, 2, 3, 4}));
+  EXPECT_EQ(sim.members(), (PeerSet{0, 2, 3, 4}));
+}
+
+constexpr char kPartition15To35[] = R"(
+[[events]]
+at = "15s"
+kind = "partition"
+groups = ["n0..n1", "n2..n3"]
+[[events]]
+at = "35s"
+kind = "heal"
+)";
+
+TEST(SimulationTest, DatagramPartitionDropsAcrossAndHealRestores) {
+  Scenario s = Parse(std::string(kBase) + kPartition15To35, {"network.transport=\"datagram\""});
+  Simulation sim(s, nullptr);
+  sim.RunUntil(At(34));
+  // n0 got n2's heartbeats 1 only (10 s); 20 s and 30 s were cut off.
+  EXPECT_EQ(sim.node(0).backend()->Lookup(2)->received.DebugString(), "[1]");
+  sim.RunUntil(At(37));
+  // Within a lazy tick of the heal, the i_haves held back while n2's side
+  // was unreachable are sent; n0 grafts heartbeats 2 and 3.
+  EXPECT_EQ(sim.node(0).backend()->Lookup(2)->received.DebugString(), "[1..3]");
+  sim.RunUntil(At(45));
+  EXPECT_EQ(sim.node(0).backend()->Lookup(2)->received.DebugString(), "[1..4]");
+}
+
+// tcp: a 20 s partition is shorter than the ping rule, so no connection
+// dies; what was sent across waits, and arrives with TCP's first
+// retransmission after the heal. Nothing crosses between 15 and 20 s (the
+// trees are built); the 20 s heartbeats are the first unacknowledged
+// data, retransmitted 0.2, 0.6, 1.4, 3, 6.2, 12.6, 25.4 s later: at
+// 45.4 s, not at the heal (35 s).
+TEST(SimulationTest, TcpPartitionHoldsMessagesAndDeliversThemAfterTheHeal) {
+  RunCounters stats;
+  Simulation sim(Parse(std::string(kBase) + kPartition15To35), &stats);
+  sim.RunUntil(At(34));
+  EXPECT_EQ(sim.node(0).backend()->Lookup(2)->received.DebugString(), "[1]");
+  EXPECT_TRUE(sim.node(0).IsConnected(2));  // the connection lives
+  sim.RunUntil(At(45));
+  EXPECT_EQ(sim.node(0).backend()->Lookup(2)->received.DebugString(), "[1]");
+  sim.RunUntil(At(46));
+  EXPECT_EQ(sim.node(0).backend()->Lookup(2)->received.DebugString(), "[1..4]");
+  uint64_t closed = 0;
+  for (uint64_t c : stats.connections_closed) closed += c;
+  EXPECT_EQ(closed, 0u);
+  EXPECT_GT(stats.held, 0u);
+  EXPECT_EQ(stats.released, stats.held);
+  EXPECT_EQ(stats.held_longest, SimDuration::Milliseconds(25400));
+  EXPECT_EQ(stats.dropped[static_cast<int>(DropReason::kCut)], 0u);
+}
+
+TEST(SimulationTest, ApplicationBroadcastsReachEveryNodeWithHeartbeatsOff) {
+  Scenario s = Parse(std::string(kBase) + R"(
+[heartbeat]
+broadcast = false
+[[events]]
+at = "1s"
+kind = "broadcast"
+from = "n0..n1"
+count = 10
+interval = "500ms"
+size = 100
+)");
+  RunCounters stats;
+  Simulation sim(s, &stats);
+  sim.RunUntil(At(20));
+  EXPECT_EQ(stats.originated[kHeartbeatHandler], 0u);
+  EXPECT_EQ(stats.originated[kStoreHandler], 10u);
+  EXPECT_EQ(stats.merged_new[kStoreHandler], 30u);
+  for (NodeId n = 0; n < 4; ++n) EXPECT_EQ(sim.node(n).store()->delivered_count(), 10u);
+}
+
+TEST(SimulationTest, ChurnCrashesAndRestartsNodes) {
+  Scenario s = Parse(std::string(kBase) + R"(
+[[churn]]
+start = "10s"
+end = "90s"
+mean_time_between_crashes = "5s"
+downtime = "3s"
+)");
+  RunCounters stats;
+  Simulation sim(s, &stats);
+  sim.Run();
+  const uint64_t crashes = stats.node_events[static_cast<int>(NodeEventKind::kCrash)];
+  const uint64_t restarts = stats.node_events[static_cast<int>(NodeEventKind::kRestart)];
+  EXPECT_GT(crashes, 5u);
+  EXPECT_GE(restarts + 1, crashes);  // all but possibly the last came back
+}
+
+}  // namespace
+}  // namespace plumsim
