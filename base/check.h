@@ -7,22 +7,21 @@
 #include <cstdio>
 #include <cstdlib>
 
-#define PLUMSIM_CHECK(condition)                                              \
-  do {                                                                        \
-    if (__builtin_expect(!(condition), 0)) {                                  \
-      std::fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, \
-                   #condition);                                               \
-      std::abort();                                                           \
-    }                                                                         \
+#define PLUMSIM_CHECK(condition)                                                         \
+  do {                                                                                   \
+    if (__builtin_expect(!(condition), 0)) {                                             \
+      std::fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #condition); \
+      std::abort();                                                                      \
+    }                                                                                    \
   } while (false)
 
-#define PLUMSIM_CHECK_MSG(condition, message)                                 \
-  do {                                                                        \
-    if (__builtin_expect(!(condition), 0)) {                                  \
-      std::fprintf(stderr, "%s:%d: check failed: %s: %s\n", __FILE__,        \
-                   __LINE__, #condition, message);                            \
-      std::abort();                                                           \
-    }                                                                         \
+#define PLUMSIM_CHECK_MSG(condition, message)                                               \
+  do {                                                                                      \
+    if (__builtin_expect(!(condition), 0)) {                                                \
+      std::fprintf(stderr, "%s:%d: check failed: %s: %s\n", __FILE__, __LINE__, #condition, \
+                   message);                                                                \
+      std::abort();                                                                         \
+    }                                                                                       \
   } while (false)
 
 #endif  // PLUMSIM_BASE_CHECK_H_

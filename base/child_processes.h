@@ -18,7 +18,7 @@ struct ChildCommand {
 struct ChildOutcome {
   int exit_code = -1;  // -1 when killed by a signal or not started
   int signal = 0;
-  std::string error;   // why it could not start
+  std::string error;  // why it could not start
 };
 
 // Runs every command, `jobs` at a time, in order; `on_done(i, outcome)` is

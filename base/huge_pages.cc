@@ -1,9 +1,9 @@
 #include "base/huge_pages.h"
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <cstring>
-
-#include <unistd.h>
 
 namespace plumsim {
 

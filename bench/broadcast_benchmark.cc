@@ -44,12 +44,11 @@ void BM_BroadcastHyParView(benchmark::State& state, const char* transport) {
   const std::string toml = absl::StrCat(
       "name = \"broadcast_", nodes, "\"\nseed = 11\nduration = \"", end_ms, "ms\"\n",
       "[nodes]\ncount = ", nodes, "\nstart_interval = \"", kStartIntervalUs, "us\"\n",
-      "[membership]\nkind = \"hyparview\"\n",
-      "[heartbeat]\nbroadcast = false\n",
+      "[membership]\nkind = \"hyparview\"\n", "[heartbeat]\nbroadcast = false\n",
       "[network]\ntransport = \"", transport,
-      "\"\nlatency = { kind = \"uniform\", min = \"2ms\", max = \"8ms\" }\n",
-      "[[events]]\nat = \"", broadcast_at_ms, "ms\"\nkind = \"broadcast\"\nfrom = \"n0\"\n",
-      "count = ", messages, "\ninterval = \"", kMessageIntervalMs, "ms\"\nsize = 256\n");
+      "\"\nlatency = { kind = \"uniform\", min = \"2ms\", max = \"8ms\" }\n", "[[events]]\nat = \"",
+      broadcast_at_ms, "ms\"\nkind = \"broadcast\"\nfrom = \"n0\"\n", "count = ", messages,
+      "\ninterval = \"", kMessageIntervalMs, "ms\"\nsize = 256\n");
   for (auto _ : state) {
     ResetPeakRss();
     ScaleRun run(toml);
@@ -57,8 +56,7 @@ void BM_BroadcastHyParView(benchmark::State& state, const char* transport) {
     const uint64_t events_before = run.simulation().event_loop().events_executed();
     const uint64_t messages_before = run.DeliveredMessages();
     const double wall = run.RunUntil(SimTime::FromNanoseconds(end_ms * 1000000));
-    run.ReportCounters(state, wall,
-                       run.simulation().event_loop().events_executed() - events_before,
+    run.ReportCounters(state, wall, run.simulation().event_loop().events_executed() - events_before,
                        run.DeliveredMessages() - messages_before);
     state.counters["setup_wall_s"] = setup_wall;
     double reliability_min = 1;
@@ -80,16 +78,24 @@ void BM_BroadcastHyParView(benchmark::State& state, const char* transport) {
 }
 #ifndef PLUMSIM_MILLION_NODES
 BENCHMARK_CAPTURE(BM_BroadcastHyParView, tcp, "tcp")
-    ->Args({10000, 100})->Args({100000, 100})
-    ->Iterations(1)->UseManualTime()->Unit(benchmark::kSecond);
+    ->Args({10000, 100})
+    ->Args({100000, 100})
+    ->Iterations(1)
+    ->UseManualTime()
+    ->Unit(benchmark::kSecond);
 BENCHMARK_CAPTURE(BM_BroadcastHyParView, datagram, "datagram")
-    ->Args({10000, 100})->Args({100000, 100})
-    ->Iterations(1)->UseManualTime()->Unit(benchmark::kSecond);
+    ->Args({10000, 100})
+    ->Args({100000, 100})
+    ->Iterations(1)
+    ->UseManualTime()
+    ->Unit(benchmark::kSecond);
 #else
 // //bench:broadcast_million_benchmark: minutes and gigabytes, a binary of its own.
 BENCHMARK_CAPTURE(BM_BroadcastHyParView, datagram, "datagram")
     ->Args({1000000, 10})
-    ->Iterations(1)->UseManualTime()->Unit(benchmark::kSecond);
+    ->Iterations(1)
+    ->UseManualTime()
+    ->Unit(benchmark::kSecond);
 #endif
 
 }  // namespace

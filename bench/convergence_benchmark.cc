@@ -51,12 +51,10 @@ std::string ConvergenceScenario(bool hyparview, int64_t nodes, int64_t rounds,
   const int64_t join_ms = nodes * kStartIntervalMs;
   const int64_t duration_ms = join_ms + rounds * kHeartbeatS * 1000 + kRoundSettleS * 1000;
   return absl::StrCat(
-      "name = \"", hyparview ? "hyparview" : "full", "_", nodes, "\"\n",
-      "seed = 7\n",
-      "duration = \"", duration_ms, "ms\"\n",
-      "[nodes]\ncount = ", nodes, "\nstart_interval = \"", kStartIntervalMs, "ms\"\n",
-      "[membership]\nkind = \"", hyparview ? "hyparview" : "full", "\"\n",
-      "[heartbeat]\nbroadcast_heartbeat_interval = \"", kHeartbeatS, "s\"\n",
+      "name = \"", hyparview ? "hyparview" : "full", "_", nodes, "\"\n", "seed = 7\n",
+      "duration = \"", duration_ms, "ms\"\n", "[nodes]\ncount = ", nodes, "\nstart_interval = \"",
+      kStartIntervalMs, "ms\"\n", "[membership]\nkind = \"", hyparview ? "hyparview" : "full",
+      "\"\n", "[heartbeat]\nbroadcast_heartbeat_interval = \"", kHeartbeatS, "s\"\n",
       "[network]\nlatency = { kind = \"uniform\", min = \"3ms\", max = \"5ms\" }\n",
       // A round's heartbeats are settled at the round's end.
       "[metrics]\nsettle = \"", kRoundSettleS, "s\"\nstable_rounds = ", stable_rounds, "\n");
@@ -112,15 +110,23 @@ void BM_HyParView(benchmark::State& state) {
   RunConvergence(state, /*hyparview=*/true, huge ? 2 : 10, huge ? 1 : 3);
 }
 BENCHMARK(BM_HyParView)
-    ->Arg(100)->Arg(1000)->Arg(10000)
-    ->Iterations(1)->UseManualTime()->Unit(benchmark::kSecond);
+    ->Arg(100)
+    ->Arg(1000)
+    ->Arg(10000)
+    ->Iterations(1)
+    ->UseManualTime()
+    ->Unit(benchmark::kSecond);
 
 void BM_FullMembership(benchmark::State& state) {
   RunConvergence(state, /*hyparview=*/false, 10, 3);
 }
 BENCHMARK(BM_FullMembership)
-    ->Arg(32)->Arg(64)->Arg(128)
-    ->Iterations(1)->UseManualTime()->Unit(benchmark::kSecond);
+    ->Arg(32)
+    ->Arg(64)
+    ->Arg(128)
+    ->Iterations(1)
+    ->UseManualTime()
+    ->Unit(benchmark::kSecond);
 
 }  // namespace
 }  // namespace plumsim

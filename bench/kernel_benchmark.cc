@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "benchmark/benchmark.h"
-#include "sim/kernel/random.h"
 #include "sim/kernel/event_loop.h"
+#include "sim/kernel/random.h"
 
 namespace plumsim {
 namespace {
@@ -18,8 +18,7 @@ namespace {
 // that the benchmark measures the kernel, not the generator).
 class HoldHandler final : public EventHandler {
  public:
-  HoldHandler(EventLoop* sim, const std::vector<int64_t>* delays)
-      : sim_(sim), delays_(delays) {}
+  HoldHandler(EventLoop* sim, const std::vector<int64_t>* delays) : sim_(sim), delays_(delays) {}
   void OnEvent(uint64_t arg) override {
     const int64_t delay = (*delays_)[next_++ & (delays_->size() - 1)];
     sim_->Schedule(SimDuration::Nanoseconds(delay), this, arg);
@@ -69,7 +68,11 @@ void BM_ScheduleAndFire(benchmark::State& state) {
   RunEventsPerIteration(state, sim);
   state.counters["pending"] = static_cast<double>(sim.pending());
 }
-BENCHMARK(BM_ScheduleAndFire)->Arg(1000)->Arg(100000)->Arg(1000000)->UseRealTime()
+BENCHMARK(BM_ScheduleAndFire)
+    ->Arg(1000)
+    ->Arg(100000)
+    ->Arg(1000000)
+    ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 
 // The same hold model driven through Step-sized RunUntil windows, which is
@@ -84,8 +87,7 @@ void BM_ScheduleAndFireWindows(benchmark::State& state) {
     sim.RunUntil(sim.now() + SimDuration::Milliseconds(1));
   }
   state.counters["events/s"] = benchmark::Counter(
-      static_cast<double>(sim.events_executed() - before),
-      benchmark::Counter::kIsRate);
+      static_cast<double>(sim.events_executed() - before), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_ScheduleAndFireWindows)->Arg(100000)->UseRealTime()->Unit(benchmark::kMicrosecond);
 
@@ -109,14 +111,17 @@ class ChurnHandler final : public EventHandler {
 
 void BM_TimerCancelChurn(benchmark::State& state) {
   EventLoop sim;
-  std::vector<ChurnHandler> handlers(static_cast<size_t>(state.range(0)),
-                                     ChurnHandler(&sim));
+  std::vector<ChurnHandler> handlers(static_cast<size_t>(state.range(0)), ChurnHandler(&sim));
   for (auto& h : handlers) sim.Schedule(SimDuration::Zero(), &h, 0);
   // Each executed tick also starts one timer and cancels one.
   RunEventsPerIteration(state, sim);
   state.counters["heap"] = static_cast<double>(sim.pending());
 }
-BENCHMARK(BM_TimerCancelChurn)->Arg(1000)->Arg(100000)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_TimerCancelChurn)
+    ->Arg(1000)
+    ->Arg(100000)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace plumsim

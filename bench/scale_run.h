@@ -12,8 +12,8 @@
 
 #include "benchmark/benchmark.h"
 #include "sim/metrics/metrics.h"
-#include "sim/world/run_counters.h"
 #include "sim/scenario/scenario.h"
+#include "sim/world/run_counters.h"
 #include "sim/world/simulation.h"
 
 namespace plumsim {
@@ -50,8 +50,8 @@ class ScaleRun {
 
   // Sets the usual counters: events/s, messages/s, wall and virtual seconds,
   // peak RSS, state per node. `wall_seconds` is the time measured.
-  void ReportCounters(benchmark::State& state, double wall_seconds,
-                      uint64_t events, uint64_t messages) const;
+  void ReportCounters(benchmark::State& state, double wall_seconds, uint64_t events,
+                      uint64_t messages) const;
 
  private:
   Scenario scenario_;

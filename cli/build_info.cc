@@ -1,8 +1,8 @@
 #include "cli/build_info.h"
 
 #include "absl/strings/str_cat.h"
-#include "sim/run/runner.h"
 #include "cli/build_commit.h"
+#include "sim/run/runner.h"
 
 namespace plumsim {
 
@@ -19,9 +19,9 @@ std::string BuildInfo() {
 #if defined(NDEBUG)
   flags += ", NDEBUG";
 #endif
-  return absl::StrCat("plumsim ", kPlumsimVersion, "\ncommit ", kBuildCommit,
-                      "\nbuilt with g++ ", __VERSION__, " (", flags, "), C++ ",
-                      __cplusplus, "\nmanifest format ", kManifestFormat);
+  return absl::StrCat("plumsim ", kPlumsimVersion, "\ncommit ", kBuildCommit, "\nbuilt with g++ ",
+                      __VERSION__, " (", flags, "), C++ ", __cplusplus, "\nmanifest format ",
+                      kManifestFormat);
 }
 
 }  // namespace plumsim

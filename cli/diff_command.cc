@@ -11,13 +11,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "cli/exit_codes.h"
 #include "nlohmann/json.hpp"
 #include "sim/compare/run_diff.h"
 #include "sim/run/runner.h"
 #include "sim/scenario/reader.h"
 #include "sim/scenario/scenario.h"
 #include "sim/trace/file.h"
-#include "cli/exit_codes.h"
 
 namespace plumsim {
 
@@ -28,7 +28,6 @@ namespace {
 absl::StatusOr<std::string> ReadFile(const fs::path& path) {
   return ReadInputFile(path.string(), "file");
 }
-
 
 struct RunFolder {
   fs::path dir;
@@ -53,7 +52,8 @@ absl::StatusOr<RunFolder> OpenRun(const std::string& path) {
   r.digest = r.manifest["digest"].get<std::string>();
   // A trace holds every event when it has as many lines as the run events.
   if (r.manifest.contains("trace") && r.manifest["trace"].is_string() &&
-      r.manifest.value("trace_lines", int64_t{-1}) == r.manifest.value("trace_events", int64_t{-2})) {
+      r.manifest.value("trace_lines", int64_t{-1}) ==
+          r.manifest.value("trace_events", int64_t{-2})) {
     r.full_trace = r.dir / r.manifest["trace"].get<std::string>();
   }
   return r;
@@ -146,8 +146,9 @@ int RunDiff(const DiffArgs& args) {
       } else if (temp.path().empty()) {
         return Fail(absl::InternalError("cannot create a temporary folder for the re-runs"));
       } else {
-        std::fprintf(stderr, "[plumsim diff] no full trace in both folders: re-running both "
-                             "scenarios with one\n");
+        std::fprintf(stderr,
+                     "[plumsim diff] no full trace in both folders: re-running both "
+                     "scenarios with one\n");
         trace_a = temp.path() / "a.jsonl.zst";
         trace_b = temp.path() / "b.jsonl.zst";
         absl::StatusOr<std::string> da = Rerun(*a, trace_a);
@@ -217,7 +218,8 @@ int RunDiff(const DiffArgs& args) {
     if (!ja.ok()) return Fail(ja.status());
     if (!jb.ok()) return Fail(jb.status());
     absl::StatusOr<std::vector<std::string>> d = DiffTree(*ja, *jb);
-    if (!d.ok()) return Fail(absl::InvalidArgumentError(absl::StrCat(name, ": ", d.status().message())));
+    if (!d.ok())
+      return Fail(absl::InvalidArgumentError(absl::StrCat(name, ": ", d.status().message())));
     if (d->empty()) continue;
     ++changed;
     absl::StrAppend(&tree_lines, "    ", label, ": ", absl::StrJoin(*d, "; "), "\n");

@@ -11,8 +11,8 @@ namespace plumsim {
 
 struct DiffArgs {
   std::string a, b;
-  int context = 5;       // equal events shown before the first difference
-  bool no_rerun = false; // without full traces, do not re-run to find the event
+  int context = 5;        // equal events shown before the first difference
+  bool no_rerun = false;  // without full traces, do not re-run to find the event
 };
 
 CLI::App* AddDiffCommand(CLI::App* app, DiffArgs* args);

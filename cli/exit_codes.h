@@ -8,7 +8,8 @@
 namespace plumsim {
 
 inline constexpr int kExitOk = 0;
-inline constexpr int kExitFailed = 1;    // an expectation failed, a finding, a replay differed, stopped
+inline constexpr int kExitFailed =
+    1;  // an expectation failed, a finding, a replay differed, stopped
 inline constexpr int kExitBadInput = 2;  // nothing is written
 inline constexpr int kExitIo = 3;
 

@@ -13,17 +13,17 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "base/child_processes.h"
+#include "cli/exit_codes.h"
+#include "cli/progress_bar.h"
 #include "nlohmann/json.hpp"
-#include "sim/kernel/digest.h"
 #include "sim/explore/explore.h"
+#include "sim/kernel/digest.h"
 #include "sim/output/output_dir.h"
 #include "sim/run/runner.h"
 #include "sim/scenario/reader.h"
 #include "sim/study/collect.h"
 #include "sim/study/plan.h"
-#include "cli/exit_codes.h"
-#include "cli/progress_bar.h"
-#include "base/child_processes.h"
 
 namespace plumsim {
 namespace {
@@ -34,7 +34,6 @@ using Json = nlohmann::ordered_json;
 constexpr int kExitFindings = kExitFailed;
 constexpr int kExploreFormat = 1;
 constexpr int64_t kMaxRuns = 100'000'000;
-
 
 struct Loaded {
   Scenario scenario;
@@ -69,7 +68,6 @@ std::string RunFile(const std::string& dir, int64_t index, const char* suffix) {
   return (fs::path(dir) / "runs" / name).string();
 }
 
-
 Json Marker(const ExploreArgs& args, const Loaded& l) {
   return Json{{"format", kExploreFormat},
               {"scenario", fs::absolute(args.file).lexically_normal().string()},
@@ -88,26 +86,31 @@ absl::StatusOr<std::string> OpenDir(const ExploreArgs& args, const Loaded& l) {
   const Json marker = Marker(args, l);
   if (fs::exists(st)) {
     if (!fs::is_directory(st)) {
-      return absl::InvalidArgumentError(absl::StrCat("--out ", args.out, ": exists and is not a folder"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("--out ", args.out, ": exists and is not a folder"));
     }
     if (!fs::is_empty(dir, ec)) {
       std::optional<std::string> old = ReadFileIfPresent((fs::path(dir) / "explore.json").string());
       if (!old) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "--out ", args.out, ": folder exists, is not empty and holds no plumsim exploration; "
-            "name a new folder"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("--out ", args.out,
+                         ": folder exists, is not empty and holds no plumsim exploration; "
+                         "name a new folder"));
       }
       Json j = Json::parse(*old, nullptr, false);
       if (j != marker) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "--out ", args.out, ": holds an exploration of another scenario text or seed; "
-            "name a new folder"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("--out ", args.out,
+                         ": holds an exploration of another scenario text or seed; "
+                         "name a new folder"));
       }
     }
   }
-  for (const char* sub : {"runs", "findings", "known"}) fs::create_directories(fs::path(dir) / sub, ec);
+  for (const char* sub : {"runs", "findings", "known"})
+    fs::create_directories(fs::path(dir) / sub, ec);
   if (ec) return absl::UnavailableError(absl::StrCat(dir, ": cannot create: ", ec.message()));
-  if (absl::Status s = WriteFileAtomically((fs::path(dir) / "explore.json").string(), marker.dump(1) + "\n");
+  if (absl::Status s =
+          WriteFileAtomically((fs::path(dir) / "explore.json").string(), marker.dump(1) + "\n");
       !s.ok()) {
     return s;
   }
@@ -126,7 +129,8 @@ Json RunJson(const ExploreRun& run) {
   j["outcome"] = run.outcome;
   j["violations"] = Json::array();
   for (const Violation& v : run.report.violations) {
-    j["violations"].push_back({{"invariant", v.invariant}, {"class", v.klass}, {"detail", v.detail}});
+    j["violations"].push_back(
+        {{"invariant", v.invariant}, {"class", v.klass}, {"detail", v.detail}});
   }
   j["digest"] = run.report.digest;
   return j;
@@ -159,18 +163,17 @@ int64_t CountDone(const std::string& dir, int64_t runs) {
   return done;
 }
 
-
 // --jobs J: J worker processes, shard k of J each.
 absl::Status RunWorkers(const ExploreArgs& args, const std::string& dir, int jobs,
                         ProgressBar* progress, int64_t done_before) {
   std::vector<ChildCommand> workers;
   const std::string exe = SelfExecutable();
   for (int k = 1; k <= jobs; ++k) {
-    workers.push_back(ChildCommand{
-        {exe, "explore", fs::absolute(args.file).string(), "--runs", absl::StrCat(args.runs),
-         "--seed", absl::StrCat(args.seed), "--out", dir, "--shard", absl::StrCat(k, "/", jobs),
-         "--jobs", "1", "--quiet", "--worker"},
-        (fs::path(dir) / absl::StrCat("worker-", k, ".log")).string()});
+    workers.push_back(
+        ChildCommand{{exe, "explore", fs::absolute(args.file).string(), "--runs",
+                      absl::StrCat(args.runs), "--seed", absl::StrCat(args.seed), "--out", dir,
+                      "--shard", absl::StrCat(k, "/", jobs), "--jobs", "1", "--quiet", "--worker"},
+                     (fs::path(dir) / absl::StrCat("worker-", k, ".log")).string()});
   }
   std::vector<std::string> failed;
   RunChildren(
@@ -181,11 +184,11 @@ absl::Status RunWorkers(const ExploreArgs& args, const std::string& dir, int job
       [&] { progress->Draw(CountDone(dir, args.runs), args.runs, done_before); },
       [] { return g_stop != 0; });
   if (!failed.empty()) {
-    return absl::UnavailableError(absl::StrCat("explore worker(s) failed; see ", absl::StrJoin(failed, ", ")));
+    return absl::UnavailableError(
+        absl::StrCat("explore worker(s) failed; see ", absl::StrJoin(failed, ", ")));
   }
   return absl::OkStatus();
 }
-
 
 // What the finished runs found, by invariant (run indices in order).
 struct Tally {
@@ -222,8 +225,8 @@ std::string ExploreCsv(const Tally& t) {
   for (const Json& r : t.runs) {
     std::vector<std::string> invariants;
     for (const Json& v : r["violations"]) {
-      invariants.push_back(absl::StrCat(v["invariant"].get<std::string>(), ":",
-                                        v["class"].get<std::string>()));
+      invariants.push_back(
+          absl::StrCat(v["invariant"].get<std::string>(), ":", v["class"].get<std::string>()));
     }
     absl::StrAppend(&csv, r["run"].get<int64_t>(), ",", r["seed"].get<uint64_t>(), ",",
                     CsvField(absl::StrJoin(r["enabled"].get<std::vector<std::string>>(), " ")), ",",
@@ -302,9 +305,9 @@ absl::Status WriteKnown(const ExploreArgs& args, const Loaded& l, const std::str
                         const Tally& t) {
   for (const auto& [invariant, indices] : t.known) {
     for (size_t n = 0; n < indices.size() && static_cast<int>(n) < args.shrink; ++n) {
-      if (absl::Status s = ReplaceStudyFile(dir, absl::StrCat("known/", invariant, "-", n + 1, ".toml"),
-                                            KnownFile(l, RecordedRun(l, t.runs, indices[n])),
-                                            "# plumsim explore: run");
+      if (absl::Status s = ReplaceStudyFile(
+              dir, absl::StrCat("known/", invariant, "-", n + 1, ".toml"),
+              KnownFile(l, RecordedRun(l, t.runs, indices[n])), "# plumsim explore: run");
           !s.ok()) {
         return s;
       }
@@ -315,13 +318,15 @@ absl::Status WriteKnown(const ExploreArgs& args, const Loaded& l, const std::str
 
 std::string Summary(const ExploreArgs& args, const std::string& dir, const Tally& t,
                     const std::vector<std::string>& shrunk, double seconds, int64_t ran_now) {
-  std::string summary = absl::StrCat("explore ", args.file, " --seed ", args.seed, ": ",
-                                     t.runs.size(), " of ", args.runs, " runs done, ", t.ok, " ok\n");
+  std::string summary =
+      absl::StrCat("explore ", args.file, " --seed ", args.seed, ": ", t.runs.size(), " of ",
+                   args.runs, " runs done, ", t.ok, " ok\n");
   auto list = [&](const char* what, const std::map<std::string, std::vector<int64_t>>& by) {
     if (by.empty()) absl::StrAppend(&summary, "  ", what, ": none\n");
     for (const auto& [invariant, indices] : by) {
       std::vector<std::string> first;
-      for (size_t i = 0; i < indices.size() && i < 5; ++i) first.push_back(absl::StrCat(indices[i]));
+      for (size_t i = 0; i < indices.size() && i < 5; ++i)
+        first.push_back(absl::StrCat(indices[i]));
       absl::StrAppend(&summary, "  ", what, " ", invariant, ": ", indices.size(), " run(s) (",
                       absl::StrJoin(first, ", "), indices.size() > 5 ? ", ..." : "", ")\n");
     }
@@ -425,8 +430,9 @@ int RunExplore(const ExploreArgs& args) {
   g_stop = 0;
   signal(SIGINT, OnStop);
   signal(SIGTERM, OnStop);
-  const int jobs = args.jobs > 0 ? args.jobs
-                                 : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  const int jobs = args.jobs > 0
+                       ? args.jobs
+                       : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   ProgressBar progress(!args.quiet && isatty(STDERR_FILENO), /*redraw=*/true);
   const int64_t done_before = CountDone(*dir, args.runs);
   int64_t done = done_before;
@@ -434,7 +440,8 @@ int RunExplore(const ExploreArgs& args) {
   if (jobs > 1 && args.shard.empty() && !args.worker) {
     status = RunWorkers(args, *dir, jobs, &progress, done_before);
   } else {
-    status = ExploreRuns(args, *l, *dir, shard, [&] { progress.Draw(++done, args.runs, done_before); });
+    status =
+        ExploreRuns(args, *l, *dir, shard, [&] { progress.Draw(++done, args.runs, done_before); });
   }
   const double seconds = progress.elapsed_seconds();
   progress.Finish();

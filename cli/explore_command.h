@@ -15,10 +15,10 @@ struct ExploreArgs {
   std::string file;
   std::string out;
   int64_t runs = 100;
-  int jobs = 0;         // 0: the number of cores
+  int jobs = 0;  // 0: the number of cores
   uint64_t seed = 1;
-  std::string shard;    // "K/N"
-  int shrink = 3;       // findings shrunk per invariant
+  std::string shard;  // "K/N"
+  int shrink = 3;     // findings shrunk per invariant
   bool quiet = false;
   bool check = false;
   bool worker = false;  // internal: a --jobs worker (no merge)

@@ -13,12 +13,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "cli/exit_codes.h"
 #include "sim/compare/golden.h"
 #include "sim/output/output_dir.h"
 #include "sim/run/runner.h"
 #include "sim/scenario/reader.h"
 #include "sim/scenario/scenario.h"
-#include "cli/exit_codes.h"
 
 namespace plumsim {
 
@@ -79,8 +79,8 @@ absl::Status CheckGoldenTarget(const std::string& path, bool overwrite) {
   }
   absl::StatusOr<std::string> text = ReadInputFile(path, "file");
   if (!text.ok() || !absl::StartsWith(*text, kGoldenHeader)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--out ", path, ": exists and is not a plumsim golden; nothing was written"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--out ", path, ": exists and is not a plumsim golden; nothing was written"));
   }
   if (!overwrite) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -97,17 +97,16 @@ int Record(const GoldenArgs& args) {
   // Roots: --roots, else the scenario's snapshot roots, else n0.
   PeerSet roots;
   if (!args.roots.empty()) {
-    absl::StatusOr<Scenario> with =
-        LoadScenario(args.scenario, [&] {
-          std::vector<Override> o = Overrides(args.seed, args.duration, args.sets);
-          std::string quoted = "\"";
-          for (char c : args.roots) {
-            if (c == '"' || c == '\\') quoted += '\\';
-            quoted += c;
-          }
-          o.push_back(Override{"--roots", "snapshots.roots", quoted + "\""});
-          return o;
-        }());
+    absl::StatusOr<Scenario> with = LoadScenario(args.scenario, [&] {
+      std::vector<Override> o = Overrides(args.seed, args.duration, args.sets);
+      std::string quoted = "\"";
+      for (char c : args.roots) {
+        if (c == '"' || c == '\\') quoted += '\\';
+        quoted += c;
+      }
+      o.push_back(Override{"--roots", "snapshots.roots", quoted + "\""});
+      return o;
+    }());
     if (!with.ok()) return Fail(with.status());
     roots = with->snapshot_roots.ToPeerSet();
   } else if (!scenario->snapshot_roots.empty()) {
@@ -121,9 +120,9 @@ int Record(const GoldenArgs& args) {
     for (const std::string& a : args.at) {
       absl::StatusOr<SimDuration> d = ParseSimDuration(a);
       if (!d.ok() || *d > scenario->duration) {
-        return Fail(absl::InvalidArgumentError(absl::StrCat(
-            "--at ", a, ": expected a duration within the run (", 
-            FormatSimDuration(scenario->duration), ")")));
+        return Fail(absl::InvalidArgumentError(
+            absl::StrCat("--at ", a, ": expected a duration within the run (",
+                         FormatSimDuration(scenario->duration), ")")));
       }
       times.push_back(SimTime::Zero() + *d);
     }
@@ -134,8 +133,8 @@ int Record(const GoldenArgs& args) {
     const std::vector<std::string> kv = absl::StrSplit(t, absl::MaxSplits('=', 1));
     double v;
     if (kv.size() != 2 || !absl::SimpleAtod(kv[1], &v) || v < 0) {
-      return Fail(absl::InvalidArgumentError(
-          absl::StrCat("--tolerance ", t, ": expected figure=number, e.g. heartbeat.rmr_mean=0.05")));
+      return Fail(absl::InvalidArgumentError(absl::StrCat(
+          "--tolerance ", t, ": expected figure=number, e.g. heartbeat.rmr_mean=0.05")));
     }
     tolerances[kv[0]] = v;
   }
@@ -152,9 +151,9 @@ int Record(const GoldenArgs& args) {
   if (!tolerances.empty()) {
     std::vector<std::string> names;
     for (const GoldenFigure& f : g->figures) names.push_back(f.name);
-    return Fail(absl::InvalidArgumentError(absl::StrCat(
-        "--tolerance ", tolerances.begin()->first, ": no such figure; the figures are ",
-        absl::StrJoin(names, ", "))));
+    return Fail(absl::InvalidArgumentError(absl::StrCat("--tolerance ", tolerances.begin()->first,
+                                                        ": no such figure; the figures are ",
+                                                        absl::StrJoin(names, ", "))));
   }
   if (absl::Status st = WriteFileAtomically(args.golden, GoldenToToml(*g)); !st.ok()) {
     return Fail(st);
@@ -170,8 +169,8 @@ int Check(const GoldenArgs& args) {
   absl::StatusOr<Golden> pinned = ParseGolden(*text, args.golden);
   if (!pinned.ok()) return Fail(pinned.status());
   absl::StatusOr<Scenario> scenario = LoadScenario(
-      args.scenario, Overrides(absl::StrCat(pinned->seed),
-                               FormatSimDuration(pinned->duration), pinned->overrides));
+      args.scenario, Overrides(absl::StrCat(pinned->seed), FormatSimDuration(pinned->duration),
+                               pinned->overrides));
   if (!scenario.ok()) return Fail(scenario.status());
   PeerSet roots;
   std::vector<SimTime> times;
@@ -224,11 +223,10 @@ int Check(const GoldenArgs& args) {
     for (const std::string& d : differences) std::printf("  %s\n", d.c_str());
     return kExitOk;
   }
-  const std::string versions =
-      pinned->plumsim_version == kPlumsimVersion
-          ? std::string()
-          : absl::StrCat(" (recorded by plumsim ", pinned->plumsim_version, ", checked by ",
-                         kPlumsimVersion, ")");
+  const std::string versions = pinned->plumsim_version == kPlumsimVersion
+                                   ? std::string()
+                                   : absl::StrCat(" (recorded by plumsim ", pinned->plumsim_version,
+                                                  ", checked by ", kPlumsimVersion, ")");
   if (differences.empty()) {
     std::printf("golden %s: match, %zu trees and %zu figures%s%s\n", args.golden.c_str(),
                 pinned->trees.size(), pinned->figures.size(),
@@ -238,9 +236,10 @@ int Check(const GoldenArgs& args) {
   std::printf("golden %s: %zu differences%s\n", args.golden.c_str(), differences.size(),
               versions.c_str());
   for (const std::string& d : differences) std::printf("  %s\n", d.c_str());
-  std::printf("if the change is intended, record it (same roots, times and tolerances):\n"
-              "  plumsim golden check %s %s --update\n",
-              args.scenario.c_str(), args.golden.c_str());
+  std::printf(
+      "if the change is intended, record it (same roots, times and tolerances):\n"
+      "  plumsim golden check %s %s --update\n",
+      args.scenario.c_str(), args.golden.c_str());
   return kExitFailed;
 }
 
@@ -260,12 +259,14 @@ CLI::App* AddGoldenCommands(CLI::App* app, GoldenArgs* args) {
   record->add_option("--roots", args->roots,
                      "Roots whose trees are pinned, e.g. \"n0, n3\" (default: [snapshots] roots, "
                      "else n0)");
-  record->add_option("--at", args->at,
-                     "Times of the pinned trees, repeatable (default: [snapshots] at); the end "
-                     "is always pinned")
+  record
+      ->add_option("--at", args->at,
+                   "Times of the pinned trees, repeatable (default: [snapshots] at); the end "
+                   "is always pinned")
       ->allow_extra_args(false);
-  record->add_option("--tolerance", args->tolerances,
-                     "figure=number: how far a figure may move, repeatable (default 0)")
+  record
+      ->add_option("--tolerance", args->tolerances,
+                   "figure=number: how far a figure may move, repeatable (default 0)")
       ->allow_extra_args(false);
   record->add_flag("--overwrite", args->overwrite, "Replace an existing golden file");
   CLI::App* check = golden->add_subcommand(

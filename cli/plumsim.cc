@@ -30,22 +30,21 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "base/huge_pages.h"
-#include "sim/scenario/memory_estimate.h"
-#include "sim/output/output_dir.h"
-#include "sim/run/runner.h"
-#include "sim/scenario/scenario.h"
 #include "cli/build_info.h"
-#include "cli/exit_codes.h"
 #include "cli/diff_command.h"
+#include "cli/exit_codes.h"
 #include "cli/explore_command.h"
 #include "cli/golden_command.h"
-#include "sim/report/html_report.h"
 #include "cli/study_command.h"
 #include "cli/trees_command.h"
+#include "sim/output/output_dir.h"
+#include "sim/report/html_report.h"
+#include "sim/run/runner.h"
+#include "sim/scenario/memory_estimate.h"
+#include "sim/scenario/scenario.h"
 
 namespace plumsim {
 namespace {
-
 
 // What run and check share: the scenario file and what overrides it.
 struct ScenarioArgs {
@@ -57,14 +56,14 @@ struct ScenarioArgs {
   std::vector<Override> extra;
 
   void AddTo(CLI::App* command) {
-    command->add_option("FILE", file, "Scenario file (TOML, docs/scenario-format.md)")
-        ->required();
+    command->add_option("FILE", file, "Scenario file (TOML, docs/scenario-format.md)")->required();
     command->add_option("--seed", seed, "Root seed, 0 to 2^63-1; overrides the scenario's");
     command->add_option("--duration", duration,
                         "Virtual duration, e.g. 120s; overrides the scenario's");
-    command->add_option("--set", sets,
-                        "key=value: override a scenario value by its dotted path, "
-                        "e.g. --set nodes.count=64; repeatable")
+    command
+        ->add_option("--set", sets,
+                     "key=value: override a scenario value by its dotted path, "
+                     "e.g. --set nodes.count=64; repeatable")
         ->allow_extra_args(false);  // one value per --set; a vector keeps them all
   }
 
@@ -99,10 +98,12 @@ struct TraceArgs {
     command->add_option("--trace-nodes", nodes,
                         "Write only events naming one of these nodes (e.g. \"n0..n3, n7\"); "
                         "implies --trace");
-    command->add_option("--trace-roots", roots,
-                        "Write only events about these roots' broadcasts and trees; implies --trace");
-    command->add_option("--trace-compress", compress,
-                        "zstd: write trace.jsonl.zst; none (default): trace.jsonl; implies --trace");
+    command->add_option(
+        "--trace-roots", roots,
+        "Write only events about these roots' broadcasts and trees; implies --trace");
+    command->add_option(
+        "--trace-compress", compress,
+        "zstd: write trace.jsonl.zst; none (default): trace.jsonl; implies --trace");
   }
   bool any() const {
     return !kinds.empty() || !nodes.empty() || !roots.empty() || !compress.empty();
@@ -186,12 +187,12 @@ int Run(const ScenarioArgs& args, RunOptions options, bool quiet, const std::str
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
 
   std::printf("plumsim run %s\n", args.file.c_str());
-  std::printf("  scenario  %s%s%s\n", scenario->name.c_str(),
-              scenario->description.empty() ? "" : ": ",
-              std::string(scenario->description.substr(0, scenario->description.find('\n'))).c_str());
+  std::printf(
+      "  scenario  %s%s%s\n", scenario->name.c_str(), scenario->description.empty() ? "" : ": ",
+      std::string(scenario->description.substr(0, scenario->description.find('\n'))).c_str());
   std::printf("  seed      %llu\n", static_cast<unsigned long long>(scenario->seed));
-  std::printf("  nodes     %lld (%s membership)\n",
-              static_cast<long long>(scenario->total_nodes()), scenario->membership.c_str());
+  std::printf("  nodes     %lld (%s membership)\n", static_cast<long long>(scenario->total_nodes()),
+              scenario->membership.c_str());
   // events/s over the simulation loop; the whole wall time also counts the
   // end-of-run tree analysis and the outputs.
   const double sim_wall = std::chrono::duration<double>(simulated_at - wall_start).count();
@@ -220,11 +221,11 @@ int Run(const ScenarioArgs& args, RunOptions options, bool quiet, const std::str
 int Check(const ScenarioArgs& args) {
   absl::StatusOr<Scenario> scenario = args.Load();
   if (!scenario.ok()) return Fail(scenario.status());
-  std::printf("# %s: valid scenario \"%s\" (%lld nodes, %zu events, about %s of memory); "
-              "resolved form:\n",
-              args.file.c_str(), scenario->name.c_str(),
-              static_cast<long long>(scenario->total_nodes()), scenario->events.size(),
-              FormatBytes(EstimateMemoryBytes(*scenario)).c_str());
+  std::printf(
+      "# %s: valid scenario \"%s\" (%lld nodes, %zu events, about %s of memory); "
+      "resolved form:\n",
+      args.file.c_str(), scenario->name.c_str(), static_cast<long long>(scenario->total_nodes()),
+      scenario->events.size(), FormatBytes(EstimateMemoryBytes(*scenario)).c_str());
   std::fputs(scenario->ToToml().c_str(), stdout);
   return kExitOk;
 }
@@ -254,7 +255,8 @@ int Replay(const std::string& dir) {
 int Main(int argc, char** argv) {
   // Under `bazel run`, resolve relative paths against the user's folder.
   if (const char* dir = std::getenv("BUILD_WORKING_DIRECTORY"); dir != nullptr) {
-    if (chdir(dir) != 0) return Fail(absl::InvalidArgumentError(absl::StrCat("cannot enter ", dir)));
+    if (chdir(dir) != 0)
+      return Fail(absl::InvalidArgumentError(absl::StrCat("cannot enter ", dir)));
   }
   // A file-size limit makes writes fail with EFBIG (reported, exit 3)
   // instead of killing the process with its staging folder in place.
@@ -307,11 +309,13 @@ int Main(int argc, char** argv) {
   DiffArgs diff_args;
   CLI::App* diff = AddDiffCommand(&app, &diff_args);
 
-  if (argc > 1 && argv[1][0] != '-' && app.get_subcommands([&](CLI::App* c) {
-        return c->get_name() == argv[1];
-      }).empty()) {
-    std::fprintf(stderr, "plumsim: unknown command '%s' (expected run, check, replay, study, explore, trees, golden or diff; "
-                 "plumsim --help)\n", argv[1]);
+  if (argc > 1 && argv[1][0] != '-' &&
+      app.get_subcommands([&](CLI::App* c) { return c->get_name() == argv[1]; }).empty()) {
+    std::fprintf(stderr,
+                 "plumsim: unknown command '%s' (expected run, check, replay, study, explore, "
+                 "trees, golden or diff; "
+                 "plumsim --help)\n",
+                 argv[1]);
     return kExitBadInput;
   }
   try {

@@ -23,9 +23,10 @@ void ProgressBar::Draw(int64_t done, int64_t total, int64_t done_before) {
   const int64_t now_done = done - done_before;
   std::string left;
   if (now_done > 0 && done < total) {
-    left = absl::StrCat(", ~", ClockText(elapsed / static_cast<double>(now_done) *
-                                         static_cast<double>(total - done)),
-                        " left");
+    left = absl::StrCat(
+        ", ~",
+        ClockText(elapsed / static_cast<double>(now_done) * static_cast<double>(total - done)),
+        " left");
   }
   constexpr int kWidth = 30;
   const int filled = total <= 0 ? kWidth : static_cast<int>(kWidth * done / total);

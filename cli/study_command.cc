@@ -14,17 +14,17 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "base/child_processes.h"
+#include "cli/exit_codes.h"
+#include "cli/progress_bar.h"
 #include "nlohmann/json.hpp"
 #include "sim/output/output_dir.h"
 #include "sim/run/runner.h"
 #include "sim/study/collect.h"
 #include "sim/study/file.h"
 #include "sim/study/plan.h"
-#include "sim/study/record.h"
-#include "cli/exit_codes.h"
-#include "cli/progress_bar.h"
 #include "sim/study/plot.h"
-#include "base/child_processes.h"
+#include "sim/study/record.h"
 
 namespace plumsim {
 namespace {
@@ -32,7 +32,6 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr int kMaxSlurmArray = 1000;  // Slurm's default MaxArraySize is 1001
-
 
 // A loaded study with its runs and the folder it writes.
 struct Prepared {
@@ -60,10 +59,9 @@ bool BeingCreated(const std::string& dir) {
   for (const fs::directory_entry& e : fs::directory_iterator(dir, ec)) {
     const std::string name = e.path().filename().string();
     const bool empty_folder = (name == "runs" || name == "logs") &&
-                              fs::is_directory(e.symlink_status(ec)) &&
-                              fs::is_empty(e.path(), ec);
-    const bool temporary = absl::StartsWith(name, ".study.json.tmp-") &&
-                           fs::is_regular_file(e.symlink_status(ec));
+                              fs::is_directory(e.symlink_status(ec)) && fs::is_empty(e.path(), ec);
+    const bool temporary =
+        absl::StartsWith(name, ".study.json.tmp-") && fs::is_regular_file(e.symlink_status(ec));
     if (!empty_folder && !temporary) return false;
   }
   return !ec;
@@ -89,9 +87,10 @@ absl::Status CheckStudyDir(Prepared* p, const std::string& out) {
     return absl::OkStatus();  // another shard is writing it: WriteStudyDir checks again
   }
   if (!existing.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--out ", out, ": folder exists, is not empty and holds no plumsim study; "
-        "name a new folder"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--out ", out,
+                     ": folder exists, is not empty and holds no plumsim study; "
+                     "name a new folder"));
   }
   if (!existing->SamePlan(p->record)) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -153,7 +152,7 @@ std::vector<std::string> RunArgs(const std::string& exe, const std::string& dir,
   argv.push_back("--out");
   argv.push_back((fs::path(dir) / "runs" / run.id).string());
   argv.push_back("--quiet");
-  argv.push_back("--no-report");  // the study has its own tables and plots
+  argv.push_back("--no-report");                 // the study has its own tables and plots
   if (overwrite) argv.push_back("--overwrite");  // an interrupted run's folder
   return argv;
 }
@@ -164,15 +163,15 @@ std::string Quote(const std::vector<std::string>& words) {
   return absl::StrJoin(quoted, " ");
 }
 
-
 int Check(const StudyArgs& args) {
   absl::StatusOr<Prepared> p = Prepare(args.file);
   if (!p.ok()) return Fail(p.status());
   const StudyRecord& r = p->record;
-  std::printf("# %s: valid study \"%s\": %zu point(s) x %d replication(s) = %zu run(s) of %s, "
-              "study seed %llu\n",
-              args.file.c_str(), r.name.c_str(), r.points.size(), r.replications, r.runs.size(),
-              p->study.scenario_path.c_str(), static_cast<unsigned long long>(r.seed));
+  std::printf(
+      "# %s: valid study \"%s\": %zu point(s) x %d replication(s) = %zu run(s) of %s, "
+      "study seed %llu\n",
+      args.file.c_str(), r.name.c_str(), r.points.size(), r.replications, r.runs.size(),
+      p->study.scenario_path.c_str(), static_cast<unsigned long long>(r.seed));
   std::vector<std::string> header = {"run", "seed"};
   for (const StudyRecord::Parameter& param : r.parameters) header.push_back(param.path);
   std::printf("%s\n", absl::StrJoin(header, "\t").c_str());
@@ -209,9 +208,9 @@ Pending PendingRuns(const Prepared& p, const Shard& shard) {
       ++out.already_done;
       continue;
     }
-    out.commands.push_back(ChildCommand{
-        RunArgs(exe, p.dir, r, r.runs[i], state == RunState::kIncomplete),
-        (fs::path(p.dir) / "logs" / absl::StrCat(r.runs[i].id, ".log")).string()});
+    out.commands.push_back(
+        ChildCommand{RunArgs(exe, p.dir, r, r.runs[i], state == RunState::kIncomplete),
+                     (fs::path(p.dir) / "logs" / absl::StrCat(r.runs[i].id, ".log")).string()});
     out.run_of_command.push_back(i);
   }
   return out;
@@ -258,8 +257,9 @@ int Run(const StudyArgs& args) {
     shard = *s;
   }
   if (args.jobs < 0) return Fail(absl::InvalidArgumentError("--jobs: expected at least 1"));
-  const int jobs = args.jobs > 0 ? args.jobs
-                                 : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  const int jobs = args.jobs > 0
+                       ? args.jobs
+                       : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   if (absl::Status st = CheckStudyDir(&*p, args.out); !st.ok()) return Fail(st);
   if (absl::Status st = WriteStudyDir(*p); !st.ok()) return Fail(st);
 
@@ -267,7 +267,8 @@ int Run(const StudyArgs& args) {
   const Pending pending = PendingRuns(*p, shard);
   const bool tty = isatty(STDERR_FILENO);
   if (!args.quiet) {
-    std::fprintf(stderr, "plumsim study %s: %d run(s)%s, %d done before, %zu to run, %d at a time\n",
+    std::fprintf(stderr,
+                 "plumsim study %s: %d run(s)%s, %d done before, %zu to run, %d at a time\n",
                  r.name.c_str(), pending.in_shard,
                  args.shard.empty() ? "" : absl::StrCat(" in shard ", args.shard).c_str(),
                  pending.already_done, pending.commands.size(), jobs);
@@ -309,8 +310,17 @@ int Run(const StudyArgs& args) {
 
 // The `study run` command of shard K of N, as printed for other runners.
 std::vector<std::string> ShardCommand(const Prepared& p, const std::string& shard) {
-  return {SelfExecutable(), "study", "run", fs::absolute(p.study.source_path).lexically_normal().string(),
-          "--out", p.dir, "--shard", shard, "--jobs", "1", "--quiet"};
+  return {SelfExecutable(),
+          "study",
+          "run",
+          fs::absolute(p.study.source_path).lexically_normal().string(),
+          "--out",
+          p.dir,
+          "--shard",
+          shard,
+          "--jobs",
+          "1",
+          "--quiet"};
 }
 
 int ShardCount(const StudyArgs& args, const Prepared& p, int cap) {
@@ -331,12 +341,13 @@ int Jobs(const StudyArgs& args) {
 
 std::string SlurmScript(const StudyArgs& args, const Prepared& p, int shards) {
   std::string s = "#!/bin/bash\n";
-  absl::StrAppend(&s, "# plumsim study ", p.record.name, ": ", p.record.runs.size(),
-                  " runs in ", shards, " array tasks (written by plumsim study slurm)\n");
+  absl::StrAppend(&s, "# plumsim study ", p.record.name, ": ", p.record.runs.size(), " runs in ",
+                  shards, " array tasks (written by plumsim study slurm)\n");
   absl::StrAppend(&s, "#SBATCH --job-name=plumsim-", p.record.name, "\n");
   absl::StrAppend(&s, "#SBATCH --array=1-", shards, "\n");
   absl::StrAppend(&s, "#SBATCH --cpus-per-task=1\n");
-  absl::StrAppend(&s, "#SBATCH --output=", (fs::path(p.dir) / "slurm" / "task-%a.out").string(), "\n");
+  absl::StrAppend(&s, "#SBATCH --output=", (fs::path(p.dir) / "slurm" / "task-%a.out").string(),
+                  "\n");
   if (!args.partition.empty()) absl::StrAppend(&s, "#SBATCH --partition=", args.partition, "\n");
   if (!args.time.empty()) absl::StrAppend(&s, "#SBATCH --time=", args.time, "\n");
   if (!args.mem.empty()) absl::StrAppend(&s, "#SBATCH --mem=", args.mem, "\n");
@@ -367,20 +378,22 @@ int Slurm(const StudyArgs& args) {
     return kExitOk;
   }
   if (absl::Status st = WriteStudyDir(*p); !st.ok()) return Fail(st);
-  if (absl::Status st = ReplaceStudyFile(p->dir, "slurm/study.sbatch", script,
-                                         "#!/bin/bash\n# plumsim study");
+  if (absl::Status st =
+          ReplaceStudyFile(p->dir, "slurm/study.sbatch", script, "#!/bin/bash\n# plumsim study");
       !st.ok()) {
     return Fail(st);
   }
   const std::string log = (fs::path(p->dir) / "slurm" / "sbatch.log").string();
   ChildOutcome outcome;
-  RunChildren({ChildCommand{{"/usr/bin/env", "sbatch", "--parsable", script_path}, log}}, 1,
-              [&](size_t, const ChildOutcome& o) { outcome = o; }, [] {}, [] { return false; });
+  RunChildren(
+      {ChildCommand{{"/usr/bin/env", "sbatch", "--parsable", script_path}, log}}, 1,
+      [&](size_t, const ChildOutcome& o) { outcome = o; }, [] {}, [] { return false; });
   std::ifstream in(log);
   std::stringstream text;
   text << in.rdbuf();
   if (outcome.exit_code != 0) {
-    std::fprintf(stderr, "plumsim: sbatch failed (%s):\n%s", script_path.c_str(), text.str().c_str());
+    std::fprintf(stderr, "plumsim: sbatch failed (%s):\n%s", script_path.c_str(),
+                 text.str().c_str());
     return kExitIo;
   }
   std::string job = text.str();
@@ -435,8 +448,8 @@ int Plot(const StudyArgs& args) {
 }  // namespace
 
 CLI::App* AddStudyCommands(CLI::App* app, StudyArgs* args) {
-  CLI::App* study = app->add_subcommand(
-      "study", "Parameter sweeps with replications (docs/studies.md)");
+  CLI::App* study =
+      app->add_subcommand("study", "Parameter sweeps with replications (docs/studies.md)");
   study->require_subcommand(1);
   auto file = [&](CLI::App* c) {
     c->add_option("FILE", args->file, "Study file: a [study] section (docs/studies.md)")
@@ -448,8 +461,8 @@ CLI::App* AddStudyCommands(CLI::App* app, StudyArgs* args) {
   };
   CLI::App* check = study->add_subcommand("check", "Validate a study and print its runs");
   file(check);
-  CLI::App* run = study->add_subcommand(
-      "run", "Run every point x replication as its own process; resumable");
+  CLI::App* run =
+      study->add_subcommand("run", "Run every point x replication as its own process; resumable");
   file(run);
   out(run);
   run->add_option("--jobs", args->jobs, "Runs at a time (default: the number of cores)");
@@ -466,8 +479,7 @@ CLI::App* AddStudyCommands(CLI::App* app, StudyArgs* args) {
   slurm->add_option("--partition", args->partition, "Slurm partition");
   slurm->add_option("--time", args->time, "Time limit per array task, e.g. 1:00:00");
   slurm->add_option("--mem", args->mem, "Memory per array task, e.g. 4G");
-  slurm->add_option("--shards", args->shards,
-                    "Array tasks (default: one per run, at most 1000)");
+  slurm->add_option("--shards", args->shards, "Array tasks (default: one per run, at most 1000)");
   slurm->add_flag("--dry-run", args->dry_run, "Print the job script; write and submit nothing");
   for (const char* name : {"collect", "plot"}) {
     CLI::App* c = study->add_subcommand(

@@ -12,13 +12,13 @@ namespace plumsim {
 struct StudyArgs {
   std::string file;
   std::string out;
-  int jobs = 0;            // 0: the number of cores
-  std::string shard;       // "K/N" or ""
-  int shards = 0;          // jobs, slurm: 0 = one per run (slurm: at most 1000)
+  int jobs = 0;       // 0: the number of cores
+  std::string shard;  // "K/N" or ""
+  int shards = 0;     // jobs, slurm: 0 = one per run (slurm: at most 1000)
   bool quiet = false;
   std::string partition, time, mem;
   bool dry_run = false;
-  std::string dir;         // collect, plot
+  std::string dir;  // collect, plot
 };
 
 // Adds the `study` command and its subcommands to `app`; `Dispatch` runs

@@ -14,13 +14,13 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "base/child_processes.h"
+#include "cli/exit_codes.h"
 #include "nlohmann/json.hpp"
 #include "sim/output/output_dir.h"
+#include "sim/report/tree_picture.h"
 #include "sim/run/runner.h"
 #include "sim/scenario/reader.h"
-#include "sim/report/tree_picture.h"
-#include "cli/exit_codes.h"
-#include "base/child_processes.h"
 
 namespace plumsim {
 
@@ -31,7 +31,6 @@ namespace {
 absl::StatusOr<std::string> ReadFile(const fs::path& path) {
   return ReadInputFile(path.string(), "file");
 }
-
 
 // The run folder's manifest: plumsim's, or refused (exit 2).
 absl::StatusOr<nlohmann::json> RunManifest(const fs::path& dir) {
@@ -66,8 +65,9 @@ CLI::App* AddTreesCommand(CLI::App* app, TreesArgs* args) {
   trees->add_option("--out", args->out, "Where the pictures go (default: DIR/pictures)");
   trees->add_flag("--overwrite", args->overwrite,
                   "Replace pictures plumsim drew there before (and nothing else)");
-  trees->add_option("--max-nodes", args->max_nodes,
-                    "Trees with more live nodes are drawn as depth and fan-out histograms")
+  trees
+      ->add_option("--max-nodes", args->max_nodes,
+                   "Trees with more live nodes are drawn as depth and fan-out histograms")
       ->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
   trees->add_option("--jobs", args->jobs, "Drawings at once (default: the number of cores)")
       ->check(CLI::Range(0, 1024));
@@ -106,8 +106,7 @@ int RunTrees(const TreesArgs& args) {
     latest_ns = std::max(latest_ns, p.snapshot.at_ns);
     pictures.push_back(std::move(p));
   }
-  const int width =
-      std::max<int>(4, static_cast<int>(absl::StrCat(latest_ns / 1000000000).size()));
+  const int width = std::max<int>(4, static_cast<int>(absl::StrCat(latest_ns / 1000000000).size()));
   for (Picture& p : pictures) {
     p.base = absl::StrCat("n", p.snapshot.root, "@", PaddedSeconds(p.snapshot.at_ns, width));
   }
@@ -144,9 +143,9 @@ int RunTrees(const TreesArgs& args) {
           !st.ok()) {
         return Fail(st);
       }
-      layouts.push_back(ChildCommand{{"/usr/bin/twopi", "-Tdot", "-o", base.string() + ".layout.dot",
-                                      base.string() + ".dot"},
-                                     base.string() + ".log"});
+      layouts.push_back(ChildCommand{
+          {"/usr/bin/twopi", "-Tdot", "-o", base.string() + ".layout.dot", base.string() + ".dot"},
+          base.string() + ".log"});
       layout_of.push_back(i);
     } else {
       if (absl::Status st =
@@ -154,10 +153,10 @@ int RunTrees(const TreesArgs& args) {
           !st.ok()) {
         return Fail(st);
       }
-      layouts.push_back(ChildCommand{{"/usr/bin/gnuplot", "-e",
-                                      absl::StrCat("cd '", staging.string(), "'"),
-                                      base.string() + ".gp"},
-                                     base.string() + ".log"});
+      layouts.push_back(
+          ChildCommand{{"/usr/bin/gnuplot", "-e", absl::StrCat("cd '", staging.string(), "'"),
+                        base.string() + ".gp"},
+                       base.string() + ".log"});
       layout_of.push_back(i);
     }
     list.push_back(nlohmann::ordered_json{
@@ -168,8 +167,9 @@ int RunTrees(const TreesArgs& args) {
         {"files", {p.base + ".svg", p.base + ".png", p.base + (p.radial ? ".dot" : ".gp")}}});
   }
 
-  const int jobs = args.jobs > 0 ? args.jobs
-                                 : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  const int jobs = args.jobs > 0
+                       ? args.jobs
+                       : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   const bool progress = !args.quiet && isatty(STDERR_FILENO);
   const size_t steps = layouts.size() + static_cast<size_t>(std::count_if(
                                             pictures.begin(), pictures.end(),
@@ -183,9 +183,8 @@ int RunTrees(const TreesArgs& args) {
           ++done;
           if (failure.empty() && (!o.error.empty() || o.exit_code != 0)) {
             absl::StatusOr<std::string> log = ReadFile(commands[i].log_path);
-            failure = absl::StrCat(fs::path(commands[i].argv[0]).filename().string(),
-                                   " failed on ", pictures[which[i]].base,
-                                   o.error.empty() ? "" : ": " + o.error,
+            failure = absl::StrCat(fs::path(commands[i].argv[0]).filename().string(), " failed on ",
+                                   pictures[which[i]].base, o.error.empty() ? "" : ": " + o.error,
                                    log.ok() && !log->empty() ? ": " + *log : std::string());
           }
           if (progress) std::fprintf(stderr, "\r[plumsim trees] %zu of %zu steps   ", done, steps);
@@ -201,7 +200,8 @@ int RunTrees(const TreesArgs& args) {
     absl::StatusOr<std::string> laid = ReadFile(base.string() + ".layout.dot");
     fs::remove(base.string() + ".layout.dot", ec);
     if (!laid.ok()) return Fail(laid.status());
-    if (absl::Status st = target->WriteFile(p.base + ".dot", AddDepthRings(*laid, p.snapshot, p.tree));
+    if (absl::Status st =
+            target->WriteFile(p.base + ".dot", AddDepthRings(*laid, p.snapshot, p.tree));
         !st.ok()) {
       return Fail(st);
     }
@@ -224,15 +224,16 @@ int RunTrees(const TreesArgs& args) {
     return Fail(st);
   }
   if (absl::Status st = target->Commit(); !st.ok()) return Fail(st);
-  const int64_t radial = std::count_if(pictures.begin(), pictures.end(),
-                                       [](const Picture& p) { return p.radial; });
+  const int64_t radial =
+      std::count_if(pictures.begin(), pictures.end(), [](const Picture& p) { return p.radial; });
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
-  std::printf("trees: %zu snapshots drawn in %.1fs: %lld radial trees, %lld as histograms "
-              "(more than %lld live nodes)\n  pictures  %s/\n",
-              pictures.size(), wall, static_cast<long long>(radial),
-              static_cast<long long>(pictures.size() - radial),
-              static_cast<long long>(args.max_nodes), target->target().c_str());
+  std::printf(
+      "trees: %zu snapshots drawn in %.1fs: %lld radial trees, %lld as histograms "
+      "(more than %lld live nodes)\n  pictures  %s/\n",
+      pictures.size(), wall, static_cast<long long>(radial),
+      static_cast<long long>(pictures.size() - radial), static_cast<long long>(args.max_nodes),
+      target->target().c_str());
   return kExitOk;
 }
 

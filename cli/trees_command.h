@@ -13,7 +13,7 @@ namespace plumsim {
 
 struct TreesArgs {
   std::string dir;
-  std::string out;           // default: DIR/pictures
+  std::string out;  // default: DIR/pictures
   bool overwrite = false;
   int64_t max_nodes = 2000;  // live nodes beyond which histograms replace the drawing
   int jobs = 0;              // 0: the number of cores

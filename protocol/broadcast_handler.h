@@ -26,8 +26,8 @@ struct BroadcastData {
 struct GraftResult {
   enum class Kind { kStale, kOk, kError };
   Kind kind = Kind::kError;
-  Payload payload;      // with kOk
-  std::string error;    // with kError
+  Payload payload;    // with kOk
+  std::string error;  // with kError
   static GraftResult Stale() { return {Kind::kStale, nullptr, ""}; }
   static GraftResult Ok(Payload p) { return {Kind::kOk, std::move(p), ""}; }
   static GraftResult Error(std::string reason) {
@@ -54,8 +54,7 @@ class BroadcastHandler {
   // broadcast_data/1: the id and payload of a handler-specific broadcast
   // message (Erlang: any term). An error cancels the broadcast, as an
   // exception in the callback does in Partisan.
-  virtual absl::StatusOr<BroadcastData> BroadcastDataOf(
-      const std::any& message) = 0;
+  virtual absl::StatusOr<BroadcastData> BroadcastDataOf(const std::any& message) = 0;
 
   // merge/2: true if the message is new here (it is then delivered and
   // stored), false if stale or on failure.

@@ -40,8 +40,7 @@ Channel BroadcastServer::ChannelFor(HandlerId id) const {
 }
 
 // send/3: one cast per peer on the handler's channel.
-void BroadcastServer::SendTo(NodeId peer, Message message,
-                             HandlerId handler) {
+void BroadcastServer::SendTo(NodeId peer, Message message, HandlerId handler) {
   env_->Send(peer, std::move(message), ChannelFor(handler));
 }
 
@@ -62,18 +61,16 @@ void BroadcastServer::Start(const std::vector<NodeId>& members,
 void BroadcastServer::Broadcast(const std::any& message, HandlerId handler_id) {
   BroadcastHandler* handler = HandlerFor(handler_id);
   if (handler == nullptr) {
-    env_->Log(LogLevel::kNotice,
-              absl::StrCat("Exception on callback broadcast_data. Broadcast "
-                           "cancelled: no handler h",
-                           handler_id));
+    env_->Log(LogLevel::kNotice, absl::StrCat("Exception on callback broadcast_data. Broadcast "
+                                              "cancelled: no handler h",
+                                              handler_id));
     return;
   }
   absl::StatusOr<BroadcastData> data = handler->BroadcastDataOf(message);
   if (!data.ok()) {
-    env_->Log(LogLevel::kNotice,
-              absl::StrCat("Exception on callback broadcast_data. Broadcast "
-                           "cancelled: ",
-                           data.status().ToString()));
+    env_->Log(LogLevel::kNotice, absl::StrCat("Exception on callback broadcast_data. Broadcast "
+                                              "cancelled: ",
+                                              data.status().ToString()));
     return;
   }
   EagerPush(data->id, data->payload, handler_id, 0, self_, self_);
@@ -117,9 +114,8 @@ void BroadcastServer::HandleMessage(const Message& message) {
       // {error, nocallback}).
       const auto& m = std::get<GraftMsg>(message);
       BroadcastHandler* handler = HandlerFor(m.handler);
-      const GraftResult result = handler != nullptr
-                                     ? handler->Graft(m.id)
-                                     : GraftResult::Error("nocallback");
+      const GraftResult result =
+          handler != nullptr ? handler->Graft(m.id) : GraftResult::Error("nocallback");
       HandleGraft(result, m);
       break;
     }
@@ -145,8 +141,7 @@ void BroadcastServer::HandleBroadcast(bool valid, const BroadcastMsg& m) {
 // handle_ihave/7.
 void BroadcastServer::HandleIHave(bool stale, const IHaveMsg& m) {
   if (stale) {
-    SendTo(m.from, IgnoredIHaveMsg{m.id, m.handler, m.round, m.root, self_},
-           m.handler);
+    SendTo(m.from, IgnoredIHaveMsg{m.id, m.handler, m.round, m.root, self_}, m.handler);
     return;
   }
   // Valid i_have: graft at once (Partisan's "TODO: don't graft immediately").
@@ -165,14 +160,12 @@ void BroadcastServer::HandleGraft(const GraftResult& result, const GraftMsg& m) 
       // No ack here: the broadcast may be lost; the next i_have and its
       // ignored_i_have act as the ack.
       AddEager(m.from, m.root, MessageIndex<GraftMsg>(), m.id);
-      SendTo(m.from,
-             BroadcastMsg{m.id, result.payload, m.handler, m.round, m.root, self_},
+      SendTo(m.from, BroadcastMsg{m.id, result.payload, m.handler, m.round, m.root, self_},
              m.handler);
       break;
     case GraftResult::Kind::kError:
-      env_->Log(LogLevel::kError,
-                absl::StrCat("Unable to graft message ", DebugString(m.id),
-                             " for h", m.handler, ": ", result.error));
+      env_->Log(LogLevel::kError, absl::StrCat("Unable to graft message ", DebugString(m.id),
+                                               " for h", m.handler, ": ", result.error));
       break;
   }
 }
@@ -212,9 +205,8 @@ void BroadcastServer::NeighborsDown(const PeerSet& removed) {
 }
 
 // eager_push/7: broadcast to eager_peers(Root, From).
-void BroadcastServer::EagerPush(const BroadcastId& id, const Payload& payload,
-                                HandlerId handler, uint32_t round, NodeId root,
-                                NodeId from) {
+void BroadcastServer::EagerPush(const BroadcastId& id, const Payload& payload, HandlerId handler,
+                                uint32_t round, NodeId root, NodeId from) {
   // Send never delivers synchronously (environment.h), so the set cannot
   // change while we iterate it.
   for (NodeId peer : AllEagerPeers(root)) {
@@ -224,18 +216,15 @@ void BroadcastServer::EagerPush(const BroadcastId& id, const Payload& payload,
 }
 
 // schedule_lazy_push/6: outstanding entries for lazy_peers(Root, From).
-void BroadcastServer::ScheduleLazyPush(const BroadcastId& id, HandlerId handler,
-                                       uint32_t round, NodeId root,
-                                       NodeId from) {
+void BroadcastServer::ScheduleLazyPush(const BroadcastId& id, HandlerId handler, uint32_t round,
+                                       NodeId root, NodeId from) {
   AddAllOutstanding(id, handler, round, root, AllLazyPeers(root), from);
 }
 
 // add_all_outstanding/5: ets:insert of {Peer, {Id, Mod, Round, Root}} per
 // peer of `peers` but `except` (lazy_peers/3 = all_filtered_peers).
-void BroadcastServer::AddAllOutstanding(const BroadcastId& id,
-                                        HandlerId handler, uint32_t round,
-                                        NodeId root, const PeerSet& peers,
-                                        NodeId except) {
+void BroadcastServer::AddAllOutstanding(const BroadcastId& id, HandlerId handler, uint32_t round,
+                                        NodeId root, const PeerSet& peers, NodeId except) {
   for (NodeId peer : peers) {
     if (peer == except) continue;
     outstanding_.Insert(peer, OutstandingPush{id, handler, round, root});
@@ -243,8 +232,8 @@ void BroadcastServer::AddAllOutstanding(const BroadcastId& id,
 }
 
 // ack_outstanding/5: ets:delete_object removes every identical entry.
-void BroadcastServer::AckOutstanding(const BroadcastId& id, HandlerId handler,
-                                     uint32_t round, NodeId root, NodeId from) {
+void BroadcastServer::AckOutstanding(const BroadcastId& id, HandlerId handler, uint32_t round,
+                                     NodeId root, NodeId from) {
   outstanding_.DeleteObject(from, OutstandingPush{id, handler, round, root});
 }
 
@@ -273,8 +262,7 @@ void BroadcastServer::SendLazy() {
       [this](NodeId peer) { return env_->IsConnected(peer); },
       [this](NodeId peer, const OutstandingPush& push) {
         // send_lazy/2
-        SendTo(peer, IHaveMsg{push.id, push.handler, push.round, push.root, self_},
-               push.handler);
+        SendTo(peer, IHaveMsg{push.id, push.handler, push.round, push.root, self_}, push.handler);
       });
 }
 
@@ -309,13 +297,11 @@ void BroadcastServer::MaybeExchangeWith(NodeId peer) {
   for (HandlerId h : iteration) {
     std::vector<HandlerId> rotated(mods_.begin() + 1, mods_.end());
     rotated.push_back(h);
-    const bool running =
-        std::any_of(exchanges_.begin(), exchanges_.end(),
-                    [h](const RunningExchange& e) { return e.handler == h; });
+    const bool running = std::any_of(exchanges_.begin(), exchanges_.end(),
+                                     [h](const RunningExchange& e) { return e.handler == h; });
     if (running) {
       env_->Log(LogLevel::kDebug,
-                absl::StrCat("Ignoring exchange request for h", h, " with ",
-                             NodeName(peer),
+                absl::StrCat("Ignoring exchange request for h", h, " with ", NodeName(peer),
                              ", there is already another exchange running for "
                              "the same handler."));
       mods_ = std::move(rotated);
@@ -331,16 +317,14 @@ void BroadcastServer::StartExchange(NodeId peer, HandlerId handler_id) {
   if (handler == nullptr) return;
   const ExchangeResult result = handler->Exchange(peer);
   if (result.kind == ExchangeResult::Kind::kStarted) {
-    exchanges_.insert(exchanges_.begin(),
-                      RunningExchange{handler_id, peer, result.exchange});
+    exchanges_.insert(exchanges_.begin(), RunningExchange{handler_id, peer, result.exchange});
   }
 }
 
 void BroadcastServer::ExchangeFinished(uint64_t exchange) {
   // lists:keydelete(Ref, 3, Exchanges): the first match only.
-  auto it = std::find_if(
-      exchanges_.begin(), exchanges_.end(),
-      [exchange](const RunningExchange& e) { return e.exchange == exchange; });
+  auto it = std::find_if(exchanges_.begin(), exchanges_.end(),
+                         [exchange](const RunningExchange& e) { return e.exchange == exchange; });
   if (it != exchanges_.end()) exchanges_.erase(it);
 }
 
@@ -350,27 +334,23 @@ bool BroadcastServer::RandomRoot(const PeerSet& connected, NodeId* root) {
 }
 
 // random_peer/3.
-bool BroadcastServer::RandomPeer(NodeId root, const PeerSet& connected,
-                                 NodeId* peer) {
+bool BroadcastServer::RandomPeer(NodeId root, const PeerSet& connected, NodeId* peer) {
   PeerSet other;
   if (config_.exchange_selection == ExchangeSelection::kNormal) {
     other = ordsets::DelElement(self_, all_members_, order_);
   } else {
     // Optimized: prefer a peer outside the root's tree, more likely lagging.
-    const PeerSet in_tree =
-        ordsets::Union(AllEagerPeers(root), AllLazyPeers(root), order_);
+    const PeerSet in_tree = ordsets::Union(AllEagerPeers(root), AllLazyPeers(root), order_);
     other = ordsets::DelElement(self_, ordsets::Subtract(all_members_, in_tree, order_), order_);
   }
   if (other.empty()) {
-    return RandomOtherNode(ordsets::DelElement(self_, all_members_, order_), connected,
-                           peer);
+    return RandomOtherNode(ordsets::DelElement(self_, all_members_, order_), connected, peer);
   }
   return RandomOtherNode(other, connected, peer);
 }
 
 // random_other_node/2: lists:nth(rand:uniform(Size), Candidates ∩ Connected).
-bool BroadcastServer::RandomOtherNode(const PeerSet& candidates,
-                                      const PeerSet& connected,
+bool BroadcastServer::RandomOtherNode(const PeerSet& candidates, const PeerSet& connected,
                                       NodeId* chosen) {
   const PeerSet both = ordsets::Intersection(candidates, connected, order_);
   if (both.empty()) return false;
@@ -439,14 +419,12 @@ void BroadcastServer::ResetPeers(PeerSet all_members, const PeerSet& eager_peers
 
 std::vector<NodeId> BroadcastServer::RootsWithOwnSets() const { return root_peers_.Roots(); }
 
-std::vector<std::pair<NodeId, OutstandingPush>>
-BroadcastServer::OutstandingEntries() const {
+std::vector<std::pair<NodeId, OutstandingPush>> BroadcastServer::OutstandingEntries() const {
   std::vector<std::pair<NodeId, OutstandingPush>> out;
   out.reserve(outstanding_.size());
-  outstanding_.ForEach([](NodeId) { return true; },
-                       [&out](NodeId peer, const OutstandingPush& push) {
-                         out.emplace_back(peer, push);
-                       });
+  outstanding_.ForEach(
+      [](NodeId) { return true; },
+      [&out](NodeId peer, const OutstandingPush& push) { out.emplace_back(peer, push); });
   return out;
 }
 

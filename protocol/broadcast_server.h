@@ -54,8 +54,7 @@ class BroadcastServer {
   // init/1 (via start_link/5): `members` are all members known now,
   // `initial_eagers` and `initial_lazys` the peers of every tree. Partisan's
   // start_link/0 passes Members, Members, []. Schedules both ticks.
-  void Start(const std::vector<NodeId>& members,
-             const std::vector<NodeId>& initial_eagers,
+  void Start(const std::vector<NodeId>& members, const std::vector<NodeId>& initial_eagers,
              const std::vector<NodeId>& initial_lazys);
 
   // broadcast/2, then handle_cast({broadcast, MessageId, Payload, Mod}).
@@ -111,23 +110,21 @@ class BroadcastServer {
   void HandleIHave(bool stale, const IHaveMsg& m);
   void HandleGraft(const GraftResult& result, const GraftMsg& m);
   void NeighborsDown(const PeerSet& removed);
-  void EagerPush(const BroadcastId& id, const Payload& payload,
-                 HandlerId handler, uint32_t round, NodeId root, NodeId from);
-  void ScheduleLazyPush(const BroadcastId& id, HandlerId handler,
-                        uint32_t round, NodeId root, NodeId from);
+  void EagerPush(const BroadcastId& id, const Payload& payload, HandlerId handler, uint32_t round,
+                 NodeId root, NodeId from);
+  void ScheduleLazyPush(const BroadcastId& id, HandlerId handler, uint32_t round, NodeId root,
+                        NodeId from);
   void SendLazy();
   void MaybeExchange();
   void MaybeExchangeWith(NodeId peer);
   void StartExchange(NodeId peer, HandlerId handler);
   bool RandomRoot(const PeerSet& connected, NodeId* root);
   bool RandomPeer(NodeId root, const PeerSet& connected, NodeId* peer);
-  bool RandomOtherNode(const PeerSet& candidates, const PeerSet& connected,
-                       NodeId* chosen);
-  void AckOutstanding(const BroadcastId& id, HandlerId handler, uint32_t round,
-                      NodeId root, NodeId from);
-  void AddAllOutstanding(const BroadcastId& id, HandlerId handler,
-                         uint32_t round, NodeId root, const PeerSet& peers,
-                         NodeId except);
+  bool RandomOtherNode(const PeerSet& candidates, const PeerSet& connected, NodeId* chosen);
+  void AckOutstanding(const BroadcastId& id, HandlerId handler, uint32_t round, NodeId root,
+                      NodeId from);
+  void AddAllOutstanding(const BroadcastId& id, HandlerId handler, uint32_t round, NodeId root,
+                         const PeerSet& peers, NodeId except);
   // `cause`: the message being handled (its type index and id), reported
   // with the change (Environment::PeersChanged).
   void AddEager(NodeId from, NodeId root, int cause_type, const BroadcastId& cause_id);
@@ -136,8 +133,7 @@ class BroadcastServer {
                 const BroadcastId& cause_id);
   const PeerSet& AllEagerPeers(NodeId root) const;
   const PeerSet& AllLazyPeers(NodeId root) const;
-  void ResetPeers(PeerSet all_members, const PeerSet& eager_peers,
-                  const PeerSet& lazy_peers);
+  void ResetPeers(PeerSet all_members, const PeerSet& eager_peers, const PeerSet& lazy_peers);
   void ScheduleLazyTick();
   void ScheduleExchangeTick();
 

@@ -29,8 +29,7 @@ BroadcastId Id(NodeId origin, int64_t seq) { return BroadcastId{origin, 7, seq};
 // A handler whose answers the test sets, recording every call.
 class ScriptedHandler : public BroadcastHandler {
  public:
-  explicit ScriptedHandler(std::string name = "test_handler",
-                           Channel channel = Channel::kDefault)
+  explicit ScriptedHandler(std::string name = "test_handler", Channel channel = Channel::kDefault)
       : name_(std::move(name)), channel_(channel) {}
   absl::string_view name() const override { return name_; }
   absl::StatusOr<BroadcastData> BroadcastDataOf(const std::any& message) override {
@@ -64,9 +63,7 @@ class ScriptedHandler : public BroadcastHandler {
 
 Payload P(const std::string& s) { return std::make_shared<const std::string>(s); }
 
-SentMessage Sent(NodeId to, Message m) {
-  return SentMessage{to, std::move(m), Channel::kDefault};
-}
+SentMessage Sent(NodeId to, Message m) { return SentMessage{to, std::move(m), Channel::kDefault}; }
 
 class BroadcastServerTest : public ::testing::Test {
  protected:
@@ -226,8 +223,7 @@ TEST_F(BroadcastServerTest, StaleIHaveIsAnsweredWithIgnoredIHave) {
   server_.Start({1, 2, 3, 4, 5}, {1, 2}, {3});
   handler_.stale_result = true;
   server_.HandleMessage(IHaveMsg{Id(9, 4), kH, 2, 9, 3});
-  EXPECT_THAT(env_.TakeSent(),
-              ElementsAre(Sent(3, IgnoredIHaveMsg{Id(9, 4), kH, 2, 9, kSelf})));
+  EXPECT_THAT(env_.TakeSent(), ElementsAre(Sent(3, IgnoredIHaveMsg{Id(9, 4), kH, 2, 9, kSelf})));
   EXPECT_EQ(server_.GetEagerPeers(9), (PeerSet{2}));
   EXPECT_EQ(server_.GetLazyPeers(9), (PeerSet{3}));
 }
@@ -279,8 +275,7 @@ TEST_F(BroadcastServerTest, OkGraftMakesSenderEagerAndSendsWithoutAcking) {
   handler_.graft_result = GraftResult::Ok(P("payload"));
   server_.HandleMessage(GraftMsg{Id(kSelf, 1), kH, 0, kSelf, 2});
   EXPECT_THAT(env_.TakeSent(),
-              ElementsAre(Sent(2, BroadcastMsg{Id(kSelf, 1), P("payload"), kH, 0,
-                                               kSelf, kSelf})));
+              ElementsAre(Sent(2, BroadcastMsg{Id(kSelf, 1), P("payload"), kH, 0, kSelf, kSelf})));
   EXPECT_EQ(server_.GetEagerPeers(kSelf), (PeerSet{2}));
   EXPECT_EQ(server_.GetLazyPeers(kSelf), (PeerSet{3}));
   EXPECT_EQ(server_.outstanding_count(), 2u);  // not acked
@@ -309,15 +304,14 @@ TEST_F(BroadcastServerTest, LazyTickResendsIHaveUntilAckedAndSkipsDisconnectedPe
   const IHaveMsg own{Id(kSelf, 1), kH, 0, kSelf, kSelf};
   const IHaveMsg relayed{Id(9, 1), kH, 2, 9, kSelf};
   // Ascending peer, insertion order within a peer.
-  EXPECT_THAT(env_.TakeSent(), ElementsAre(Sent(2, own), Sent(2, relayed),
-                                           Sent(4, own), Sent(4, relayed)));
+  EXPECT_THAT(env_.TakeSent(),
+              ElementsAre(Sent(2, own), Sent(2, relayed), Sent(4, own), Sent(4, relayed)));
   ASSERT_EQ(env_.timers.size(), 3u);
   EXPECT_EQ(env_.timers[2].kind, TimerKind::kLazyTick);
   // Peer 2 acks the first; the rest is sent again next tick.
   server_.HandleMessage(IgnoredIHaveMsg{Id(kSelf, 1), kH, 0, kSelf, 2});
   server_.OnTimer(TimerKind::kLazyTick);
-  EXPECT_THAT(env_.TakeSent(),
-              ElementsAre(Sent(2, relayed), Sent(4, own), Sent(4, relayed)));
+  EXPECT_THAT(env_.TakeSent(), ElementsAre(Sent(2, relayed), Sent(4, own), Sent(4, relayed)));
 }
 
 // --- exchange tick (maybe_exchange/1) ---

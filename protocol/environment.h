@@ -30,11 +30,11 @@ namespace plumsim {
 // Which periodic activity a timer drives. The host calls the owning
 // component's OnTimer with it when the timer fires.
 enum class TimerKind : uint8_t {
-  kLazyTick = 0,      // partisan_plumtree_broadcast lazy_tick
-  kExchangeTick = 1,  // partisan_plumtree_broadcast exchange_tick
-  kHeartbeat = 2,     // partisan_plumtree_backend heartbeat
-  kRandomPromotion = 3,        // hyparview random_promotion
-  kPassiveViewMaintenance = 4, // hyparview passive_view_maintenance (shuffle)
+  kLazyTick = 0,                // partisan_plumtree_broadcast lazy_tick
+  kExchangeTick = 1,            // partisan_plumtree_broadcast exchange_tick
+  kHeartbeat = 2,               // partisan_plumtree_backend heartbeat
+  kRandomPromotion = 3,         // hyparview random_promotion
+  kPassiveViewMaintenance = 4,  // hyparview passive_view_maintenance (shuffle)
 };
 
 // A change the broadcast server made to its peer sets, reported to the host

@@ -5,8 +5,8 @@
 namespace plumsim {
 
 void PrintTo(const SentMessage& sent, std::ostream* os) {
-  *os << "to " << NodeName(sent.to) << ": " << DebugString(sent.message)
-      << " on channel " << static_cast<int>(sent.channel);
+  *os << "to " << NodeName(sent.to) << ": " << DebugString(sent.message) << " on channel "
+      << static_cast<int>(sent.channel);
 }
 
 }  // namespace plumsim

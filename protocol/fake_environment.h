@@ -41,9 +41,7 @@ class FakeEnvironment : public Environment {
   void Send(NodeId to, Message message, Channel channel) override {
     sent.push_back(SentMessage{to, std::move(message), channel});
   }
-  bool IsConnected(NodeId peer) const override {
-    return ordsets::IsElement(peer, connected);
-  }
+  bool IsConnected(NodeId peer) const override { return ordsets::IsElement(peer, connected); }
   PeerSet ConnectedPeers() const override { return connected; }
   void Connect(NodeId peer) override {
     connects.push_back(peer);
@@ -70,7 +68,7 @@ class FakeEnvironment : public Environment {
     logs.emplace_back(level, std::string(text));
   }
   void PeersChanged(const PeerSetChange& change) override {
-    PeerChange c{change.kind, change.root, change.peer, change.eager_changed,
+    PeerChange c{change.kind,       change.root,     change.peer, change.eager_changed,
                  change.cause_type, change.cause_id, {}};
     if (change.eagers != nullptr) c.peers = *change.eagers;
     if (change.removed != nullptr) c.peers = *change.removed;

@@ -6,9 +6,8 @@
 
 namespace plumsim {
 
-HeartbeatBackend::HeartbeatBackend(Environment* env, BroadcastServer* server,
-                                   HandlerId handler_id, HeartbeatConfig config,
-                                   int64_t epoch)
+HeartbeatBackend::HeartbeatBackend(Environment* env, BroadcastServer* server, HandlerId handler_id,
+                                   HeartbeatConfig config, int64_t epoch)
     : env_(env),
       server_(server),
       handler_id_(handler_id),
@@ -24,8 +23,7 @@ void HeartbeatBackend::ScheduleHeartbeat() {
 }
 
 void HeartbeatBackend::OnTimer(TimerKind kind) {
-  PLUMSIM_CHECK_MSG(kind == TimerKind::kHeartbeat,
-                    "timer kind not owned by the heartbeat backend");
+  PLUMSIM_CHECK_MSG(kind == TimerKind::kHeartbeat, "timer kind not owned by the heartbeat backend");
   const int64_t monotonic = monotonic_ + 1;
   // The node prefixes the timestamp with its own identifier, so that the
   // tree rooted at this node is told apart from the others.
@@ -37,8 +35,7 @@ void HeartbeatBackend::OnTimer(TimerKind kind) {
 }
 
 // broadcast_data(#broadcast{timestamp = T}) -> {T, T}.
-absl::StatusOr<BroadcastData> HeartbeatBackend::BroadcastDataOf(
-    const std::any& message) {
+absl::StatusOr<BroadcastData> HeartbeatBackend::BroadcastDataOf(const std::any& message) {
   const auto* ts = std::any_cast<HeartbeatTimestamp>(&message);
   if (ts == nullptr) {
     return absl::InvalidArgumentError("not a #broadcast{timestamp} record");

@@ -48,8 +48,8 @@ class HeartbeatBackend final : public BroadcastHandler {
   // `epoch` is the node's start time (erlang:system_time() at init); a
   // restarted node must get a larger one. `server` receives the heartbeats
   // this node originates under `handler_id`.
-  HeartbeatBackend(Environment* env, BroadcastServer* server,
-                   HandlerId handler_id, HeartbeatConfig config, int64_t epoch);
+  HeartbeatBackend(Environment* env, BroadcastServer* server, HandlerId handler_id,
+                   HeartbeatConfig config, int64_t epoch);
 
   // init/1: schedules the first heartbeat one interval from now (if the
   // broadcast option is on).

@@ -54,15 +54,33 @@ void HyParView::Join(NodeId contact) {
 
 void HyParView::HandleMessage(const Message& message) {
   switch (message.index()) {
-    case 5: HandleJoin(std::get<JoinMsg>(message)); break;
-    case 6: HandleNeighbor(std::get<NeighborMsg>(message)); break;
-    case 7: HandleForwardJoin(std::get<ForwardJoinMsg>(message)); break;
-    case 8: HandleDisconnect(std::get<DisconnectMsg>(message)); break;
-    case 9: HandleNeighborRequest(std::get<NeighborRequestMsg>(message)); break;
-    case 10: HandleNeighborRejected(std::get<NeighborRejectedMsg>(message)); break;
-    case 11: HandleNeighborAccepted(std::get<NeighborAcceptedMsg>(message)); break;
-    case 12: HandleShuffle(std::get<ShuffleMsg>(message)); break;
-    case 13: MergeExchange(std::get<ShuffleReplyMsg>(message).exchange); break;  // shuffle_reply
+    case 5:
+      HandleJoin(std::get<JoinMsg>(message));
+      break;
+    case 6:
+      HandleNeighbor(std::get<NeighborMsg>(message));
+      break;
+    case 7:
+      HandleForwardJoin(std::get<ForwardJoinMsg>(message));
+      break;
+    case 8:
+      HandleDisconnect(std::get<DisconnectMsg>(message));
+      break;
+    case 9:
+      HandleNeighborRequest(std::get<NeighborRequestMsg>(message));
+      break;
+    case 10:
+      HandleNeighborRejected(std::get<NeighborRejectedMsg>(message));
+      break;
+    case 11:
+      HandleNeighborAccepted(std::get<NeighborAcceptedMsg>(message));
+      break;
+    case 12:
+      HandleShuffle(std::get<ShuffleMsg>(message));
+      break;
+    case 13:
+      MergeExchange(std::get<ShuffleReplyMsg>(message).exchange);
+      break;  // shuffle_reply
     default:
       PLUMSIM_CHECK_MSG(false, "not a hyparview message");
   }
@@ -77,7 +95,8 @@ void HyParView::HandleJoin(const JoinMsg& m) {
   AddToActiveView(peer);
   Send(peer, NeighborMsg{self_, CurrentId(peer)});
   // Forward the join to every other active peer (active random walks).
-  const PeerSet others = ordsets::DelElement(peer, ordsets::DelElement(self_, active_, order_), order_);
+  const PeerSet others =
+      ordsets::DelElement(peer, ordsets::DelElement(self_, active_, order_), order_);
   for (NodeId p : others) {
     env_->Connect(p);
     Send(p, ForwardJoinMsg{peer, m.epoch, config_.active_rwl, self_});
@@ -112,7 +131,8 @@ void HyParView::HandleForwardJoin(const ForwardJoinMsg& m) {
     // passive-view addition (the clause returns State0).
     const PeerSet passive_before = passive_;
     if (m.ttl == config_.passive_rwl) AddToPassiveView(peer);
-    const std::optional<NodeId> random = PickRandom(active_, ordsets::FromList({m.sender, self_, peer}, order_));
+    const std::optional<NodeId> random =
+        PickRandom(active_, ordsets::FromList({m.sender, self_, peer}, order_));
     if (!random) {
       if (IsAddable(m.epoch, peer) && !ordsets::IsElement(peer, active_, order_)) {
         if (!add_and_answer()) passive_ = passive_before;
@@ -179,7 +199,8 @@ void HyParView::HandleNeighborAccepted(const NeighborAcceptedMsg& m) {
 // handle_message({shuffle, Exchange, TTL, Sender}).
 void HyParView::HandleShuffle(const ShuffleMsg& m) {
   if (m.ttl > 0 && active_.size() > 1) {
-    const std::optional<NodeId> random = PickRandom(active_, ordsets::FromList({m.sender, self_}, order_));
+    const std::optional<NodeId> random =
+        PickRandom(active_, ordsets::FromList({m.sender, self_}, order_));
     if (random) {
       env_->Connect(*random);
       Send(*random, ShuffleMsg{m.exchange, m.ttl - 1, self_});
@@ -237,7 +258,8 @@ std::optional<NodeId> HyParView::PickRandom(const PeerSet& view, const PeerSet& 
 std::vector<NodeId> HyParView::Shuffle(const PeerSet& view, int64_t k) {
   std::vector<std::pair<uint64_t, NodeId>> keyed;
   for (NodeId n : view) keyed.emplace_back(env_->UniformInt(uint64_t{1} << 53), n);
-  if (static_cast<int64_t>(keyed.size()) > k) keyed.resize(static_cast<size_t>(std::max<int64_t>(k, 0)));
+  if (static_cast<int64_t>(keyed.size()) > k)
+    keyed.resize(static_cast<size_t>(std::max<int64_t>(k, 0)));
   std::sort(keyed.begin(), keyed.end());
   std::vector<NodeId> out;
   for (const auto& [key, n] : keyed) out.push_back(n);
@@ -265,7 +287,8 @@ void HyParView::AddToActiveView(NodeId peer) {
 
 // add_to_passive_view/2.
 void HyParView::AddToPassiveView(NodeId peer) {
-  if (peer == self_ || ordsets::IsElement(peer, active_, order_) || ordsets::IsElement(peer, passive_, order_)) {
+  if (peer == self_ || ordsets::IsElement(peer, active_, order_) ||
+      ordsets::IsElement(peer, passive_, order_)) {
     return;
   }
   if (IsFullPassive()) {

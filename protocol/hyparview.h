@@ -82,7 +82,7 @@ class HyParView {
   // handle_info({'EXIT', ...}): the connection to `peer` died.
   void ConnectionDown(NodeId peer);
 
-  const PeerSet& active() const { return active_; }   // self included
+  const PeerSet& active() const { return active_; }  // self included
   const PeerSet& passive() const { return passive_; }
   int64_t epoch() const { return epoch_; }
 

@@ -20,9 +20,10 @@ SentMessage To(NodeId to, Message m) { return SentMessage{to, std::move(m), Chan
 
 class HyParViewTest : public ::testing::Test {
  protected:
-  HyParViewTest() : env_(kSelf), hv_(&env_, HyParViewConfig{}, /*epoch=*/100, [this](const PeerSet& a) {
-                      notified_.push_back(a);
-                    }) {}
+  HyParViewTest()
+      : env_(kSelf), hv_(&env_, HyParViewConfig{}, /*epoch=*/100, [this](const PeerSet& a) {
+          notified_.push_back(a);
+        }) {}
   // Puts peers in the active view the way the protocol does (neighbor).
   void MakeActive(std::initializer_list<NodeId> peers) {
     for (NodeId p : peers) hv_.HandleMessage(NeighborMsg{p, {1, 0}});
@@ -80,8 +81,7 @@ TEST_F(HyParViewTest, JoinAddsTheJoinerAndForwardsToEveryOtherActivePeer) {
   hv_.HandleMessage(JoinMsg{9, 55});
   EXPECT_EQ(hv_.active(), (PeerSet{1, 2, 3, 9}));
   EXPECT_THAT(env_.TakeSent(),
-              ElementsAre(To(9, NeighborMsg{kSelf, {1, 0}}),
-                          To(2, ForwardJoinMsg{9, 55, 6, kSelf}),
+              ElementsAre(To(9, NeighborMsg{kSelf, {1, 0}}), To(2, ForwardJoinMsg{9, 55, 6, kSelf}),
                           To(3, ForwardJoinMsg{9, 55, 6, kSelf})));
   ASSERT_EQ(notified_.size(), 1u);
   EXPECT_EQ(notified_[0], (PeerSet{1, 2, 3, 9}));

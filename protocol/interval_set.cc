@@ -22,9 +22,8 @@ void IntervalSet::Add(int64_t element) {
     return;
   }
   // First interval whose high >= element - 1 (it may absorb the element).
-  auto it = std::lower_bound(
-      intervals_.begin(), intervals_.end(), element,
-      [](const Interval& iv, int64_t e) { return iv.high < e - 1; });
+  auto it = std::lower_bound(intervals_.begin(), intervals_.end(), element,
+                             [](const Interval& iv, int64_t e) { return iv.high < e - 1; });
   if (it->low <= element && element <= it->high) return;  // already present
   if (element + 1 < it->low) {
     // Falls strictly before `it`, not adjacent: a new singleton.
@@ -43,9 +42,8 @@ void IntervalSet::Add(int64_t element) {
 }
 
 bool IntervalSet::Contains(int64_t element) const {
-  auto it = std::lower_bound(
-      intervals_.begin(), intervals_.end(), element,
-      [](const Interval& iv, int64_t e) { return iv.high < e; });
+  auto it = std::lower_bound(intervals_.begin(), intervals_.end(), element,
+                             [](const Interval& iv, int64_t e) { return iv.high < e; });
   return it != intervals_.end() && it->low <= element;
 }
 
@@ -56,17 +54,16 @@ int64_t IntervalSet::size() const {
 }
 
 std::string IntervalSet::DebugString() const {
-  return absl::StrCat(
-      "[",
-      absl::StrJoin(intervals_, ", ",
-                    [](std::string* out, const Interval& iv) {
-                      if (iv.low == iv.high) {
-                        absl::StrAppend(out, iv.low);
-                      } else {
-                        absl::StrAppend(out, iv.low, "..", iv.high);
-                      }
-                    }),
-      "]");
+  return absl::StrCat("[",
+                      absl::StrJoin(intervals_, ", ",
+                                    [](std::string* out, const Interval& iv) {
+                                      if (iv.low == iv.high) {
+                                        absl::StrAppend(out, iv.low);
+                                      } else {
+                                        absl::StrAppend(out, iv.low, "..", iv.high);
+                                      }
+                                    }),
+                      "]");
 }
 
 }  // namespace plumsim

@@ -6,40 +6,44 @@
 namespace plumsim {
 
 bool operator==(const BroadcastMsg& a, const BroadcastMsg& b) {
-  const bool payloads_equal =
-      (a.payload == nullptr || b.payload == nullptr)
-          ? a.payload == b.payload
-          : *a.payload == *b.payload;
-  return a.id == b.id && payloads_equal && a.handler == b.handler &&
-         a.round == b.round && a.root == b.root && a.from == b.from;
+  const bool payloads_equal = (a.payload == nullptr || b.payload == nullptr)
+                                  ? a.payload == b.payload
+                                  : *a.payload == *b.payload;
+  return a.id == b.id && payloads_equal && a.handler == b.handler && a.round == b.round &&
+         a.root == b.root && a.from == b.from;
 }
 
 const char* MessageTypeName(size_t index) {
-  static constexpr const char* kNames[] = {
-      "broadcast",        "prune",          "i_have",           "ignored_i_have",
-      "graft",            "join",           "neighbor",         "forward_join",
-      "disconnect",       "neighbor_request", "neighbor_rejected", "neighbor_accepted",
-      "shuffle",          "shuffle_reply"};
+  static constexpr const char* kNames[] = {"broadcast",
+                                           "prune",
+                                           "i_have",
+                                           "ignored_i_have",
+                                           "graft",
+                                           "join",
+                                           "neighbor",
+                                           "forward_join",
+                                           "disconnect",
+                                           "neighbor_request",
+                                           "neighbor_rejected",
+                                           "neighbor_accepted",
+                                           "shuffle",
+                                           "shuffle_reply"};
   static_assert(sizeof(kNames) / sizeof(kNames[0]) == kMessageTypes);
   return kNames[index];
 }
 
-const char* MessageTypeName(const Message& message) {
-  return MessageTypeName(message.index());
-}
+const char* MessageTypeName(const Message& message) { return MessageTypeName(message.index()); }
 
 std::string DebugString(const BroadcastId& id) {
-  return absl::StrCat("{", NodeName(id.origin), ",", id.epoch, ",", id.sequence,
-                      "}");
+  return absl::StrCat("{", NodeName(id.origin), ",", id.epoch, ",", id.sequence, "}");
 }
 
 namespace {
 
 template <typename LazyMsg>
 std::string LazyString(const char* name, const LazyMsg& m) {
-  return absl::StrCat("{", name, ", ", DebugString(m.id), ", h", m.handler, ", ",
-                      m.round, ", ", NodeName(m.root), ", ", NodeName(m.from),
-                      "}");
+  return absl::StrCat("{", name, ", ", DebugString(m.id), ", h", m.handler, ", ", m.round, ", ",
+                      NodeName(m.root), ", ", NodeName(m.from), "}");
 }
 
 std::string Nodes(const std::vector<NodeId>& nodes) {
@@ -84,24 +88,16 @@ std::string HyParViewString(const ShuffleReplyMsg& m) {
 struct DebugVisitor {
   std::string operator()(const BroadcastMsg& m) const {
     return absl::StrCat("{broadcast, ", DebugString(m.id), ", ",
-                        m.payload ? absl::StrCat(m.payload->size(), "B")
-                                  : std::string("-"),
-                        ", h", m.handler, ", ", m.round, ", ",
-                        NodeName(m.root), ", ", NodeName(m.from), "}");
-  }
-  std::string operator()(const PruneMsg& m) const {
-    return absl::StrCat("{prune, ", NodeName(m.root), ", ", NodeName(m.from),
+                        m.payload ? absl::StrCat(m.payload->size(), "B") : std::string("-"), ", h",
+                        m.handler, ", ", m.round, ", ", NodeName(m.root), ", ", NodeName(m.from),
                         "}");
   }
-  std::string operator()(const IHaveMsg& m) const {
-    return LazyString("i_have", m);
+  std::string operator()(const PruneMsg& m) const {
+    return absl::StrCat("{prune, ", NodeName(m.root), ", ", NodeName(m.from), "}");
   }
-  std::string operator()(const IgnoredIHaveMsg& m) const {
-    return LazyString("ignored_i_have", m);
-  }
-  std::string operator()(const GraftMsg& m) const {
-    return LazyString("graft", m);
-  }
+  std::string operator()(const IHaveMsg& m) const { return LazyString("i_have", m); }
+  std::string operator()(const IgnoredIHaveMsg& m) const { return LazyString("ignored_i_have", m); }
+  std::string operator()(const GraftMsg& m) const { return LazyString("graft", m); }
   // Membership messages: type, node ids and lists.
   template <typename T>
   std::string operator()(const T& m) const {
@@ -111,8 +107,6 @@ struct DebugVisitor {
 
 }  // namespace
 
-std::string DebugString(const Message& message) {
-  return std::visit(DebugVisitor{}, message);
-}
+std::string DebugString(const Message& message) { return std::visit(DebugVisitor{}, message); }
 
 }  // namespace plumsim

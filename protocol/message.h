@@ -156,10 +156,9 @@ struct ShuffleReplyMsg {
 };
 
 // Every wire message. Indices 0..4 are Plumtree's (kPlumtreeMessageTypes).
-using Message =
-    std::variant<BroadcastMsg, PruneMsg, IHaveMsg, IgnoredIHaveMsg, GraftMsg, JoinMsg,
-                 NeighborMsg, ForwardJoinMsg, DisconnectMsg, NeighborRequestMsg,
-                 NeighborRejectedMsg, NeighborAcceptedMsg, ShuffleMsg, ShuffleReplyMsg>;
+using Message = std::variant<BroadcastMsg, PruneMsg, IHaveMsg, IgnoredIHaveMsg, GraftMsg, JoinMsg,
+                             NeighborMsg, ForwardJoinMsg, DisconnectMsg, NeighborRequestMsg,
+                             NeighborRejectedMsg, NeighborAcceptedMsg, ShuffleMsg, ShuffleReplyMsg>;
 inline constexpr int kPlumtreeMessageTypes = 5;
 inline constexpr int kMessageTypes = static_cast<int>(std::variant_size_v<Message>);
 // The variant index of message type T (e.g. the `cause_type` of

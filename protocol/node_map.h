@@ -78,8 +78,7 @@ class NodeMap {
   }
   // Bytes of the table itself (not what values point to).
   size_t ApproximateBytes() const {
-    return dense_.capacity() * sizeof(V) +
-           sparse_.capacity() * (sizeof(std::pair<NodeId, V>) + 1);
+    return dense_.capacity() * sizeof(V) + sparse_.capacity() * (sizeof(std::pair<NodeId, V>) + 1);
   }
 
  private:

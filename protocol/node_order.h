@@ -45,9 +45,7 @@ class NodeOrder {
   Compare compare() const { return Compare{this}; }
 
  private:
-  uint64_t Key(NodeId a) const {
-    return a < rank_.size() ? rank_[a] : (uint64_t{1} << 32) + a;
-  }
+  uint64_t Key(NodeId a) const { return a < rank_.size() ? rank_[a] : (uint64_t{1} << 32) + a; }
   std::vector<uint32_t> rank_;
 };
 
@@ -84,8 +82,7 @@ inline PeerSet Subtract(const PeerSet& a, const PeerSet& b, const NodeOrder& ord
 
 inline PeerSet Union(const PeerSet& a, const PeerSet& b, const NodeOrder& order) {
   PeerSet out;
-  std::set_union(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out),
-                 order.compare());
+  std::set_union(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out), order.compare());
   return out;
 }
 

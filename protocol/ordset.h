@@ -53,8 +53,7 @@ inline PeerSet DelElement(NodeId node, PeerSet set) {
 // ordsets:subtract/2
 inline PeerSet Subtract(const PeerSet& a, const PeerSet& b) {
   PeerSet out;
-  std::set_difference(a.begin(), a.end(), b.begin(), b.end(),
-                      std::back_inserter(out));
+  std::set_difference(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
   return out;
 }
 
@@ -68,8 +67,7 @@ inline PeerSet Union(const PeerSet& a, const PeerSet& b) {
 // ordsets:intersection/2
 inline PeerSet Intersection(const PeerSet& a, const PeerSet& b) {
   PeerSet out;
-  std::set_intersection(a.begin(), a.end(), b.begin(), b.end(),
-                        std::back_inserter(out));
+  std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
   return out;
 }
 

@@ -72,8 +72,8 @@ class OutstandingTable {
   };
   struct PeerQueue {
     std::vector<Entry> entries;
-    size_t head = 0;   // entries before head are all acked
-    size_t live = 0;   // entries not acked
+    size_t head = 0;  // entries before head are all acked
+    size_t live = 0;  // entries not acked
   };
   static uint64_t Fingerprint(NodeId peer, const OutstandingPush& push);
   void Forget(uint64_t fingerprint, uint32_t n);

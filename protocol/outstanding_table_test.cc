@@ -43,7 +43,7 @@ TEST(OutstandingTableTest, DeleteObjectRemovesEveryIdenticalEntryOfThatPeerOnly)
   table.Insert(2, Push(7));
   EXPECT_EQ(table.DeleteObject(1, Push(7)), 2u);
   EXPECT_THAT(Entries(table), ElementsAre(Pair(1, 8), Pair(2, 7)));
-  EXPECT_EQ(table.DeleteObject(1, Push(7)), 0u);  // nothing left to match
+  EXPECT_EQ(table.DeleteObject(1, Push(7)), 0u);              // nothing left to match
   EXPECT_EQ(table.DeleteObject(1, Push(8, /*root=*/3)), 0u);  // differs in root
   EXPECT_EQ(table.size(), 2u);
 }

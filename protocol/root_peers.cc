@@ -42,8 +42,7 @@ void RootPeers::Set(NodeId root, const EagerLazy& sets) {
 }
 
 RootPeers::MoveChange RootPeers::Move(NodeId root, NodeId from, bool to_eager,
-                                      const PeerSet& common_eagers,
-                                      const PeerSet& common_lazys) {
+                                      const PeerSet& common_eagers, const PeerSet& common_lazys) {
   uint32_t* stored = root_to_pair_.Find(root);
   if (stored != nullptr) {
     // The common case at scale: `from` is already where it moves to (the
@@ -90,7 +89,8 @@ void RootPeers::Transform(const std::function<EagerLazy(const EagerLazy&)>& f) {
   }
   std::vector<std::pair<NodeId, uint32_t>> old;
   old.reserve(root_to_pair_.size());
-  root_to_pair_.ForEach([&old](NodeId root, uint32_t stored) { old.emplace_back(root, stored - 1); });
+  root_to_pair_.ForEach(
+      [&old](NodeId root, uint32_t stored) { old.emplace_back(root, stored - 1); });
   Clear();
   for (const auto& [root, pair] : old) {
     Assign(root_to_pair_.TryEmplace(root).first, Intern(transformed[pair]));
@@ -117,8 +117,7 @@ std::vector<NodeId> RootPeers::Roots() const {
 size_t RootPeers::ApproximateBytes() const {
   size_t bytes = root_to_pair_.ApproximateBytes() +
                  index_.capacity() * (sizeof(EagerLazy) + sizeof(uint32_t) + 1) +
-                 pairs_.size() * sizeof(Slot) +
-                 free_.capacity() * sizeof(uint32_t) +
+                 pairs_.size() * sizeof(Slot) + free_.capacity() * sizeof(uint32_t) +
                  moves_.capacity() * (sizeof(MoveKey) + sizeof(MoveResult) + 1);
   for (const Slot& slot : pairs_) {
     // Each set twice: in its slot and as the index's key.

@@ -60,7 +60,7 @@ class RootPeers {
     bool lazy = false;   // `from` entered or left the lazy set
   };
   MoveChange Move(NodeId root, NodeId from, bool to_eager, const PeerSet& common_eagers,
-            const PeerSet& common_lazys);
+                  const PeerSet& common_lazys);
   // Replaces every root's pair by `f` of it (one call per distinct pair).
   void Transform(const std::function<EagerLazy(const EagerLazy&)>& f);
   // orddict:new/0 for both maps.

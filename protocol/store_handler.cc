@@ -38,8 +38,7 @@ bool StoreHandler::Store(const BroadcastId& id, const Payload& payload) {
   return true;
 }
 
-absl::StatusOr<BroadcastData> StoreHandler::BroadcastDataOf(
-    const std::any& message) {
+absl::StatusOr<BroadcastData> StoreHandler::BroadcastDataOf(const std::any& message) {
   const auto* request = std::any_cast<StoreBroadcast>(&message);
   if (request == nullptr) {
     return absl::InvalidArgumentError("not a StoreBroadcast");

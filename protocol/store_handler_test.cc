@@ -49,7 +49,7 @@ TEST(StoreHandlerTest, BehavesAsASetOfIds) {
     x = x * 6364136223846793005ULL + 1442695040888963407ULL;
     const NodeId origin = static_cast<NodeId>((x >> 33) % 5);
     const int64_t epoch = static_cast<int64_t>((x >> 40) % 3);
-    int64_t sequence = static_cast<int64_t>((x >> 20) % 300) - 5;  // some below 1
+    int64_t sequence = static_cast<int64_t>((x >> 20) % 300) - 5;       // some below 1
     if ((x >> 50) % 97 == 0) sequence = (int64_t{1} << 30) + sequence;  // far past
     const BroadcastId id{origin, epoch, sequence};
     const bool known = ids.count({origin, epoch, sequence}) > 0;

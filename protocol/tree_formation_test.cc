@@ -116,8 +116,7 @@ class Cluster {
     for (const auto& a : nodes_) {
       const NodeId ida = a->env.self();
       for (NodeId b : a->server.GetEagerPeers(root)) {
-        const bool symmetric =
-            ordsets::IsElement(ida, nodes_[b]->server.GetEagerPeers(root));
+        const bool symmetric = ordsets::IsElement(ida, nodes_[b]->server.GetEagerPeers(root));
         EXPECT_TRUE(symmetric) << "n" << ida << " -> n" << b << " for root n" << root;
         edges.insert({std::min(ida, b), std::max(ida, b)});
       }

@@ -62,15 +62,51 @@ std::string ReadAll(const fs::path& p) {
   return s.str();
 }
 
-const char* const kNumbers[] = {"0", "-1", "1", "2", "3", "64", "1000", "10000000", "10000001",
-                                "9223372036854775807", "-9223372036854775808", "1e308", "nan",
-                                "inf", "0.5", "1.5", "-0.0", "0.001", "18446744073709551616"};
-const char* const kStrings[] = {
-    "\"3000000h\"", "\"2562048h\"", "\"100000h\"", "\"0s\"", "\"1ns\"", "\"1ms\"", "\"all\"",
-    "\"n0..n9999999\"", "\"\"", "\"n-1\"", "\"n0, n0\"", "\"n5..n1\"", "\"x\"", "\"-5s\"",
-    "\"1e400s\"", "\"hyparview\"", "\"full\"", "\"crash\"", "\"restart\"", "\"join\"",
-    "{ kind = \"pareto\", scale = \"1s\", alpha = 0.001 }",
-    "{ kind = \"lognormal\", median = \"1s\", sigma = 10 }", "[]", "[\"n0\"]", "{}", "true"};
+const char* const kNumbers[] = {"0",
+                                "-1",
+                                "1",
+                                "2",
+                                "3",
+                                "64",
+                                "1000",
+                                "10000000",
+                                "10000001",
+                                "9223372036854775807",
+                                "-9223372036854775808",
+                                "1e308",
+                                "nan",
+                                "inf",
+                                "0.5",
+                                "1.5",
+                                "-0.0",
+                                "0.001",
+                                "18446744073709551616"};
+const char* const kStrings[] = {"\"3000000h\"",
+                                "\"2562048h\"",
+                                "\"100000h\"",
+                                "\"0s\"",
+                                "\"1ns\"",
+                                "\"1ms\"",
+                                "\"all\"",
+                                "\"n0..n9999999\"",
+                                "\"\"",
+                                "\"n-1\"",
+                                "\"n0, n0\"",
+                                "\"n5..n1\"",
+                                "\"x\"",
+                                "\"-5s\"",
+                                "\"1e400s\"",
+                                "\"hyparview\"",
+                                "\"full\"",
+                                "\"crash\"",
+                                "\"restart\"",
+                                "\"join\"",
+                                "{ kind = \"pareto\", scale = \"1s\", alpha = 0.001 }",
+                                "{ kind = \"lognormal\", median = \"1s\", sigma = 10 }",
+                                "[]",
+                                "[\"n0\"]",
+                                "{}",
+                                "true"};
 
 class Mutator {
  public:
@@ -84,9 +120,9 @@ class Mutator {
     for (int i = 0; i < mutations && !lines.empty(); ++i) Mutate(&lines);
     std::vector<std::string> sets;
     if (rng_.Bernoulli(0.2)) {
-      sets.push_back(absl::StrCat(Pick(2) ? "nodes.count=" : "duration=",
-                                  Pick(2) ? kNumbers[Pick(std::size(kNumbers))]
-                                          : kStrings[Pick(std::size(kStrings))]));
+      sets.push_back(absl::StrCat(
+          Pick(2) ? "nodes.count=" : "duration=",
+          Pick(2) ? kNumbers[Pick(std::size(kNumbers))] : kStrings[Pick(std::size(kStrings))]));
     }
     return {absl::StrJoin(lines, "\n"), sets};
   }
@@ -206,7 +242,8 @@ std::string Judge(const Outcome& r, const fs::path& out_dir) {
   }
   const bool exists = fs::exists(out_dir);
   if ((r.exit_code == 2 || r.exit_code == 3) && exists) return "an output folder after exit 2/3";
-  if (r.exit_code <= 1 && !fs::exists(out_dir / "manifest.json")) return "no manifest after exit 0/1";
+  if (r.exit_code <= 1 && !fs::exists(out_dir / "manifest.json"))
+    return "no manifest after exit 0/1";
   if (r.terminated && r.exit_code == 1 &&
       ReadAll(out_dir / "manifest.json").find("\"complete\": false") == std::string::npos) {
     return "stopped by SIGTERM but the manifest does not say complete=false";
@@ -218,22 +255,31 @@ int Main(int argc, char** argv) {
   Options o;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i], value = argv[i + 1];
-    if (flag == "--plumsim") o.plumsim = value;
-    else if (flag == "--seeds") o.seeds = value;
-    else if (flag == "--work") o.work = value;
-    else if (flag == "--keep") o.keep = value;
-    else if (flag == "--count") (void)absl::SimpleAtoi(value, &o.count);
-    else if (flag == "--seed") (void)absl::SimpleAtoi(value, &o.seed);
-    else if (flag == "--timeout") (void)absl::SimpleAtod(value, &o.timeout_s);
-    else if (flag == "--grace") (void)absl::SimpleAtod(value, &o.grace_s);
+    if (flag == "--plumsim")
+      o.plumsim = value;
+    else if (flag == "--seeds")
+      o.seeds = value;
+    else if (flag == "--work")
+      o.work = value;
+    else if (flag == "--keep")
+      o.keep = value;
+    else if (flag == "--count")
+      (void)absl::SimpleAtoi(value, &o.count);
+    else if (flag == "--seed")
+      (void)absl::SimpleAtoi(value, &o.seed);
+    else if (flag == "--timeout")
+      (void)absl::SimpleAtod(value, &o.timeout_s);
+    else if (flag == "--grace")
+      (void)absl::SimpleAtod(value, &o.grace_s);
     else {
       std::fprintf(stderr, "cli_fuzz: unknown flag %s\n", flag.c_str());
       return 2;
     }
   }
   if (o.plumsim.empty() || o.seeds.empty() || o.work.empty()) {
-    std::fprintf(stderr, "usage: cli_fuzz --plumsim BIN --seeds DIR --work DIR [--keep DIR] "
-                         "[--count N] [--seed S] [--timeout S] [--grace S]\n");
+    std::fprintf(stderr,
+                 "usage: cli_fuzz --plumsim BIN --seeds DIR --work DIR [--keep DIR] "
+                 "[--count N] [--seed S] [--timeout S] [--grace S]\n");
     return 2;
   }
   std::vector<std::string> seeds;
@@ -245,7 +291,8 @@ int Main(int argc, char** argv) {
     if (text.find("\n[study]") != std::string::npos) continue;  // study files are no scenarios
     int64_t count = 0;
     const size_t at = text.find("\ncount = ");
-    if (at != std::string::npos) (void)absl::SimpleAtoi(text.substr(at + 9, text.find('\n', at + 1) - at - 9), &count);
+    if (at != std::string::npos)
+      (void)absl::SimpleAtoi(text.substr(at + 9, text.find('\n', at + 1) - at - 9), &count);
     if (count <= 100) seeds.push_back(text);
   }
   if (seeds.empty()) return 2;
@@ -261,9 +308,10 @@ int Main(int argc, char** argv) {
     std::ofstream(file, std::ios::binary) << text;
     const fs::path out_dir = fs::path(o.work) / "out" / "run";
     fs::remove_all(fs::path(o.work) / "out");
-    std::vector<std::string> args = {o.plumsim, "run", file.string(), "--quiet", "--out",
-                                     (i % 3 == 0 ? out_dir.string() + "/" : out_dir.string()),
-                                     "--max-memory", "2G"};
+    std::vector<std::string> args = {
+        o.plumsim,      "run",   file.string(),
+        "--quiet",      "--out", (i % 3 == 0 ? out_dir.string() + "/" : out_dir.string()),
+        "--max-memory", "2G"};
     if (i % 4 == 0) args.push_back("--trace");
     for (const std::string& s : sets) {
       args.push_back("--set");
@@ -279,9 +327,9 @@ int Main(int argc, char** argv) {
     if (!o.keep.empty()) {
       const fs::path base = fs::path(o.keep) / absl::StrCat("finding-", o.seed, "-", i);
       std::ofstream(base.string() + ".toml", std::ios::binary) << text;
-      std::ofstream(base.string() + ".txt")
-          << problem << "\n" << absl::StrJoin(args, " ") << "\n"
-          << ReadAll(fs::path(o.work) / "log.txt");
+      std::ofstream(base.string() + ".txt") << problem << "\n"
+                                            << absl::StrJoin(args, " ") << "\n"
+                                            << ReadAll(fs::path(o.work) / "log.txt");
     }
   }
   const double wall =

@@ -75,20 +75,17 @@ TEST_P(DeterminismTest, DigestIsTheSameWithoutTheTraceFile) {
   EXPECT_EQ(plain->digest_hex, RunTraced(*scenario, "traced").digest);
 }
 
-INSTANTIATE_TEST_SUITE_P(Shipped, DeterminismTest,
-                         ::testing::Values(
-                             Case{"quickstart.toml", {}},
-                             Case{"lossy.toml", {"duration=\"40s\"", "nodes.count=10"}},
-                             Case{"hyparview_1000.toml",
-                                  {"nodes.count=60", "duration=\"30s\"",
-                                   "snapshots.roots=\"n0\""}},
-                             Case{"churn.toml",
-                                  {"duration=\"60s\"", "nodes.count=10", "churn.0.start=\"15s\"",
-                                   "churn.0.end=\"45s\"", "churn.0.mean_time_between_crashes=\"3s\"",
-                                   "churn.0.downtime=\"5s\""}}),
-                         [](const auto& info) {
-                           return info.param.file.substr(0, info.param.file.find('.'));
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    Shipped, DeterminismTest,
+    ::testing::Values(Case{"quickstart.toml", {}},
+                      Case{"lossy.toml", {"duration=\"40s\"", "nodes.count=10"}},
+                      Case{"hyparview_1000.toml",
+                           {"nodes.count=60", "duration=\"30s\"", "snapshots.roots=\"n0\""}},
+                      Case{"churn.toml",
+                           {"duration=\"60s\"", "nodes.count=10", "churn.0.start=\"15s\"",
+                            "churn.0.end=\"45s\"", "churn.0.mean_time_between_crashes=\"3s\"",
+                            "churn.0.downtime=\"5s\""}}),
+    [](const auto& info) { return info.param.file.substr(0, info.param.file.find('.')); });
 
 }  // namespace
 }  // namespace plumsim

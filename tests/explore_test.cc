@@ -4,15 +4,16 @@
 // across a partition -- is delivered again) is found and shrunk to a few
 // faults, deterministically; the real handler breaks nothing on the same
 // schedules; ddmin finds the minimal fault set of a synthetic predicate.
+#include "sim/explore/explore.h"
+
 #include <map>
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "sim/explore/explore.h"
-#include "sim/run/runner.h"
 #include "sim/explore/nemesis.h"
 #include "sim/explore/shrink.h"
+#include "sim/run/runner.h"
 
 namespace plumsim {
 namespace {
@@ -146,7 +147,8 @@ TEST(NemesisTest, BadExploreSectionsAreReportedWithTheirLocation) {
       ReadNemesisConfig("[explore]\nfaults_per_run = { min = 4, max = 2 }\n", "e.toml");
   EXPECT_THAT(std::string(range.status().message()), HasSubstr("expected min <= max"));
   absl::StatusOr<NemesisConfig> key = ReadNemesisConfig("[explore]\nrate = 3\n", "e.toml");
-  EXPECT_THAT(std::string(key.status().message()), HasSubstr("e.toml:2:8: explore.rate: unknown key"));
+  EXPECT_THAT(std::string(key.status().message()),
+              HasSubstr("e.toml:2:8: explore.rate: unknown key"));
 }
 
 TEST(ShrinkTest, DdminKeepsExactlyTheFaultsThatMatter) {
@@ -182,7 +184,8 @@ TEST(ExploreTest, ThePlantedDoubleDeliveryIsFoundAndShrunk) {
   for (int64_t i = 0; i < 40 && !found; ++i) {
     absl::StatusOr<ExploreRun> run = ExploreOne(planted.base, planted.settings, i);
     ASSERT_TRUE(run.ok()) << run.status();
-    if (run->finding() != nullptr && run->finding()->invariant == "duplicate_delivery") found = *run;
+    if (run->finding() != nullptr && run->finding()->invariant == "duplicate_delivery")
+      found = *run;
   }
   ASSERT_TRUE(found.has_value()) << "40 runs did not find the planted bug";
   EXPECT_EQ(found->finding()->klass, "safety");
@@ -204,7 +207,8 @@ TEST(ExploreTest, ThePlantedDoubleDeliveryIsFoundAndShrunk) {
 
   // The file is an ordinary scenario: with the bug it breaks the invariant,
   // with Partisan's handler it does not.
-  absl::StatusOr<Scenario> file = ParseScenario(shrunk->toml, "finding.toml", std::vector<std::string>{});
+  absl::StatusOr<Scenario> file =
+      ParseScenario(shrunk->toml, "finding.toml", std::vector<std::string>{});
   ASSERT_TRUE(file.ok()) << file.status() << shrunk->toml;
   InvariantOptions with_bug;
   with_bug.customize_nodes = Plant;
@@ -260,7 +264,8 @@ kind = "heal"
   for (const char* membership : {"hyparview", "full"}) {
     std::string scenario_text = text;
     scenario_text.replace(scenario_text.find("MEMBERSHIP"), 10, membership);
-    absl::StatusOr<Scenario> s = ParseScenario(scenario_text, "split.toml", std::vector<std::string>{});
+    absl::StatusOr<Scenario> s =
+        ParseScenario(scenario_text, "split.toml", std::vector<std::string>{});
     ASSERT_TRUE(s.ok()) << s.status();
     absl::StatusOr<InvariantReport> r = CheckInvariants(*s, options);
     ASSERT_TRUE(r.ok()) << r.status();
@@ -294,7 +299,8 @@ groups = ["n0..n2"]
 [[events]]
 at = "40s"
 kind = "heal"
-)", "held.toml", std::vector<std::string>{});
+)",
+                                             "held.toml", std::vector<std::string>{});
   ASSERT_TRUE(s.ok()) << s.status();
   InvariantOptions options = Window(/*liveness_from_s=*/50, /*quiet_from_s=*/40);
   absl::StatusOr<InvariantReport> r = CheckInvariants(*s, options);
@@ -335,7 +341,8 @@ nodes = "n13"
 at = "57.985s"
 kind = "join"
 nodes = "n14..n15"
-)", "race.toml", std::vector<std::string>{});
+)",
+                                             "race.toml", std::vector<std::string>{});
   ASSERT_TRUE(s.ok()) << s.status();
   InvariantOptions options = Window(/*liveness_from_s=*/118, /*quiet_from_s=*/88);
   bool transient_at_end = false;
@@ -348,8 +355,8 @@ nodes = "n14..n15"
   EXPECT_TRUE(transient_at_end) << "the end no longer falls in a graft race; pick another end";
   absl::StatusOr<InvariantReport> r = CheckInvariants(*s, options);
   ASSERT_TRUE(r.ok()) << r.status();
-  EXPECT_TRUE(r->violations.empty()) << r->violations.front().invariant << ": "
-                                     << r->violations.front().detail;
+  EXPECT_TRUE(r->violations.empty())
+      << r->violations.front().invariant << ": " << r->violations.front().detail;
 }
 
 }  // namespace

@@ -4,11 +4,10 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-
 #include "gtest/gtest.h"
 #include "sim/metrics/metrics.h"
-#include "sim/world/run_counters.h"
 #include "sim/scenario/scenario.h"
+#include "sim/world/run_counters.h"
 #include "sim/world/simulation.h"
 #include "tests/overlay.h"
 
@@ -164,8 +163,9 @@ TEST(HyParViewSimTest, TcpPartitionShorterThanThePingRuleKeepsTheCrossLinks) {
   EXPECT_GE(r.min_active, 3);
   // A connection the ping rule closed leaves its peer's view holding the
   // closer: 'EXIT' is not told to the other side.
-  EXPECT_LE(r.asymmetric,
-            static_cast<int64_t>(stats.connections_closed[static_cast<int>(CloseReason::kPingTimeout)]));
+  EXPECT_LE(
+      r.asymmetric,
+      static_cast<int64_t>(stats.connections_closed[static_cast<int>(CloseReason::kPingTimeout)]));
 }
 
 TEST(HyParViewSimTest, TcpPartitionLongerThanThePingRuleClosesEveryCrossLink) {

@@ -64,7 +64,8 @@ Scenario OverlayScenario(int64_t nodes, const std::string& extra,
 name = "overlay"
 duration = "10m"
 [nodes]
-count = )", nodes, R"(
+count = )",
+                                                          nodes, R"(
 start_interval = "50ms"
 [membership]
 kind = "hyparview"
@@ -72,24 +73,29 @@ kind = "hyparview"
 broadcast = false
 [network]
 latency = { kind = "uniform", min = "2ms", max = "8ms" }
-)", extra), "overlay.toml", sets);
+)",
+                                                          extra),
+                                             "overlay.toml", sets);
   PLUMSIM_CHECK_MSG(s.ok(), std::string(s.status().message()).c_str());
   return *s;
 }
 
 Scenario PartitionOverlay(int seed, int64_t partition_s, const std::string& transport,
                           int64_t duration_s) {
-  return OverlayScenario(200, absl::StrCat(R"(
+  return OverlayScenario(
+      200,
+      absl::StrCat(R"(
 [[events]]
 at = "60s"
 kind = "partition"
 groups = ["n0..n99", "n100..n199"]
 [[events]]
-at = ")", 60 + partition_s, R"(s"
+at = ")",
+                   60 + partition_s, R"(s"
 kind = "heal"
 )"),
-                         {absl::StrCat("seed=", seed), absl::StrCat("duration=\"", duration_s, "s\""),
-                          absl::StrCat("network.transport=\"", transport, "\"")});
+      {absl::StrCat("seed=", seed), absl::StrCat("duration=\"", duration_s, "s\""),
+       absl::StrCat("network.transport=\"", transport, "\"")});
 }
 
 int64_t CrossLinks(const Simulation& sim) {

@@ -13,10 +13,10 @@ namespace plumsim {
 
 struct OverlayReport {
   int64_t running = 0;
-  int64_t asymmetric = 0;   // x has y active but y lacks x
-  int64_t min_active = 0;   // smallest active view, self included
+  int64_t asymmetric = 0;  // x has y active but y lacks x
+  int64_t min_active = 0;  // smallest active view, self included
   int64_t max_active = 0;
-  bool connected = false;   // the running nodes' active graph
+  bool connected = false;  // the running nodes' active graph
   std::string ToString() const;
 };
 

@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "sim/world/run_counters.h"
 #include "sim/scenario/scenario.h"
+#include "sim/world/run_counters.h"
 #include "sim/world/simulation.h"
 #include "tests/overlay.h"
 
@@ -42,9 +42,9 @@ void Run(int64_t partition_s, const char* transport) {
                     stats.connections_closed[static_cast<int>(CloseReason::kPingTimeout)], "pt/",
                     cross_before, "x");
   }
-  std::printf("%-8s partition %3llds: one overlay 60 s after the heal %2d/10, at +600 s %2d/10;%s\n",
-              transport, static_cast<long long>(partition_s), rejoined_60, rejoined_end,
-              firsts.c_str());
+  std::printf(
+      "%-8s partition %3llds: one overlay 60 s after the heal %2d/10, at +600 s %2d/10;%s\n",
+      transport, static_cast<long long>(partition_s), rejoined_60, rejoined_end, firsts.c_str());
   std::fflush(stdout);
 }
 
@@ -52,8 +52,9 @@ void Run(int64_t partition_s, const char* transport) {
 }  // namespace plumsim
 
 int main() {
-  std::printf("per seed: first second after the heal with one overlay / connections closed by "
-              "the ping rule / cross active links before the cut\n");
+  std::printf(
+      "per seed: first second after the heal with one overlay / connections closed by "
+      "the ping rule / cross active links before the cut\n");
   for (const char* transport : {"tcp", "datagram"}) {
     for (int64_t d : {30, 60, 90, 300}) plumsim::Run(d, transport);
   }

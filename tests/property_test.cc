@@ -10,10 +10,10 @@
 
 #include "gtest/gtest.h"
 #include "sim/metrics/metrics.h"
-#include "sim/world/node_host.h"
-#include "sim/scenario/scenario.h"
-#include "sim/world/simulation.h"
 #include "sim/metrics/tree_analysis.h"
+#include "sim/scenario/scenario.h"
+#include "sim/world/node_host.h"
+#include "sim/world/simulation.h"
 
 namespace plumsim {
 namespace {
@@ -56,10 +56,9 @@ TEST(PropertyTest, StableScenarioConvergesForEverySeed) {
 TEST(PropertyTest, ReliabilityReturnsToOneAfterACrash) {
   int64_t repaired = 0;  // messages delivered over more than one hop while nodes were down
   for (uint64_t seed = 1; seed <= 10; ++seed) {
-    SeededRun run("crash_restart.toml", seed, {"duration=\"90s\"", "nodes.count=8",
-                                               "events.0.nodes=\"n2, n5\"",
-                                               "events.1.nodes=\"n2, n5\"",
-                                               "snapshots.roots=\"n0\""});
+    SeededRun run("crash_restart.toml", seed,
+                  {"duration=\"90s\"", "nodes.count=8", "events.0.nodes=\"n2, n5\"",
+                   "events.1.nodes=\"n2, n5\"", "snapshots.roots=\"n0\""});
     const SimTime crash = SimTime::Zero() + SimDuration::Seconds(35);
     const SimTime restart = SimTime::Zero() + SimDuration::Seconds(75);
     for (const MessageMetrics& m : run.metrics->messages()) {

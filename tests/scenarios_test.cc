@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "sim/world/run_counters.h"
 #include "sim/scenario/scenario.h"
+#include "sim/world/run_counters.h"
 #include "sim/world/simulation.h"
 
 namespace plumsim {
@@ -93,7 +93,8 @@ TEST(ShippedScenariosTest, PartitionHealHoldsAcrossThenDeliversOverTcp) {
 // message is released and nothing closes; the long partition closes the 72
 // cross connections at ~155 s, dropping what they held.
 TEST(ShippedScenariosTest, PartitionTcpShortHoldsLongCloses) {
-  absl::StatusOr<Scenario> s = LoadScenario("scenarios/partition_tcp.toml", std::vector<std::string>{});
+  absl::StatusOr<Scenario> s =
+      LoadScenario("scenarios/partition_tcp.toml", std::vector<std::string>{});
   ASSERT_TRUE(s.ok()) << s.status();
   RunCounters stats;
   Simulation sim(*s, &stats);
@@ -127,17 +128,16 @@ TEST(ShippedScenariosTest, ChurnCrashesAndRestarts) {
 }
 
 TEST(ShippedScenariosTest, LargeFullScaledDown) {
-  auto r = RunShipped("large_full.toml", {"nodes.count=24", "duration=\"35s\"",
-                                          "network.links.0.from=\"n0..n3\"",
-                                          "network.links.0.to=\"n12..n15\"",
-                                          "snapshots.roots=\"n0\""});
+  auto r = RunShipped("large_full.toml",
+                      {"nodes.count=24", "duration=\"35s\"", "network.links.0.from=\"n0..n3\"",
+                       "network.links.0.to=\"n12..n15\"", "snapshots.roots=\"n0\""});
   EXPECT_EQ(FirstDeliveries(r->stats), Heartbeats(r->stats) * 23);
 }
 
 // HyParView scenarios, scaled down: the overlay carries every heartbeat.
 TEST(ShippedScenariosTest, HyParViewScaledDown) {
-  auto r = RunShipped("hyparview_1000.toml", {"nodes.count=150", "duration=\"40s\"",
-                                              "snapshots.roots=\"n0\""});
+  auto r = RunShipped("hyparview_1000.toml",
+                      {"nodes.count=150", "duration=\"40s\"", "snapshots.roots=\"n0\""});
   EXPECT_EQ(r->stats.sent[5], 149u);  // one join per node but n0
   // Node i starts at i * 10 ms and beats 10, 20 and 30 s later; only n0's
   // fourth beat (at exactly 40 s) falls inside the run. (Nearly) every beat
@@ -147,17 +147,16 @@ TEST(ShippedScenariosTest, HyParViewScaledDown) {
 }
 
 TEST(ShippedScenariosTest, MassiveFailureScaledDown) {
-  auto r = RunShipped("massive_failure.toml",
-                      {"nodes.count=200", "events.0.nodes=\"n100..n199\"",
-                       "events.1.nodes=\"n40..n99\"", "snapshots.roots=\"n0\""});
+  auto r =
+      RunShipped("massive_failure.toml", {"nodes.count=200", "events.0.nodes=\"n100..n199\"",
+                                          "events.1.nodes=\"n40..n99\"", "snapshots.roots=\"n0\""});
   EXPECT_EQ(r->stats.node_events[static_cast<int>(NodeEventKind::kCrash)], 160u);
   EXPECT_GT(r->stats.sent[9], 0u);  // neighbor_request: promotions after the crashes
 }
 
 TEST(ShippedScenariosTest, PlumtreePaperScaledDown) {
-  auto r = RunShipped("plumtree_paper.toml",
-                      {"nodes.count=300", "events.1.nodes=\"n180..n299\"",
-                       "duration=\"260s\"", "events.0.count=130"});
+  auto r = RunShipped("plumtree_paper.toml", {"nodes.count=300", "events.1.nodes=\"n180..n299\"",
+                                              "duration=\"260s\"", "events.0.count=130"});
   EXPECT_EQ(Heartbeats(r->stats), 0u);
   EXPECT_EQ(r->stats.originated[kStoreHandler], 130u);
   // Before the failure (120..240 s) every message reaches all 300 nodes.

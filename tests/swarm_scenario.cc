@@ -134,15 +134,17 @@ class Generator {
   }
   void AddPartition() {
     const int64_t at = At(5, duration_s_ / 2), split = Int(1, nodes_ - 1), heal = at + Int(1, 15);
-    absl::StrAppend(&out_, "[[events]]\nat = \"", at, "s\"\nkind = \"partition\"\ngroups = [\"n0..n",
-                    split - 1, "\", \"n", split, "..n", nodes_ - 1, "\"]\n");
+    absl::StrAppend(&out_, "[[events]]\nat = \"", at,
+                    "s\"\nkind = \"partition\"\ngroups = [\"n0..n", split - 1, "\", \"n", split,
+                    "..n", nodes_ - 1, "\"]\n");
     absl::StrAppend(&out_, "[[events]]\nat = \"", heal, "s\"\nkind = \"heal\"\n");
     Fault(heal);
   }
   void AddOneWayPartition() {
     const int64_t at = At(5, duration_s_ / 2), heal = at + Int(1, 10);
-    absl::StrAppend(&out_, "[[events]]\nat = \"", at, "s\"\nkind = \"partition_one_way\"\nfrom = \"",
-                    Node(), "\"\nto = \"", Node(), "\"\n");
+    absl::StrAppend(&out_, "[[events]]\nat = \"", at,
+                    "s\"\nkind = \"partition_one_way\"\nfrom = \"", Node(), "\"\nto = \"", Node(),
+                    "\"\n");
     absl::StrAppend(&out_, "[[events]]\nat = \"", heal, "s\"\nkind = \"heal\"\n");
     Fault(heal);
   }
@@ -160,13 +162,13 @@ class Generator {
     const std::vector<NodeId> victims = Take(Int(1, std::max<int64_t>(1, nodes_ / 3)));
     if (victims.empty()) return;
     const int64_t at = At(3, duration_s_ / 2);
-    absl::StrAppend(&out_, "[[events]]\nat = \"", at, "s\"\nkind = \"crash\"\nnodes = ", Set(victims),
-                    "\n");
+    absl::StrAppend(&out_, "[[events]]\nat = \"", at,
+                    "s\"\nkind = \"crash\"\nnodes = ", Set(victims), "\n");
     Fault(at);
     if (Chance(0.7)) {
       const int64_t back = at + Int(1, 15);
-      absl::StrAppend(&out_, "[[events]]\nat = \"", back, "s\"\nkind = \"restart\"\nnodes = ",
-                      Set(victims), "\n");
+      absl::StrAppend(&out_, "[[events]]\nat = \"", back,
+                      "s\"\nkind = \"restart\"\nnodes = ", Set(victims), "\n");
       Fault(back);
     }
   }
@@ -174,8 +176,8 @@ class Generator {
     const std::vector<NodeId> leaving = Take(1);
     if (leaving.empty()) return;
     const int64_t at = At(3, duration_s_ / 2);
-    absl::StrAppend(&out_, "[[events]]\nat = \"", at, "s\"\nkind = \"leave\"\nnodes = ", Set(leaving),
-                    "\n");
+    absl::StrAppend(&out_, "[[events]]\nat = \"", at,
+                    "s\"\nkind = \"leave\"\nnodes = ", Set(leaving), "\n");
     Fault(at);
   }
   void AddJoins() {
@@ -195,10 +197,11 @@ class Generator {
   }
   void AddBroadcasts() {
     const int64_t at = At(2, duration_s_ - 10), interval_ms = Int(100, 2000);
-    const int64_t count = std::max<int64_t>(1, std::min<int64_t>(Int(1, 20), (duration_s_ - at) * 1000 / interval_ms));
-    absl::StrAppend(&out_, "[[events]]\nat = \"", at, "s\"\nkind = \"broadcast\"\nfrom = \"", Node(),
-                    "\"\ncount = ", count, "\ninterval = \"", interval_ms, "ms\"\nsize = ", Int(0, 512),
-                    "\n");
+    const int64_t count = std::max<int64_t>(
+        1, std::min<int64_t>(Int(1, 20), (duration_s_ - at) * 1000 / interval_ms));
+    absl::StrAppend(&out_, "[[events]]\nat = \"", at, "s\"\nkind = \"broadcast\"\nfrom = \"",
+                    Node(), "\"\ncount = ", count, "\ninterval = \"", interval_ms,
+                    "ms\"\nsize = ", Int(0, 512), "\n");
   }
   void AddLatencyChange() {
     const int64_t at = At(3, duration_s_ / 2);
@@ -207,8 +210,9 @@ class Generator {
   }
   void AddLossChange() {
     const int64_t at = At(3, duration_s_ / 2);
-    absl::StrAppend(&out_, "[[events]]\nat = \"", at, "s\"\nkind = \"set_loss\"\nloss = ",
-                    rng_.UniformDouble() * 0.1, "\nfrom = \"", Node(), "\"\nto = \"", Node(), "\"\n");
+    absl::StrAppend(&out_, "[[events]]\nat = \"", at,
+                    "s\"\nkind = \"set_loss\"\nloss = ", rng_.UniformDouble() * 0.1, "\nfrom = \"",
+                    Node(), "\"\nto = \"", Node(), "\"\n");
     loss_changed_ = true;
   }
 

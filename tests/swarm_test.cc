@@ -39,7 +39,6 @@ int64_t EnvInt(const char* name, int64_t fallback) {
   return text != nullptr && absl::SimpleAtoi(text, &v) ? v : fallback;
 }
 
-
 std::string ReadAll(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   std::stringstream s;
@@ -69,7 +68,8 @@ void Keep(const std::string& name, const std::string& toml) {
 void CheckOne(uint64_t seed) {
   const SwarmScenario swarm = MakeSwarmScenario(seed);
   const std::string context = absl::StrCat("swarm scenario ", seed, ":\n", swarm.toml);
-  absl::StatusOr<Scenario> scenario = ParseScenario(swarm.toml, absl::StrCat("swarm-", seed, ".toml"));
+  absl::StatusOr<Scenario> scenario =
+      ParseScenario(swarm.toml, absl::StrCat("swarm-", seed, ".toml"));
   ASSERT_TRUE(scenario.ok()) << scenario.status() << "\n" << context;
 
   // Invariants, observed in one run.
@@ -92,8 +92,8 @@ void CheckOne(uint64_t seed) {
         m.sent_at >= *swarm.deliver_all_after) {
       ++checked;
       EXPECT_EQ(m.reliability(), 1.0)
-          << NodeName(m.root) << "'s heartbeat sent at " << FormatSimTime(m.sent_at)
-          << " reached " << m.delivered << " of " << m.live << " live nodes\n"
+          << NodeName(m.root) << "'s heartbeat sent at " << FormatSimTime(m.sent_at) << " reached "
+          << m.delivered << " of " << m.live << " live nodes\n"
           << context;
     }
   }

@@ -10,9 +10,9 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "sim/world/node_host.h"
 #include "sim/metrics/summary.h"
 #include "sim/scenario/reader.h"
+#include "sim/world/node_host.h"
 #include "toml++/toml.h"
 
 namespace plumsim {
@@ -21,7 +21,9 @@ namespace {
 
 double Rounded(double v) { return std::round(v * 1e6) / 1e6; }
 
-std::string EdgeName(const Edge& e) { return absl::StrCat(NodeName(e.first), "-", NodeName(e.second)); }
+std::string EdgeName(const Edge& e) {
+  return absl::StrCat(NodeName(e.first), "-", NodeName(e.second));
+}
 
 bool ParseNode(absl::string_view text, NodeId* out) {
   uint32_t id;
@@ -136,14 +138,13 @@ class GoldenReader {
       if (v != nullptr && (v->is_floating_point() || v->is_integer())) {
         figure.value = *v->value<double>();
       } else if (v == nullptr || !v->is_string() || *v->value<std::string>() != "undefined") {
-        Error(v != nullptr ? v : f, absl::StrCat("figures.", figure.name,
-                                                 ".value: expected a number or \"undefined\""));
+        Error(v != nullptr ? v : f,
+              absl::StrCat("figures.", figure.name, ".value: expected a number or \"undefined\""));
         continue;
       }
       if (const toml::node* tol = f->get("tolerance")) {
         if (!(tol->is_floating_point() || tol->is_integer()) || *tol->value<double>() < 0) {
-          Error(tol, absl::StrCat("figures.", figure.name,
-                                  ".tolerance: expected a number >= 0"));
+          Error(tol, absl::StrCat("figures.", figure.name, ".tolerance: expected a number >= 0"));
           continue;
         }
         figure.tolerance = *tol->value<double>();
@@ -157,7 +158,8 @@ class GoldenReader {
   void ReadTree(const toml::table& t, Golden* g) {
     GoldenTree tree;
     if (std::optional<std::string> root = String(t, "root")) {
-      if (!ParseNode(*root, &tree.root)) Error(t.get("root"), "root: expected a node such as \"n0\"");
+      if (!ParseNode(*root, &tree.root))
+        Error(t.get("root"), "root: expected a node such as \"n0\"");
     }
     if (std::optional<std::string> at = String(t, "at")) {
       absl::StatusOr<SimDuration> d = ParseSimDuration(*at);
@@ -218,8 +220,8 @@ std::vector<GoldenFigure> GoldenFigures(const MetricsCollector& metrics) {
     add(p + "rmr_max", s.rmr_max);
     add(p + "ldh_max", static_cast<double>(s.ldh_max));
     add(p + "latency_ns_max", static_cast<double>(s.latency_ns_max));
-    add(p + "converged_at_ns", s.converged_at ? std::optional<double>(s.converged_at->ns())
-                                              : std::nullopt);
+    add(p + "converged_at_ns",
+        s.converged_at ? std::optional<double>(s.converged_at->ns()) : std::nullopt);
     add(p + "tree_stable_share", s.convergence.tree_stable.share());
     add(p + "rmr_settled_share", s.convergence.rmr_settled.share());
   }
@@ -290,14 +292,14 @@ std::vector<std::string> CompareGolden(const Golden& pinned, const Golden& now) 
   for (const GoldenFigure& f : pinned.figures) {
     auto it = current.find(f.name);
     if (it == current.end()) {
-      out.push_back(absl::StrCat("figure ", f.name, ": ", Value(f.value),
-                                 " pinned, not measured now"));
+      out.push_back(
+          absl::StrCat("figure ", f.name, ": ", Value(f.value), " pinned, not measured now"));
       continue;
     }
     const std::optional<double>& v = it->second->value;
     current.erase(it);
-    const bool same = (!f.value && !v) ||
-                      (f.value && v && std::fabs(*f.value - *v) <= f.tolerance + 5e-7);
+    const bool same =
+        (!f.value && !v) || (f.value && v && std::fabs(*f.value - *v) <= f.tolerance + 5e-7);
     if (!same) {
       out.push_back(absl::StrCat("figure ", f.name, ": ", Value(f.value), " -> ", Value(v),
                                  " (tolerance ", absl::StrFormat("%g", f.tolerance), ")"));

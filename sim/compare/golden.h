@@ -12,10 +12,10 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "sim/metrics/metrics.h"
-#include "sim/scenario/scenario.h"
 #include "sim/kernel/time.h"
+#include "sim/metrics/metrics.h"
 #include "sim/metrics/tree_analysis.h"
+#include "sim/scenario/scenario.h"
 
 namespace plumsim {
 

@@ -58,11 +58,12 @@ TEST(GoldenTest, DifferencesNameEdgesAndFigures) {
   now.trees[0].edges = {{0, 1}, {1, 2}};
   now.trees[0].depth = 2;
   now.trees.pop_back();
-  EXPECT_THAT(CompareGolden(pinned, now),
-              ElementsAre("figure heartbeat.converged_at_ns: undefined -> 20000000000 (tolerance 0)",
-                          "figure payload_messages: 616 -> 620 (tolerance 0)",
-                          "tree n0@30s: depth 1 -> 2; edges added: n1-n2; edges removed: n0-n2",
-                          "tree n3@1m: pinned, not in the new run"));
+  EXPECT_THAT(
+      CompareGolden(pinned, now),
+      ElementsAre("figure heartbeat.converged_at_ns: undefined -> 20000000000 (tolerance 0)",
+                  "figure payload_messages: 616 -> 620 (tolerance 0)",
+                  "tree n0@30s: depth 1 -> 2; edges added: n1-n2; edges removed: n0-n2",
+                  "tree n3@1m: pinned, not in the new run"));
 }
 
 TEST(GoldenTest, MalformedFilesAreRefusedAtTheirPlace) {
@@ -76,8 +77,7 @@ TEST(GoldenTest, MalformedFilesAreRefusedAtTheirPlace) {
   ASSERT_FALSE(g.ok());
   EXPECT_THAT(g.status().message(), HasSubstr("bad.golden:8:17: figures.a.value"));
   EXPECT_THAT(g.status().message(), HasSubstr("bad.golden:15:10: edges: expected \"nA-nB\""));
-  EXPECT_THAT(ParseGolden("seed = [", "x.golden").status().message(),
-              HasSubstr("x.golden:1:"));
+  EXPECT_THAT(ParseGolden("seed = [", "x.golden").status().message(), HasSubstr("x.golden:1:"));
 }
 
 }  // namespace

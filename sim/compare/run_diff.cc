@@ -145,7 +145,8 @@ absl::StatusOr<std::vector<std::string>> DiffTree(absl::string_view tree_a,
   for (const std::string& k : degrees) {
     const int64_t na = da.value(k, int64_t{0}), nb = db.value(k, int64_t{0});
     if (na != nb) {
-      changes.emplace_back(std::stoi(k), absl::StrCat("degree ", k, ": ", na, " -> ", nb, " nodes"));
+      changes.emplace_back(std::stoi(k),
+                           absl::StrCat("degree ", k, ": ", na, " -> ", nb, " nodes"));
     }
   }
   std::sort(changes.begin(), changes.end());

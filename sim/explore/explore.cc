@@ -3,8 +3,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "sim/kernel/random.h"
 #include "sim/explore/shrink.h"
+#include "sim/kernel/random.h"
 
 namespace plumsim {
 namespace {
@@ -79,22 +79,21 @@ absl::StatusOr<ExploreRun> ExploreOne(const Scenario& scenario, const ExploreSet
   run.schedule = MakeFaultSchedule(settings.nemesis, base, base.seed);
   absl::StatusOr<Scenario> faulted = Reread(WithFaults(base, run.schedule.faults));
   if (!faulted.ok()) {
-    return absl::InternalError(absl::StrCat("explore run ", index,
-                                            ": the fault schedule makes an invalid scenario: ",
-                                            faulted.status().message()));
+    return absl::InternalError(absl::StrCat(
+        "explore run ", index,
+        ": the fault schedule makes an invalid scenario: ", faulted.status().message()));
   }
   absl::StatusOr<InvariantReport> report = CheckInvariants(*faulted, Options(*faulted, settings));
   if (!report.ok()) return report.status();
   run.report = *std::move(report);
-  run.outcome = run.finding() != nullptr          ? "finding"
-                : run.report.violations.empty()   ? "ok"
-                                                  : "known";
+  run.outcome = run.finding() != nullptr        ? "finding"
+                : run.report.violations.empty() ? "ok"
+                                                : "known";
   return run;
 }
 
 absl::StatusOr<ShrunkFinding> ShrinkFinding(const Scenario& scenario,
-                                            const ExploreSettings& settings,
-                                            const ExploreRun& run,
+                                            const ExploreSettings& settings, const ExploreRun& run,
                                             const std::string& reproduce_path) {
   const Violation* target = run.finding();
   if (target == nullptr) return absl::InvalidArgumentError("the run has no finding");
@@ -129,16 +128,17 @@ absl::StatusOr<ShrunkFinding> ShrinkFinding(const Scenario& scenario,
       "plumsim explore finding: ", invariant, " (", klass, ")\n", out.violation.detail, "\n\n",
       "Found by run ", run.index, " of plumsim explore ", scenario.source_path, " --seed ",
       settings.seed, ", then shrunk in ", shrunk.runs, " runs: ", run.schedule.faults.size(),
-      " -> ", shrunk.faults.size(), " fault(s), ", base.node_count, " -> ",
-      shrunk.base.node_count, " nodes, ", FormatSimDuration(base.duration), " -> ",
-      FormatSimDuration(shrunk.base.duration), ".\nFaults (as events below):\n",
+      " -> ", shrunk.faults.size(), " fault(s), ", base.node_count, " -> ", shrunk.base.node_count,
+      " nodes, ", FormatSimDuration(base.duration), " -> ", FormatSimDuration(shrunk.base.duration),
+      ".\nFaults (as events below):\n",
       faults.empty() ? "  none: the base scenario alone breaks it" : absl::StrJoin(faults, "\n"),
       "\n\nReproduce (trace digest ", out.digest, "):\n  plumsim run ", reproduce_path, "\n");
   if (invariant == "live_unreached" || invariant == "expect") {
     absl::StrAppend(&header, "The [[expect]] entry at the end fails with it (exit 1).\n");
   } else {
-    absl::StrAppend(&header, "plumsim run gives no verdict on this invariant; "
-                             "plumsim explore FILE --check reports it (docs/explore.md).\n");
+    absl::StrAppend(&header,
+                    "plumsim run gives no verdict on this invariant; "
+                    "plumsim explore FILE --check reports it (docs/explore.md).\n");
   }
   // The quiet period it was judged with, so that explore --check judges
   // the file the same way (plumsim run ignores [explore]).

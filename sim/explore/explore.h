@@ -46,18 +46,17 @@ absl::StatusOr<ExploreRun> ExploreOne(const Scenario& scenario, const ExploreSet
                                       int64_t index);
 
 struct ShrunkFinding {
-  Violation violation;   // as the shrunk scenario breaks it
-  std::string toml;      // the finding file: comment header and scenario
-  std::string digest;    // what plumsim run of it prints
-  int runs = 0;          // candidate runs shrinking took
+  Violation violation;  // as the shrunk scenario breaks it
+  std::string toml;     // the finding file: comment header and scenario
+  std::string digest;   // what plumsim run of it prints
+  int runs = 0;         // candidate runs shrinking took
   std::vector<Fault> faults;
 };
 
 // Shrinks run `run`'s first finding. `reproduce_path` is where the file
 // will be written (for the command in its header).
 absl::StatusOr<ShrunkFinding> ShrinkFinding(const Scenario& scenario,
-                                            const ExploreSettings& settings,
-                                            const ExploreRun& run,
+                                            const ExploreSettings& settings, const ExploreRun& run,
                                             const std::string& reproduce_path);
 
 // Messages sent from here on are judged by the liveness checks: the second

@@ -5,8 +5,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "sim/metrics/summary.h"
-#include "sim/run/runner.h"
 #include "sim/metrics/tree_analysis.h"
+#include "sim/run/runner.h"
 
 namespace plumsim {
 namespace {
@@ -19,8 +19,8 @@ class CutWatch final : public SimObserver {
     if (sim_ == nullptr || sim_->network().CanReach(from, to) || from == to) return;
     if (violations++ == 0) {
       first = absl::StrCat(NodeName(from), " -> ", NodeName(to), " delivered at ",
-                           FormatSimTime(sim_->now()), " while ", NodeName(from),
-                           " cannot reach ", NodeName(to));
+                           FormatSimTime(sim_->now()), " while ", NodeName(from), " cannot reach ",
+                           NodeName(to));
     }
   }
   int64_t violations = 0;
@@ -92,7 +92,6 @@ int OverlayIslands(const Simulation& sim) {
   return islands;
 }
 
-
 }  // namespace
 
 void DeliveredOnce::OnNodeEvent(NodeEventKind kind, NodeId node, int64_t epoch) {
@@ -151,11 +150,11 @@ absl::StatusOr<InvariantReport> CheckInvariants(const Scenario& scenario,
     const std::optional<TcpConnections::HeldAge> held =
         sim.tcp() != nullptr ? sim.tcp()->OldestHeld() : std::nullopt;
     if (backed_off.empty() && held && held->sent_at < options.quiet_from) {
-      backed_off = absl::StrCat(
-          NodeName(held->from), " -> ", NodeName(held->to), " still holds a message sent at ",
-          FormatSimTime(held->sent_at),
-          " at the end: a cut outlived its heal (TCP resends at its next backed-off "
-          "retransmission after the heal, and nothing goes out before it)");
+      backed_off =
+          absl::StrCat(NodeName(held->from), " -> ", NodeName(held->to),
+                       " still holds a message sent at ", FormatSimTime(held->sent_at),
+                       " at the end: a cut outlived its heal (TCP resends at its next backed-off "
+                       "retransmission after the heal, and nothing goes out before it)");
     }
     verdicts = CheckExpectations(scenario, metrics, trees);
     std::string range, unreached;

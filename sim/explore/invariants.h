@@ -35,9 +35,9 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
+#include "sim/scenario/scenario.h"
 #include "sim/world/node_host.h"
 #include "sim/world/observer.h"
-#include "sim/scenario/scenario.h"
 
 namespace plumsim {
 
@@ -50,7 +50,7 @@ struct Violation {
 struct InvariantReport {
   std::vector<Violation> violations;  // at most one per invariant
   std::string digest;
-  int64_t liveness_messages = 0;      // messages the liveness check judged
+  int64_t liveness_messages = 0;  // messages the liveness check judged
   bool Breaks(const std::string& invariant, const std::string& klass) const;
 };
 

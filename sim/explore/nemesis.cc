@@ -9,9 +9,9 @@
 namespace plumsim {
 namespace {
 
-constexpr const char* kFaultNames[kFaultKinds] = {
-    "crash_restart", "crash",         "partition", "partition_one_way", "link_down",
-    "loss_spike",    "latency_spike", "join",      "leave"};
+constexpr const char* kFaultNames[kFaultKinds] = {"crash_restart",     "crash",     "partition",
+                                                  "partition_one_way", "link_down", "loss_spike",
+                                                  "latency_spike",     "join",      "leave"};
 
 // Exclusive classes: faults whose end restores a global state.
 int ExclusiveClass(FaultKind kind) {
@@ -63,7 +63,9 @@ class ScheduleMaker {
 
  private:
   int64_t Uniform(int64_t lo, int64_t hi) {  // in [lo, hi]
-    return hi <= lo ? lo : lo + static_cast<int64_t>(rng_.UniformInt(static_cast<uint64_t>(hi - lo + 1)));
+    return hi <= lo
+               ? lo
+               : lo + static_cast<int64_t>(rng_.UniformInt(static_cast<uint64_t>(hi - lo + 1)));
   }
 
   // Up to k nodes from the pool (never the last two: a stable core).
@@ -121,8 +123,10 @@ class ScheduleMaker {
         break;
       case FaultKind::kLinkDown: {
         if (base_.node_count < 2) return std::nullopt;
-        const NodeId a = static_cast<NodeId>(rng_.UniformInt(static_cast<uint64_t>(base_.node_count)));
-        NodeId b = static_cast<NodeId>(rng_.UniformInt(static_cast<uint64_t>(base_.node_count - 1)));
+        const NodeId a =
+            static_cast<NodeId>(rng_.UniformInt(static_cast<uint64_t>(base_.node_count)));
+        NodeId b =
+            static_cast<NodeId>(rng_.UniformInt(static_cast<uint64_t>(base_.node_count - 1)));
         if (b >= a) ++b;
         f.nodes = {a, b};
         break;
@@ -247,8 +251,9 @@ std::string Fault::Describe() const {
   for (NodeId n : nodes) names.push_back(NodeName(n));
   std::string text = absl::StrCat(FaultKindName(kind));
   if (!names.empty()) {
-    absl::StrAppend(&text, " ", kind == FaultKind::kLinkDown ? absl::StrJoin(names, "-")
-                                                             : absl::StrJoin(names, ","));
+    absl::StrAppend(
+        &text, " ",
+        kind == FaultKind::kLinkDown ? absl::StrJoin(names, "-") : absl::StrJoin(names, ","));
   }
   if (kind == FaultKind::kLossSpike) absl::StrAppend(&text, " loss ", loss);
   absl::StrAppend(&text, " at ", FormatSimDuration(at.SinceStart()));
@@ -256,8 +261,7 @@ std::string Fault::Describe() const {
   return text;
 }
 
-FaultSchedule MakeFaultSchedule(const NemesisConfig& config, const Scenario& base,
-                                uint64_t seed) {
+FaultSchedule MakeFaultSchedule(const NemesisConfig& config, const Scenario& base, uint64_t seed) {
   return ScheduleMaker(config, base, seed).Make();
 }
 

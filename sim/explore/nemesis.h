@@ -23,8 +23,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "sim/scenario/scenario.h"
 #include "sim/kernel/time.h"
+#include "sim/scenario/scenario.h"
 
 namespace plumsim {
 
@@ -64,10 +64,10 @@ absl::StatusOr<NemesisConfig> ReadNemesisConfig(absl::string_view text,
 struct Fault {
   FaultKind kind = FaultKind::kCrash;
   SimTime at;
-  SimDuration length;        // to the restart / heal / end (0: permanent)
-  std::vector<NodeId> nodes; // crashed, partitioned away, joined, leaving; link_down: {from, to}
-  double loss = 0;           // loss_spike
-  SimDuration spike_latency; // latency_spike: the fixed latency meanwhile
+  SimDuration length;         // to the restart / heal / end (0: permanent)
+  std::vector<NodeId> nodes;  // crashed, partitioned away, joined, leaving; link_down: {from, to}
+  double loss = 0;            // loss_spike
+  SimDuration spike_latency;  // latency_spike: the fixed latency meanwhile
   std::string Describe() const;  // "crash_restart n3,n7 at 31s for 12s"
 };
 
@@ -81,8 +81,7 @@ struct FaultSchedule {
 // overlap each other, nor loss spikes, nor latency spikes, since a heal ends
 // every partition and a spike's end restores the base value; crash, leave
 // and partition victims are running nodes no other fault holds.
-FaultSchedule MakeFaultSchedule(const NemesisConfig& config, const Scenario& base,
-                                uint64_t seed);
+FaultSchedule MakeFaultSchedule(const NemesisConfig& config, const Scenario& base, uint64_t seed);
 
 // `base` with the faults' timeline events added (and joined nodes counted).
 Scenario WithFaults(const Scenario& base, const std::vector<Fault>& faults);

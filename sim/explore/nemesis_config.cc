@@ -25,8 +25,8 @@ void ReadKinds(const toml::node& n, ScenarioReader* r, NemesisConfig* c) {
     auto it = std::find(names.begin(), names.end(), *name);
     if (it == names.end()) {
       r->Error(&v, "explore.faults",
-               absl::StrCat("unknown fault \"", *name, "\"; expected one of: ",
-                            absl::StrJoin(names, ", ")));
+               absl::StrCat("unknown fault \"", *name,
+                            "\"; expected one of: ", absl::StrJoin(names, ", ")));
       continue;
     }
     const FaultKind kind = static_cast<FaultKind>(it - names.begin());
@@ -46,10 +46,12 @@ void ReadCount(const toml::node& n, ScenarioReader* r, NemesisConfig* c) {
   }
   if (!r->CheckKeys(*t, "explore.faults_per_run", {"min", "max"})) return;
   if (const toml::node* v = t->get("min")) {
-    if (auto x = r->Integer(*v, "explore.faults_per_run.min", 0, 1000)) c->min_faults = static_cast<int>(*x);
+    if (auto x = r->Integer(*v, "explore.faults_per_run.min", 0, 1000))
+      c->min_faults = static_cast<int>(*x);
   }
   if (const toml::node* v = t->get("max")) {
-    if (auto x = r->Integer(*v, "explore.faults_per_run.max", 0, 1000)) c->max_faults = static_cast<int>(*x);
+    if (auto x = r->Integer(*v, "explore.faults_per_run.max", 0, 1000))
+      c->max_faults = static_cast<int>(*x);
   }
   if (c->max_faults < c->min_faults) r->Error(&n, "explore.faults_per_run", "expected min <= max");
 }

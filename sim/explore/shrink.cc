@@ -100,8 +100,9 @@ ShrinkResult Shrink(const Scenario& base, const std::vector<Fault>& faults, SimD
     for (Fault& f : renamed) {
       if (f.kind == FaultKind::kJoin) continue;
       for (NodeId& n : f.nodes) {
-        const NodeId to = first + static_cast<NodeId>(
-            std::lower_bound(victims.begin(), victims.end(), n) - victims.begin());
+        const NodeId to =
+            first + static_cast<NodeId>(std::lower_bound(victims.begin(), victims.end(), n) -
+                                        victims.begin());
         changed = changed || to != n;
         n = to;
       }
@@ -137,9 +138,8 @@ ShrinkResult Shrink(const Scenario& base, const std::vector<Fault>& faults, SimD
       b.duration = SimDuration::Seconds(s);
       return b;
     };
-    const int64_t s = SmallestHolding(shortest_s - 1, seconds, [&](int64_t c) {
-      return counted(with_duration(c), r.faults);
-    });
+    const int64_t s = SmallestHolding(
+        shortest_s - 1, seconds, [&](int64_t c) { return counted(with_duration(c), r.faults); });
     r.base = with_duration(s);
   }
 

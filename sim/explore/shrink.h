@@ -32,8 +32,8 @@ struct ShrinkResult {
 };
 
 // Every step above, each kept only if `test` still holds.
-ShrinkResult Shrink(const Scenario& base, const std::vector<Fault>& faults,
-                    SimDuration quiet, const FindingTest& test);
+ShrinkResult Shrink(const Scenario& base, const std::vector<Fault>& faults, SimDuration quiet,
+                    const FindingTest& test);
 
 // Renumbers joined nodes to follow the base's `node_count` (after nodes
 // were dropped), in time order.

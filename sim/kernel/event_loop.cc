@@ -46,8 +46,7 @@ TimerId EventLoop::StartTimerAt(SimTime at, EventHandler* handler, uint64_t arg)
   return queue_.PushTimer(at, handler, arg);
 }
 
-void EventLoop::ScheduleCallbackAt(SimTime at,
-                                   absl::AnyInvocable<void()> callback) {
+void EventLoop::ScheduleCallbackAt(SimTime at, absl::AnyInvocable<void()> callback) {
   auto* owned = new absl::AnyInvocable<void()>(std::move(callback));
   ScheduleAt(at, &Trampoline(), reinterpret_cast<uint64_t>(owned));
 }
@@ -87,8 +86,7 @@ uint64_t EventLoop::RunEvents(uint64_t count) {
   return events_executed_ - before;
 }
 
-bool EventLoop::RunUntilPredicate(const std::function<bool()>& done,
-                                  SimTime limit) {
+bool EventLoop::RunUntilPredicate(const std::function<bool()>& done, SimTime limit) {
   if (done()) return true;
   while (!stop_requested() && Step(limit)) {
     if (done()) return true;

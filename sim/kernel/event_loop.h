@@ -61,8 +61,7 @@ class EventLoop {
   // Executes events until `done()` holds (checked before the first event and
   // after each one), none remain, or the clock would pass `limit`.
   // Returns whether `done()` held.
-  bool RunUntilPredicate(const std::function<bool()>& done,
-                         SimTime limit = SimTime::Max());
+  bool RunUntilPredicate(const std::function<bool()>& done, SimTime limit = SimTime::Max());
 
   // Makes the running loop return at the next event boundary (Ctrl-C), and
   // every later Run* return at once, until ClearStop(). Safe to call from a

@@ -13,10 +13,8 @@ namespace {
 TEST(SimulatorTest, ClockFollowsEventsAndRunUntilStopsAtLimit) {
   EventLoop sim;
   std::vector<int64_t> times;
-  sim.ScheduleCallback(SimDuration::Milliseconds(5),
-                       [&] { times.push_back(sim.now().ns()); });
-  sim.ScheduleCallback(SimDuration::Milliseconds(20),
-                       [&] { times.push_back(sim.now().ns()); });
+  sim.ScheduleCallback(SimDuration::Milliseconds(5), [&] { times.push_back(sim.now().ns()); });
+  sim.ScheduleCallback(SimDuration::Milliseconds(20), [&] { times.push_back(sim.now().ns()); });
   EXPECT_EQ(sim.RunUntil(SimTime::Zero() + SimDuration::Milliseconds(10)), 1u);
   EXPECT_EQ(times, (std::vector<int64_t>{5000000}));
   EXPECT_EQ(sim.now(), SimTime::Zero() + SimDuration::Milliseconds(10));
@@ -71,9 +69,8 @@ TEST(SimulatorTest, RunUntilPredicate) {
   }
   EXPECT_TRUE(sim.RunUntilPredicate([&] { return count == 4; }));
   EXPECT_EQ(sim.now(), SimTime::Zero() + SimDuration::Seconds(4));
-  EXPECT_FALSE(sim.RunUntilPredicate(
-      [&] { return count == 100; },
-      SimTime::Zero() + SimDuration::Seconds(6)));
+  EXPECT_FALSE(sim.RunUntilPredicate([&] { return count == 100; },
+                                     SimTime::Zero() + SimDuration::Seconds(6)));
   EXPECT_EQ(count, 6);
 }
 
@@ -115,8 +112,7 @@ uint64_t RunWorkload(uint64_t seed) {
     explicit Workload(uint64_t seed) : rng(seed, StreamDomain::kTest, 0) {}
     void OnEvent(uint64_t arg) override {
       if (sim.now().ns() > 100000000) return;  // 100 ms of virtual time
-      sim.Schedule(SimDuration::Nanoseconds(rng.UniformInt(1000000)), this,
-                   arg + 1);
+      sim.Schedule(SimDuration::Nanoseconds(rng.UniformInt(1000000)), this, arg + 1);
       if (rng.Bernoulli(0.1) && spawns_left > 0) {
         --spawns_left;
         sim.Schedule(SimDuration::Zero(), this, arg * 7);

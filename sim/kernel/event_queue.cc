@@ -88,8 +88,7 @@ bool EventQueue::Refill() {
 const Event* EventQueue::Top() {
   while (Refill()) {
     const Event& front = buckets_[0][head_];
-    if (front.handler == nullptr &&
-        timer_slots_[SlotOf(front)].generation != GenerationOf(front)) {
+    if (front.handler == nullptr && timer_slots_[SlotOf(front)].generation != GenerationOf(front)) {
       // A cancelled timer: release its slot and drop it.
       free_slots_.push_back(SlotOf(front));
       DropFront();

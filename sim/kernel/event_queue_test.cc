@@ -123,8 +123,7 @@ TEST(EventQueueTest, InterleavedPushPopKeepsTimeThenFifoOrder) {
   int popped = 0;
   while (queue.Pop(&event)) {
     if (!first) {
-      ASSERT_TRUE(prev_time < event.at ||
-                  (prev_time == event.at && prev_push < event.arg));
+      ASSERT_TRUE(prev_time < event.at || (prev_time == event.at && prev_push < event.arg));
     }
     first = false;
     prev_time = event.at;

@@ -22,10 +22,9 @@ uint64_t SplitMix64Next(uint64_t& state) {
   return SplitMix64Mix(state);
 }
 
-uint64_t DeriveStreamSeed(uint64_t root_seed, StreamDomain domain,
-                          uint64_t index) {
-  const uint64_t domain_seed = SplitMix64Mix(
-      root_seed ^ (static_cast<uint64_t>(domain) * 0x9E3779B97F4A7C15ULL));
+uint64_t DeriveStreamSeed(uint64_t root_seed, StreamDomain domain, uint64_t index) {
+  const uint64_t domain_seed =
+      SplitMix64Mix(root_seed ^ (static_cast<uint64_t>(domain) * 0x9E3779B97F4A7C15ULL));
   return SplitMix64Mix(domain_seed ^ index);
 }
 
@@ -61,9 +60,7 @@ uint64_t RandomStream::UniformInt(uint64_t n) {
   return static_cast<uint64_t>(m >> 64);
 }
 
-double RandomStream::UniformDouble() {
-  return static_cast<double>(Next() >> 11) * 0x1.0p-53;
-}
+double RandomStream::UniformDouble() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
 
 bool RandomStream::Bernoulli(double p) { return UniformDouble() < p; }
 

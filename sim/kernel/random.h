@@ -30,16 +30,16 @@ uint64_t SplitMix64Mix(uint64_t value);
 // What a derived stream is for. The numeric values are part of the format:
 // changing one changes every trace.
 enum class StreamDomain : uint64_t {
-  kNode = 1,     // a node's protocol draws (index = node id)
-  kNetwork = 2,  // latency, loss and duplication draws
-  kFaults = 3,   // churn and fault-schedule draws
-  kWorkload = 4, // application broadcast schedule
-  kStartup = 5,  // start-time jitter
-  kNodeSets = 6, // random node sets of a scenario ("random 40%"), index = k-th set
-  kProcessing = 7, // service times of a node's processes (index = node id)
-  kStudy = 8,    // a study's replication seeds (index = replication, 1-based)
-  kExplore = 9,  // the explorer: run seeds (index = run) and fault schedules
-  kTest = 99,    // tests and benchmarks
+  kNode = 1,        // a node's protocol draws (index = node id)
+  kNetwork = 2,     // latency, loss and duplication draws
+  kFaults = 3,      // churn and fault-schedule draws
+  kWorkload = 4,    // application broadcast schedule
+  kStartup = 5,     // start-time jitter
+  kNodeSets = 6,    // random node sets of a scenario ("random 40%"), index = k-th set
+  kProcessing = 7,  // service times of a node's processes (index = node id)
+  kStudy = 8,       // a study's replication seeds (index = replication, 1-based)
+  kExplore = 9,     // the explorer: run seeds (index = run) and fault schedules
+  kTest = 99,       // tests and benchmarks
 };
 
 uint64_t DeriveStreamSeed(uint64_t root_seed, StreamDomain domain, uint64_t index);

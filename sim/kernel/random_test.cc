@@ -12,9 +12,9 @@ namespace {
 // Published SplitMix64 vector (seed 1234567), as in Vigna's splitmix64.c.
 TEST(SplitMix64Test, MatchesReferenceVector) {
   uint64_t state = 1234567;
-  const std::vector<uint64_t> expected = {
-      6457827717110365317ULL, 3203168211198807973ULL, 9817491932198370423ULL,
-      4593380528125082431ULL, 16408922859458223821ULL};
+  const std::vector<uint64_t> expected = {6457827717110365317ULL, 3203168211198807973ULL,
+                                          9817491932198370423ULL, 4593380528125082431ULL,
+                                          16408922859458223821ULL};
   for (uint64_t want : expected) EXPECT_EQ(SplitMix64Next(state), want);
 }
 
@@ -37,8 +37,7 @@ TEST(RandomStreamTest, GoldenBoundedIntegers) {
 }
 
 TEST(RandomStreamTest, GoldenDerivation) {
-  EXPECT_EQ(DeriveStreamSeed(42, StreamDomain::kNode, 7),
-            12591415457054781027ULL);
+  EXPECT_EQ(DeriveStreamSeed(42, StreamDomain::kNode, 7), 12591415457054781027ULL);
 }
 
 TEST(RandomStreamTest, SameSeedSameStreamOtherSeedOtherStream) {

@@ -24,9 +24,7 @@ class SimDuration {
   static constexpr SimDuration Milliseconds(int64_t ms) { return SimDuration(ms * 1000000); }
   static constexpr SimDuration Seconds(int64_t s) { return SimDuration(s * 1000000000); }
   static constexpr SimDuration Zero() { return SimDuration(0); }
-  static constexpr SimDuration Max() {
-    return SimDuration(std::numeric_limits<int64_t>::max());
-  }
+  static constexpr SimDuration Max() { return SimDuration(std::numeric_limits<int64_t>::max()); }
   // Truncates sub-nanosecond precision toward zero; saturates at +-Max.
   static SimDuration FromAbsl(absl::Duration d);
 
@@ -58,9 +56,7 @@ class SimTime {
   constexpr SimTime() = default;
   static constexpr SimTime FromNanoseconds(int64_t ns) { return SimTime(ns); }
   static constexpr SimTime Zero() { return SimTime(0); }
-  static constexpr SimTime Max() {
-    return SimTime(std::numeric_limits<int64_t>::max());
-  }
+  static constexpr SimTime Max() { return SimTime(std::numeric_limits<int64_t>::max()); }
 
   constexpr int64_t ns() const { return ns_; }
   // Time since the start of the run.
@@ -68,11 +64,11 @@ class SimTime {
 
   constexpr auto operator<=>(const SimTime&) const = default;
   // Saturates at Max: an event that late never happens within a run.
-  constexpr SimTime operator+(SimDuration d) const { return SimTime(SimDuration::Add(ns_, d.ns())); }
-  constexpr SimTime operator-(SimDuration d) const { return SimTime(ns_ - d.ns()); }
-  constexpr SimDuration operator-(SimTime o) const {
-    return SimDuration::Nanoseconds(ns_ - o.ns_);
+  constexpr SimTime operator+(SimDuration d) const {
+    return SimTime(SimDuration::Add(ns_, d.ns()));
   }
+  constexpr SimTime operator-(SimDuration d) const { return SimTime(ns_ - d.ns()); }
+  constexpr SimDuration operator-(SimTime o) const { return SimDuration::Nanoseconds(ns_ - o.ns_); }
 
  private:
   constexpr explicit SimTime(int64_t ns) : ns_(ns) {}

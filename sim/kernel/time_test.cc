@@ -13,8 +13,7 @@ TEST(SimDurationTest, UnitsAreNanoseconds) {
 }
 
 TEST(SimDurationTest, ConvertsToAndFromAbsl) {
-  EXPECT_EQ(SimDuration::FromAbsl(absl::Milliseconds(1500)),
-            SimDuration::Milliseconds(1500));
+  EXPECT_EQ(SimDuration::FromAbsl(absl::Milliseconds(1500)), SimDuration::Milliseconds(1500));
   EXPECT_EQ(SimDuration::Seconds(2).ToAbsl(), absl::Seconds(2));
   EXPECT_EQ(SimDuration::FromAbsl(absl::InfiniteDuration()), SimDuration::Max());
 }
@@ -33,8 +32,7 @@ TEST(ParseSimDurationTest, RejectsBadStrings) {
     auto parsed = ParseSimDuration(bad);
     EXPECT_FALSE(parsed.ok()) << bad;
   }
-  EXPECT_NE(ParseSimDuration("10").status().message().find("250ms"),
-            std::string::npos);
+  EXPECT_NE(ParseSimDuration("10").status().message().find("250ms"), std::string::npos);
 }
 
 TEST(SimTimeTest, ArithmeticAndOrder) {

@@ -13,8 +13,8 @@ double MessageMetrics::reliability() const {
 
 double MessageMetrics::reach() const {
   if (running <= 0) return 0;
-  return std::min(1.0, static_cast<double>(delivered + delivered_outside) /
-                           static_cast<double>(running));
+  return std::min(
+      1.0, static_cast<double>(delivered + delivered_outside) / static_cast<double>(running));
 }
 
 std::optional<double> MessageMetrics::rmr() const {
@@ -231,8 +231,7 @@ void MetricsCollector::Finish(SimTime end, SimDuration settle) {
   if (!windows_.empty()) windows_.back().live_nodes = running_;
 }
 
-std::vector<RootConvergence> MetricsCollector::Convergence(
-    std::optional<HandlerId> handler) const {
+std::vector<RootConvergence> MetricsCollector::Convergence(std::optional<HandlerId> handler) const {
   const ConvergenceSettings& settings = sim_->scenario().convergence;
   // Per root, in send order (messages_ is in origination order).
   std::vector<RootConvergence> out;

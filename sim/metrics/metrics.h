@@ -6,8 +6,8 @@
 #define PLUMSIM_SIM_METRICS_METRICS_H_
 
 #include <array>
-#include <memory>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,22 +23,22 @@ struct MessageMetrics {
   HandlerId handler = 0;
   BroadcastId id;
   SimTime sent_at;
-  int64_t live = 0;         // live nodes reachable from the root at send, root included
-  int64_t running = 0;      // nodes running at send, root included
-  int64_t delivered = 1;    // distinct live nodes that delivered it, the root included
+  int64_t live = 0;       // live nodes reachable from the root at send, root included
+  int64_t running = 0;    // nodes running at send, root included
+  int64_t delivered = 1;  // distinct live nodes that delivered it, the root included
   // Deliveries by a later incarnation of a node that had delivered it
   // already (it crashed and restarted, and its fresh state took the message
   // again: legitimate in Partisan). Not in reliability, RMR or latency.
   int64_t redelivered = 0;
   std::vector<bool> delivered_by;  // per node, kept only when nodes can restart
-  int64_t delivered_outside = 0;  // deliveries by nodes not live at send (e.g. across a
-                                  // partition, repaired after the heal; joined later)
+  int64_t delivered_outside = 0;   // deliveries by nodes not live at send (e.g. across a
+                                   // partition, repaired after the heal; joined later)
   // Which nodes were live at send (shared by messages sent under the same
   // connectivity).
   std::shared_ptr<const std::vector<bool>> live_set;
-  int64_t payload = 0;      // payload copies received (first and stale)
+  int64_t payload = 0;                                // payload copies received (first and stale)
   int64_t i_have = 0, ignored_i_have = 0, graft = 0;  // received, for this id
-  int64_t ldh = 0;          // largest hop count of a live first delivery (root's push = 1)
+  int64_t ldh = 0;  // largest hop count of a live first delivery (root's push = 1)
   // Live first deliveries, from sent_at: below 2^32 ns (4.3 s) in 4 bytes,
   // the rest apart. A 10,000-node heartbeat round records 10^8 of them.
   std::vector<uint32_t> short_latencies_ns;
@@ -46,7 +46,7 @@ struct MessageMetrics {
   void AddLatency(int64_t ns);
   // Every latency recorded, in no particular order.
   std::vector<int64_t> Latencies() const;
-  bool settled = false;     // sent at least `settle` before the end
+  bool settled = false;  // sent at least `settle` before the end
 
   double reliability() const;
   // Share of the nodes running at send that delivered it, wherever they
@@ -62,12 +62,12 @@ struct MessageMetrics {
 
 struct WindowMetrics {
   SimTime start;
-  int64_t payload = 0;           // payload copies received
+  int64_t payload = 0;  // payload copies received
   int64_t first_deliveries = 0;
   int64_t stale_copies = 0;
   std::array<int64_t, kMessageTypes> by_type{};  // received, by Message type
   int64_t originated = 0;
-  int64_t live_nodes = 0;        // running nodes at the end of the window
+  int64_t live_nodes = 0;  // running nodes at the end of the window
   // Changes of eager graphs: add_eager/add_lazy moves that changed a root's
   // eager set, plus reset_peers and neighbors_down (any root's).
   int64_t eager_changes = 0;
@@ -77,24 +77,24 @@ struct WindowMetrics {
 // Per root; docs/metrics.md, "Convergence", defines each time.
 struct RootConvergence {
   NodeId root = 0;
-  int64_t messages = 0;                // settled messages of this root
+  int64_t messages = 0;  // settled messages of this root
   // Strict: the first message of the final run with reliability 1 and RMR 0.
-  std::optional<SimTime> converged_at; // nullopt: not converged
+  std::optional<SimTime> converged_at;  // nullopt: not converged
   // The last change of the root's eager graph, when at least stable_rounds
   // settled messages of the root were sent after it (and none changed it).
   std::optional<SimTime> tree_stable_at;
   // The first message of the final run of messages with RMR <= rmr_epsilon
   // (undefined RMR counts as within).
   std::optional<SimTime> rmr_settled_at;
-  SimTime last_change;                 // the last change of its eager graph
-  int64_t eager_changes = 0;           // moves of its eager sets over the run
-  int64_t messages_with_grafts = 0;    // settled messages that were grafted
+  SimTime last_change;               // the last change of its eager graph
+  int64_t eager_changes = 0;         // moves of its eager sets over the run
+  int64_t messages_with_grafts = 0;  // settled messages that were grafted
 };
 
 // Per run: how many roots reached a time, and its quantiles over them.
 struct ConvergenceQuantiles {
-  int64_t roots = 0;    // roots with settled messages
-  int64_t reached = 0;  // of them, how many have the time
+  int64_t roots = 0;      // roots with settled messages
+  int64_t reached = 0;    // of them, how many have the time
   SimTime p50, p90, max;  // nearest rank over the roots that reached it
   double share() const { return roots > 0 ? static_cast<double>(reached) / roots : 0; }
 };
@@ -102,8 +102,8 @@ struct ConvergenceQuantiles {
 // What keeps roots from a stable tree: over the settled messages of the
 // roots that are not tree-stable.
 struct ConvergenceObstacles {
-  int64_t roots = 0;              // roots not tree-stable
-  int64_t messages = 0;           // their settled messages
+  int64_t roots = 0;     // roots not tree-stable
+  int64_t messages = 0;  // their settled messages
   int64_t messages_with_grafts = 0;
   // Grafts received for those messages, by the depth of the grafting node
   // on the lazy path it grafted (the round the graft carries + 1: a lazy

@@ -131,7 +131,8 @@ TEST(MetricsTest, ACrashChangesEveryRootsEagerGraph) {
 at = "35s"
 kind = "crash"
 nodes = "n3"
-)", {"metrics.stable_rounds=2"});
+)",
+               {"metrics.stable_rounds=2"});
   run.To(60);
   run.metrics->Finish(run.sim->now(), run.scenario.settle);
   const ConvergenceReport report = run.metrics->ConvergenceOf(kHeartbeatHandler);
@@ -274,8 +275,7 @@ handler = "application"
   run.metrics->Finish(run.sim->now(), run.scenario.settle);
   std::vector<TreeShape> trees;
   for (NodeId r = 0; r < 4; ++r) trees.push_back(AnalyzeTree(*run.sim, r));
-  const std::vector<ExpectationResult> v =
-      CheckExpectations(run.scenario, *run.metrics, trees);
+  const std::vector<ExpectationResult> v = CheckExpectations(run.scenario, *run.metrics, trees);
   ASSERT_EQ(v.size(), 5u);
   EXPECT_FALSE(v[0].passed);  // round 1 has RMR 2
   EXPECT_THAT(v[0].measured, HasSubstr("2 (worst: n0's message"));
@@ -296,11 +296,11 @@ TEST(MetricsTest, TimeseriesCountsByWindow) {
   const std::vector<WindowMetrics>& w = run.metrics->windows();
   ASSERT_EQ(w.size(), 3u);
   EXPECT_EQ(w[0].originated, 0);
-  EXPECT_EQ(w[1].originated, 4);        // the 10 s round
+  EXPECT_EQ(w[1].originated, 4);  // the 10 s round
   EXPECT_EQ(w[1].first_deliveries, 12);
   EXPECT_EQ(w[1].payload, 4 * 9);
   EXPECT_EQ(w[1].rmr(), 2.0);
-  EXPECT_EQ(w[2].payload, 4 * 3);       // the 20 s round: trees
+  EXPECT_EQ(w[2].payload, 4 * 3);  // the 20 s round: trees
   EXPECT_EQ(w[2].rmr(), 0.0);
   EXPECT_EQ(w[2].live_nodes, 4);
   const std::string csv = TimeseriesCsv(run.scenario, *run.metrics);

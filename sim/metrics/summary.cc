@@ -22,9 +22,11 @@ std::string CountersText(const RunCounters& c) {
   }
   absl::StrAppend(&out, absl::StrFormat("  dropped: %d unreachable, %d lost, %d cut in flight",
                                         c.dropped[0], c.dropped[1], c.dropped[2]));
-  if (c.dropped[3] > 0) absl::StrAppend(&out, absl::StrFormat(", %d without a connection", c.dropped[3]));
+  if (c.dropped[3] > 0)
+    absl::StrAppend(&out, absl::StrFormat(", %d without a connection", c.dropped[3]));
   if (c.dropped[4] > 0) {
-    absl::StrAppend(&out, absl::StrFormat(", %d never arrive (latency beyond the clock)", c.dropped[4]));
+    absl::StrAppend(&out,
+                    absl::StrFormat(", %d never arrive (latency beyond the clock)", c.dropped[4]));
   }
   if (c.dropped[5] > 0) {
     absl::StrAppend(&out, absl::StrFormat(", %d lost with their connection", c.dropped[5]));
@@ -33,8 +35,8 @@ std::string CountersText(const RunCounters& c) {
   if (c.connections_opened > 0) {
     uint64_t closed = 0;
     for (uint64_t n : c.connections_closed) closed += n;
-    absl::StrAppend(&out, absl::StrFormat("  connections: %d opened, %d closed", c.connections_opened,
-                                          closed));
+    absl::StrAppend(
+        &out, absl::StrFormat("  connections: %d opened, %d closed", c.connections_opened, closed));
     for (int r = 0; r < kCloseReasons; ++r) {
       if (c.connections_closed[r] == 0) continue;
       absl::StrAppend(&out, absl::StrFormat(", %d %s", c.connections_closed[r],
@@ -52,10 +54,10 @@ std::string CountersText(const RunCounters& c) {
       &out, absl::StrFormat("  heartbeats: %d originated, %d first deliveries, %d stale copies\n",
                             c.originated[0], c.merged_new[0], c.merged_stale[0]));
   if (c.originated[1] > 0) {
-    absl::StrAppend(
-        &out, absl::StrFormat("  application broadcasts: %d originated, %d first deliveries, "
-                              "%d stale copies\n",
-                              c.originated[1], c.merged_new[1], c.merged_stale[1]));
+    absl::StrAppend(&out,
+                    absl::StrFormat("  application broadcasts: %d originated, %d first deliveries, "
+                                    "%d stale copies\n",
+                                    c.originated[1], c.merged_new[1], c.merged_stale[1]));
   }
   const uint64_t faults = c.node_events[1] + c.node_events[2] + c.node_events[3] + c.node_events[4];
   if (faults > 0) {
@@ -64,15 +66,18 @@ std::string CountersText(const RunCounters& c) {
                                           c.node_events[4]));
   }
   if (c.skipped > 0) {
-    absl::StrAppend(&out, absl::StrFormat("  timeline: %d actions skipped (node in the wrong state; "
-                                          "\"skipped\" in the trace)\n",
-                                          c.skipped));
+    absl::StrAppend(&out,
+                    absl::StrFormat("  timeline: %d actions skipped (node in the wrong state; "
+                                    "\"skipped\" in the trace)\n",
+                                    c.skipped));
   }
   return out;
 }
 
 const char* HandlerName(HandlerId handler) {
-  return handler == kHeartbeatHandler ? "heartbeat" : handler == kStoreHandler ? "application" : "?";
+  return handler == kHeartbeatHandler ? "heartbeat"
+         : handler == kStoreHandler   ? "application"
+                                      : "?";
 }
 
 namespace {
@@ -106,9 +111,9 @@ std::string QuantileLine(const char* name, const ConvergenceQuantiles& q) {
 std::string ConvergenceLines(const Scenario& scenario, const MetricsSummary& s,
                              const char* handler) {
   const ConvergenceReport& c = s.convergence;
-  std::string out = absl::StrFormat(
-      "  convergence of %s roots (stable_rounds %d, rmr_epsilon %s)\n", handler,
-      scenario.convergence.stable_rounds, Num(scenario.convergence.rmr_epsilon));
+  std::string out =
+      absl::StrFormat("  convergence of %s roots (stable_rounds %d, rmr_epsilon %s)\n", handler,
+                      scenario.convergence.stable_rounds, Num(scenario.convergence.rmr_epsilon));
   absl::StrAppend(&out, QuantileLine("tree-stable", c.tree_stable),
                   QuantileLine("rmr-settled", c.rmr_settled), QuantileLine("strict", c.strict));
   const ConvergenceObstacles& o = c.obstacles;
@@ -118,19 +123,19 @@ std::string ConvergenceLines(const Scenario& scenario, const MetricsSummary& s,
       if (o.grafts_by_depth[d] > 0) rounds.push_back(absl::StrCat(d, ": ", o.grafts_by_depth[d]));
     }
     absl::StrAppend(
-        &out, absl::StrFormat("    not tree-stable: %d roots; %s of their %d messages grafted "
-                              "(grafts by depth of the grafting node: %s); %s eager-set changes per message in "
-                              "the second half of the run\n",
-                              o.roots,
-                              Percent(o.messages > 0 ? static_cast<double>(o.messages_with_grafts) /
-                                                           static_cast<double>(o.messages)
-                                                     : 0),
-                              o.messages, rounds.empty() ? "none" : absl::StrJoin(rounds, ", "),
-                              Num(o.eager_changes_per_message_late)));
+        &out, absl::StrFormat(
+                  "    not tree-stable: %d roots; %s of their %d messages grafted "
+                  "(grafts by depth of the grafting node: %s); %s eager-set changes per message in "
+                  "the second half of the run\n",
+                  o.roots,
+                  Percent(o.messages > 0 ? static_cast<double>(o.messages_with_grafts) /
+                                               static_cast<double>(o.messages)
+                                         : 0),
+                  o.messages, rounds.empty() ? "none" : absl::StrJoin(rounds, ", "),
+                  Num(o.eager_changes_per_message_late)));
   }
   return out;
 }
-
 
 }  // namespace
 
@@ -171,7 +176,8 @@ std::vector<ExpectationResult> CheckExpectations(const Scenario& scenario,
     const std::optional<HandlerId> handler = HandlerFilter(e.handler);
     const std::string scope = absl::StrCat(
         " (", e.handler, " messages sent from ", FormatSimDuration(e.after.SinceStart()),
-        e.before == SimTime::Max() ? "" : absl::StrCat(" to ", FormatSimDuration(e.before.SinceStart())),
+        e.before == SimTime::Max() ? ""
+                                   : absl::StrCat(" to ", FormatSimDuration(e.before.SinceStart())),
         ")");
     // The worst settled message in scope for a metric: returns it and its value.
     auto worst = [&](auto value_of, bool higher_is_worse) {
@@ -193,24 +199,23 @@ std::vector<ExpectationResult> CheckExpectations(const Scenario& scenario,
     };
     auto describe = [](const MessageMetrics* m, double v) {
       if (m == nullptr) return std::string("no settled messages in scope");
-      return absl::StrCat(Num(v), " (worst: ", NodeName(m->root), "'s message ",
-                          DebugString(m->id), " sent at ", FormatSimTime(m->sent_at), ")");
+      return absl::StrCat(Num(v), " (worst: ", NodeName(m->root), "'s message ", DebugString(m->id),
+                          " sent at ", FormatSimTime(m->sent_at), ")");
     };
     switch (e.metric) {
       case Expectation::Metric::kReliabilityMin: {
         r.description = absl::StrCat("reliability_min >= ", Num(e.bound), scope);
-        auto [m, v] = worst([](const MessageMetrics& x) -> std::optional<double> {
-          return x.reliability();
-        }, false);
+        auto [m, v] =
+            worst([](const MessageMetrics& x) -> std::optional<double> { return x.reliability(); },
+                  false);
         r.passed = m != nullptr && v >= e.bound;
         r.measured = describe(m, v);
         break;
       }
       case Expectation::Metric::kReachMin: {
         r.description = absl::StrCat("reach_min >= ", Num(e.bound), scope);
-        auto [m, v] = worst([](const MessageMetrics& x) -> std::optional<double> {
-          return x.reach();
-        }, false);
+        auto [m, v] = worst(
+            [](const MessageMetrics& x) -> std::optional<double> { return x.reach(); }, false);
         r.passed = m != nullptr && v >= e.bound;
         r.measured = describe(m, v);
         break;
@@ -224,9 +229,11 @@ std::vector<ExpectationResult> CheckExpectations(const Scenario& scenario,
       }
       case Expectation::Metric::kLdhMax: {
         r.description = absl::StrCat("ldh_max <= ", Num(e.bound), scope);
-        auto [m, v] = worst([](const MessageMetrics& x) -> std::optional<double> {
-          return static_cast<double>(x.ldh);
-        }, true);
+        auto [m, v] = worst(
+            [](const MessageMetrics& x) -> std::optional<double> {
+              return static_cast<double>(x.ldh);
+            },
+            true);
         r.passed = m != nullptr && v <= e.bound;
         r.measured = describe(m, v);
         break;
@@ -237,8 +244,7 @@ std::vector<ExpectationResult> CheckExpectations(const Scenario& scenario,
         for (const TreeShape& t : final_trees) {
           if (t.root_running && !t.spanning) {
             bad.push_back(absl::StrCat(NodeName(t.root), " (", t.edge_count, " edges for ",
-                                       t.live_count, " live nodes, ", t.unreached,
-                                       " unreached)"));
+                                       t.live_count, " live nodes, ", t.unreached, " unreached)"));
           }
         }
         r.passed = bad.empty() && !final_trees.empty();
@@ -247,12 +253,14 @@ std::vector<ExpectationResult> CheckExpectations(const Scenario& scenario,
         break;
       }
       case Expectation::Metric::kConnectionsClosed: {
-        const std::string window = absl::StrCat(
-            "from ", FormatSimDuration(e.after.SinceStart()),
-            e.before == SimTime::Max() ? std::string(" on")
-                                       : absl::StrCat(" to ", FormatSimDuration(e.before.SinceStart())));
-        r.description = absl::StrCat("connections_closed", e.reason.empty() ? "" : " (" + e.reason + ")",
-                                     e.upper_bound ? " <= " : " >= ", Num(e.bound), " ", window);
+        const std::string window =
+            absl::StrCat("from ", FormatSimDuration(e.after.SinceStart()),
+                         e.before == SimTime::Max()
+                             ? std::string(" on")
+                             : absl::StrCat(" to ", FormatSimDuration(e.before.SinceStart())));
+        r.description =
+            absl::StrCat("connections_closed", e.reason.empty() ? "" : " (" + e.reason + ")",
+                         e.upper_bound ? " <= " : " >= ", Num(e.bound), " ", window);
         int64_t count = 0;
         std::optional<SimTime> first, last;
         for (const MetricsCollector::ConnectionClose& c : metrics.connection_closes()) {
@@ -273,9 +281,9 @@ std::vector<ExpectationResult> CheckExpectations(const Scenario& scenario,
       case Expectation::Metric::kRmrSettledBefore: {
         const bool tree = e.metric == Expectation::Metric::kTreeStableBefore;
         const char* what = tree ? "tree-stable" : "RMR-settled";
-        r.description = absl::StrCat(Num(e.bound * 100), "% of roots ", what, " before ",
-                                     FormatSimDuration(e.before.SinceStart()), " (", e.handler,
-                                     ")");
+        r.description =
+            absl::StrCat(Num(e.bound * 100), "% of roots ", what, " before ",
+                         FormatSimDuration(e.before.SinceStart()), " (", e.handler, ")");
         const std::vector<RootConvergence> roots = metrics.Convergence(handler);
         std::vector<std::string> missing;
         int64_t reached = 0;
@@ -299,8 +307,7 @@ std::vector<ExpectationResult> CheckExpectations(const Scenario& scenario,
             missing.push_back(absl::StrCat("and ", more, " more"));
           }
           r.measured = absl::StrCat(reached, " of ", roots.size(), " (", Num(share * 100), "%)",
-                                    missing.empty() ? "" : "; not: ",
-                                    absl::StrJoin(missing, ", "));
+                                    missing.empty() ? "" : "; not: ", absl::StrJoin(missing, ", "));
         }
         break;
       }
@@ -317,9 +324,9 @@ std::vector<ExpectationResult> CheckExpectations(const Scenario& scenario,
           for (const RootConvergence& rc : roots) {
             if (!rc.converged_at) not_converged.push_back(NodeName(rc.root));
           }
-          r.measured = roots.empty() ? "no settled messages"
-                                     : absl::StrCat("not converged: ",
-                                                    absl::StrJoin(not_converged, ", "));
+          r.measured = roots.empty()
+                           ? "no settled messages"
+                           : absl::StrCat("not converged: ", absl::StrJoin(not_converged, ", "));
         }
         break;
       }
@@ -343,12 +350,12 @@ std::string SummaryTable(const Scenario& scenario, const MetricsCollector& metri
     const MetricsSummary s = Summarize(metrics, h);
     if (s.messages == 0) continue;
     absl::StrAppend(&convergence, ConvergenceLines(scenario, s, HandlerName(h)));
-    absl::StrAppend(&out, absl::StrFormat("  %-12s %8d %12.4f %9.4f %8.4f %8d %12s %14s\n",
-                                          HandlerName(h), s.messages, s.reliability_min,
-                                          s.rmr_mean, s.rmr_max, s.ldh_max,
-                                          FormatSimDuration(SimDuration::Nanoseconds(s.latency_ns_max)),
-                                          s.converged_at ? FormatSimTime(*s.converged_at)
-                                                         : std::string("not converged")));
+    absl::StrAppend(
+        &out, absl::StrFormat(
+                  "  %-12s %8d %12.4f %9.4f %8.4f %8d %12s %14s\n", HandlerName(h), s.messages,
+                  s.reliability_min, s.rmr_mean, s.rmr_max, s.ldh_max,
+                  FormatSimDuration(SimDuration::Nanoseconds(s.latency_ns_max)),
+                  s.converged_at ? FormatSimTime(*s.converged_at) : std::string("not converged")));
   }
   out += convergence;
   int64_t spanning = 0, running = 0, depth = 0;
@@ -358,8 +365,9 @@ std::string SummaryTable(const Scenario& scenario, const MetricsCollector& metri
     spanning += t.spanning;
     depth = std::max(depth, t.depth);
   }
-  absl::StrAppend(&out, absl::StrFormat("  trees at end: %d of %d running roots spanning, max depth %d\n",
-                                        spanning, running, depth));
+  absl::StrAppend(&out,
+                  absl::StrFormat("  trees at end: %d of %d running roots spanning, max depth %d\n",
+                                  spanning, running, depth));
   if (const MetricsSummary all = Summarize(metrics, std::nullopt); all.redelivered > 0) {
     absl::StrAppend(&out, absl::StrFormat("  re-deliveries: %d (a restarted node's new incarnation "
                                           "delivered a message again; counted once in reliability "
@@ -372,11 +380,10 @@ std::string SummaryTable(const Scenario& scenario, const MetricsCollector& metri
   for (int k = 0; k < kProcessKinds; ++k) {
     const ProcessKind kind = static_cast<ProcessKind>(k);
     if (processes.queued(kind) == 0) continue;
-    waited.push_back(absl::StrFormat("%s %d of %d waited (mailbox max %d, p99 %d, longest %s)",
-                                     ProcessKindName(kind), processes.queued(kind),
-                                     processes.inputs(kind), processes.max_length(kind),
-                                     processes.LengthQuantile(kind, 0.99),
-                                     FormatSimDuration(processes.max_wait(kind))));
+    waited.push_back(absl::StrFormat(
+        "%s %d of %d waited (mailbox max %d, p99 %d, longest %s)", ProcessKindName(kind),
+        processes.queued(kind), processes.inputs(kind), processes.max_length(kind),
+        processes.LengthQuantile(kind, 0.99), FormatSimDuration(processes.max_wait(kind))));
   }
   if (!waited.empty()) {
     absl::StrAppend(&out, "  processes: ", absl::StrJoin(waited, "; "), "\n");
@@ -388,8 +395,8 @@ std::string SummaryTable(const Scenario& scenario, const MetricsCollector& metri
                                           static_cast<int>(expectations.size()) - passed));
     for (const auto& e : expectations) {
       absl::StrAppend(&out, absl::StrFormat("    %-4s %s:%d: %s\n         measured: %s\n",
-                                            e.passed ? "ok" : "FAIL", scenario.source_path,
-                                            e.line, e.description, e.measured));
+                                            e.passed ? "ok" : "FAIL", scenario.source_path, e.line,
+                                            e.description, e.measured));
     }
   }
   return out;
@@ -463,8 +470,8 @@ Json ConvergenceJson(const Scenario& scenario, const ConvergenceReport& c) {
                     {"messages_with_grafts", o.messages_with_grafts},
                     {"grafts_by_depth", o.grafts_by_depth},
                     {"eager_changes_per_message_late", Real(o.eager_changes_per_message_late)}}},
-              {"per_root_columns", Json::array({"root", "tree_stable_at_ns", "rmr_settled_at_ns",
-                                                "converged_at_ns"})},
+              {"per_root_columns",
+               Json::array({"root", "tree_stable_at_ns", "rmr_settled_at_ns", "converged_at_ns"})},
               {"per_root", std::move(per_root)}};
 }
 
@@ -480,7 +487,8 @@ Json RootJson(const TreeShape& t, const MetricsCollector& metrics,
     delivery = tree->second;
   }
   Json edge_list = Json::array();
-  for (const Edge& e : t.edges) edge_list.push_back(Json::array({NodeName(e.first), NodeName(e.second)}));
+  for (const Edge& e : t.edges)
+    edge_list.push_back(Json::array({NodeName(e.first), NodeName(e.second)}));
   return Json{{"root", NodeName(t.root)},
               {"running", t.root_running},
               {"converged_at_ns", rc ? OptTime(rc->converged_at) : Json(nullptr)},
@@ -588,9 +596,8 @@ std::string MessagesCsv(const Scenario& scenario, const MetricsCollector& metric
     absl::StrAppend(&out, Csv(scenario.name), ",", scenario.seed, ",", NodeName(m.root), ",",
                     HandlerName(m.handler), ",", m.id.epoch, ",", m.id.sequence, ",",
                     m.sent_at.ns(), ",", m.settled ? 1 : 0, ",", m.live, ",", m.delivered, ",",
-                    m.delivered_outside, ",",
-                    Num(m.reliability()), ",", rmr ? Num(*rmr) : "", ",", m.ldh, ",",
-                    m.LatencyQuantile(1.0), ",", m.LatencyQuantile(0.5), ",",
+                    m.delivered_outside, ",", Num(m.reliability()), ",", rmr ? Num(*rmr) : "", ",",
+                    m.ldh, ",", m.LatencyQuantile(1.0), ",", m.LatencyQuantile(0.5), ",",
                     m.LatencyQuantile(0.9), ",", m.LatencyQuantile(0.99), ",", m.payload, ",",
                     m.i_have, ",", m.ignored_i_have, ",", m.graft, ",", m.redelivered, "\n");
   }
@@ -603,14 +610,13 @@ std::string TimeseriesCsv(const Scenario& scenario, const MetricsCollector& metr
       "stale_copies,rmr,prune,i_have,ignored_i_have,graft,membership,eager_changes\n";
   for (const WindowMetrics& w : metrics.windows()) {
     const auto rmr = w.rmr();
-    absl::StrAppend(&out, Csv(scenario.name), ",", scenario.seed, ",", w.start.ns(), ",",
-                    scenario.metrics_window.ns(), ",", w.live_nodes, ",", w.originated, ",",
-                    w.payload, ",", w.first_deliveries, ",", w.stale_copies, ",",
-                    rmr ? Num(*rmr) : "", ",", w.by_type[1], ",", w.by_type[2], ",",
-                    w.by_type[3], ",", w.by_type[4], ",",
-                    std::accumulate(w.by_type.begin() + kPlumtreeMessageTypes, w.by_type.end(),
-                                    int64_t{0}),
-                    ",", w.eager_changes, "\n");
+    absl::StrAppend(
+        &out, Csv(scenario.name), ",", scenario.seed, ",", w.start.ns(), ",",
+        scenario.metrics_window.ns(), ",", w.live_nodes, ",", w.originated, ",", w.payload, ",",
+        w.first_deliveries, ",", w.stale_copies, ",", rmr ? Num(*rmr) : "", ",", w.by_type[1], ",",
+        w.by_type[2], ",", w.by_type[3], ",", w.by_type[4], ",",
+        std::accumulate(w.by_type.begin() + kPlumtreeMessageTypes, w.by_type.end(), int64_t{0}),
+        ",", w.eager_changes, "\n");
   }
   return out;
 }

@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "sim/metrics/metrics.h"
-#include "sim/world/run_counters.h"
-#include "sim/scenario/scenario.h"
 #include "sim/metrics/tree_analysis.h"
+#include "sim/scenario/scenario.h"
+#include "sim/world/run_counters.h"
 
 namespace plumsim {
 
@@ -37,7 +37,7 @@ MetricsSummary Summarize(const MetricsCollector& metrics, std::optional<HandlerI
 struct ExpectationResult {
   std::string description;  // "reliability_min >= 1 (heartbeat, after 20s)"
   bool passed = false;
-  std::string measured;     // "0.875 (n3's message {n3,1,4} at 40s)"
+  std::string measured;  // "0.875 (n3's message {n3,1,4} at 40s)"
   int line = 0;
 };
 

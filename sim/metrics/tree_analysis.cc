@@ -179,9 +179,7 @@ std::map<int64_t, int64_t> DegreeHistogram(const Adjacency& adj, const PeerSet& 
   return histogram;
 }
 
-void Finish(TreeShape* t) {
-  t->spanning = t->unreached == 0 && t->edge_count + 1 == t->live_count;
-}
+void Finish(TreeShape* t) { t->spanning = t->unreached == 0 && t->edge_count + 1 == t->live_count; }
 
 // Labels `start`'s live component `label` in `component` and returns its
 // nodes, ascending: every running node when the network has no cut, else a
@@ -355,8 +353,12 @@ TreeShape TreeAnalyzer::AnalyzeWithoutSharing(NodeId root) {
   for (NodeId x : t.live) is_live[x] = true;
   EagerGraph g = BuildEagerGraph(
       sim_, t.live, is_live,
-      [this, root](NodeId a) -> const PeerSet& { return sim_.node(a).server()->GetEagerPeers(root); },
-      [this, root](NodeId a) -> const PeerSet& { return sim_.node(a).server()->GetLazyPeers(root); });
+      [this, root](NodeId a) -> const PeerSet& {
+        return sim_.node(a).server()->GetEagerPeers(root);
+      },
+      [this, root](NodeId a) -> const PeerSet& {
+        return sim_.node(a).server()->GetLazyPeers(root);
+      });
   t.asymmetric_pairs = g.asymmetric_pairs;
   t.stale_eager = g.stale_eager;
   t.live_count = static_cast<int64_t>(t.live.size());
@@ -409,13 +411,11 @@ std::string TreeJson(const Simulation& sim, const TreeShape& t, SimTime at) {
   }
   return absl::StrCat(
       "{\"root\":\"", NodeName(t.root), "\",\"at_ns\":", at.ns(),
-      ",\"root_running\":", t.root_running ? "true" : "false",
-      ",\"live\":", t.live.size(), ",\"spanning\":", t.spanning ? "true" : "false",
-      ",\"depth\":", t.depth, ",\"unreached\":", t.unreached,
-      ",\"multi_parent_nodes\":", t.multi_parent_nodes,
+      ",\"root_running\":", t.root_running ? "true" : "false", ",\"live\":", t.live.size(),
+      ",\"spanning\":", t.spanning ? "true" : "false", ",\"depth\":", t.depth,
+      ",\"unreached\":", t.unreached, ",\"multi_parent_nodes\":", t.multi_parent_nodes,
       ",\"asymmetric_pairs\":", t.asymmetric_pairs, ",\"stale_eager\":", t.stale_eager,
-      ",\"degree_histogram\":{",
-      absl::StrJoin(degrees, ","), "},\"edges\":", EdgeListJson(t.edges),
+      ",\"degree_histogram\":{", absl::StrJoin(degrees, ","), "},\"edges\":", EdgeListJson(t.edges),
       ",\"lazy_edges\":", EdgeListJson(t.lazy_edges), ",\"node_count\":", sim.node_count(),
       ",\"down\":", NodeListJson(down), ",\"cut_off\":", NodeListJson(cut_off), "}\n");
 }
@@ -428,8 +428,8 @@ std::string TreeDot(const Simulation& sim, const TreeShape& t, SimTime at) {
   absl::StrAppend(&out, "  ", NodeName(t.root), " [shape=doublecircle];\n");
   for (NodeId x = 0; x < sim.node_count(); ++x) {
     if (!sim.node(x).running()) {
-      absl::StrAppend(&out, "  ", NodeName(x),
-                      " [style=filled, fillcolor=grey, label=\"", NodeName(x), "\\n(down)\"];\n");
+      absl::StrAppend(&out, "  ", NodeName(x), " [style=filled, fillcolor=grey, label=\"",
+                      NodeName(x), "\\n(down)\"];\n");
     } else if (!ordsets::IsElement(x, t.live)) {
       absl::StrAppend(&out, "  ", NodeName(x), " [style=dotted, label=\"", NodeName(x),
                       "\\n(cut off)\"];\n");

@@ -30,15 +30,15 @@ using Edge = std::pair<NodeId, NodeId>;  // first < second
 struct TreeShape {
   NodeId root = 0;
   bool root_running = false;
-  PeerSet live;               // the root's live component, root included
-  std::vector<Edge> edges;    // eager edges among live nodes, sorted
+  PeerSet live;                  // the root's live component, root included
+  std::vector<Edge> edges;       // eager edges among live nodes, sorted
   std::vector<Edge> lazy_edges;  // lazy-only pairs among live nodes, sorted
   int64_t asymmetric_pairs = 0;
-  int64_t stale_eager = 0;    // eager entries without a connection
-  bool spanning = false;      // edges form a spanning tree of `live`
-  int64_t depth = -1;         // largest eager-hop distance from the root
-  int64_t unreached = 0;      // live nodes with no eager path from the root
-  int64_t multi_parent_nodes = 0;  // nodes with > 1 eager neighbour one hop closer
+  int64_t stale_eager = 0;                      // eager entries without a connection
+  bool spanning = false;                        // edges form a spanning tree of `live`
+  int64_t depth = -1;                           // largest eager-hop distance from the root
+  int64_t unreached = 0;                        // live nodes with no eager path from the root
+  int64_t multi_parent_nodes = 0;               // nodes with > 1 eager neighbour one hop closer
   std::map<int64_t, int64_t> degree_histogram;  // eager degree -> node count
   // live.size() and edges.size(), kept when a summary drops the lists.
   int64_t live_count = 0;
@@ -96,13 +96,13 @@ class TreeAnalyzer {
   uint32_t ComponentOf(NodeId root);
   bool HasOwnSets(NodeId root);  // computed for every root on first use
   const Simulation& sim_;
-  std::vector<uint32_t> component_;  // per node; kNoComponent until grown, or not running
+  std::vector<uint32_t> component_;           // per node; kNoComponent until grown, or not running
   std::vector<std::vector<NodeId>> members_;  // per component, ascending
-  std::vector<bool> has_own_sets_;   // per root: some running node holds its own sets
+  std::vector<bool> has_own_sets_;            // per root: some running node holds its own sets
   std::vector<std::unique_ptr<Shared>> shared_;  // per component, when needed
-  std::vector<int32_t> level_;  // breadth-first levels, all -1 between searches
-  std::vector<bool> prepared_;       // per root: from_root_ holds its figures
-  std::vector<FromRoot> from_root_;  // per root, after Prepare
+  std::vector<int32_t> level_;                   // breadth-first levels, all -1 between searches
+  std::vector<bool> prepared_;                   // per root: from_root_ holds its figures
+  std::vector<FromRoot> from_root_;              // per root, after Prepare
 };
 
 // JSON object and Graphviz DOT text of a snapshot (eager edges solid, lazy

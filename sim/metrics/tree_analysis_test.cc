@@ -6,8 +6,8 @@
 #include <string>
 
 #include "gtest/gtest.h"
-#include "sim/world/observer.h"
 #include "sim/scenario/scenario.h"
+#include "sim/world/observer.h"
 #include "sim/world/simulation.h"
 
 namespace plumsim {

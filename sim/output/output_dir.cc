@@ -26,9 +26,8 @@ namespace {
 
 // What a run folder holds (runner.cc writes exactly these).
 constexpr absl::string_view kOutputEntries[] = {
-    "manifest.json", "scenario.toml",  "metrics.json", "messages.csv",
-    "timeseries.csv", "trace.jsonl", "trace.jsonl.zst", "trees", "pictures",
-    "report.html"};
+    "manifest.json", "scenario.toml",   "metrics.json", "messages.csv", "timeseries.csv",
+    "trace.jsonl",   "trace.jsonl.zst", "trees",        "pictures",     "report.html"};
 
 // True when `a` is `b` or one of its parents (both normalised and absolute).
 bool IsSameOrAncestor(const fs::path& a, const fs::path& b) {
@@ -67,8 +66,8 @@ std::string ForeignEntry(const fs::directory_entry& e, OutputKind kind) {
   const std::string name = e.path().filename().string();
   std::error_code ec;
   if (kind == OutputKind::kPictures) {
-    if (IsRegularFile(e) && (name == "manifest.json" ||
-                             HasSuffix(name, {".svg", ".png", ".dot", ".gp"}))) {
+    if (IsRegularFile(e) &&
+        (name == "manifest.json" || HasSuffix(name, {".svg", ".png", ".dot", ".gp"}))) {
       return "";
     }
     return name;
@@ -106,8 +105,8 @@ std::string NotOurs(const fs::path& dir, OutputKind kind) {
   if (!foreign.empty()) {
     std::sort(foreign.begin(), foreign.end());
     if (foreign.size() > 5) foreign.resize(5), foreign.push_back("...");
-    return absl::StrCat("it holds files plumsim does not write (",
-                        absl::StrJoin(foreign, ", "), ")");
+    return absl::StrCat("it holds files plumsim does not write (", absl::StrJoin(foreign, ", "),
+                        ")");
   }
   const char* what = kind == OutputKind::kRun ? "a plumsim run" : "plumsim trees pictures";
   std::ifstream in(dir / "manifest.json");
@@ -116,8 +115,8 @@ std::string NotOurs(const fs::path& dir, OutputKind kind) {
   text << in.rdbuf();
   const nlohmann::json manifest = nlohmann::json::parse(text.str(), nullptr, false);
   const char* key = kind == OutputKind::kRun ? "digest" : "pictures_of";
-  if (manifest.is_discarded() || !manifest.is_object() ||
-      !manifest.contains("plumsim_version") || !manifest.contains(key)) {
+  if (manifest.is_discarded() || !manifest.is_object() || !manifest.contains("plumsim_version") ||
+      !manifest.contains(key)) {
     return absl::StrCat("its manifest.json is not one plumsim wrote for ", what);
   }
   return "";
@@ -144,9 +143,7 @@ std::vector<OutputDir::State*>& OpenStates() {
 
 }  // namespace
 
-OutputDir::OutputDir() : state_(std::make_unique<State>()) {
-  OpenStates().push_back(state_.get());
-}
+OutputDir::OutputDir() : state_(std::make_unique<State>()) { OpenStates().push_back(state_.get()); }
 
 OutputDir::~OutputDir() {
   if (state_ == nullptr) return;  // moved from
@@ -183,8 +180,7 @@ void OutputDir::Abandon(State* s) {
 }
 
 absl::Status IoError(const fs::path& path, absl::string_view what, int err) {
-  return absl::InternalError(
-      absl::StrCat(path.string(), ": ", what, ": ", std::strerror(err)));
+  return absl::InternalError(absl::StrCat(path.string(), ": ", what, ": ", std::strerror(err)));
 }
 
 bool IsPlumsimOutputEntry(absl::string_view name) {
@@ -239,8 +235,8 @@ absl::Status CheckOutputLocation(const std::string& path, const std::string& sce
   }
   if (const fs::path home = CanonicalOrEmpty(std::getenv("HOME"));
       !home.empty() && IsSameOrAncestor(target, home)) {
-    return Refuse(path, absl::StrCat("is the home folder or one of its parents (",
-                                     target.string(), ")"));
+    return Refuse(path,
+                  absl::StrCat("is the home folder or one of its parents (", target.string(), ")"));
   }
   if (const fs::path scenario = CanonicalOrEmpty(scenario_path.c_str());
       !scenario.empty() && IsSameOrAncestor(target, scenario.parent_path())) {
@@ -266,8 +262,8 @@ absl::Status CheckOutputTarget(const std::string& path, bool overwrite,
                               "pictures plumsim drew earlier");
   }
   if (const std::string why = NotOurs(target, kind); !why.empty()) {
-    return Refuse(path, absl::StrCat("--overwrite replaces only a folder plumsim wrote, and ",
-                                     why, "; nothing was changed"));
+    return Refuse(path, absl::StrCat("--overwrite replaces only a folder plumsim wrote, and ", why,
+                                     "; nothing was changed"));
   }
   return absl::OkStatus();
 }
@@ -308,15 +304,16 @@ absl::StatusOr<OutputDir> OutputDir::Open(const std::string& path, bool overwrit
       const int err = errno;
       close(fd);
       if (err == EWOULDBLOCK) {
-        return absl::UnavailableError(absl::StrCat(
-            "--out ", path, ": another plumsim run is writing this folder now; "
-            "nothing was changed"));
+        return absl::UnavailableError(
+            absl::StrCat("--out ", path,
+                         ": another plumsim run is writing this folder now; "
+                         "nothing was changed"));
       }
       return IoError(lock, "cannot lock", err);
     }
     struct stat held, named;
-    if (fstat(fd, &held) == 0 && lstat(lock.c_str(), &named) == 0 &&
-        held.st_ino == named.st_ino && held.st_dev == named.st_dev) {
+    if (fstat(fd, &held) == 0 && lstat(lock.c_str(), &named) == 0 && held.st_ino == named.st_ino &&
+        held.st_dev == named.st_dev) {
       s.lock = lock;
       s.lock_fd = fd;
       break;
@@ -324,7 +321,8 @@ absl::StatusOr<OutputDir> OutputDir::Open(const std::string& path, bool overwrit
     close(fd);
   }
   // Under the lock, the target may have changed since the first check.
-  if (absl::Status st = CheckOutputTarget(path, overwrite, scenario_path, kind); !st.ok()) return st;
+  if (absl::Status st = CheckOutputTarget(path, overwrite, scenario_path, kind); !st.ok())
+    return st;
   // A new folder of our own, whatever else lies beside the target.
   std::string staging = (parent / absl::StrCat(".", name, ".plumsim-staging-XXXXXX")).string();
   if (mkdtemp(staging.data()) == nullptr) {
@@ -341,8 +339,8 @@ absl::Status OutputDir::WriteFile(const std::string& relative, absl::string_view
   if (path.has_parent_path() && path.parent_path() != staging) {
     std::error_code ec;
     fs::create_directories(path.parent_path(), ec);
-    if (ec) return IoError(target / fs::path(relative).parent_path(), "cannot create folder",
-                           ec.value());
+    if (ec)
+      return IoError(target / fs::path(relative).parent_path(), "cannot create folder", ec.value());
   }
   std::FILE* f = std::fopen(path.c_str(), "wb");
   if (f == nullptr) return IoError(target / relative, "cannot write", errno);

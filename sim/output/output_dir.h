@@ -96,8 +96,8 @@ class OutputDir {
   // Kept on the heap so that a registry can reach it for fatal errors.
   struct State {
     std::filesystem::path target;
-    std::filesystem::path staging;     // empty once committed or removed
-    std::filesystem::path lock;        // empty when no lock is held
+    std::filesystem::path staging;  // empty once committed or removed
+    std::filesystem::path lock;     // empty when no lock is held
     int lock_fd = -1;
     std::vector<std::filesystem::path> created_parents;  // shallowest first
     bool committed = false;

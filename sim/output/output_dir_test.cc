@@ -50,8 +50,8 @@ class OutputDirTest : public ::testing::Test {
     fs::create_directories(root_ / "home");
     old_cwd_ = fs::current_path();
     fs::current_path(work_);
-    old_home_ = std::getenv("HOME") ? std::optional<std::string>(std::getenv("HOME"))
-                                    : std::nullopt;
+    old_home_ =
+        std::getenv("HOME") ? std::optional<std::string>(std::getenv("HOME")) : std::nullopt;
     setenv("HOME", (root_ / "home").c_str(), 1);
     Touch(work_ / "scenarios" / "s.toml");
     Touch(work_ / "keep.txt", "precious");
@@ -81,8 +81,8 @@ class OutputDirTest : public ::testing::Test {
 
 TEST_F(OutputDirTest, RefusesTheCurrentFolderAndItsParents) {
   FakeRun(work_ / "x", "a");  // even with a manifest around
-  for (const std::string p : {".", "./", "", "..", "../", "../..", "x/..", "x/../", "/",
-                              "//", "/.."}) {
+  for (const std::string p :
+       {".", "./", "", "..", "../", "../..", "x/..", "x/../", "/", "//", "/.."}) {
     absl::Status st = Open(p, /*overwrite=*/true);
     EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument) << "'" << p << "': " << st;
   }
@@ -112,7 +112,9 @@ TEST_F(OutputDirTest, SymlinksAreResolvedBeforeTheChecks) {
   absl::StatusOr<OutputDir> dir = OutputDir::Open("latest/", true, "scenarios/s.toml");
   ASSERT_TRUE(dir.ok()) << dir.status();
   EXPECT_EQ(dir->target(), fs::weakly_canonical(root_ / "runs" / "r1"));
-  ASSERT_TRUE(dir->WriteFile("manifest.json", "{\"plumsim_version\": \"0.2.0\", \"digest\": \"new\"}").ok());
+  ASSERT_TRUE(
+      dir->WriteFile("manifest.json", "{\"plumsim_version\": \"0.2.0\", \"digest\": \"new\"}")
+          .ok());
   ASSERT_TRUE(dir->Commit().ok());
   EXPECT_TRUE(fs::is_symlink(work_ / "latest"));
   EXPECT_THAT(Read(work_ / "latest" / "manifest.json"), HasSubstr("new"));
@@ -164,15 +166,13 @@ TEST_F(OutputDirTest, OverwriteLooksIntoTreesAndPictures) {
   Touch(work_ / "p" / "pictures" / "draft.pdf");
   EXPECT_THAT(std::string(Open("p", true).message()), HasSubstr("draft.pdf"));
   // A pictures folder is not a run folder, nor the other way round.
-  EXPECT_THAT(std::string(OutputDir::Open("t/trees", true, "", OutputKind::kPictures)
-                              .status()
-                              .message()),
-              HasSubstr("does not write"));
+  EXPECT_THAT(
+      std::string(OutputDir::Open("t/trees", true, "", OutputKind::kPictures).status().message()),
+      HasSubstr("does not write"));
   FakeRun(work_ / "r2", "a");
-  EXPECT_THAT(std::string(OutputDir::Open("r2", true, "", OutputKind::kPictures)
-                              .status()
-                              .message()),
-              HasSubstr("does not write"));
+  EXPECT_THAT(
+      std::string(OutputDir::Open("r2", true, "", OutputKind::kPictures).status().message()),
+      HasSubstr("does not write"));
   EXPECT_TRUE(fs::exists(work_ / "t" / "trees" / "mine.txt"));
   EXPECT_TRUE(fs::exists(work_ / "p" / "pictures" / "draft.pdf"));
   EXPECT_EQ(Read(work_ / "keep.txt"), "precious");
@@ -187,7 +187,9 @@ TEST_F(OutputDirTest, OverwriteWithTrailingSlashSwapsInTheNewRun) {
     EXPECT_EQ(dir->staging().parent_path(), fs::weakly_canonical(work_));
     // Until the commit the old run is untouched.
     EXPECT_EQ(Read(work_ / "old" / "scenario.toml"), "name = \"x\"");
-    ASSERT_TRUE(dir->WriteFile("manifest.json", "{\"plumsim_version\": \"0.2.0\", \"digest\": \"b\"}").ok());
+    ASSERT_TRUE(
+        dir->WriteFile("manifest.json", "{\"plumsim_version\": \"0.2.0\", \"digest\": \"b\"}")
+            .ok());
     ASSERT_TRUE(dir->Commit().ok());
   }
   EXPECT_THAT(Read(work_ / "old" / "manifest.json"), HasSubstr("\"b\""));
@@ -231,7 +233,9 @@ TEST_F(OutputDirTest, ASecondWriterOfTheSameFolderFailsCleanly) {
   absl::Status second = Open("run/", false);
   EXPECT_EQ(second.code(), absl::StatusCode::kUnavailable) << second;
   EXPECT_THAT(std::string(second.message()), HasSubstr("another plumsim run"));
-  ASSERT_TRUE(first->WriteFile("manifest.json", "{\"plumsim_version\": \"0.2.0\", \"digest\": \"a\"}").ok());
+  ASSERT_TRUE(
+      first->WriteFile("manifest.json", "{\"plumsim_version\": \"0.2.0\", \"digest\": \"a\"}")
+          .ok());
   ASSERT_TRUE(first->Commit().ok());
   // Once the first has finished, the folder is a finished run: replacing it
   // needs --overwrite, and works.
@@ -287,7 +291,9 @@ TEST_F(OutputDirTest, LookAlikeNamesBesideTheTargetAreLeftAlone) {
     FakeRun(work_ / "run", "a");
     absl::StatusOr<OutputDir> dir = OutputDir::Open("run", true, "scenarios/s.toml");
     ASSERT_TRUE(dir.ok()) << dir.status();
-    ASSERT_TRUE(dir->WriteFile("manifest.json", "{\"plumsim_version\": \"0.2.0\", \"digest\": \"b\"}").ok());
+    ASSERT_TRUE(
+        dir->WriteFile("manifest.json", "{\"plumsim_version\": \"0.2.0\", \"digest\": \"b\"}")
+            .ok());
     ASSERT_TRUE(dir->Commit().ok());
   }  // committed: the old run swapped out and removed
   for (const std::string& name : look_alikes) {

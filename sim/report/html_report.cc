@@ -15,9 +15,9 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
-#include "sim/world/node_host.h"
-#include "sim/report/tree_picture.h"
 #include "base/child_processes.h"
+#include "sim/report/tree_picture.h"
+#include "sim/world/node_host.h"
 
 namespace plumsim {
 

@@ -18,10 +18,10 @@ struct ReportSettings {
   std::string gnuplot = "/usr/bin/gnuplot";
   std::string twopi = "/usr/bin/twopi";
   std::string neato = "/usr/bin/neato";
-  int max_tree_pictures = 6;    // snapshot roots drawn at the end
+  int max_tree_pictures = 6;      // snapshot roots drawn at the end
   int64_t max_tree_nodes = 2000;  // beyond: depth and fan-out histograms
-  int max_points = 600;         // time bins per plot; windows are merged beyond
-  int jobs = 2;                 // gnuplot / twopi processes at once
+  int max_points = 600;           // time bins per plot; windows are merged beyond
+  int jobs = 2;                   // gnuplot / twopi processes at once
 };
 
 std::string MakeRunReport(const ReportInputs& in, const ReportSettings& settings = {});

@@ -37,12 +37,10 @@ bool NodeList(const Json& j, std::vector<int64_t>* out) {
 std::string Name(int64_t n) { return absl::StrCat("n", n); }
 
 std::string Title(const TreeSnapshot& s, const OrientedTree& t) {
-  return absl::StrFormat("root n%d at %.3fs: %d live, depth %d, %s%s", s.root, s.at_ns / 1e9,
-                         t.live.size(), static_cast<int64_t>(t.nodes_at_depth.size()) - 1,
-                         s.spanning ? "spanning" : "not spanning",
-                         t.unreached.empty()
-                             ? ""
-                             : absl::StrCat(", ", t.unreached.size(), " unreached"));
+  return absl::StrFormat(
+      "root n%d at %.3fs: %d live, depth %d, %s%s", s.root, s.at_ns / 1e9, t.live.size(),
+      static_cast<int64_t>(t.nodes_at_depth.size()) - 1, s.spanning ? "spanning" : "not spanning",
+      t.unreached.empty() ? "" : absl::StrCat(", ", t.unreached.size(), " unreached"));
 }
 
 }  // namespace
@@ -59,8 +57,8 @@ absl::StatusOr<TreeSnapshot> ParseTreeSnapshot(absl::string_view json, absl::str
   s.at_ns = j["at_ns"].get<int64_t>();
   s.root_running = j.value("root_running", false);
   s.spanning = j.value("spanning", false);
-  if (!j.contains("node_count") || !j["node_count"].is_number_integer() ||
-      !j.contains("down") || !j.contains("cut_off")) {
+  if (!j.contains("node_count") || !j["node_count"].is_number_integer() || !j.contains("down") ||
+      !j.contains("cut_off")) {
     return bad("no node_count/down/cut_off: written by a plumsim older than 0.5.0; run it again");
   }
   s.node_count = j["node_count"].get<int64_t>();
@@ -151,13 +149,14 @@ std::string PaddedSeconds(int64_t ns, int width) {
 std::string RadialDot(const TreeSnapshot& s, const OrientedTree& t, int64_t label_limit) {
   const bool labels = static_cast<int64_t>(t.live.size()) <= label_limit;
   std::string out = absl::StrCat(
-      "digraph \"", Name(s.root), "\" {\n",
-      "  graph [layout=twopi, root=\"", Name(s.root), "\", ranksep=", labels ? "0.9" : "0.6",
+      "digraph \"", Name(s.root), "\" {\n", "  graph [layout=twopi, root=\"", Name(s.root),
+      "\", ranksep=", labels ? "0.9" : "0.6",
       // Labelled nodes are moved apart; dots stay on their ring.
       ", overlap=", labels ? "false" : "true",
       ", splines=false, outputorder=edgesfirst, bgcolor=white,\n"
       "         fontname=\"Helvetica\", fontsize=14, labelloc=t,\n"
-      "         label=\"", Title(s, t),
+      "         label=\"",
+      Title(s, t),
       "\\nrings: eager hops from the root; orange: unreached; grey: down; dashed: cut off; "
       "red: eager edges beyond the tree\"];\n",
       "  node [shape=circle, style=filled, fillcolor=\"#cfe2f3\", color=\"#2f5f8f\", "
@@ -192,7 +191,8 @@ std::string AddDepthRings(absl::string_view laid_out, const TreeSnapshot& s,
                           const OrientedTree& t) {
   // Node statements of twopi's output: `nID [... pos="X,Y" ...]` (edge
   // positions are lists of points, so they do not match).
-  static const std::regex kNodePos(R"re((?:^|[\s;{])n(\d+)\s*\[[^\]]*?pos="(-?[\d.]+),(-?[\d.]+)")re");
+  static const std::regex kNodePos(
+      R"re((?:^|[\s;{])n(\d+)\s*\[[^\]]*?pos="(-?[\d.]+),(-?[\d.]+)")re");
   const std::string text(laid_out);
   std::map<int64_t, std::pair<double, double>> pos;
   for (auto it = std::sregex_iterator(text.begin(), text.end(), kNodePos);
@@ -214,11 +214,12 @@ std::string AddDepthRings(absl::string_view laid_out, const TreeSnapshot& s,
   for (size_t d = 1; d < sum.size(); ++d) {
     if (count[d] == 0) continue;
     const double r = sum[d] / static_cast<double>(count[d]);
-    absl::StrAppend(&rings, "  ring", d, " [shape=circle, style=dashed, color=\"#c8c8c8\", "
+    absl::StrAppend(&rings, "  ring", d,
+                    " [shape=circle, style=dashed, color=\"#c8c8c8\", "
                     "fillcolor=none, label=\"\", fixedsize=true, width=",
                     absl::StrFormat("%.3f", 2 * r / 72), ", pos=\"",
-                    absl::StrFormat("%.2f,%.2f", rx, ry), "\"];\n",
-                    "  ring", d, "_label [shape=plaintext, style=\"\", label=\"", d,
+                    absl::StrFormat("%.2f,%.2f", rx, ry), "\"];\n", "  ring", d,
+                    "_label [shape=plaintext, style=\"\", label=\"", d,
                     "\", fontcolor=\"#999999\", fontsize=9, width=0.2, height=0.2, pos=\"",
                     absl::StrFormat("%.2f,%.2f", rx, ry + r), "\"];\n");
   }
@@ -227,7 +228,8 @@ std::string AddDepthRings(absl::string_view laid_out, const TreeSnapshot& s,
   std::string rest = text.substr(brace + 1);
   // So do the bounding box and the label's place: the rings reach past
   // them, and neato -n2 computes both again.
-  static const std::regex kLayout(R"re(\b(layout\s*=\s*"?twopi"?|bb\s*=\s*"[^"]*"|lp\s*=\s*"[^"]*")\s*,?)re");
+  static const std::regex kLayout(
+      R"re(\b(layout\s*=\s*"?twopi"?|bb\s*=\s*"[^"]*"|lp\s*=\s*"[^"]*")\s*,?)re");
   rest = std::regex_replace(rest, kLayout, "");
   return absl::StrCat(text.substr(0, brace + 1), "\n", rings, rest);
 }
@@ -242,27 +244,26 @@ std::string HistogramScript(const TreeSnapshot& s, const OrientedTree& t,
     absl::StrAppend(&children_data, children, " ", nodes, "\n");
   }
   const std::string title = Title(s, t);
-  std::string body = absl::StrCat(
-      "$depth << EOD\n", depth_data, "EOD\n$children << EOD\n", children_data, "EOD\n",
-      "set style fill solid 0.8 border -1\nset boxwidth 0.8\nset grid ytics\n"
-      "set logscale y\nset yrange [0.8:*]\n",
-      "set multiplot layout 1,2 title \"", title, "\"\n",
-      "set title \"nodes at each depth (eager hops from the root)\"\n"
-      "set xlabel \"depth (hops)\"\nset ylabel \"nodes\"\n"
-      "plot $depth using 1:2 with boxes lc rgb \"#2f5f8f\" notitle\n",
-      "set title \"fan-out: nodes with each number of children\"\n"
-      "set xlabel \"children (eager)\"\nset ylabel \"nodes\"\n"
-      "plot $children using 1:2 with boxes lc rgb \"#f6a04d\" notitle\n",
-      "unset multiplot\n");
-  return absl::StrCat(
-      "# plumsim trees: depth and fan-out of ", Name(s.root), "'s tree (",
-      t.live.size(), " live nodes: too many to draw)\n",
-      "set terminal svg size 1100,480 dynamic font \"Helvetica,12\"\n",
-      "set output \"", output_base, ".svg\"\n", body,
-      "set terminal pngcairo size 1100,480 font \"Helvetica,10\"\n",
-      "set output \"", output_base, ".png\"\n",
-      // A multiplot is not replotted: draw it again for the second terminal.
-      body, "unset output\n");
+  std::string body =
+      absl::StrCat("$depth << EOD\n", depth_data, "EOD\n$children << EOD\n", children_data, "EOD\n",
+                   "set style fill solid 0.8 border -1\nset boxwidth 0.8\nset grid ytics\n"
+                   "set logscale y\nset yrange [0.8:*]\n",
+                   "set multiplot layout 1,2 title \"", title, "\"\n",
+                   "set title \"nodes at each depth (eager hops from the root)\"\n"
+                   "set xlabel \"depth (hops)\"\nset ylabel \"nodes\"\n"
+                   "plot $depth using 1:2 with boxes lc rgb \"#2f5f8f\" notitle\n",
+                   "set title \"fan-out: nodes with each number of children\"\n"
+                   "set xlabel \"children (eager)\"\nset ylabel \"nodes\"\n"
+                   "plot $children using 1:2 with boxes lc rgb \"#f6a04d\" notitle\n",
+                   "unset multiplot\n");
+  return absl::StrCat("# plumsim trees: depth and fan-out of ", Name(s.root), "'s tree (",
+                      t.live.size(), " live nodes: too many to draw)\n",
+                      "set terminal svg size 1100,480 dynamic font \"Helvetica,12\"\n",
+                      "set output \"", output_base, ".svg\"\n", body,
+                      "set terminal pngcairo size 1100,480 font \"Helvetica,10\"\n",
+                      "set output \"", output_base, ".png\"\n",
+                      // A multiplot is not replotted: draw it again for the second terminal.
+                      body, "unset output\n");
 }
 
 }  // namespace plumsim

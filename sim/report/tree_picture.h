@@ -40,12 +40,12 @@ struct TreeSnapshot {
 absl::StatusOr<TreeSnapshot> ParseTreeSnapshot(absl::string_view json, absl::string_view source);
 
 struct OrientedTree {
-  std::vector<int64_t> live;                            // ascending
-  std::vector<std::pair<int64_t, int64_t>> tree_edges;  // (parent, child)
+  std::vector<int64_t> live;                             // ascending
+  std::vector<std::pair<int64_t, int64_t>> tree_edges;   // (parent, child)
   std::vector<std::pair<int64_t, int64_t>> extra_edges;  // eager, not parent -> child
-  std::vector<int64_t> unreached;  // live, no eager path from the root
-  std::vector<int64_t> nodes_at_depth;       // index = depth (0: the root)
-  std::map<int64_t, int64_t> children_histogram;  // children -> reached nodes with that many
+  std::vector<int64_t> unreached;                        // live, no eager path from the root
+  std::vector<int64_t> nodes_at_depth;                   // index = depth (0: the root)
+  std::map<int64_t, int64_t> children_histogram;         // children -> reached nodes with that many
   std::vector<int64_t> depth;  // per node id: eager hops from the root, -1 if not reached
 };
 

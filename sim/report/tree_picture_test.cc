@@ -46,7 +46,7 @@ TEST(TreePictureTest, RadialDotMarksEveryKindOfNode) {
   EXPECT_THAT(dot, HasSubstr("n2 -> n3 [dir=none, color=\"#d62728\""));
   EXPECT_THAT(dot, HasSubstr("n4 [fillcolor=\"#f6a04d\""));  // unreached
   EXPECT_THAT(dot, HasSubstr("n5 [fillcolor=\"#bbbbbb\""));  // down
-  EXPECT_THAT(dot, HasSubstr("n6 [style=dashed"));            // cut off
+  EXPECT_THAT(dot, HasSubstr("n6 [style=dashed"));           // cut off
   EXPECT_THAT(dot, HasSubstr("5 live, depth 2, not spanning, 1 unreached"));
   // Past the label limit nodes are dots.
   EXPECT_THAT(RadialDot(s, Orient(s), 3), HasSubstr("label=\"\""));
@@ -97,8 +97,8 @@ TEST(TreePictureTest, FileNamesSortInTimeOrder) {
 TEST(TreePictureTest, RefusesWhatIsNotASnapshot) {
   EXPECT_FALSE(ParseTreeSnapshot("[]", "a.json").ok());
   EXPECT_FALSE(ParseTreeSnapshot(R"({"root":"x1","at_ns":1})", "b.json").ok());
-  absl::StatusOr<TreeSnapshot> old = ParseTreeSnapshot(
-      R"({"root":"n0","at_ns":1,"edges":[]})", "old.json");
+  absl::StatusOr<TreeSnapshot> old =
+      ParseTreeSnapshot(R"({"root":"n0","at_ns":1,"edges":[]})", "old.json");
   ASSERT_FALSE(old.ok());
   EXPECT_THAT(old.status().message(), HasSubstr("older than 0.5.0"));
   EXPECT_FALSE(ParseTreeSnapshot(

@@ -10,14 +10,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "nlohmann/json.hpp"
-#include "sim/output/output_dir.h"
 #include "sim/metrics/metrics.h"
 #include "sim/metrics/summary.h"
 #include "sim/metrics/tree_analysis.h"
+#include "sim/output/output_dir.h"
+#include "sim/trace/recorder.h"
 #include "sim/world/observer.h"
 #include "sim/world/run_counters.h"
 #include "sim/world/simulation.h"
-#include "sim/trace/recorder.h"
 
 namespace plumsim {
 namespace fs = std::filesystem;
@@ -33,9 +33,11 @@ absl::Status CheckOutputDir(const RunOptions& options, const std::string& scenar
 }
 
 std::string ShellQuote(const std::string& word) {
-  const bool plain = !word.empty() && word.find_first_not_of(
-      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./=:@,+%") ==
-      std::string::npos;
+  const bool plain =
+      !word.empty() &&
+      word.find_first_not_of(
+          "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./=:@,+%") ==
+          std::string::npos;
   if (plain) return word;
   std::string out = "'";
   for (char c : word) {
@@ -50,9 +52,13 @@ std::string ShellQuote(const std::string& word) {
 
 std::vector<std::string> ReproduceArgs(const Scenario& scenario,
                                        const std::vector<std::string>& sets) {
-  std::vector<std::string> args = {"plumsim", "run", scenario.source_path,
-                                   "--seed", absl::StrCat(scenario.seed),
-                                   "--duration", FormatSimDuration(scenario.duration)};
+  std::vector<std::string> args = {"plumsim",
+                                   "run",
+                                   scenario.source_path,
+                                   "--seed",
+                                   absl::StrCat(scenario.seed),
+                                   "--duration",
+                                   FormatSimDuration(scenario.duration)};
   for (const std::string& set : sets) {
     args.push_back("--set");
     args.push_back(set);
@@ -130,9 +136,9 @@ RunOutputs Simulate(const Scenario& scenario, const RunOptions& options, TraceFi
     }
   };
   const SimTime end = SimTime::Zero() + scenario.duration;
-  const SimDuration step = std::max(SimDuration::Milliseconds(1),
-                                    std::min(SimDuration::Seconds(1),
-                                             SimDuration::Nanoseconds(scenario.duration.ns() / 100)));
+  const SimDuration step = std::max(
+      SimDuration::Milliseconds(1),
+      std::min(SimDuration::Seconds(1), SimDuration::Nanoseconds(scenario.duration.ns() / 100)));
   std::vector<SimTime> pauses;
   for (SimTime t : scenario.snapshot_times) {
     if (t < end) pauses.push_back(t);  // the end is snapshotted below
@@ -163,10 +169,9 @@ RunOutputs Simulate(const Scenario& scenario, const RunOptions& options, TraceFi
     out.files.emplace_back("messages.csv", MessagesCsv(scenario, metrics));
     out.files.emplace_back("timeseries.csv", TimeseriesCsv(scenario, metrics));
     if (options.make_report) {
-      out.files.emplace_back(
-          "report.html",
-          options.make_report(ReportInputs{scenario, simulation, metrics, final_trees, result,
-                                           verdicts}));
+      out.files.emplace_back("report.html",
+                             options.make_report(ReportInputs{scenario, simulation, metrics,
+                                                              final_trees, result, verdicts}));
     }
   }
   return out;
@@ -201,8 +206,8 @@ absl::StatusOr<RunResult> RunScenario(const Scenario& scenario, const RunOptions
   if (absl::Status st = CheckOutputDir(options, scenario.source_path); !st.ok()) return st;
   if (options.out_dir.empty()) return Simulate(scenario, options, options.trace_file).result;
 
-  absl::StatusOr<OutputDir> dir = OutputDir::Open(options.out_dir, options.overwrite,
-                                                  scenario.source_path);
+  absl::StatusOr<OutputDir> dir =
+      OutputDir::Open(options.out_dir, options.overwrite, scenario.source_path);
   if (!dir.ok()) return dir.status();
   std::unique_ptr<TraceFile> trace_file;
   if (options.write_trace) {
@@ -221,7 +226,8 @@ absl::StatusOr<RunResult> RunScenario(const Scenario& scenario, const RunOptions
     if (absl::Status st = dir->WriteFile(name, text); !st.ok()) return st;
   }
   // The manifest last: a folder with a manifest is a whole run.
-  if (absl::Status st = dir->WriteFile("manifest.json", ManifestJson(scenario, options, out.result));
+  if (absl::Status st =
+          dir->WriteFile("manifest.json", ManifestJson(scenario, options, out.result));
       !st.ok()) {
     return st;
   }
@@ -252,9 +258,9 @@ absl::StatusOr<RecordedRun> ReadRecordedRun(const std::string& dir) {
   if (format == manifest.end() || !format->is_number_integer() ||
       format->get<int64_t>() != kManifestFormat) {
     return bad(absl::StrCat("written by plumsim ", run.version, " in manifest format ",
-                            format == manifest.end() ? "1" : format->dump(),
-                            "; this plumsim (", kPlumsimVersion, ") reads format ",
-                            kManifestFormat, ": re-run it with that version"));
+                            format == manifest.end() ? "1" : format->dump(), "; this plumsim (",
+                            kPlumsimVersion, ") reads format ", kManifestFormat,
+                            ": re-run it with that version"));
   }
   const auto digest = manifest.find("digest");
   if (digest == manifest.end() || !digest->is_string()) return bad("no \"digest\" string");
@@ -262,13 +268,12 @@ absl::StatusOr<RecordedRun> ReadRecordedRun(const std::string& dir) {
   const auto complete = manifest.find("complete");
   if (complete == manifest.end() || !complete->is_boolean()) return bad("no \"complete\" flag");
   run.complete = complete->get<bool>();
-  absl::StatusOr<Scenario> scenario =
-      LoadScenario((fs::path(dir) / "scenario.toml").string());
+  absl::StatusOr<Scenario> scenario = LoadScenario((fs::path(dir) / "scenario.toml").string());
   if (!scenario.ok()) return scenario.status();
   run.scenario = *std::move(scenario);
   // Reproduce with the scenario the run was started from, not the copy.
-  if (const auto path = manifest.find("scenario_path"); path != manifest.end() &&
-                                                         path->is_string()) {
+  if (const auto path = manifest.find("scenario_path");
+      path != manifest.end() && path->is_string()) {
     run.scenario.source_path = path->get<std::string>();
   }
   return run;

@@ -15,13 +15,13 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "sim/kernel/event_loop.h"
 #include "sim/metrics/metrics.h"
 #include "sim/metrics/summary.h"
-#include "sim/scenario/scenario.h"
-#include "sim/world/simulation.h"
-#include "sim/trace/file.h"
 #include "sim/metrics/tree_analysis.h"
-#include "sim/kernel/event_loop.h"
+#include "sim/scenario/scenario.h"
+#include "sim/trace/file.h"
+#include "sim/world/simulation.h"
 
 namespace plumsim {
 
@@ -42,9 +42,9 @@ struct ReportInputs {
 };
 
 struct RunOptions {
-  std::string out_dir;      // empty: no files
-  bool write_trace = false; // trace.jsonl or .jsonl.zst ([trace]; needs out_dir)
-  bool overwrite = false;   // replace an existing out_dir
+  std::string out_dir;                 // empty: no files
+  bool write_trace = false;            // trace.jsonl or .jsonl.zst ([trace]; needs out_dir)
+  bool overwrite = false;              // replace an existing out_dir
   std::vector<std::string> overrides;  // the --set values as given, for the manifest
   // Called with the simulator once it exists (to install a Ctrl-C handler)
   // and every step of virtual time (progress reports).
@@ -84,7 +84,7 @@ struct RunResult {
   uint64_t trace_events = 0;
   uint64_t trace_lines = 0;  // written to the trace file (after [trace]'s filter)
   SimTime reached;
-  std::string summary;   // the human summary (stats and metrics tables)
+  std::string summary;  // the human summary (stats and metrics tables)
   int expectations_failed = 0;
 };
 

@@ -5,8 +5,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "gmock/gmock.h"
 #include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace plumsim {
@@ -28,7 +28,8 @@ name = "small"
 duration = "60s"
 [nodes]
 count = 4
-)", "small.toml");
+)",
+                                             "small.toml");
   EXPECT_TRUE(s.ok()) << s.status();
   return *s;
 }
@@ -71,7 +72,8 @@ duration = "9s"
 count = 6
 [[expect]]
 metric = "trees_spanning"
-)", "mesh.toml");
+)",
+                                             "mesh.toml");
   ASSERT_TRUE(s.ok()) << s.status();
   RunOptions quiet;
   absl::StatusOr<RunResult> a = RunScenario(*s, quiet);

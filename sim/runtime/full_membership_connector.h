@@ -15,9 +15,9 @@
 #include <vector>
 
 #include "protocol/ordset.h"
+#include "sim/kernel/event_loop.h"
 #include "sim/runtime/network.h"
 #include "sim/runtime/partisan_config.h"
-#include "sim/kernel/event_loop.h"
 #include "sim/runtime/tcp_connections.h"
 
 namespace plumsim {

@@ -27,17 +27,14 @@ SimDuration LatencyDistribution::Sample(RandomStream& rng) const {
       return a + SimDuration::Nanoseconds(static_cast<int64_t>(rng.UniformInt(span)));
     }
     case Kind::kNormal:
-      return FromDoubleNs(rng.Normal(static_cast<double>(a.ns()),
-                                     static_cast<double>(b.ns())));
+      return FromDoubleNs(rng.Normal(static_cast<double>(a.ns()), static_cast<double>(b.ns())));
     case Kind::kExponential:
       return FromDoubleNs(rng.Exponential(static_cast<double>(a.ns())));
     case Kind::kLogNormal:
-      return FromDoubleNs(static_cast<double>(a.ns()) *
-                          std::exp(shape * rng.Normal(0.0, 1.0)));
+      return FromDoubleNs(static_cast<double>(a.ns()) * std::exp(shape * rng.Normal(0.0, 1.0)));
     case Kind::kPareto: {
       const double u = rng.UniformDouble();
-      return FromDoubleNs(static_cast<double>(a.ns()) /
-                          std::pow(1.0 - u, 1.0 / shape));
+      return FromDoubleNs(static_cast<double>(a.ns()) / std::pow(1.0 - u, 1.0 / shape));
     }
   }
   return a;
@@ -70,8 +67,7 @@ std::string LatencyDistribution::DebugString() const {
   std::string out = absl::StrCat(s.name, "(", FormatSimDuration(a));
   if (s.second != nullptr) {
     absl::StrAppend(&out, ", ",
-                    s.second_is_shape ? absl::StrCat(s.second, "=", shape)
-                                      : FormatSimDuration(b));
+                    s.second_is_shape ? absl::StrCat(s.second, "=", shape) : FormatSimDuration(b));
   }
   return absl::StrCat(out, ")");
 }

@@ -40,7 +40,8 @@ TEST(LinkClocksTest, MatchesAMapOfEveryLink) {
     const NodeId from = static_cast<NodeId>(rng.UniformInt(4));
     // Sender 0 talks to many receivers (a full-membership push).
     const NodeId to = static_cast<NodeId>(rng.UniformInt(from == 0 ? 201 : 7));
-    const SimTime drawn = now + SimDuration::Microseconds(static_cast<int64_t>(rng.UniformInt(8001)));
+    const SimTime drawn =
+        now + SimDuration::Microseconds(static_cast<int64_t>(rng.UniformInt(8001)));
     auto [it, inserted] = every_link.try_emplace((uint64_t{from} << 32) | to, drawn);
     if (!inserted) it->second = std::max(it->second, drawn);
     ASSERT_EQ(clocks.Clamp(from, to, drawn, now), it->second) << "send " << i;

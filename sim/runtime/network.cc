@@ -9,23 +9,34 @@ namespace plumsim {
 
 const char* DropReasonName(DropReason reason) {
   switch (reason) {
-    case DropReason::kUnreachable: return "unreachable";
-    case DropReason::kLoss: return "loss";
-    case DropReason::kCut: return "cut";
-    case DropReason::kNotConnected: return "not_connected";
-    case DropReason::kNeverArrives: return "never_arrives";
-    case DropReason::kConnectionClosed: return "connection_closed";
+    case DropReason::kUnreachable:
+      return "unreachable";
+    case DropReason::kLoss:
+      return "loss";
+    case DropReason::kCut:
+      return "cut";
+    case DropReason::kNotConnected:
+      return "not_connected";
+    case DropReason::kNeverArrives:
+      return "never_arrives";
+    case DropReason::kConnectionClosed:
+      return "connection_closed";
   }
   return "?";
 }
 
 const char* CloseReasonName(CloseReason reason) {
   switch (reason) {
-    case CloseReason::kPingTimeout: return "ping_timeout";
-    case CloseReason::kPeerClosed: return "peer_closed";
-    case CloseReason::kCrash: return "crash";
-    case CloseReason::kDisconnect: return "disconnect";
-    case CloseReason::kRetransmitTimeout: return "retransmit_timeout";
+    case CloseReason::kPingTimeout:
+      return "ping_timeout";
+    case CloseReason::kPeerClosed:
+      return "peer_closed";
+    case CloseReason::kCrash:
+      return "crash";
+    case CloseReason::kDisconnect:
+      return "disconnect";
+    case CloseReason::kRetransmitTimeout:
+      return "retransmit_timeout";
   }
   return "?";
 }
@@ -38,8 +49,7 @@ bool Network::Cut::Separates(NodeId from, NodeId to) const {
       return gf != gt;
     }
     case Kind::kOneWay:
-      return from < from_set.size() && from_set[from] && to < to_set.size() &&
-             to_set[to];
+      return from < from_set.size() && from_set[from] && to < to_set.size() && to_set[to];
     case Kind::kLink:
       return from == a && to == b;
     case Kind::kNode:
@@ -139,8 +149,7 @@ void Network::Send(NodeId from, NodeId to, Message message, SimTime departure) {
 // A segment lost k times in a row arrives after k retransmission timeouts
 // (RFC 6298 5.5: the RTO doubles per retransmission, up to max_rto). No
 // fast retransmit: Partisan's traffic is too sparse for duplicate acks.
-bool Network::Transmit(NodeId from, NodeId to, uint64_t seq, Message message,
-                       SimTime not_before) {
+bool Network::Transmit(NodeId from, NodeId to, uint64_t seq, Message message, SimTime not_before) {
   const LinkOverride* link = Override(from, to);
   const double loss = link != nullptr && link->loss ? *link->loss : config_.loss;
   int losses = 0;
@@ -256,8 +265,12 @@ void Network::Partition(const std::vector<PeerSet>& groups) {
 }
 
 void Network::PartitionOneWay(const PeerSet& from, const PeerSet& to) {
-  Cut cut{Cut::Kind::kOneWay, {}, std::vector<bool>(up_.size(), false),
-          std::vector<bool>(up_.size(), false), 0, 0};
+  Cut cut{Cut::Kind::kOneWay,
+          {},
+          std::vector<bool>(up_.size(), false),
+          std::vector<bool>(up_.size(), false),
+          0,
+          0};
   for (NodeId n : from) {
     if (cut.from_set.size() <= n) cut.from_set.resize(n + 1, false);
     cut.from_set[n] = true;
@@ -286,8 +299,7 @@ void Network::SetLinkDown(NodeId from, NodeId to, bool down) {
   }
 }
 
-void Network::SetLinkLatency(NodeId from, NodeId to,
-                             const LatencyDistribution& latency) {
+void Network::SetLinkLatency(NodeId from, NodeId to, const LatencyDistribution& latency) {
   overrides_[LinkKey(from, to)].latency = latency;
 }
 

@@ -27,29 +27,29 @@
 #include "absl/container/flat_hash_set.h"
 #include "protocol/message.h"
 #include "protocol/ordset.h"
+#include "sim/kernel/event_loop.h"
+#include "sim/kernel/random.h"
 #include "sim/runtime/latency.h"
 #include "sim/runtime/link_clocks.h"
-#include "sim/kernel/random.h"
 #include "sim/runtime/partisan_config.h"
-#include "sim/kernel/event_loop.h"
 
 namespace plumsim {
 
 struct NetworkConfig {
   LatencyDistribution latency = LatencyDistribution::Constant(SimDuration::Milliseconds(1));
-  double loss = 0;       // probability a message is lost
-  double duplicate = 0;  // probability a message is delivered twice
-  bool reorder = false;  // let later messages overtake earlier ones
+  double loss = 0;                        // probability a message is lost
+  double duplicate = 0;                   // probability a message is delivered twice
+  bool reorder = false;                   // let later messages overtake earlier ones
   Transport transport = Transport::kTcp;  // Partisan's
-  TcpConfig tcp;         // transport = tcp only
+  TcpConfig tcp;                          // transport = tcp only
 };
 
 enum class DropReason : uint8_t {
-  kUnreachable,  // sender cannot reach the receiver at send time
-  kLoss,         // random loss
-  kCut,          // a partition, link cut or crash while in flight
-  kNotConnected, // HyParView mode: the sender holds no connection to the receiver
-  kNeverArrives, // the latency drawn does not fit in virtual time
+  kUnreachable,       // sender cannot reach the receiver at send time
+  kLoss,              // random loss
+  kCut,               // a partition, link cut or crash while in flight
+  kNotConnected,      // HyParView mode: the sender holds no connection to the receiver
+  kNeverArrives,      // the latency drawn does not fit in virtual time
   kConnectionClosed,  // tcp: held or sent on a connection that closed
 };
 inline constexpr int kDropReasons = 6;
@@ -72,8 +72,7 @@ class NetworkObserver {
   virtual ~NetworkObserver() = default;
   virtual void OnSend(NodeId from, NodeId to, const Message& message) = 0;
   virtual void OnDeliver(NodeId from, NodeId to, const Message& message) = 0;
-  virtual void OnDrop(NodeId from, NodeId to, const Message& message,
-                      DropReason reason) = 0;
+  virtual void OnDrop(NodeId from, NodeId to, const Message& message, DropReason reason) = 0;
   // --- tcp transport only ---
   // `holder` opened its connection to `peer` / it closed.
   virtual void OnConnectionOpen(NodeId /*holder*/, NodeId /*peer*/) {}
@@ -106,8 +105,8 @@ class MessageReceiver {
 
 class Network final : public EventHandler {
  public:
-  Network(EventLoop* sim, NetworkConfig config, uint64_t root_seed,
-          MessageReceiver* receiver, NetworkObserver* observer);
+  Network(EventLoop* sim, NetworkConfig config, uint64_t root_seed, MessageReceiver* receiver,
+          NetworkObserver* observer);
 
   // Nodes are up once added; ids are dense from 0.
   void EnsureNode(NodeId node);
@@ -206,8 +205,8 @@ class Network final : public EventHandler {
   void AddCut(Cut cut, bool notify = true);
   const LinkOverride* Override(NodeId from, NodeId to) const;
   // Schedules the arrival; false if it would not fit in virtual time.
-  bool Schedule(NodeId from, NodeId to, Message message, SimTime departure,
-                SimDuration latency, uint64_t seq = 0);
+  bool Schedule(NodeId from, NodeId to, Message message, SimTime departure, SimDuration latency,
+                uint64_t seq = 0);
   void OnTcpArrival(InFlight f, TcpSlot tcp);
 
   EventLoop* const sim_;

@@ -23,9 +23,7 @@ class Recorder : public MessageReceiver, public NetworkObserver {
   }
   void OnSend(NodeId, NodeId, const Message&) override { ++sent; }
   void OnDeliver(NodeId, NodeId, const Message&) override {}
-  void OnDrop(NodeId, NodeId, const Message&, DropReason r) override {
-    drops.push_back(r);
-  }
+  void OnDrop(NodeId, NodeId, const Message&, DropReason r) override { drops.push_back(r); }
   std::vector<Arrival> arrivals;
   std::vector<DropReason> drops;
   int sent = 0;
@@ -50,8 +48,8 @@ class NetworkTest : public ::testing::Test {
 
 TEST_F(NetworkTest, FifoPerLinkHoldsWithRandomLatency) {
   NetworkConfig config;
-  config.latency = LatencyDistribution{LatencyDistribution::Kind::kExponential,
-                                       SimDuration::Milliseconds(10), {}, 0};
+  config.latency = LatencyDistribution{
+      LatencyDistribution::Kind::kExponential, SimDuration::Milliseconds(10), {}, 0};
   Make(config);
   for (uint32_t i = 0; i < 500; ++i) {
     net_->Send(0, 1, Msg(i));
@@ -73,8 +71,8 @@ TEST_F(NetworkTest, FifoPerLinkHoldsWithRandomLatency) {
 
 TEST_F(NetworkTest, ReorderLetsLaterMessagesOvertake) {
   NetworkConfig config;
-  config.latency = LatencyDistribution{LatencyDistribution::Kind::kExponential,
-                                       SimDuration::Milliseconds(10), {}, 0};
+  config.latency = LatencyDistribution{
+      LatencyDistribution::Kind::kExponential, SimDuration::Milliseconds(10), {}, 0};
   config.reorder = true;
   Make(config);
   for (uint32_t i = 0; i < 200; ++i) net_->Send(0, 1, Msg(i));
@@ -205,12 +203,12 @@ TEST(LatencyDistributionTest, SamplesHaveTheRightShape) {
   RandomStream rng(3, StreamDomain::kTest, 0);
   const auto uniform =
       LatencyDistribution::Uniform(SimDuration::Milliseconds(1), SimDuration::Milliseconds(5));
-  const LatencyDistribution normal{LatencyDistribution::Kind::kNormal,
-                                   SimDuration::Milliseconds(1), SimDuration::Milliseconds(2), 0};
-  const LatencyDistribution pareto{LatencyDistribution::Kind::kPareto,
-                                   SimDuration::Milliseconds(2), {}, 1.5};
-  const LatencyDistribution lognormal{LatencyDistribution::Kind::kLogNormal,
-                                      SimDuration::Milliseconds(4), {}, 0.5};
+  const LatencyDistribution normal{LatencyDistribution::Kind::kNormal, SimDuration::Milliseconds(1),
+                                   SimDuration::Milliseconds(2), 0};
+  const LatencyDistribution pareto{
+      LatencyDistribution::Kind::kPareto, SimDuration::Milliseconds(2), {}, 1.5};
+  const LatencyDistribution lognormal{
+      LatencyDistribution::Kind::kLogNormal, SimDuration::Milliseconds(4), {}, 0.5};
   int below_median = 0;
   for (int i = 0; i < 10000; ++i) {
     const SimDuration u = uniform.Sample(rng);

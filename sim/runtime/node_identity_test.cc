@@ -8,7 +8,9 @@
 namespace plumsim {
 namespace {
 
-PeerSet Sorted(const NodeOrder& order, PeerSet ids) { return ordsets::FromList(std::move(ids), order); }
+PeerSet Sorted(const NodeOrder& order, PeerSet ids) {
+  return ordsets::FromList(std::move(ids), order);
+}
 
 // Atoms compare by their text: '0' (48) sorts before '@' (64), so
 // 'n10@host' < 'n1@host' < 'n2@host'.

@@ -6,9 +6,12 @@ namespace plumsim {
 
 const char* ProcessKindName(ProcessKind kind) {
   switch (kind) {
-    case ProcessKind::kBroadcastServer: return "broadcast_server";
-    case ProcessKind::kBackend: return "backend";
-    case ProcessKind::kPeerService: return "peer_service";
+    case ProcessKind::kBroadcastServer:
+      return "broadcast_server";
+    case ProcessKind::kBackend:
+      return "backend";
+    case ProcessKind::kPeerService:
+      return "peer_service";
   }
   return "?";
 }

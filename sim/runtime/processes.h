@@ -10,8 +10,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "sim/runtime/latency.h"
 #include "sim/kernel/time.h"
+#include "sim/runtime/latency.h"
 
 namespace plumsim {
 

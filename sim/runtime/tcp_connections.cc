@@ -46,7 +46,8 @@ TcpConnections::ConnectResult TcpConnections::Connect(NodeId holder, NodeId peer
   }
   // SYN, SYN-ACK; then the client's hello arrives and reset_ping/1 arms the
   // idle timer (handle_inbound({hello, _}), partisan_peer_service_client).
-  const SimDuration rtt = network_->SampleLatency(holder, peer) + network_->SampleLatency(peer, holder);
+  const SimDuration rtt =
+      network_->SampleLatency(holder, peer) + network_->SampleLatency(peer, holder);
   Conn& c = conns_[Key(holder, peer)];
   c.generation = next_generation_++;
   c.ready_at = at + rtt;
@@ -113,8 +114,8 @@ SimTime TcpConnections::PingDeath(const Conn& c) const {
   const int64_t idle = runtime_.ping_idle_timeout.ns();
   SimTime last_reset = c.ping_origin;
   if (c.cut_since > c.ping_origin) {
-    last_reset = c.ping_origin +
-                 SimDuration::Nanoseconds((c.cut_since - c.ping_origin).ns() / idle * idle);
+    last_reset =
+        c.ping_origin + SimDuration::Nanoseconds((c.cut_since - c.ping_origin).ns() / idle * idle);
   }
   // ping_idle_timeout fires; each ping_timeout calls partisan_retry:fail/1,
   // which returns max_retries once max_attempts pings went unanswered.
@@ -215,7 +216,8 @@ void TcpConnections::Close(NodeId holder, NodeId peer, CloseReason reason, bool 
   open_[holder] = ordsets::DelElement(peer, std::move(open_[holder]));
   holders_[peer] = ordsets::DelElement(holder, std::move(holders_[peer]));
   if (observer_ != nullptr) {
-    for (const Held& h : held) observer_->OnDrop(holder, peer, h.message, DropReason::kConnectionClosed);
+    for (const Held& h : held)
+      observer_->OnDrop(holder, peer, h.message, DropReason::kConnectionClosed);
     observer_->OnConnectionClose(holder, peer, reason);
   }
   if (notify && on_close_) on_close_(holder, peer);
@@ -273,7 +275,8 @@ std::optional<TcpConnections::HeldAge> TcpConnections::OldestHeld() const {
     const NodeId from = static_cast<NodeId>(key >> 32), to = static_cast<NodeId>(key & 0xffffffffu);
     // Ties by (from, to): the hash map's order must not show.
     if (!oldest || h.sent_at < oldest->sent_at ||
-        (h.sent_at == oldest->sent_at && std::pair(from, to) < std::pair(oldest->from, oldest->to))) {
+        (h.sent_at == oldest->sent_at &&
+         std::pair(from, to) < std::pair(oldest->from, oldest->to))) {
       oldest = HeldAge{h.sent_at, from, to};
     }
   }

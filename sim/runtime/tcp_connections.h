@@ -23,16 +23,16 @@
 #define PLUMSIM_SIM_RUNTIME_TCP_CONNECTIONS_H_
 
 #include <cstdint>
-#include <optional>
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "protocol/message.h"
 #include "protocol/ordset.h"
+#include "sim/kernel/event_loop.h"
 #include "sim/runtime/network.h"
 #include "sim/runtime/partisan_config.h"
-#include "sim/kernel/event_loop.h"
 
 namespace plumsim {
 
@@ -52,7 +52,7 @@ class TcpConnections final : public BlockedArrivalSink {
   // (connect_timeout); a reachable host without the peer's VM refuses
   // after one round trip. `at` is the caller's clock (>= now).
   struct ConnectResult {
-    bool open = false;                         // a connection exists afterwards
+    bool open = false;                          // a connection exists afterwards
     SimDuration blocked = SimDuration::Zero();  // how long the caller waited
   };
   ConnectResult Connect(NodeId holder, NodeId peer, SimTime at = SimTime::Zero());
@@ -100,9 +100,9 @@ class TcpConnections final : public BlockedArrivalSink {
     Message message;
   };
   struct Conn {
-    uint64_t generation = 0;         // tells this connection from a later one
-    SimTime ready_at;                // the handshake's round trip is over
-    SimTime ping_origin;             // last reset_ping/1 (hello or pong)
+    uint64_t generation = 0;  // tells this connection from a later one
+    SimTime ready_at;         // the handshake's round trip is over
+    SimTime ping_origin;      // last reset_ping/1 (hello or pong)
     SimTime cut_since = SimTime::Max();
     SimTime death_at = SimTime::Max();
     SimTime resume_at = SimTime::Max();  // a resume is scheduled then

@@ -160,7 +160,8 @@ TEST_F(TcpTest, LossDelaysAndKeepsOrderInsteadOfDropping) {
     EXPECT_EQ(rec_.arrivals[i].n, i);
     EXPECT_GE(rec_.arrivals[i].at, last);
     last = rec_.arrivals[i].at;
-    const SimDuration wait = rec_.arrivals[i].at - (SimTime::Zero() + SimDuration::Milliseconds(20 + 10 * i));
+    const SimDuration wait =
+        rec_.arrivals[i].at - (SimTime::Zero() + SimDuration::Milliseconds(20 + 10 * i));
     if (wait > worst) worst = wait;
   }
   EXPECT_GE(worst, SimDuration::Milliseconds(200) + kLatency);  // at least one RTO
@@ -343,8 +344,10 @@ TEST_F(TcpTest, SameSeedSameArrivals) {
     sim.RunUntil(SimTime::Zero() + SimDuration::Seconds(100));
     std::vector<SimTime> times;
     for (const Arrival& a : rec.arrivals) times.push_back(a.at);
-    if (run == 0) first = times;
-    else EXPECT_EQ(times, first);
+    if (run == 0)
+      first = times;
+    else
+      EXPECT_EQ(times, first);
   }
 }
 

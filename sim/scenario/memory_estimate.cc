@@ -64,18 +64,27 @@ absl::StatusOr<std::optional<int64_t>> ParseMemorySize(const std::string& text) 
   std::string number = t;
   if (!t.empty()) {
     switch (t.back()) {
-      case 'k': scale = 1024.0; break;
-      case 'm': scale = 1024.0 * 1024; break;
-      case 'g': scale = 1024.0 * 1024 * 1024; break;
-      case 't': scale = 1024.0 * 1024 * 1024 * 1024; break;
-      default: break;
+      case 'k':
+        scale = 1024.0;
+        break;
+      case 'm':
+        scale = 1024.0 * 1024;
+        break;
+      case 'g':
+        scale = 1024.0 * 1024 * 1024;
+        break;
+      case 't':
+        scale = 1024.0 * 1024 * 1024 * 1024;
+        break;
+      default:
+        break;
     }
     if (scale != 1) number.pop_back();
   }
   double v;
   if (!absl::SimpleAtod(number, &v) || !(v > 0) || v * scale > 9.2e18) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--max-memory ", text, ": expected a size such as 16G, 512M or 'unlimited'"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--max-memory ", text, ": expected a size such as 16G, 512M or 'unlimited'"));
   }
   return std::optional<int64_t>(static_cast<int64_t>(v * scale));
 }
@@ -102,12 +111,13 @@ absl::Status CheckMemory(const Scenario& scenario, const std::string& max_memory
   if (!limit) return absl::OkStatus();
   const int64_t need = EstimateMemoryBytes(scenario);
   if (need <= *limit) return absl::OkStatus();
-  return absl::ResourceExhaustedError(absl::StrCat(
-      scenario.source_path, ": this run needs about ", FormatBytes(need), " of memory (",
-      scenario.total_nodes(), " nodes, ", scenario.membership, " membership",
-      scenario.heartbeat.broadcast ? ", heartbeats" : "", "), more than ", what, " (",
-      FormatBytes(*limit), "); nothing was run. Use fewer nodes, or --max-memory SIZE "
-      "(or 'unlimited') to run it anyway"));
+  return absl::ResourceExhaustedError(
+      absl::StrCat(scenario.source_path, ": this run needs about ", FormatBytes(need),
+                   " of memory (", scenario.total_nodes(), " nodes, ", scenario.membership,
+                   " membership", scenario.heartbeat.broadcast ? ", heartbeats" : "",
+                   "), more than ", what, " (", FormatBytes(*limit),
+                   "); nothing was run. Use fewer nodes, or --max-memory SIZE "
+                   "(or 'unlimited') to run it anyway"));
 }
 
 }  // namespace plumsim

@@ -14,8 +14,8 @@ NodeSet NodeSet::FromRanges(std::vector<Range> ranges) {
   NodeSet out;
   for (const Range& r : ranges) {
     PLUMSIM_CHECK(r.first <= r.last);
-    if (!out.ranges_.empty() && static_cast<int64_t>(r.first) <=
-                                    static_cast<int64_t>(out.ranges_.back().last) + 1) {
+    if (!out.ranges_.empty() &&
+        static_cast<int64_t>(r.first) <= static_cast<int64_t>(out.ranges_.back().last) + 1) {
       out.ranges_.back().last = std::max(out.ranges_.back().last, r.last);
     } else {
       out.ranges_.push_back(r);

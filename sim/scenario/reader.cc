@@ -21,9 +21,9 @@ absl::StatusOr<toml::table> ParseTomlDocument(absl::string_view text,
   try {
     return toml::parse(std::string_view(text.data(), text.size()), source_name);
   } catch (const toml::parse_error& e) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        source_name, ":", e.source().begin.line, ":", e.source().begin.column,
-        ": TOML syntax error: ", std::string(e.description())));
+    return absl::InvalidArgumentError(
+        absl::StrCat(source_name, ":", e.source().begin.line, ":", e.source().begin.column,
+                     ": TOML syntax error: ", std::string(e.description())));
   }
 }
 
@@ -80,15 +80,16 @@ void ScenarioReader::Error(const toml::node* node, absl::string_view key,
 void ScenarioReader::Missing(const toml::table* table, absl::string_view key,
                              absl::string_view hint) {
   const std::string where = table == nullptr ? "the top level" : "this table";
-  Error(table, key, absl::StrCat("missing from ", where, hint.empty() ? "" : " (", hint,
-                                 hint.empty() ? "" : ")"));
+  Error(table, key,
+        absl::StrCat("missing from ", where, hint.empty() ? "" : " (", hint,
+                     hint.empty() ? "" : ")"));
 }
 
 void ScenarioReader::ErrorAt(int line, int column, absl::string_view key,
                              absl::string_view message) {
-  errors_.push_back(Diagnostic{
-      0, line, column,
-      absl::StrCat(source_name_, ":", line, ":", column, ": ", key, ": ", message)});
+  errors_.push_back(
+      Diagnostic{0, line, column,
+                 absl::StrCat(source_name_, ":", line, ":", column, ": ", key, ": ", message)});
 }
 
 absl::Status ScenarioReader::Result() const {
@@ -100,8 +101,8 @@ absl::Status ScenarioReader::Result() const {
   std::vector<std::string> lines;
   for (const Diagnostic& d : sorted) {
     if (static_cast<int>(lines.size()) == kMaxReportedErrors) {
-      lines.push_back(absl::StrCat("... and ", sorted.size() - kMaxReportedErrors,
-                                   " more error(s)"));
+      lines.push_back(
+          absl::StrCat("... and ", sorted.size() - kMaxReportedErrors, " more error(s)"));
       break;
     }
     lines.push_back(d.text);
@@ -149,8 +150,8 @@ std::optional<int64_t> ScenarioReader::Integer(const toml::node& n, absl::string
   return v;
 }
 
-std::optional<double> ScenarioReader::Number(const toml::node& n, absl::string_view key,
-                                             double min, double max, absl::string_view what) {
+std::optional<double> ScenarioReader::Number(const toml::node& n, absl::string_view key, double min,
+                                             double max, absl::string_view what) {
   double v;
   if (n.is_floating_point()) {
     v = n.as_floating_point()->get();
@@ -187,14 +188,15 @@ std::optional<SimDuration> ScenarioReader::Duration(const toml::node& n, absl::s
     return std::nullopt;
   }
   if (*d > kMaxSimTime) {
-    Error(&n, key, absl::StrCat("expected at most ", FormatSimDuration(kMaxSimTime),
-                                " (about 11 years of virtual time), got \"",
-                                n.as_string()->get(), "\""));
+    Error(&n, key,
+          absl::StrCat("expected at most ", FormatSimDuration(kMaxSimTime),
+                       " (about 11 years of virtual time), got \"", n.as_string()->get(), "\""));
     return std::nullopt;
   }
   if (*d < min) {
-    Error(&n, key, absl::StrCat("expected at least ", FormatSimDuration(min), ", got \"",
-                                n.as_string()->get(), "\""));
+    Error(&n, key,
+          absl::StrCat("expected at least ", FormatSimDuration(min), ", got \"",
+                       n.as_string()->get(), "\""));
     return std::nullopt;
   }
   return *d;
@@ -208,8 +210,9 @@ std::optional<LatencyDistribution> ScenarioReader::Latency(const toml::node& n,
     return LatencyDistribution::Constant(*d);
   }
   if (!n.is_table()) {
-    Error(&n, key, "expected a duration or a table such as "
-                   "{ kind = \"uniform\", min = \"1ms\", max = \"5ms\" }");
+    Error(&n, key,
+          "expected a duration or a table such as "
+          "{ kind = \"uniform\", min = \"1ms\", max = \"5ms\" }");
     return std::nullopt;
   }
   const toml::table& t = *n.as_table();
@@ -282,8 +285,7 @@ std::optional<NodeId> ScenarioReader::Node(const toml::node& n, absl::string_vie
   absl::string_view t = absl::StripAsciiWhitespace(text);
   int64_t id;
   if (!absl::ConsumePrefix(&t, "n") || t.empty() ||
-      t.find_first_not_of("0123456789") != absl::string_view::npos ||
-      !absl::SimpleAtoi(t, &id)) {
+      t.find_first_not_of("0123456789") != absl::string_view::npos || !absl::SimpleAtoi(t, &id)) {
     Error(&n, key, absl::StrCat("expected a node name like \"n3\", got \"", text, "\""));
     return std::nullopt;
   }
@@ -296,8 +298,7 @@ std::optional<NodeId> ScenarioReader::Node(const toml::node& n, absl::string_vie
   return static_cast<NodeId>(id);
 }
 
-std::optional<NodeSet::Range> ScenarioReader::NodeRange(const toml::node& n,
-                                                        absl::string_view part,
+std::optional<NodeSet::Range> ScenarioReader::NodeRange(const toml::node& n, absl::string_view part,
                                                         absl::string_view key) {
   const absl::string_view p = absl::StripAsciiWhitespace(part);
   if (p == "all") {
@@ -362,8 +363,9 @@ std::optional<NodeSet> ScenarioReader::RandomNodes(const toml::node& n, absl::st
     count = static_cast<int64_t>(static_cast<double>(n_from) * value / 100.0 + 0.5);
   } else {
     if (value != static_cast<double>(static_cast<int64_t>(value)) || value > n_from) {
-      Error(&n, key, absl::StrCat("a whole number of nodes, at most the ", n_from,
-                                  " to draw from, got \"", part, "\""));
+      Error(&n, key,
+            absl::StrCat("a whole number of nodes, at most the ", n_from, " to draw from, got \"",
+                         part, "\""));
       return std::nullopt;
     }
     count = static_cast<int64_t>(value);

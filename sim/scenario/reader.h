@@ -19,9 +19,9 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "sim/kernel/time.h"
 #include "sim/runtime/latency.h"
 #include "sim/scenario/node_set.h"
-#include "sim/kernel/time.h"
 #include "toml++/toml.h"
 
 namespace plumsim {
@@ -80,8 +80,8 @@ class ScenarioReader {
   std::optional<int64_t> Integer(const toml::node& n, absl::string_view key, int64_t min,
                                  int64_t max);
   // `what` names the expectation in messages ("" : "a number").
-  std::optional<double> Number(const toml::node& n, absl::string_view key, double min,
-                               double max, absl::string_view what = "a number");
+  std::optional<double> Number(const toml::node& n, absl::string_view key, double min, double max,
+                               absl::string_view what = "a number");
   std::optional<double> Probability(const toml::node& n, absl::string_view key) {
     return Number(n, key, 0, 1, "a probability");
   }

@@ -38,10 +38,11 @@ class SectionReader {
 
   Scenario Read() {
     s_.source_path = r_.source_name();
-    r_.CheckKeys(root_, "",
-                 {"name", "description", "seed", "duration", "nodes", "membership", "plumtree",
-                  "heartbeat", "network", "partisan", "processing", "events", "churn", "expect", "snapshots", "metrics", "trace",
-                  "study", "explore"});  // read by sim/study_file and sim/nemesis; ignored by a run
+    r_.CheckKeys(
+        root_, "",
+        {"name", "description", "seed", "duration", "nodes", "membership", "plumtree", "heartbeat",
+         "network", "partisan", "processing", "events", "churn", "expect", "snapshots", "metrics",
+         "trace", "study", "explore"});  // read by sim/study_file and sim/nemesis; ignored by a run
     ReadTop();
     r_.set_seed(s_.seed);
     ReadNodes();
@@ -93,7 +94,8 @@ class SectionReader {
     if (const toml::node* v = root_.get("description")) {
       Set(r_.String(*v, "description"), &s_.description);
     }
-    if (const toml::node* v = root_.get("seed")) Set(r_.Integer(*v, "seed", 0, INT64_MAX), &s_.seed);
+    if (const toml::node* v = root_.get("seed"))
+      Set(r_.Integer(*v, "seed", 0, INT64_MAX), &s_.seed);
     if (const toml::node* v = root_.get("duration")) {
       Set(r_.Duration(*v, "duration", SimDuration::Nanoseconds(1)), &s_.duration);
     } else {
@@ -105,7 +107,8 @@ class SectionReader {
   void ReadNodes() {
     const toml::table* nodes = Table("nodes");
     if (nodes == nullptr) {
-      if (root_.get("nodes") == nullptr) r_.Missing(nullptr, "nodes", "a table [nodes] with count = N");
+      if (root_.get("nodes") == nullptr)
+        r_.Missing(nullptr, "nodes", "a table [nodes] with count = N");
       return;
     }
     r_.CheckKeys(*nodes, "nodes",
@@ -131,9 +134,9 @@ class SectionReader {
     if (const toml::node* v = nodes->get("start_jitter")) {
       Set(r_.Duration(*v, "nodes.start_jitter"), &s_.start_jitter);
     }
-    const __int128 last_start = static_cast<__int128>(s_.start_interval.ns()) *
-                                    std::max<int64_t>(0, s_.node_count - 1) +
-                                s_.start_jitter.ns();
+    const __int128 last_start =
+        static_cast<__int128>(s_.start_interval.ns()) * std::max<int64_t>(0, s_.node_count - 1) +
+        s_.start_jitter.ns();
     if (last_start > kMaxSimTime.ns()) {
       r_.Error(nodes->get("start_interval"), "nodes.start_interval",
                absl::StrCat("the last node would start after ", FormatSimDuration(kMaxSimTime)));
@@ -149,8 +152,9 @@ class SectionReader {
         std::optional<std::string> name = r_.String(x, "nodes.names");
         if (!name) return;
         if (!IsValidNodeName(*name)) {
-          r_.Error(&x, "nodes.names",
-                   absl::StrCat("expected an Erlang node name like \"n3@host\", got \"", *name, "\""));
+          r_.Error(
+              &x, "nodes.names",
+              absl::StrCat("expected an Erlang node name like \"n3@host\", got \"", *name, "\""));
           return;
         }
         s_.node_names[node] = *name;
@@ -233,11 +237,13 @@ class SectionReader {
       }
     }
     HyParViewConfig& h = s_.hyparview;
-    const std::pair<const char*, int64_t*> sizes[] = {
-        {"active_max_size", &h.active_max_size},   {"active_min_size", &h.active_min_size},
-        {"active_rwl", &h.active_rwl},             {"passive_max_size", &h.passive_max_size},
-        {"passive_rwl", &h.passive_rwl},           {"shuffle_k_active", &h.shuffle_k_active},
-        {"shuffle_k_passive", &h.shuffle_k_passive}};
+    const std::pair<const char*, int64_t*> sizes[] = {{"active_max_size", &h.active_max_size},
+                                                      {"active_min_size", &h.active_min_size},
+                                                      {"active_rwl", &h.active_rwl},
+                                                      {"passive_max_size", &h.passive_max_size},
+                                                      {"passive_rwl", &h.passive_rwl},
+                                                      {"shuffle_k_active", &h.shuffle_k_active},
+                                                      {"shuffle_k_passive", &h.shuffle_k_passive}};
     for (const auto& [key, field] : sizes) {
       const toml::node* v = m->get(key);
       if (v == nullptr) continue;
@@ -332,8 +338,10 @@ class SectionReader {
       }
     }
     const bool tcp = s_.network.transport == Transport::kTcp;
-    if (const toml::node* v = n->get("latency")) Set(r_.Latency(*v, "network.latency"), &s_.network.latency);
-    if (const toml::node* v = n->get("loss")) Set(r_.Probability(*v, "network.loss"), &s_.network.loss);
+    if (const toml::node* v = n->get("latency"))
+      Set(r_.Latency(*v, "network.latency"), &s_.network.latency);
+    if (const toml::node* v = n->get("loss"))
+      Set(r_.Probability(*v, "network.loss"), &s_.network.loss);
     if (const toml::node* v = n->get("duplicate")) {
       Set(r_.Probability(*v, "network.duplicate"), &s_.network.duplicate);
       if (tcp && s_.network.duplicate > 0) {
@@ -344,8 +352,7 @@ class SectionReader {
     if (const toml::node* v = n->get("reorder")) {
       Set(r_.Bool(*v, "network.reorder"), &s_.network.reorder);
       if (tcp && s_.network.reorder) {
-        r_.Error(v, "network.reorder",
-                 "TCP delivers in order: only for transport = \"datagram\"");
+        r_.Error(v, "network.reorder", "TCP delivers in order: only for transport = \"datagram\"");
       }
     }
     if (const toml::node* v = n->get("tcp")) ReadTcp(*v, tcp);
@@ -368,8 +375,10 @@ class SectionReader {
     const toml::table& t = *v.as_table();
     r_.CheckKeys(t, "network.tcp", {"min_rto", "max_rto"});
     TcpConfig& c = s_.network.tcp;
-    if (const toml::node* x = t.get("min_rto")) Set(r_.Period(*x, "network.tcp.min_rto"), &c.min_rto);
-    if (const toml::node* x = t.get("max_rto")) Set(r_.Period(*x, "network.tcp.max_rto"), &c.max_rto);
+    if (const toml::node* x = t.get("min_rto"))
+      Set(r_.Period(*x, "network.tcp.min_rto"), &c.min_rto);
+    if (const toml::node* x = t.get("max_rto"))
+      Set(r_.Period(*x, "network.tcp.max_rto"), &c.max_rto);
     if (c.max_rto < c.min_rto) {
       r_.Error(t.get("max_rto") != nullptr ? t.get("max_rto") : &v, "network.tcp.max_rto",
                "must be at least min_rto");
@@ -380,8 +389,9 @@ class SectionReader {
   void ReadProcessing() {
     const toml::table* p = Table("processing");
     if (p == nullptr) return;
-    r_.CheckKeys(*p, "processing",
-                 {"per_message", "broadcast_server", "backend", "peer_service", "timer_granularity"});
+    r_.CheckKeys(
+        *p, "processing",
+        {"per_message", "broadcast_server", "backend", "peer_service", "timer_granularity"});
     ProcessingConfig& c = s_.processing;
     if (const toml::node* v = p->get("per_message")) {
       if (std::optional<LatencyDistribution> d = r_.Latency(*v, "processing.per_message")) {
@@ -425,7 +435,8 @@ class SectionReader {
       return;
     }
     const toml::table& t = *ping->as_table();
-    r_.CheckKeys(t, "partisan.connection_ping", {"enabled", "idle_timeout", "timeout", "max_attempts"});
+    r_.CheckKeys(t, "partisan.connection_ping",
+                 {"enabled", "idle_timeout", "timeout", "max_attempts"});
     if (const toml::node* x = t.get("enabled")) {
       Set(r_.Bool(*x, "partisan.connection_ping.enabled"), &c.ping_enabled);
     }
@@ -453,7 +464,8 @@ class SectionReader {
     if (const toml::node* x = t.get("symmetric")) {
       Set(r_.Bool(*x, "network.links.symmetric"), &link.symmetric);
     }
-    if (const toml::node* x = t.get("latency")) link.latency = r_.Latency(*x, "network.links.latency");
+    if (const toml::node* x = t.get("latency"))
+      link.latency = r_.Latency(*x, "network.links.latency");
     if (const toml::node* x = t.get("loss")) link.loss = r_.Probability(*x, "network.links.loss");
     if (t.get("latency") == nullptr && t.get("loss") == nullptr) {
       r_.Error(&t, "network.links", "sets neither \"latency\" nor \"loss\"");
@@ -649,23 +661,26 @@ class SectionReader {
   }
 
   void ReadSymmetric(const toml::table& t, TimelineEvent* ev) {
-    if (const toml::node* v = t.get("symmetric")) Set(r_.Bool(*v, "events.symmetric"), &ev->symmetric);
+    if (const toml::node* v = t.get("symmetric"))
+      Set(r_.Bool(*v, "events.symmetric"), &ev->symmetric);
   }
 
   void ReadBroadcast(const toml::table& t, TimelineEvent* ev) {
     r_.CheckKeys(t, "events", {"at", "kind", "from", "count", "interval", "size"});
     NeedNodes(t, "from", "broadcast", &ev->from);
-    if (const toml::node* v = t.get("count")) Set(r_.Integer(*v, "events.count", 1, 100'000'000), &ev->count);
-    if (const toml::node* v = t.get("interval")) Set(r_.Duration(*v, "events.interval"), &ev->interval);
-    if (const toml::node* v = t.get("size")) Set(r_.Integer(*v, "events.size", 0, 1 << 20), &ev->size_bytes);
+    if (const toml::node* v = t.get("count"))
+      Set(r_.Integer(*v, "events.count", 1, 100'000'000), &ev->count);
+    if (const toml::node* v = t.get("interval"))
+      Set(r_.Duration(*v, "events.interval"), &ev->interval);
+    if (const toml::node* v = t.get("size"))
+      Set(r_.Integer(*v, "events.size", 0, 1 << 20), &ev->size_bytes);
     // Every message is sent within the run: the last at at + interval * (count - 1).
     const __int128 last = static_cast<__int128>(ev->interval.ns()) * (ev->count - 1) + ev->at.ns();
     if (ev->count > 1 && last > s_.duration.ns()) {
       r_.Error(t.get("count") != nullptr ? t.get("count") : &t, "events.count",
                absl::StrCat(ev->count, " messages ", FormatSimDuration(ev->interval),
                             " apart would end after the run (duration ",
-                            FormatSimDuration(s_.duration),
-                            "); lower count or interval"));
+                            FormatSimDuration(s_.duration), "); lower count or interval"));
     }
   }
 
@@ -723,7 +738,8 @@ class SectionReader {
       if (window != nullptr) {
         Set(r_.Duration(*window, "metrics.window", kMinTimerPeriod), &s_.metrics_window);
       }
-      if (const toml::node* v = m->get("settle")) Set(r_.Duration(*v, "metrics.settle"), &s_.settle);
+      if (const toml::node* v = m->get("settle"))
+        Set(r_.Duration(*v, "metrics.settle"), &s_.settle);
     }
     // One timeseries.csv row per window, kept in memory: bounded.
     if (s_.metrics_window.ns() > 0 && s_.duration.ns() / s_.metrics_window.ns() > 10'000'000) {
@@ -753,7 +769,8 @@ class SectionReader {
         std::sort(s_.snapshot_times.begin(), s_.snapshot_times.end());
       }
     }
-    if (const toml::node* v = snap->get("roots")) Set(r_.Nodes(*v, "snapshots.roots"), &s_.snapshot_roots);
+    if (const toml::node* v = snap->get("roots"))
+      Set(r_.Nodes(*v, "snapshots.roots"), &s_.snapshot_roots);
   }
 
   // [trace]
@@ -763,7 +780,8 @@ class SectionReader {
     r_.CheckKeys(*t, "trace", {"kinds", "nodes", "roots", "compress"});
     if (const toml::node* v = t->get("kinds")) {
       if (!v->is_array()) {
-        r_.Error(v, "trace.kinds", "expected an array of event kinds, e.g. [\"add_eager\", \"graft\"]");
+        r_.Error(v, "trace.kinds",
+                 "expected an array of event kinds, e.g. [\"add_eager\", \"graft\"]");
       } else {
         for (const toml::node& e : *v->as_array()) {
           std::optional<std::string> kind = r_.String(e, "trace.kinds");
@@ -935,7 +953,8 @@ class SectionReader {
 // are numbers index arrays: events.0.at.
 void ApplyOverride(toml::table& root, const Override& o, ScenarioReader* r) {
   if (o.path.empty()) {
-    r->Error(nullptr, "", absl::StrCat(o.argument, ": expected key=value, e.g. --set nodes.count=32"));
+    r->Error(nullptr, "",
+             absl::StrCat(o.argument, ": expected key=value, e.g. --set nodes.count=32"));
     return;
   }
   toml::table holder;

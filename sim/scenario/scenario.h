@@ -11,18 +11,18 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/btree_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "protocol/hyparview.h"
 #include "protocol/ordset.h"
 #include "protocol/plumtree_config.h"
+#include "sim/kernel/time.h"
 #include "sim/runtime/latency.h"
-#include "absl/container/btree_map.h"
 #include "sim/runtime/network.h"
 #include "sim/runtime/node_identity.h"
 #include "sim/runtime/processes.h"
 #include "sim/scenario/node_set.h"
-#include "sim/kernel/time.h"
 
 namespace plumsim {
 
@@ -51,17 +51,17 @@ struct TimelineEvent {
   };
   Kind kind = Kind::kCrash;
   SimTime at;
-  NodeSet nodes;                // crash, restart, join, leave
+  NodeSet nodes;                  // crash, restart, join, leave
   std::optional<NodeId> contact;  // restart, join
-  std::vector<NodeSet> groups;  // partition
-  NodeSet from, to;             // partition_one_way, link_*, set_* (scope), broadcast (from)
-  bool symmetric = true;        // link_down, link_up, set_latency, set_loss
-  std::optional<LatencyDistribution> latency;  // set_latency
-  double loss = 0;              // set_loss
-  int64_t count = 1;            // broadcast
+  std::vector<NodeSet> groups;    // partition
+  NodeSet from, to;               // partition_one_way, link_*, set_* (scope), broadcast (from)
+  bool symmetric = true;          // link_down, link_up, set_latency, set_loss
+  std::optional<LatencyDistribution> latency;      // set_latency
+  double loss = 0;                                 // set_loss
+  int64_t count = 1;                               // broadcast
   SimDuration interval = SimDuration::Seconds(1);  // broadcast
-  int64_t size_bytes = 64;      // broadcast
-  int line = 0, column = 0;     // where it was written (0: not from a file)
+  int64_t size_bytes = 64;                         // broadcast
+  int line = 0, column = 0;                        // where it was written (0: not from a file)
 };
 const char* EventKindName(TimelineEvent::Kind kind);
 
@@ -85,13 +85,13 @@ struct ConvergenceSettings {
 
 struct Expectation {
   enum class Metric {
-    kReliabilityMin,   // min reliability of messages sent in [after, end - settle]
-    kRmrMax,           // max RMR of those messages
-    kLdhMax,           // max LDH of those messages
-    kTreesSpanning,    // every root's eager graph is a spanning tree at the end
-    kConvergedBefore,  // overall convergence time < before
+    kReliabilityMin,     // min reliability of messages sent in [after, end - settle]
+    kRmrMax,             // max RMR of those messages
+    kLdhMax,             // max LDH of those messages
+    kTreesSpanning,      // every root's eager graph is a spanning tree at the end
+    kConvergedBefore,    // overall convergence time < before
     kConnectionsClosed,  // tcp connections closed in [after, before), by reason
-    kReachMin,         // min reach (share of running nodes that delivered) of messages
+    kReachMin,           // min reach (share of running nodes that delivered) of messages
     kTreeStableBefore,   // a share of roots tree-stable before `before`
     kRmrSettledBefore,   // a share of roots RMR-settled before `before`
   };
@@ -104,7 +104,7 @@ struct Expectation {
   // the end of the window (sent / closed before it), Max if none.
   SimTime before = SimTime::Max();
   std::string reason;  // kConnectionsClosed: a CloseReasonName, "" for any
-  int line = 0;                       // where it was written, for messages
+  int line = 0;        // where it was written, for messages
 };
 const char* ExpectationMetricName(Expectation::Metric metric);
 
@@ -132,9 +132,9 @@ struct Scenario {
   uint64_t seed = 1;
   SimDuration duration;
 
-  int64_t node_count = 0;  // nodes present at the start: n0 .. n{count-1}
-  SimDuration start_interval;  // node i starts at i * start_interval
-  SimDuration start_jitter;    // plus a uniform draw in [0, start_jitter]
+  int64_t node_count = 0;                      // nodes present at the start: n0 .. n{count-1}
+  SimDuration start_interval;                  // node i starts at i * start_interval
+  SimDuration start_jitter;                    // plus a uniform draw in [0, start_jitter]
   CrashMode crash_mode = CrashMode::kProcess;  // [nodes] crash
   // [nodes] names / addresses: Erlang node names and listen addresses that
   // differ from the defaults (sim/runtime/node_identity.h), by node.
@@ -195,8 +195,7 @@ struct Override {
 absl::StatusOr<Scenario> LoadScenario(const std::string& path,
                                       const std::vector<Override>& overrides = {});
 // The same from text; `source_name` is used in error messages.
-absl::StatusOr<Scenario> ParseScenario(absl::string_view text,
-                                       const std::string& source_name,
+absl::StatusOr<Scenario> ParseScenario(absl::string_view text, const std::string& source_name,
                                        const std::vector<Override>& overrides = {});
 // --set strings ("dotted.path=value"), for tests and tools.
 absl::StatusOr<Scenario> LoadScenario(const std::string& path,

@@ -60,11 +60,13 @@ persist_epoch = true
 connection_ping = { enabled = true, idle_timeout = "5s", timeout = "2s", max_attempts = 3 }
 connect_timeout = "2s"
 connection_interval = "500ms"
-)", "t.toml");
+)",
+                                             "t.toml");
   // "crash" lands in [nodes] (the table kMinimal ends with).
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_EQ(s->crash_mode, CrashMode::kHost);
-  EXPECT_EQ(s->ErlangNames(), (std::vector<std::string>{"n0@host", "alpha@h1", "n2@host", "n3@host"}));
+  EXPECT_EQ(s->ErlangNames(),
+            (std::vector<std::string>{"n0@host", "alpha@h1", "n2@host", "n3@host"}));
   EXPECT_EQ(FormatListenAddress(s->ListenAddresses()[2]), "10.9.0.1:9000");
   EXPECT_EQ(FormatListenAddress(s->ListenAddresses()[3]), "10.0.0.4:9090");
   EXPECT_EQ(s->network.tcp.min_rto, SimDuration::Milliseconds(300));
@@ -93,7 +95,8 @@ TEST(ScenarioTest, RuntimeKeysRefuseWhatTcpCannotDo) {
       {"[partisan]\nconnection_ping = 5\n", "partisan.connection_ping: expected a table"},
       {"[partisan]\nconnect_timeout = \"0s\"\n", "partisan.connect_timeout"},
       {"names = { n1 = \"n2@host\" }\n", "nodes.names: n1 and n2 are both named n2@host"},
-      {"names = { n1 = \"plain\" }\n", "expected an Erlang node name like \"n3@host\", got \"plain\""},
+      {"names = { n1 = \"plain\" }\n",
+       "expected an Erlang node name like \"n3@host\", got \"plain\""},
       {"names = { n9 = \"a@b\" }\n", "node n9 does not exist"},
       {"addresses = { n1 = \"10.0.0.1\" }\n", "nodes.addresses: expected \"a.b.c.d:port\""},
       {"names = 3\n", "nodes.names: expected a table by node"},
@@ -105,7 +108,8 @@ TEST(ScenarioTest, RuntimeKeysRefuseWhatTcpCannotDo) {
   }
   absl::StatusOr<Scenario> s = ParseScenario(std::string(kMinimal) + "crash = \"vm\"\n", "t.toml");
   ASSERT_FALSE(s.ok());
-  EXPECT_THAT(std::string(s.status().message()), HasSubstr("nodes.crash: expected \"process\" or \"host\""));
+  EXPECT_THAT(std::string(s.status().message()),
+              HasSubstr("nodes.crash: expected \"process\" or \"host\""));
 }
 
 constexpr char kFull[] = R"(
@@ -215,9 +219,8 @@ TEST(ScenarioTest, ParsesEveryFeatureAndSortsEvents) {
   EXPECT_EQ(s->churn[0].nodes.size(), 10);  // default: the initial nodes
   EXPECT_EQ(s->metrics_window, SimDuration::Milliseconds(500));
   EXPECT_EQ(s->settle, SimDuration::Seconds(3));
-  EXPECT_EQ(s->snapshot_times,
-            (std::vector<SimTime>{SimTime::Zero() + SimDuration::Seconds(30),
-                                  SimTime::Zero() + SimDuration::Seconds(60)}));
+  EXPECT_EQ(s->snapshot_times, (std::vector<SimTime>{SimTime::Zero() + SimDuration::Seconds(30),
+                                                     SimTime::Zero() + SimDuration::Seconds(60)}));
   EXPECT_EQ(s->snapshot_roots.ToPeerSet(), (PeerSet{0, 1}));
   ASSERT_EQ(s->expectations.size(), 3u);
   EXPECT_EQ(s->expectations[0].metric, Expectation::Metric::kReliabilityMin);
@@ -232,7 +235,8 @@ TEST(ScenarioTest, HyParViewOptionsWithPartisanDefaults) {
 kind = "hyparview"
 active_max_size = 5
 shuffle_interval = "5s"
-)", "t.toml");
+)",
+                                             "t.toml");
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_EQ(s->membership, "hyparview");
   EXPECT_EQ(s->hyparview.active_max_size, 5);
@@ -276,22 +280,30 @@ struct BadCase {
 
 TEST(ScenarioTest, ErrorsNameFileLineColumnAndWhatWasExpected) {
   const std::vector<BadCase> cases = {
-      {"name = \"x\"\nduration = \"1s\"\n[nodes]\ncount = 0\n", "t.toml:4:9: nodes.count: expected an integer in [1,"},
-      {"name = \"x\"\nduration = \"1s\"\n[nodes]\ncount = 2\ncolour = 1\n", "t.toml:5:10: nodes.colour: unknown key"},
-      {"name = \"x\"\nduration = \"soon\"\n[nodes]\ncount = 2\n", "t.toml:2:12: duration: expected a duration"},
+      {"name = \"x\"\nduration = \"1s\"\n[nodes]\ncount = 0\n",
+       "t.toml:4:9: nodes.count: expected an integer in [1,"},
+      {"name = \"x\"\nduration = \"1s\"\n[nodes]\ncount = 2\ncolour = 1\n",
+       "t.toml:5:10: nodes.colour: unknown key"},
+      {"name = \"x\"\nduration = \"soon\"\n[nodes]\ncount = 2\n",
+       "t.toml:2:12: duration: expected a duration"},
       {"name = \"x\"\nduration = \"1s\"\n[nodes\ncount = 2\n", "t.toml:3:7: TOML syntax error"},
-      {"name = \"x\"\nduration = \"1s\"\n[nodes]\ncount = 2\n[[events]]\nat = \"0s\"\nkind = \"crash\"\nnodes = \"n7\"\n",
+      {"name = \"x\"\nduration = \"1s\"\n[nodes]\ncount = 2\n[[events]]\nat = \"0s\"\nkind = "
+       "\"crash\"\nnodes = \"n7\"\n",
        "t.toml:8:9: events.nodes: node n7 does not exist"},
-      {"name = \"x\"\nduration = \"1s\"\n[nodes]\ncount = 2\n[[events]]\nat = \"2s\"\nkind = \"heal\"\n",
+      {"name = \"x\"\nduration = \"1s\"\n[nodes]\ncount = 2\n[[events]]\nat = \"2s\"\nkind = "
+       "\"heal\"\n",
        "events.at: is after the end of the run"},
       {"name = \"x\"\nduration = \"1s\"\n[nodes]\ncount = 2\n[network]\nloss = 1.5\n",
        "t.toml:6:8: network.loss: expected a probability in [0, 1]"},
-      {"name = \"x\"\nduration = \"1s\"\n[nodes]\ncount = 2\n[network]\nlatency = { kind = \"gamma\" }\n",
+      {"name = \"x\"\nduration = \"1s\"\n[nodes]\ncount = 2\n[network]\nlatency = { kind = "
+       "\"gamma\" }\n",
        "network.latency.kind: unknown latency kind \"gamma\"; expected one of: constant, uniform"},
-      {"name = \"x\"\nduration = \"1s\"\n[nodes]\ncount = 2\n[[events]]\nat = \"0s\"\nkind = \"explode\"\n",
+      {"name = \"x\"\nduration = \"1s\"\n[nodes]\ncount = 2\n[[events]]\nat = \"0s\"\nkind = "
+       "\"explode\"\n",
        "events.kind: unknown event kind \"explode\""},
       {"duration = \"1s\"\n[nodes]\ncount = 2\n", "name: missing"},
-      {"name = \"x\"\nduration = \"1s\"\n[nodes]\ncount = 2\n[[events]]\nat = \"0s\"\nkind = \"join\"\nnodes = \"n3\"\n",
+      {"name = \"x\"\nduration = \"1s\"\n[nodes]\ncount = 2\n[[events]]\nat = \"0s\"\nkind = "
+       "\"join\"\nnodes = \"n3\"\n",
        "events.nodes: n2 never joins"},
       {"name = \"x\"\nduration = \"1s\"\n[nodes]\ncount = 2\n[[expect]]\nmetric = \"speed\"\n",
        "t.toml:6:10: expect.metric: unknown metric \"speed\""},
@@ -303,7 +315,8 @@ TEST(ScenarioTest, ErrorsNameFileLineColumnAndWhatWasExpected) {
        "membership.kind: expected \"full\" or \"hyparview\""},
       {"name = \"x\"\nduration = \"1s\"\n[nodes]\ncount = 2\n[membership]\nactive_rwl = 3\n",
        "membership.active_rwl: only for kind = \"hyparview\""},
-      {"name = \"x\"\nduration = \"1s\"\n[nodes]\ncount = 2\n[membership]\nkind = \"hyparview\"\nactive_min_size = 9\n",
+      {"name = \"x\"\nduration = \"1s\"\n[nodes]\ncount = 2\n[membership]\nkind = "
+       "\"hyparview\"\nactive_min_size = 9\n",
        "membership.active_max_size: needs 2 <= active_max_size"},
   };
   for (const BadCase& c : cases) {
@@ -315,7 +328,8 @@ TEST(ScenarioTest, ErrorsNameFileLineColumnAndWhatWasExpected) {
 
 TEST(ScenarioTest, BadOverridesAreErrors) {
   absl::StatusOr<Scenario> s = ParseScenario(kMinimal, "t.toml", {"nodes.count"});
-  EXPECT_THAT(std::string(s.status().message()), HasSubstr("--set nodes.count: expected key=value"));
+  EXPECT_THAT(std::string(s.status().message()),
+              HasSubstr("--set nodes.count: expected key=value"));
   s = ParseScenario(kMinimal, "t.toml", {"nodes.count=\"many\""});
   EXPECT_THAT(std::string(s.status().message()), HasSubstr("nodes.count: expected an integer"));
   s = ParseScenario(kMinimal, "t.toml", {"name.first=1"});
@@ -366,8 +380,7 @@ TEST(ScenarioTest, SetErrorsNameTheArgument) {
       ParseScenario(kMinimal, "t.toml", std::vector<std::string>{"nodes.count=\"x\""});
   EXPECT_THAT(std::string(s.status().message()),
               HasSubstr("--set nodes.count=\"x\": nodes.count: expected an integer"));
-  s = ParseScenario(kMinimal, "t.toml",
-                    std::vector<std::string>{"network={ latency = 5 }"});
+  s = ParseScenario(kMinimal, "t.toml", std::vector<std::string>{"network={ latency = 5 }"});
   EXPECT_THAT(std::string(s.status().message()),
               HasSubstr("--set network={ latency = 5 }: network.latency: expected a duration"));
 }

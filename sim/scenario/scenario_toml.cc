@@ -32,44 +32,92 @@ std::string Dur(absl::Duration d) { return FormatSimDuration(SimDuration::FromAb
 
 const char* ExpectationMetricName(Expectation::Metric metric) {
   switch (metric) {
-    case Expectation::Metric::kReliabilityMin: return "reliability_min";
-    case Expectation::Metric::kRmrMax: return "rmr_max";
-    case Expectation::Metric::kLdhMax: return "ldh_max";
-    case Expectation::Metric::kTreesSpanning: return "trees_spanning";
-    case Expectation::Metric::kConvergedBefore: return "converged_before";
-    case Expectation::Metric::kConnectionsClosed: return "connections_closed";
-    case Expectation::Metric::kReachMin: return "reach_min";
-    case Expectation::Metric::kTreeStableBefore: return "tree_stable_before";
-    case Expectation::Metric::kRmrSettledBefore: return "rmr_settled_before";
+    case Expectation::Metric::kReliabilityMin:
+      return "reliability_min";
+    case Expectation::Metric::kRmrMax:
+      return "rmr_max";
+    case Expectation::Metric::kLdhMax:
+      return "ldh_max";
+    case Expectation::Metric::kTreesSpanning:
+      return "trees_spanning";
+    case Expectation::Metric::kConvergedBefore:
+      return "converged_before";
+    case Expectation::Metric::kConnectionsClosed:
+      return "connections_closed";
+    case Expectation::Metric::kReachMin:
+      return "reach_min";
+    case Expectation::Metric::kTreeStableBefore:
+      return "tree_stable_before";
+    case Expectation::Metric::kRmrSettledBefore:
+      return "rmr_settled_before";
   }
   return "?";
 }
 
 const char* EventKindName(TimelineEvent::Kind kind) {
   switch (kind) {
-    case TimelineEvent::Kind::kCrash: return "crash";
-    case TimelineEvent::Kind::kRestart: return "restart";
-    case TimelineEvent::Kind::kJoin: return "join";
-    case TimelineEvent::Kind::kLeave: return "leave";
-    case TimelineEvent::Kind::kPartition: return "partition";
-    case TimelineEvent::Kind::kPartitionOneWay: return "partition_one_way";
-    case TimelineEvent::Kind::kHeal: return "heal";
-    case TimelineEvent::Kind::kLinkDown: return "link_down";
-    case TimelineEvent::Kind::kLinkUp: return "link_up";
-    case TimelineEvent::Kind::kSetLatency: return "set_latency";
-    case TimelineEvent::Kind::kSetLoss: return "set_loss";
-    case TimelineEvent::Kind::kBroadcast: return "broadcast";
+    case TimelineEvent::Kind::kCrash:
+      return "crash";
+    case TimelineEvent::Kind::kRestart:
+      return "restart";
+    case TimelineEvent::Kind::kJoin:
+      return "join";
+    case TimelineEvent::Kind::kLeave:
+      return "leave";
+    case TimelineEvent::Kind::kPartition:
+      return "partition";
+    case TimelineEvent::Kind::kPartitionOneWay:
+      return "partition_one_way";
+    case TimelineEvent::Kind::kHeal:
+      return "heal";
+    case TimelineEvent::Kind::kLinkDown:
+      return "link_down";
+    case TimelineEvent::Kind::kLinkUp:
+      return "link_up";
+    case TimelineEvent::Kind::kSetLatency:
+      return "set_latency";
+    case TimelineEvent::Kind::kSetLoss:
+      return "set_loss";
+    case TimelineEvent::Kind::kBroadcast:
+      return "broadcast";
   }
   return "?";
 }
 
 const std::vector<std::string>& TraceKinds() {
-  static const auto* const kinds = new std::vector<std::string>{
-      "send", "deliver", "drop", "held", "released", "retransmit", "timer", "mailbox_wait",
-      "connection_open", "connection_close", "start", "crash", "restart", "join", "leave",
-      "partition", "partition_one_way", "heal", "link_down", "link_up", "set_latency",
-      "set_loss", "membership", "originate", "merge", "skipped", "add_eager", "add_lazy",
-      "reset_peers", "neighbors_down", "node", "network", "peers"};
+  static const auto* const kinds = new std::vector<std::string>{"send",
+                                                                "deliver",
+                                                                "drop",
+                                                                "held",
+                                                                "released",
+                                                                "retransmit",
+                                                                "timer",
+                                                                "mailbox_wait",
+                                                                "connection_open",
+                                                                "connection_close",
+                                                                "start",
+                                                                "crash",
+                                                                "restart",
+                                                                "join",
+                                                                "leave",
+                                                                "partition",
+                                                                "partition_one_way",
+                                                                "heal",
+                                                                "link_down",
+                                                                "link_up",
+                                                                "set_latency",
+                                                                "set_loss",
+                                                                "membership",
+                                                                "originate",
+                                                                "merge",
+                                                                "skipped",
+                                                                "add_eager",
+                                                                "add_lazy",
+                                                                "reset_peers",
+                                                                "neighbors_down",
+                                                                "node",
+                                                                "network",
+                                                                "peers"};
   return *kinds;
 }
 
@@ -156,10 +204,9 @@ std::string Scenario::ToToml() const {
                           static_cast<int64_t>(plumtree.broadcast_start_exchange_limit));
   }
   root.insert("plumtree", std::move(plumtree_table));
-  root.insert("heartbeat",
-              toml::table{{"broadcast", heartbeat.broadcast},
-                          {"broadcast_heartbeat_interval",
-                           Dur(heartbeat.broadcast_heartbeat_interval)}});
+  root.insert("heartbeat", toml::table{{"broadcast", heartbeat.broadcast},
+                                       {"broadcast_heartbeat_interval",
+                                        Dur(heartbeat.broadcast_heartbeat_interval)}});
   toml::table net{{"transport", TransportName(network.transport)},
                   {"latency", LatencyTable(network.latency)},
                   {"loss", network.loss},
@@ -168,9 +215,8 @@ std::string Scenario::ToToml() const {
   if (!links.empty()) {
     toml::array arr;
     for (const LinkSpec& l : links) {
-      toml::table t{{"from", l.from.ToString()},
-                    {"to", l.to.ToString()},
-                    {"symmetric", l.symmetric}};
+      toml::table t{
+          {"from", l.from.ToString()}, {"to", l.to.ToString()}, {"symmetric", l.symmetric}};
       if (l.latency) t.insert("latency", LatencyTable(*l.latency));
       if (l.loss) t.insert("loss", *l.loss);
       arr.push_back(std::move(t));
@@ -182,21 +228,23 @@ std::string Scenario::ToToml() const {
                                   {"max_rto", FormatSimDuration(network.tcp.max_rto)}});
   }
   root.insert("network", std::move(net));
-  toml::table processing_table{{"timer_granularity", FormatSimDuration(processing.timer_granularity)}};
+  toml::table processing_table{
+      {"timer_granularity", FormatSimDuration(processing.timer_granularity)}};
   for (int k = 0; k < kProcessKinds; ++k) {
     processing_table.insert(ProcessKindName(static_cast<ProcessKind>(k)),
                             LatencyTable(processing.per_message[k]));
   }
   root.insert("processing", std::move(processing_table));
-  root.insert("partisan",
-              toml::table{{"persist_epoch", partisan.persist_epoch},
-                          {"connection_ping",
-                           toml::table{{"enabled", partisan.ping_enabled},
-                                       {"idle_timeout", FormatSimDuration(partisan.ping_idle_timeout)},
-                                       {"timeout", FormatSimDuration(partisan.ping_timeout)},
-                                       {"max_attempts", partisan.ping_max_attempts}}},
-                          {"connect_timeout", FormatSimDuration(partisan.connect_timeout)},
-                          {"connection_interval", FormatSimDuration(partisan.connection_interval)}});
+  root.insert(
+      "partisan",
+      toml::table{{"persist_epoch", partisan.persist_epoch},
+                  {"connection_ping",
+                   toml::table{{"enabled", partisan.ping_enabled},
+                               {"idle_timeout", FormatSimDuration(partisan.ping_idle_timeout)},
+                               {"timeout", FormatSimDuration(partisan.ping_timeout)},
+                               {"max_attempts", partisan.ping_max_attempts}}},
+                  {"connect_timeout", FormatSimDuration(partisan.connect_timeout)},
+                  {"connection_interval", FormatSimDuration(partisan.connection_interval)}});
   if (!events.empty()) {
     toml::array arr;
     for (const TimelineEvent& e : events) {
@@ -250,12 +298,12 @@ std::string Scenario::ToToml() const {
   if (!churn.empty()) {
     toml::array arr;
     for (const ChurnSpec& c : churn) {
-      arr.push_back(toml::table{
-          {"start", FormatSimDuration(c.start.SinceStart())},
-          {"end", FormatSimDuration(c.end.SinceStart())},
-          {"nodes", c.nodes.ToString()},
-          {"mean_time_between_crashes", FormatSimDuration(c.mean_time_between_crashes)},
-          {"downtime", FormatSimDuration(c.downtime)}});
+      arr.push_back(
+          toml::table{{"start", FormatSimDuration(c.start.SinceStart())},
+                      {"end", FormatSimDuration(c.end.SinceStart())},
+                      {"nodes", c.nodes.ToString()},
+                      {"mean_time_between_crashes", FormatSimDuration(c.mean_time_between_crashes)},
+                      {"downtime", FormatSimDuration(c.downtime)}});
     }
     root.insert("churn", std::move(arr));
   }

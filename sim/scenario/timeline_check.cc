@@ -15,11 +15,16 @@ enum class NodeState { kAbsent, kRunning, kCrashed, kLeft, kUnknown };
 
 const char* Describe(NodeState s) {
   switch (s) {
-    case NodeState::kAbsent: return "has not joined yet";
-    case NodeState::kRunning: return "is running";
-    case NodeState::kCrashed: return "is crashed";
-    case NodeState::kLeft: return "has left";
-    case NodeState::kUnknown: return "is under churn";
+    case NodeState::kAbsent:
+      return "has not joined yet";
+    case NodeState::kRunning:
+      return "is running";
+    case NodeState::kCrashed:
+      return "is crashed";
+    case NodeState::kLeft:
+      return "has left";
+    case NodeState::kUnknown:
+      return "is under churn";
   }
   return "?";
 }
@@ -118,8 +123,8 @@ class TimelineChecker {
     if (auto bad = states_.FirstNot(e.nodes, allowed)) {
       r_.ErrorAt(e.line, e.column, "events",
                  absl::StrCat("cannot ", what, " ", NodeName(bad->first), " at ",
-                              FormatSimDuration(e.at.SinceStart()), ": it ",
-                              Describe(bad->second), " then"));
+                              FormatSimDuration(e.at.SinceStart()), ": it ", Describe(bad->second),
+                              " then"));
     }
   }
 
@@ -137,8 +142,7 @@ class TimelineChecker {
       r_.ErrorAt(e.line, e.column, "events",
                  absl::StrCat("cannot ", what, " ", NodeName(n), " at ",
                               FormatSimDuration(e.at.SinceStart()), ": it starts at ",
-                              FormatSimDuration(s_.start_interval * n),
-                              " (nodes.start_interval)"));
+                              FormatSimDuration(s_.start_interval * n), " (nodes.start_interval)"));
       return;
     }
   }

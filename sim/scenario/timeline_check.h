@@ -8,8 +8,8 @@
 #ifndef PLUMSIM_SIM_SCENARIO_TIMELINE_CHECK_H_
 #define PLUMSIM_SIM_SCENARIO_TIMELINE_CHECK_H_
 
-#include "sim/scenario/scenario.h"
 #include "sim/scenario/reader.h"
+#include "sim/scenario/scenario.h"
 
 namespace plumsim {
 

@@ -15,19 +15,19 @@
 #include "absl/strings/str_join.h"
 #include "nlohmann/json.hpp"
 #include "sim/output/output_dir.h"
-#include "sim/study/file.h"
 #include "sim/scenario/reader.h"
+#include "sim/study/file.h"
 
 namespace plumsim {
 namespace {
 
 namespace fs = std::filesystem;
 
-
 CollectedRun CollectRun(const fs::path& run_dir, const StudyRecord::Run& run,
                         const FigureSelection& selection) {
   CollectedRun out;
-  std::optional<std::string> manifest_text = ReadFileIfPresent((run_dir / "manifest.json").string());
+  std::optional<std::string> manifest_text =
+      ReadFileIfPresent((run_dir / "manifest.json").string());
   if (!manifest_text) {
     out.status = "missing";
     return out;
@@ -182,8 +182,8 @@ absl::Status ReplaceStudyFile(const std::string& dir, const std::string& relativ
   }
   fs::create_directories(target.parent_path(), ec);
   if (ec) {
-    return absl::UnavailableError(absl::StrCat(target.parent_path().string(),
-                                               ": cannot create: ", ec.message()));
+    return absl::UnavailableError(
+        absl::StrCat(target.parent_path().string(), ": cannot create: ", ec.message()));
   }
   return WriteFileAtomically(target.string(), text);
 }

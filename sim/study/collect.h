@@ -27,8 +27,8 @@ struct CollectedRun {
 
 struct StudyResults {
   StudyRecord record;
-  std::vector<CollectedRun> runs;               // as record.runs
-  std::vector<std::vector<FigureStats>> points; // per point, per figure
+  std::vector<CollectedRun> runs;                // as record.runs
+  std::vector<std::vector<FigureStats>> points;  // per point, per figure
   int Counted() const;
 };
 

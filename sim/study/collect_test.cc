@@ -17,8 +17,8 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
-std::string Message(const std::string& handler, int64_t sent_at_ns, double reliability,
-                    double rmr, int ldh, bool settled = true) {
+std::string Message(const std::string& handler, int64_t sent_at_ns, double reliability, double rmr,
+                    int ldh, bool settled = true) {
   return absl::StrCat("{\"handler\": \"", handler, "\", \"sent_at_ns\": ", sent_at_ns,
                       ", \"settled\": ", settled ? "true" : "false",
                       ", \"reliability\": ", reliability, ", \"rmr\": ", rmr, ", \"ldh\": ", ldh,
@@ -26,11 +26,11 @@ std::string Message(const std::string& handler, int64_t sent_at_ns, double relia
 }
 
 std::string Metrics(const std::vector<std::string>& messages, const std::string& converged) {
-  return absl::StrCat(
-      "{\"summary\": {\"converged_at_ns\": ", converged,
-      ", \"payload_messages\": 10, \"control_messages\": 20},"
-      " \"network\": {\"connections_closed\": {\"ping_timeout\": 2, \"crash\": 1}},"
-      " \"messages\": [", absl::StrJoin(messages, ", "), "]}");
+  return absl::StrCat("{\"summary\": {\"converged_at_ns\": ", converged,
+                      ", \"payload_messages\": 10, \"control_messages\": 20},"
+                      " \"network\": {\"connections_closed\": {\"ping_timeout\": 2, \"crash\": 1}},"
+                      " \"messages\": [",
+                      absl::StrJoin(messages, ", "), "]}");
 }
 
 size_t Figure(const char* name) {
@@ -41,11 +41,11 @@ size_t Figure(const char* name) {
 }
 
 TEST(StudyFiguresTest, MeasuresSettledMessagesOfTheHandlerAfterTheTime) {
-  const std::string metrics = Metrics(
-      {Message("application", 1000, 0.5, 3, 7), Message("application", 5000, 1, 1, 4),
-       Message("application", 6000, 0.9, 0, 5), Message("heartbeat", 7000, 0.1, 9, 9),
-       Message("application", 8000, 0.1, 9, 9, /*settled=*/false)},
-      "2000000000");
+  const std::string metrics =
+      Metrics({Message("application", 1000, 0.5, 3, 7), Message("application", 5000, 1, 1, 4),
+               Message("application", 6000, 0.9, 0, 5), Message("heartbeat", 7000, 0.1, 9, 9),
+               Message("application", 8000, 0.1, 9, 9, /*settled=*/false)},
+              "2000000000");
   absl::StatusOr<FigureValues> all = ComputeFigures(metrics, {});
   ASSERT_TRUE(all.ok()) << all.status();
   EXPECT_EQ(*(*all)[Figure("messages")], 4);
@@ -89,8 +89,8 @@ class StudyCollectTest : public ::testing::Test {
     r.replications = 3;
     for (int p = 0; p < 2; ++p) {
       for (int rep = 1; rep <= 3; ++rep) {
-        r.runs.push_back({absl::StrCat("p", p + 1, "-r", rep), p, rep,
-                          static_cast<uint64_t>(rep), {}});
+        r.runs.push_back(
+            {absl::StrCat("p", p + 1, "-r", rep), p, rep, static_cast<uint64_t>(rep), {}});
       }
     }
     std::ofstream(dir_ / "study.json") << r.ToJson();
@@ -122,7 +122,8 @@ TEST_F(StudyCollectTest, OneRowPerRunAndStatisticsPerPoint) {
   const std::string study = StudyCsv(*results);
   std::vector<std::string> rows = absl::StrSplit(study, '\n', absl::SkipEmpty());
   ASSERT_EQ(rows.size(), 7u);
-  EXPECT_THAT(rows[0], HasSubstr("run,point,replication,network.loss,x,seed,status,digest,messages,"));
+  EXPECT_THAT(rows[0],
+              HasSubstr("run,point,replication,network.loss,x,seed,status,digest,messages,"));
   EXPECT_THAT(rows[1], HasSubstr("p1-r1,p1,1,0,\"a,b\",1,ok,dp1-r1,1,1,"));
   EXPECT_THAT(rows[3], HasSubstr("p1-r3,p1,3,0,\"a,b\",3,expectation_failed,dp1-r3,1,0.9,"));
   EXPECT_THAT(rows[5], HasSubstr("p2-r2,p2,2,0.1,\"a,b\",2,incomplete,,,,"));

@@ -36,7 +36,6 @@ std::string TomlText(const toml::node& value) {
   return std::string(v);
 }
 
-
 class StudyReader {
  public:
   StudyReader(const toml::table& root, ScenarioReader* r) : root_(root), r_(*r) {}
@@ -49,8 +48,8 @@ class StudyReader {
       return study_;
     }
     r_.CheckKeys(*section, "study",
-                 {"scenario", "name", "seed", "replications", "parameters", "constraints",
-                  "plot", "handler", "measure_after"});
+                 {"scenario", "name", "seed", "replications", "parameters", "constraints", "plot",
+                  "handler", "measure_after"});
     ReadBase(*section);
     ReadParameters(*section);
     ReadConstraints(*section);
@@ -187,7 +186,10 @@ class StudyReader {
     const toml::node* to = range.get("to");
     const toml::node* step = range.get("step");
     if (from == nullptr || to == nullptr || step == nullptr) {
-      r_.Missing(&range, from == nullptr ? "from" : to == nullptr ? "to" : "step",
+      r_.Missing(&range,
+                 from == nullptr ? "from"
+                 : to == nullptr ? "to"
+                                 : "step",
                  "a range is { from = A, to = B, step = S }");
       return;
     }
@@ -249,8 +251,9 @@ class StudyReader {
       }
     }
     if (at == std::string::npos) {
-      r_.Error(&node, "study.constraints",
-               absl::StrCat("\"", text, "\": expected LEFT OP RIGHT with OP one of < <= > >= == !="));
+      r_.Error(
+          &node, "study.constraints",
+          absl::StrCat("\"", text, "\": expected LEFT OP RIGHT with OP one of < <= > >= == !="));
       return;
     }
     const bool left_ok = ReadOperand(text.substr(0, at), node, &c.left);
@@ -261,8 +264,8 @@ class StudyReader {
                absl::StrCat("\"", text, "\": expected a swept parameter on one side"));
       return;
     }
-    const bool text_side = (c.left.parameter < 0 && !c.left.number) ||
-                           (c.right.parameter < 0 && !c.right.number);
+    const bool text_side =
+        (c.left.parameter < 0 && !c.left.number) || (c.right.parameter < 0 && !c.right.number);
     if (text_side && c.op != "==" && c.op != "!=") {
       r_.Error(&node, "study.constraints",
                absl::StrCat("\"", text, "\": strings compare only with == and !="));
@@ -289,9 +292,9 @@ class StudyReader {
         return true;
       }
     }
-    r_.Error(&node, "study.constraints",
-             absl::StrCat("\"", word,
-                          "\" is neither a number, a quoted string nor a swept parameter"));
+    r_.Error(
+        &node, "study.constraints",
+        absl::StrCat("\"", word, "\" is neither a number, a quoted string nor a swept parameter"));
     return false;
   }
 
@@ -313,8 +316,8 @@ class StudyReader {
         std::vector<std::string> names;
         for (const FigureInfo& info : StudyFigures()) names.push_back(info.name);
         r_.Error(&f, "study.plot",
-                 absl::StrCat("unknown figure \"", *name, "\"; expected one of: ",
-                              absl::StrJoin(names, ", ")));
+                 absl::StrCat("unknown figure \"", *name,
+                              "\"; expected one of: ", absl::StrJoin(names, ", ")));
         continue;
       }
       study_.plot.push_back(*name);

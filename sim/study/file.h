@@ -48,23 +48,23 @@ struct StudyConstraint {
   struct Operand {
     int parameter = -1;  // index into Study::parameters, or -1 for a literal
     std::optional<double> number;
-    std::string text;    // a string literal
+    std::string text;  // a string literal
   };
-  std::string text;      // as written
+  std::string text;  // as written
   std::string location;
   Operand left, right;
   std::string op;
 };
 
 struct Study {
-  std::string source_path;    // the study file
-  std::string scenario_path;  // the base scenario (maybe source_path itself)
-  std::string name;           // default: the study file's stem
+  std::string source_path;       // the study file
+  std::string scenario_path;     // the base scenario (maybe source_path itself)
+  std::string name;              // default: the study file's stem
   std::optional<uint64_t> seed;  // nullopt: the base scenario's seed
   int replications = 1;
   std::vector<StudyParameter> parameters;  // in file order
   std::vector<StudyConstraint> constraints;
-  std::vector<std::string> plot;           // figure names (sim/study/figures.h)
+  std::vector<std::string> plot;  // figure names (sim/study/figures.h)
   // Which messages the per-run figures measure: those of `handler` (all
   // when empty) sent at or after `measure_after`.
   std::string handler;

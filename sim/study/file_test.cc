@@ -20,7 +20,8 @@ seed = 9
 "network.loss" = [0, 0.05]
 "events.1.nodes" = ["random 10%", "random 20%"]
 "network.latency" = [{ kind = "fixed", value = "5ms" }]
-)", "dir/study.toml");
+)",
+                                       "dir/study.toml");
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_EQ(s->scenario_path, "dir/base.toml");
   EXPECT_EQ(s->name, "study");
@@ -57,7 +58,8 @@ constraints = ["plumtree.lazy_tick_period != \"1s\"", "nodes.count >= 200"]
 [study.parameters]
 "nodes.count" = [100, 200]
 "plumtree.lazy_tick_period" = ["1s", "2s"]
-)", "s.toml");
+)",
+                                       "s.toml");
   ASSERT_TRUE(s.ok()) << s.status();
   ASSERT_EQ(s->constraints.size(), 2u);
   EXPECT_EQ(s->constraints[0].left.parameter, 1);
@@ -76,7 +78,8 @@ void ExpectError(const std::string& text, const std::string& expected) {
 TEST(StudyFileTest, BadInputIsReportedWithItsLocation) {
   ExpectError("name = 1\n", "s.toml:1:1: study: missing from the top level");
   ExpectError("[study]\nreplicatons = 3\n", "s.toml:2:15: study.replicatons: unknown key");
-  ExpectError("[study]\nreplications = 0\n", "s.toml:2:16: study.replications: expected an integer");
+  ExpectError("[study]\nreplications = 0\n",
+              "s.toml:2:16: study.replications: expected an integer");
   ExpectError("[study]\n[study.parameters]\n\"network.loss\" = 0.1\n",
               "s.toml:3:18: study.parameters.\"network.loss\": expected a list");
   ExpectError("[study]\n[study.parameters]\n\"a\" = []\n", "expected at least one value");

@@ -8,8 +8,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "sim/kernel/random.h"
-#include "sim/scenario/scenario.h"
 #include "sim/scenario/reader.h"
+#include "sim/scenario/scenario.h"
 
 namespace plumsim {
 namespace {
@@ -17,8 +17,8 @@ namespace {
 std::string Padded(int value, int count) {
   const int width = static_cast<int>(absl::StrCat(count).size());
   std::string text = absl::StrCat(value);
-  return std::string(static_cast<size_t>(std::max(0, width - static_cast<int>(text.size()))),
-                     '0') + text;
+  return std::string(static_cast<size_t>(std::max(0, width - static_cast<int>(text.size()))), '0') +
+         text;
 }
 
 // The value a constraint operand takes at a point.
@@ -73,7 +73,8 @@ std::vector<StudyPoint> Grid(const Study& study) {
     if (k < 0) break;
   }
   for (size_t i = 0; i < points.size(); ++i) {
-    points[i].id = absl::StrCat("p", Padded(static_cast<int>(i) + 1, static_cast<int>(points.size())));
+    points[i].id =
+        absl::StrCat("p", Padded(static_cast<int>(i) + 1, static_cast<int>(points.size())));
   }
   return points;
 }
@@ -84,8 +85,8 @@ std::vector<Override> PointOverrides(const Study& study, const StudyPoint& point
     const StudyParameter& p = study.parameters[k];
     const std::string& value = p.values[static_cast<size_t>(point.value_index[k])];
     overrides.push_back(Override{
-        absl::StrCat(p.location, ": \"", p.path, "\" = ", value, " (point ", point.id, ")"),
-        p.path, value});
+        absl::StrCat(p.location, ": \"", p.path, "\" = ", value, " (point ", point.id, ")"), p.path,
+        value});
   }
   return overrides;
 }
@@ -109,10 +110,11 @@ absl::StatusOr<StudyPlan> ExpandStudy(const Study& study) {
   // The base scenario's text, read once and parsed per point.
   absl::StatusOr<std::string> text = ReadInputFile(study.scenario_path, "scenario file");
   if (!text.ok()) {
-    return absl::NotFoundError(absl::StrCat(study.source_path, ": study.scenario: ",
-                                            text.status().message()));
+    return absl::NotFoundError(
+        absl::StrCat(study.source_path, ": study.scenario: ", text.status().message()));
   }
-  absl::StatusOr<Scenario> base = ParseScenario(*text, study.scenario_path, std::vector<Override>{});
+  absl::StatusOr<Scenario> base =
+      ParseScenario(*text, study.scenario_path, std::vector<Override>{});
   if (!base.ok()) return base.status();
   StudyPlan plan;
   plan.scenario_path = study.scenario_path;
@@ -124,15 +126,16 @@ absl::StatusOr<StudyPlan> ExpandStudy(const Study& study) {
   }
   // Every point's values must make a valid scenario.
   for (const StudyPoint& point : plan.points) {
-    absl::StatusOr<Scenario> s = ParseScenario(*text, study.scenario_path, PointOverrides(study, point));
+    absl::StatusOr<Scenario> s =
+        ParseScenario(*text, study.scenario_path, PointOverrides(study, point));
     if (!s.ok()) {
       std::vector<std::string> values;
       for (const Override& o : PointOverrides(study, point)) {
         values.push_back(absl::StrCat(o.path, "=", o.value));
       }
-      return absl::InvalidArgumentError(absl::StrCat(
-          "point ", point.id, " (", absl::StrJoin(values, ", "), ") of ", study.source_path,
-          " makes an invalid scenario:\n", s.status().message()));
+      return absl::InvalidArgumentError(
+          absl::StrCat("point ", point.id, " (", absl::StrJoin(values, ", "), ") of ",
+                       study.source_path, " makes an invalid scenario:\n", s.status().message()));
     }
   }
   for (size_t p = 0; p < plan.points.size(); ++p) {

@@ -22,22 +22,22 @@
 namespace plumsim {
 
 struct StudyPoint {
-  std::string id;                 // "p03" (1-based, zero-padded)
-  std::vector<int> value_index;   // per parameter, into its values
+  std::string id;                // "p03" (1-based, zero-padded)
+  std::vector<int> value_index;  // per parameter, into its values
 };
 
 struct StudyRun {
-  int index = 0;                  // 0-based, over the whole plan
-  int point = 0;                  // into StudyPlan::points
-  int replication = 1;            // 1-based
-  std::string id;                 // "p03-r2"
+  int index = 0;        // 0-based, over the whole plan
+  int point = 0;        // into StudyPlan::points
+  int replication = 1;  // 1-based
+  std::string id;       // "p03-r2"
   uint64_t seed = 0;
   std::vector<std::string> sets;  // "network.loss=0.05", as for --set
 };
 
 struct StudyPlan {
   std::string scenario_path;
-  uint64_t seed = 0;              // the study's, resolved
+  uint64_t seed = 0;  // the study's, resolved
   std::vector<StudyPoint> points;
   std::vector<StudyRun> runs;
   // Each parameter's value at `point`, as shown in tables.

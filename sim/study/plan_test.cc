@@ -31,9 +31,9 @@ Study Parse(const std::string& body) {
 }
 
 TEST(StudyPlanTest, TheGridIsPointMajorWithTheFirstParameterSlowest) {
-  absl::StatusOr<StudyPlan> plan = ExpandStudy(Parse(
-      "replications = 2\n[study.parameters]\n\"network.loss\" = [0, 0.1]\n"
-      "\"nodes.count\" = [4, 6, 8]\n"));
+  absl::StatusOr<StudyPlan> plan =
+      ExpandStudy(Parse("replications = 2\n[study.parameters]\n\"network.loss\" = [0, 0.1]\n"
+                        "\"nodes.count\" = [4, 6, 8]\n"));
   ASSERT_TRUE(plan.ok()) << plan.status();
   ASSERT_EQ(plan->points.size(), 6u);
   EXPECT_THAT(plan->points[1].value_index, ElementsAre(0, 1));
@@ -46,8 +46,8 @@ TEST(StudyPlanTest, TheGridIsPointMajorWithTheFirstParameterSlowest) {
 }
 
 TEST(StudyPlanTest, ReplicationsShareSeedsAcrossPointsAndDifferFromEachOther) {
-  absl::StatusOr<StudyPlan> plan =
-      ExpandStudy(Parse("seed = 77\nreplications = 3\n[study.parameters]\n\"nodes.count\" = [4, 6]\n"));
+  absl::StatusOr<StudyPlan> plan = ExpandStudy(
+      Parse("seed = 77\nreplications = 3\n[study.parameters]\n\"nodes.count\" = [4, 6]\n"));
   ASSERT_TRUE(plan.ok()) << plan.status();
   EXPECT_EQ(plan->runs[0].seed, plan->runs[3].seed);
   EXPECT_EQ(plan->runs[2].seed, plan->runs[5].seed);
@@ -61,10 +61,10 @@ TEST(StudyPlanTest, ReplicationsShareSeedsAcrossPointsAndDifferFromEachOther) {
 }
 
 TEST(StudyPlanTest, ConstraintsLeavePointsOut) {
-  absl::StatusOr<StudyPlan> plan = ExpandStudy(Parse(
-      "constraints = [\"nodes.count > 4\", \"network.transport != \\\"datagram\\\"\"]\n"
-      "[study.parameters]\n\"nodes.count\" = [4, 6, 8]\n"
-      "\"network.transport\" = [\"tcp\", \"datagram\"]\n"));
+  absl::StatusOr<StudyPlan> plan = ExpandStudy(
+      Parse("constraints = [\"nodes.count > 4\", \"network.transport != \\\"datagram\\\"\"]\n"
+            "[study.parameters]\n\"nodes.count\" = [4, 6, 8]\n"
+            "\"network.transport\" = [\"tcp\", \"datagram\"]\n"));
   ASSERT_TRUE(plan.ok()) << plan.status();
   ASSERT_EQ(plan->runs.size(), 2u);
   EXPECT_THAT(plan->runs[0].sets, ElementsAre("nodes.count=6", "network.transport=\"tcp\""));

@@ -65,10 +65,11 @@ PlotFiles StudyPlot(const StudyResults& results, const std::string& figure) {
     absl::StrAppend(&out.data, "\n\n");
   }
   std::string& g = out.script;
-  absl::StrAppend(&g, "# plumsim study plot: ", figure, " of study ", r.name,
-                  " (data in ", figure, ".dat)\n");
+  absl::StrAppend(&g, "# plumsim study plot: ", figure, " of study ", r.name, " (data in ", figure,
+                  ".dat)\n");
   absl::StrAppend(&g, "set datafile missing \"?\"\n");
-  absl::StrAppend(&g, "set title ", Quoted(absl::StrCat(r.name, ": ", info.label)), " noenhanced\n");
+  absl::StrAppend(&g, "set title ", Quoted(absl::StrCat(r.name, ": ", info.label)),
+                  " noenhanced\n");
   absl::StrAppend(&g, "set xlabel ", Quoted(x.path), " noenhanced\n");
   absl::StrAppend(&g, "set ylabel ", Quoted(info.label), " noenhanced\n");
   absl::StrAppend(&g, "set key below noenhanced title ",
@@ -80,7 +81,8 @@ PlotFiles StudyPlot(const StudyResults& results, const std::string& figure) {
   for (size_t i = 0; i < titles.size(); ++i) {
     plots.push_back(absl::StrCat("'", figure, ".dat' index ", i,
                                  " using 1:3:4 with filledcurves fs transparent solid 0.18 "
-                                 "noborder lc ", i + 1, " notitle"));
+                                 "noborder lc ",
+                                 i + 1, " notitle"));
     plots.push_back(absl::StrCat("'", figure, ".dat' index ", i, " using 1:2", xtic,
                                  " with linespoints lw 2 pt 7 lc ", i + 1, " title ",
                                  Quoted(titles[i])));
@@ -99,7 +101,8 @@ absl::StatusOr<std::vector<std::string>> DrawStudyPlots(const std::string& dir,
     return absl::InvalidArgumentError(
         absl::StrCat(dir, ": the study sweeps no parameter; there is nothing to plot against"));
   }
-  const std::filesystem::path plots = std::filesystem::absolute(std::filesystem::path(dir) / "plots");
+  const std::filesystem::path plots =
+      std::filesystem::absolute(std::filesystem::path(dir) / "plots");
   std::vector<std::string> written;
   for (const std::string& figure : results.record.plot) {
     const size_t f = FigureIndex(figure);
@@ -123,13 +126,13 @@ absl::StatusOr<std::vector<std::string>> DrawStudyPlots(const std::string& dir,
     }
     PlotFiles files = StudyPlot(results, figure);
     // plumsim's own files in its study folder: each starts with a line it wrote.
-    if (absl::Status st = ReplaceStudyFile(dir, absl::StrCat("plots/", figure, ".dat"),
-                                           files.data, "# ");
+    if (absl::Status st =
+            ReplaceStudyFile(dir, absl::StrCat("plots/", figure, ".dat"), files.data, "# ");
         !st.ok()) {
       return st;
     }
-    if (absl::Status st = ReplaceStudyFile(dir, absl::StrCat("plots/", figure, ".gp"),
-                                           files.script, "# plumsim study plot");
+    if (absl::Status st = ReplaceStudyFile(dir, absl::StrCat("plots/", figure, ".gp"), files.script,
+                                           "# plumsim study plot");
         !st.ok()) {
       return st;
     }
@@ -137,13 +140,14 @@ absl::StatusOr<std::vector<std::string>> DrawStudyPlots(const std::string& dir,
                           (plots / absl::StrCat(figure, ".gp")).string()},
                          (plots / "gnuplot.log").string()};
     ChildOutcome outcome;
-    RunChildren({gnuplot}, 1, [&](size_t, const ChildOutcome& o) { outcome = o; }, [] {},
-                [] { return false; });
+    RunChildren(
+        {gnuplot}, 1, [&](size_t, const ChildOutcome& o) { outcome = o; }, [] {},
+        [] { return false; });
     if (!outcome.error.empty() || outcome.exit_code != 0) {
-      return absl::UnavailableError(absl::StrCat(
-          "gnuplot failed on ", (plots / absl::StrCat(figure, ".gp")).string(),
-          outcome.error.empty() ? "" : absl::StrCat(": ", outcome.error),
-          " (see ", (plots / "gnuplot.log").string(), "; tools/setup installs gnuplot-nox)"));
+      return absl::UnavailableError(
+          absl::StrCat("gnuplot failed on ", (plots / absl::StrCat(figure, ".gp")).string(),
+                       outcome.error.empty() ? "" : absl::StrCat(": ", outcome.error), " (see ",
+                       (plots / "gnuplot.log").string(), "; tools/setup installs gnuplot-nox)"));
     }
     written.push_back((plots / absl::StrCat(figure, ".png")).string());
     written.push_back((plots / absl::StrCat(figure, ".svg")).string());

@@ -92,7 +92,8 @@ absl::StatusOr<StudyRecord> ReadStudyRecord(const std::string& dir) {
   text << in.rdbuf();
   Json j = Json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
   auto bad = [&](absl::string_view why) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ": not a plumsim study record (", why, ")"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": not a plumsim study record (", why, ")"));
   };
   if (!j.is_object() || j.value("format", 0) != kStudyRecordFormat) return bad("format");
   StudyRecord r;
@@ -103,19 +104,22 @@ absl::StatusOr<StudyRecord> ReadStudyRecord(const std::string& dir) {
     r.seed = j.at("seed").get<uint64_t>();
     r.replications = j.at("replications").get<int>();
     for (const Json& p : j.at("parameters")) {
-      r.parameters.push_back(StudyRecord::Parameter{p.at("path").get<std::string>(), p.at("numeric").get<bool>(),
-                                       p.at("labels").get<std::vector<std::string>>()});
+      r.parameters.push_back(
+          StudyRecord::Parameter{p.at("path").get<std::string>(), p.at("numeric").get<bool>(),
+                                 p.at("labels").get<std::vector<std::string>>()});
     }
     r.plot = j.at("plot").get<std::vector<std::string>>();
     r.selection.handler = j.at("handler").get<std::string>();
     r.selection.measure_after = SimDuration::Nanoseconds(j.at("measure_after_ns").get<int64_t>());
     for (const Json& p : j.at("points")) {
-      r.points.push_back(StudyRecord::Point{p.at("id").get<std::string>(), p.at("values").get<std::vector<int>>()});
+      r.points.push_back(StudyRecord::Point{p.at("id").get<std::string>(),
+                                            p.at("values").get<std::vector<int>>()});
     }
     for (const Json& run : j.at("runs")) {
       r.runs.push_back(StudyRecord::Run{run.at("id").get<std::string>(), run.at("point").get<int>(),
-                           run.at("replication").get<int>(), run.at("seed").get<uint64_t>(),
-                           run.at("sets").get<std::vector<std::string>>()});
+                                        run.at("replication").get<int>(),
+                                        run.at("seed").get<uint64_t>(),
+                                        run.at("sets").get<std::vector<std::string>>()});
     }
   } catch (const Json::exception& e) {
     return bad(e.what());

@@ -10,7 +10,7 @@
 namespace plumsim {
 
 struct FigureStats {
-  int n = 0;                       // replications with a value
+  int n = 0;                                       // replications with a value
   std::optional<double> mean, sd, ci95, min, max;  // sd and ci95 need n >= 2
 };
 

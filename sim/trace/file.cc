@@ -19,8 +19,8 @@ absl::StatusOr<std::unique_ptr<TraceFile>> TraceFile::Create(const std::filesyst
                                                              const std::filesystem::path& shown) {
   std::FILE* file = std::fopen(path.c_str(), "wb");
   if (file == nullptr) {
-    return absl::InternalError(absl::StrCat(shown.string(), ": cannot write: ",
-                                            std::strerror(errno)));
+    return absl::InternalError(
+        absl::StrCat(shown.string(), ": cannot write: ", std::strerror(errno)));
   }
   ZSTD_CCtx* context = nullptr;
   if (zstd) {
@@ -88,7 +88,8 @@ absl::Status TraceFile::Close() {
     failed_ = true;
     error_ = std::strerror(errno);
   }
-  if (failed_) return absl::InternalError(absl::StrCat(shown_.string(), ": write failed: ", error_));
+  if (failed_)
+    return absl::InternalError(absl::StrCat(shown_.string(), ": write failed: ", error_));
   return absl::OkStatus();
 }
 
@@ -96,7 +97,8 @@ absl::StatusOr<std::unique_ptr<TraceLineReader>> TraceLineReader::Open(
     const std::filesystem::path& path) {
   std::FILE* file = std::fopen(path.c_str(), "rb");
   if (file == nullptr) {
-    return absl::NotFoundError(absl::StrCat(path.string(), ": cannot open: ", std::strerror(errno)));
+    return absl::NotFoundError(
+        absl::StrCat(path.string(), ": cannot open: ", std::strerror(errno)));
   }
   ZSTD_DCtx* context = nullptr;
   if (path.extension() == ".zst") {

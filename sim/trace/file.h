@@ -77,9 +77,9 @@ class TraceLineReader {
   std::FILE* file_;
   ZSTD_DCtx* zstd_;  // null: plain
   std::filesystem::path path_;
-  std::string input_;   // compressed bytes read, not yet used
+  std::string input_;  // compressed bytes read, not yet used
   size_t input_pos_ = 0;
-  std::string text_;    // decompressed, from text_pos_
+  std::string text_;  // decompressed, from text_pos_
   size_t text_pos_ = 0;
   bool eof_ = false;
   std::string error_;

@@ -10,22 +10,32 @@ namespace plumsim {
 
 const char* TimerKindName(TimerKind kind) {
   switch (kind) {
-    case TimerKind::kLazyTick: return "lazy_tick";
-    case TimerKind::kExchangeTick: return "exchange_tick";
-    case TimerKind::kHeartbeat: return "heartbeat";
-    case TimerKind::kRandomPromotion: return "random_promotion";
-    case TimerKind::kPassiveViewMaintenance: return "passive_view_maintenance";
+    case TimerKind::kLazyTick:
+      return "lazy_tick";
+    case TimerKind::kExchangeTick:
+      return "exchange_tick";
+    case TimerKind::kHeartbeat:
+      return "heartbeat";
+    case TimerKind::kRandomPromotion:
+      return "random_promotion";
+    case TimerKind::kPassiveViewMaintenance:
+      return "passive_view_maintenance";
   }
   return "?";
 }
 
 const char* NodeEventName(NodeEventKind kind) {
   switch (kind) {
-    case NodeEventKind::kStart: return "start";
-    case NodeEventKind::kCrash: return "crash";
-    case NodeEventKind::kRestart: return "restart";
-    case NodeEventKind::kJoin: return "join";
-    case NodeEventKind::kLeave: return "leave";
+    case NodeEventKind::kStart:
+      return "start";
+    case NodeEventKind::kCrash:
+      return "crash";
+    case NodeEventKind::kRestart:
+      return "restart";
+    case NodeEventKind::kJoin:
+      return "join";
+    case NodeEventKind::kLeave:
+      return "leave";
   }
   return "?";
 }
@@ -103,22 +113,43 @@ TraceRecorder::TraceRecorder(const EventLoop* sim, TraceFile* out, const TraceCo
 
 // Event codes (part of the digest format).
 enum : uint8_t {
-  kSend = 1, kDeliver, kDrop, kTimer, kNode, kNetwork, kMembership, kOriginate, kMerge,
-  kSkipped, kConnectionOpen, kConnectionClose, kHeld, kReleased, kRetransmit, kMailboxWait,
-  kAddEager, kAddLazy, kResetPeers, kNeighborsDown
+  kSend = 1,
+  kDeliver,
+  kDrop,
+  kTimer,
+  kNode,
+  kNetwork,
+  kMembership,
+  kOriginate,
+  kMerge,
+  kSkipped,
+  kConnectionOpen,
+  kConnectionClose,
+  kHeld,
+  kReleased,
+  kRetransmit,
+  kMailboxWait,
+  kAddEager,
+  kAddLazy,
+  kResetPeers,
+  kNeighborsDown
 };
 
 bool TraceRecorder::KindWanted(uint8_t code, const char* name) const {
   if (all_kinds_) return true;
   if (kinds_.contains(name)) return true;
   switch (code) {
-    case kNode: return kinds_.contains("node");
-    case kNetwork: return kinds_.contains("network");
+    case kNode:
+      return kinds_.contains("node");
+    case kNetwork:
+      return kinds_.contains("network");
     case kAddEager:
     case kAddLazy:
     case kResetPeers:
-    case kNeighborsDown: return kinds_.contains("peers");
-    default: return false;
+    case kNeighborsDown:
+      return kinds_.contains("peers");
+    default:
+      return false;
   }
 }
 
@@ -215,8 +246,7 @@ void TraceRecorder::OnDeliver(NodeId from, NodeId to, const Message& m) {
   End();
 }
 
-void TraceRecorder::OnDrop(NodeId from, NodeId to, const Message& m,
-                           DropReason r) {
+void TraceRecorder::OnDrop(NodeId from, NodeId to, const Message& m, DropReason r) {
   Begin(kDrop, "drop");
   Node("from", from);
   Node("to", to);
@@ -232,7 +262,8 @@ void TraceRecorder::OnMailboxWait(NodeId node, ProcessKind kind, SimDuration wai
   digest_.AddUint64(static_cast<uint64_t>(kind));
   digest_.AddInt64(waited.ns());
   if (out_ != nullptr) {
-    absl::StrAppend(&line_, ",\"process\":\"", ProcessKindName(kind), "\",\"waited_ns\":", waited.ns());
+    absl::StrAppend(&line_, ",\"process\":\"", ProcessKindName(kind),
+                    "\",\"waited_ns\":", waited.ns());
   }
   End();
 }
@@ -313,8 +344,8 @@ void TraceRecorder::OnNetworkChange(const TimelineEvent& e) {
       break;
     default:
       if (!e.from.empty()) {
-        detail = absl::StrCat(",\"from\":\"", e.from.ToString(), "\",\"to\":\"",
-                              e.to.ToString(), "\"");
+        detail =
+            absl::StrCat(",\"from\":\"", e.from.ToString(), "\",\"to\":\"", e.to.ToString(), "\"");
       }
       if (e.kind == TimelineEvent::Kind::kSetLatency) {
         absl::StrAppend(&detail, ",\"latency\":\"", e.latency->DebugString(), "\"");
@@ -384,8 +415,7 @@ void TraceRecorder::OnPeersChanged(NodeId node, const PeerSetChange& c) {
       digest_.AddInt64(c.cause_type);
       if (out_ != nullptr) {
         absl::StrAppend(&line_, ",\"eager_changed\":", c.eager_changed ? "true" : "false",
-                        ",\"cause\":\"", MessageTypeName(static_cast<size_t>(c.cause_type)),
-                        "\"");
+                        ",\"cause\":\"", MessageTypeName(static_cast<size_t>(c.cause_type)), "\"");
       }
       // A prune carries no message id.
       if (c.cause_type != MessageIndex<PruneMsg>()) Id(c.cause_id);

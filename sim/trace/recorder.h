@@ -15,10 +15,10 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "sim/kernel/digest.h"
-#include "sim/world/observer.h"
-#include "sim/scenario/scenario.h"
 #include "sim/kernel/event_loop.h"
+#include "sim/scenario/scenario.h"
 #include "sim/trace/file.h"
+#include "sim/world/observer.h"
 
 namespace plumsim {
 

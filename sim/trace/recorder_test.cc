@@ -116,7 +116,8 @@ TEST_F(TraceTest, PeerMovesAreTracedWithTheirCause) {
 
 TEST_F(TraceTest, FiltersChooseLinesNotTheDigest) {
   const Traced all = RunTraced({}, dir_ / "all");
-  const Traced kinds = RunTraced({"trace.kinds=[\"add_eager\", \"add_lazy\", \"node\"]"}, dir_ / "k");
+  const Traced kinds =
+      RunTraced({"trace.kinds=[\"add_eager\", \"add_lazy\", \"node\"]"}, dir_ / "k");
   EXPECT_EQ(kinds.digest, all.digest);
   EXPECT_EQ(kinds.events, all.events);
   ASSERT_FALSE(kinds.lines.empty());
@@ -129,8 +130,8 @@ TEST_F(TraceTest, FiltersChooseLinesNotTheDigest) {
   // Exactly the lines of those kinds in the full trace, in order.
   std::vector<std::string> expected;
   for (const std::string& l : all.lines) {
-    if (absl::StrContains(l, "\"ev\":\"add_eager\"") || absl::StrContains(l, "\"ev\":\"add_lazy\"") ||
-        absl::StrContains(l, "\"ev\":\"start\"")) {
+    if (absl::StrContains(l, "\"ev\":\"add_eager\"") ||
+        absl::StrContains(l, "\"ev\":\"add_lazy\"") || absl::StrContains(l, "\"ev\":\"start\"")) {
       expected.push_back(l);
     }
   }
@@ -162,10 +163,10 @@ TEST_F(TraceTest, ZstdHoldsTheSameLines) {
 }
 
 TEST(TraceConfigTest, UnknownKindsAndBadCompressAreRefusedWithTheirPlace) {
-  absl::StatusOr<Scenario> s =
-      ParseScenario(std::string(kSmall) + "[trace]\nkinds = [\"add_eager\", \"grafts\"]\n"
-                                          "compress = \"gzip\"\n",
-                    "small.toml");
+  absl::StatusOr<Scenario> s = ParseScenario(std::string(kSmall) +
+                                                 "[trace]\nkinds = [\"add_eager\", \"grafts\"]\n"
+                                                 "compress = \"gzip\"\n",
+                                             "small.toml");
   ASSERT_FALSE(s.ok());
   EXPECT_THAT(s.status().message(), HasSubstr("small.toml:9:23:"));
   EXPECT_THAT(s.status().message(), HasSubstr("unknown event kind \"grafts\""));
@@ -173,7 +174,8 @@ TEST(TraceConfigTest, UnknownKindsAndBadCompressAreRefusedWithTheirPlace) {
   EXPECT_THAT(s.status().message(), HasSubstr("expected \"zstd\" or \"none\""));
   // The resolved form reads back.
   absl::StatusOr<Scenario> ok = ParseScenario(
-      kSmall, "small.toml", {"trace.kinds=[\"peers\"]", "trace.roots=\"n0..n1\"", "trace.compress=\"zstd\""});
+      kSmall, "small.toml",
+      {"trace.kinds=[\"peers\"]", "trace.roots=\"n0..n1\"", "trace.compress=\"zstd\""});
   ASSERT_TRUE(ok.ok()) << ok.status();
   absl::StatusOr<Scenario> again = ParseScenario(ok->ToToml(), "again.toml");
   ASSERT_TRUE(again.ok()) << again.status();

@@ -8,8 +8,7 @@
 
 namespace plumsim {
 
-absl::StatusOr<BroadcastData> NodeHost::ObservedHandler::BroadcastDataOf(
-    const std::any& message) {
+absl::StatusOr<BroadcastData> NodeHost::ObservedHandler::BroadcastDataOf(const std::any& message) {
   absl::StatusOr<BroadcastData> data = inner_->BroadcastDataOf(message);
   if (data.ok() && host_->observer_ != nullptr) {
     host_->observer_->OnOriginate(host_->id_, id_, data->id);
@@ -25,8 +24,7 @@ bool NodeHost::ObservedHandler::Merge(const BroadcastId& id, const Payload& payl
   return valid;
 }
 
-NodeHost::Incarnation::Incarnation(NodeHost* host, const NodeConfig& config,
-                                   int64_t epoch)
+NodeHost::Incarnation::Incarnation(NodeHost* host, const NodeConfig& config, int64_t epoch)
     : server(host, config.plumtree),
       backend(host, &server, kHeartbeatHandler, config.heartbeat, epoch),
       store(host->id_, epoch),
@@ -37,8 +35,8 @@ NodeHost::Incarnation::Incarnation(NodeHost* host, const NodeConfig& config,
   server.RegisterHandler(kStoreHandler, &observed_store);
 }
 
-NodeHost::NodeHost(NodeId id, const NodeConfig* config, EventLoop* sim,
-                   Network* network, SimObserver* observer)
+NodeHost::NodeHost(NodeId id, const NodeConfig* config, EventLoop* sim, Network* network,
+                   SimObserver* observer)
     : id_(id),
       config_(config),
       sim_(sim),
@@ -83,7 +81,8 @@ void NodeHost::Boot(const PeerSet& members, int64_t epoch, std::optional<NodeId>
   if (observer_ != nullptr) observer_->OnMembership(id_, members_);
   // Each process's init/1 runs as its first handler.
   // partisan_plumtree_broadcast:start_link/0: Members, Members, [].
-  Run(ProcessKind::kBroadcastServer, [&] { incarnation_state_->server.Start(members_, members_, {}); });
+  Run(ProcessKind::kBroadcastServer,
+      [&] { incarnation_state_->server.Start(members_, members_, {}); });
   Run(ProcessKind::kBackend, [&] { incarnation_state_->backend.Start(); });
   if (config_->hyparview) {
     Run(ProcessKind::kPeerService, [&] {
@@ -136,15 +135,18 @@ void NodeHost::Enqueue(ProcessKind kind, Input input) {
   const uint32_t incarnation = incarnation_;
   if (elapsed_ > SimDuration::Zero()) {
     // Cast by a handler whose clock is ahead: it arrives at that clock.
-    sim_->ScheduleCallbackAt(Clock(), [this, kind, incarnation, input = std::move(input)]() mutable {
-      if (running_ && incarnation == incarnation_) Dispatch(kind, std::move(input));
-    });
+    sim_->ScheduleCallbackAt(Clock(),
+                             [this, kind, incarnation, input = std::move(input)]() mutable {
+                               if (running_ && incarnation == incarnation_)
+                                 Dispatch(kind, std::move(input));
+                             });
     return;
   }
   Process& p = processes_[static_cast<int>(kind)];
   if (p.mailbox == nullptr) p.mailbox = std::make_unique<std::deque<Pending>>();
   p.mailbox->push_back(Pending{std::move(input), sim_->now()});
-  if (config_->process_stats != nullptr) config_->process_stats->CountQueued(kind, p.mailbox->size());
+  if (config_->process_stats != nullptr)
+    config_->process_stats->CountQueued(kind, p.mailbox->size());
   if (!p.drain_scheduled) {
     p.drain_scheduled = true;
     sim_->ScheduleCallbackAt(std::max(p.busy_until, sim_->now()),
@@ -211,7 +213,8 @@ void NodeHost::HandleDeliver(const Message& message) {
 }
 
 void NodeHost::ConnectionDown(NodeId peer) {
-  if (running_ && incarnation_state_->hyparview) Dispatch(ProcessKind::kPeerService, ExitInput{peer});
+  if (running_ && incarnation_state_->hyparview)
+    Dispatch(ProcessKind::kPeerService, ExitInput{peer});
 }
 
 void NodeHost::HandleExit(NodeId peer) { incarnation_state_->hyparview->ConnectionDown(peer); }
@@ -231,8 +234,7 @@ void NodeHost::BroadcastApplication(Payload payload) {
 }
 
 void NodeHost::HandleBroadcast(Payload payload) {
-  incarnation_state_->server.Broadcast(std::any(StoreBroadcast{std::move(payload)}),
-                                       kStoreHandler);
+  incarnation_state_->server.Broadcast(std::any(StoreBroadcast{std::move(payload)}), kStoreHandler);
 }
 
 void NodeHost::Send(NodeId to, Message message, Channel /*channel*/) {
@@ -259,7 +261,8 @@ bool NodeHost::IsConnected(NodeId peer) const {
 
 void NodeHost::Connect(NodeId peer) {
   // The connect blocks the calling process (its clock moves on).
-  if (config_->tcp != nullptr) elapsed_ = elapsed_ + config_->tcp->Connect(id_, peer, Clock()).blocked;
+  if (config_->tcp != nullptr)
+    elapsed_ = elapsed_ + config_->tcp->Connect(id_, peer, Clock()).blocked;
   if (config_->connections != nullptr) config_->connections->Connect(id_, peer);
 }
 

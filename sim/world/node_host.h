@@ -30,13 +30,13 @@
 #include "protocol/heartbeat_backend.h"
 #include "protocol/hyparview.h"
 #include "protocol/store_handler.h"
+#include "sim/kernel/event_loop.h"
+#include "sim/kernel/random.h"
 #include "sim/runtime/hyparview_connections.h"
 #include "sim/runtime/network.h"
-#include "sim/world/observer.h"
 #include "sim/runtime/processes.h"
-#include "sim/kernel/random.h"
-#include "sim/kernel/event_loop.h"
 #include "sim/runtime/tcp_connections.h"
+#include "sim/world/observer.h"
 
 namespace plumsim {
 
@@ -98,9 +98,15 @@ class NodeHost final : public Environment, public EventHandler {
   void BroadcastApplication(Payload payload);
 
   // The running incarnation's objects (null when not running).
-  const BroadcastServer* server() const { return incarnation_state_ ? &incarnation_state_->server : nullptr; }
-  const HeartbeatBackend* backend() const { return incarnation_state_ ? &incarnation_state_->backend : nullptr; }
-  const StoreHandler* store() const { return incarnation_state_ ? &incarnation_state_->store : nullptr; }
+  const BroadcastServer* server() const {
+    return incarnation_state_ ? &incarnation_state_->server : nullptr;
+  }
+  const HeartbeatBackend* backend() const {
+    return incarnation_state_ ? &incarnation_state_->backend : nullptr;
+  }
+  const StoreHandler* store() const {
+    return incarnation_state_ ? &incarnation_state_->store : nullptr;
+  }
   const HyParView* hyparview() const {
     return incarnation_state_ ? incarnation_state_->hyparview.get() : nullptr;
   }
@@ -128,11 +134,22 @@ class NodeHost final : public Environment, public EventHandler {
 
  private:
   // What a process's mailbox can hold.
-  struct DeliverInput { NodeId from; Message message; };
-  struct TimerInput { TimerKind kind; };
-  struct UpdateInput { PeerSet members; };    // update/1 (a cast)
-  struct BroadcastInput { Payload payload; };  // broadcast/2 (a cast)
-  struct ExitInput { NodeId peer; };           // 'EXIT' of a connection
+  struct DeliverInput {
+    NodeId from;
+    Message message;
+  };
+  struct TimerInput {
+    TimerKind kind;
+  };
+  struct UpdateInput {
+    PeerSet members;
+  };  // update/1 (a cast)
+  struct BroadcastInput {
+    Payload payload;
+  };  // broadcast/2 (a cast)
+  struct ExitInput {
+    NodeId peer;
+  };  // 'EXIT' of a connection
   using Input = std::variant<DeliverInput, TimerInput, UpdateInput, BroadcastInput, ExitInput>;
   struct Pending {
     Input input;

@@ -26,8 +26,7 @@ Simulation::Simulation(const Scenario& scenario, SimObserver* observer,
   node_config_.process_stats = &process_stats_;
   node_config_.name_order = NameOrder(scenario_.ErlangNames());
   node_config_.spec_order = SpecOrder(scenario_.ListenAddresses(), scenario_.ErlangNames());
-  network_ = std::make_unique<Network>(&sim_, scenario_.network, scenario_.seed, this,
-                                       observer_);
+  network_ = std::make_unique<Network>(&sim_, scenario_.network, scenario_.seed, this, observer_);
   if (scenario_.membership == "hyparview") {
     node_config_.hyparview = true;
     node_config_.hyparview_config = scenario_.hyparview;
@@ -40,7 +39,8 @@ Simulation::Simulation(const Scenario& scenario, SimObserver* observer,
     // Datagrams: every fault that cuts connectivity kills the connections
     // it cuts at once; the holders get 'EXIT' once the fault's event is
     // over (one prune per instant, however many cuts it made).
-    network_->set_on_cut([this] { OncePerInstant(&prune_scheduled_, &Simulation::PruneConnections); });
+    network_->set_on_cut(
+        [this] { OncePerInstant(&prune_scheduled_, &Simulation::PruneConnections); });
   }
   for (const LinkSpec& link : scenario_.links) {
     for (NodeId a : link.from) {
@@ -59,8 +59,8 @@ Simulation::Simulation(const Scenario& scenario, SimObserver* observer,
   nodes_.reserve(static_cast<size_t>(total));
   running_ = CountedFlags(static_cast<size_t>(total));
   for (int64_t i = 0; i < total; ++i) {
-    nodes_.push_back(std::make_unique<NodeHost>(static_cast<NodeId>(i), &node_config_,
-                                                &sim_, network_.get(), observer_));
+    nodes_.push_back(std::make_unique<NodeHost>(static_cast<NodeId>(i), &node_config_, &sim_,
+                                                network_.get(), observer_));
   }
   // Full membership: the initial nodes are members from the start, so that
   // every node's broadcast server starts with all of them eager (Partisan's
@@ -85,10 +85,11 @@ void Simulation::SetUpTcp() {
   if (hyparview()) {
     // The client is linked to the manager: handle_info({'EXIT', ...}) of
     // partisan_hyparview_peer_service_manager.
-    tcp_->set_on_close([this](NodeId holder, NodeId peer) { nodes_[holder]->ConnectionDown(peer); });
+    tcp_->set_on_close(
+        [this](NodeId holder, NodeId peer) { nodes_[holder]->ConnectionDown(peer); });
   } else {
-    connector_ = std::make_unique<FullMembershipConnector>(
-        &sim_, network_.get(), tcp_.get(), scenario_.partisan, &members_);
+    connector_ = std::make_unique<FullMembershipConnector>(&sim_, network_.get(), tcp_.get(),
+                                                           scenario_.partisan, &members_);
   }
 }
 
@@ -121,8 +122,8 @@ void Simulation::ScheduleTimeline() {
   for (int64_t i = 0; i < scenario_.node_count; ++i) {
     SimDuration at = scenario_.start_interval * i;
     if (scenario_.start_jitter > SimDuration::Zero()) {
-      at = at + SimDuration::Nanoseconds(static_cast<int64_t>(
-                    startup_rng_.UniformInt(static_cast<uint64_t>(scenario_.start_jitter.ns()) + 1)));
+      at = at + SimDuration::Nanoseconds(static_cast<int64_t>(startup_rng_.UniformInt(
+                    static_cast<uint64_t>(scenario_.start_jitter.ns()) + 1)));
     }
     const NodeId node = static_cast<NodeId>(i);
     // HyParView bootstrap: each node joins a node started before it, drawn
@@ -163,8 +164,8 @@ void Simulation::ScheduleTimeline() {
 // mean) between start and end; each picks a running node of the set
 // uniformly and restarts it after `downtime`.
 void Simulation::ScheduleChurn(const ChurnSpec& churn, SimTime after) {
-  const double gap_ns = fault_rng_.Exponential(
-      static_cast<double>(churn.mean_time_between_crashes.ns()));
+  const double gap_ns =
+      fault_rng_.Exponential(static_cast<double>(churn.mean_time_between_crashes.ns()));
   // A gap past the end also covers draws too large for the clock.
   if (!(gap_ns < static_cast<double>((churn.end - after).ns()))) return;
   const SimTime at = after + SimDuration::Nanoseconds(static_cast<int64_t>(gap_ns));
@@ -254,7 +255,8 @@ void Simulation::Apply(const TimelineEvent& e) {
       // fresh state. The contact node matters only to partial-view services.
       for (NodeId n : e.nodes) {
         if (nodes_[n]->running() || !ordsets::IsElement(n, members_)) {
-          Skipped(e.kind, n, nodes_[n]->running() ? "the node is running" : "the node is not a member");
+          Skipped(e.kind, n,
+                  nodes_[n]->running() ? "the node is running" : "the node is not a member");
           continue;
         }
         StartNode(n, NodeEventKind::kRestart,
@@ -332,8 +334,7 @@ void Simulation::Deliver(NodeId from, NodeId to, const Message& message) {
 }
 
 bool Simulation::Run(const std::function<void()>& progress, SimDuration progress_step,
-                     const std::vector<SimTime>& pauses,
-                     const std::function<void()>& on_pause) {
+                     const std::vector<SimTime>& pauses, const std::function<void()>& on_pause) {
   const SimTime end = SimTime::Zero() + scenario_.duration;
   size_t next_pause = 0;
   while (next_pause < pauses.size() && pauses[next_pause] < sim_.now()) ++next_pause;

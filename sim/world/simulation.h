@@ -9,16 +9,16 @@
 #include <memory>
 #include <vector>
 
-#include "sim/runtime/hyparview_connections.h"
-#include "sim/runtime/full_membership_connector.h"
 #include "base/counted_flags.h"
+#include "sim/kernel/event_loop.h"
+#include "sim/kernel/random.h"
+#include "sim/runtime/full_membership_connector.h"
+#include "sim/runtime/hyparview_connections.h"
 #include "sim/runtime/network.h"
+#include "sim/runtime/tcp_connections.h"
+#include "sim/scenario/scenario.h"
 #include "sim/world/node_host.h"
 #include "sim/world/observer.h"
-#include "sim/kernel/random.h"
-#include "sim/scenario/scenario.h"
-#include "sim/kernel/event_loop.h"
-#include "sim/runtime/tcp_connections.h"
 
 namespace plumsim {
 
@@ -65,8 +65,7 @@ class Simulation final : public MessageReceiver {
  private:
   void ScheduleTimeline();
   void Apply(const TimelineEvent& event);
-  void StartNode(NodeId node, NodeEventKind why,
-                 std::optional<NodeId> contact = std::nullopt);
+  void StartNode(NodeId node, NodeEventKind why, std::optional<NodeId> contact = std::nullopt);
   // HyParView: a contact for a (re)joining node -- the one given, or a
   // running node drawn uniformly among `candidates` (all nodes if empty).
   std::optional<NodeId> PickContact(NodeId node, std::optional<NodeId> given, NodeId below);
@@ -93,11 +92,11 @@ class Simulation final : public MessageReceiver {
   NodeConfig node_config_;
   EventLoop sim_;
   std::unique_ptr<Network> network_;
-  std::unique_ptr<HyParViewConnections> connections_;        // HyParView, datagram
+  std::unique_ptr<HyParViewConnections> connections_;   // HyParView, datagram
   std::unique_ptr<TcpConnections> tcp_;                 // tcp transport
   std::unique_ptr<FullMembershipConnector> connector_;  // tcp, full membership
   std::vector<std::unique_ptr<NodeHost>> nodes_;
-  PeerSet members_;  // full membership: every joined node not left
+  PeerSet members_;       // full membership: every joined node not left
   CountedFlags running_;  // per node: set while an incarnation runs
   RandomStream startup_rng_;
   RandomStream fault_rng_;

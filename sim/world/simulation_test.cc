@@ -171,7 +171,8 @@ TEST(SimulationTest, ServiceTimeQueuesMessagesAndDelaysReArmedTimers) {
   Simulation slow(Parse(std::string(kBase) + R"(
 [processing]
 broadcast_server = "20ms"
-)"), &slow_ticks);
+)"),
+                  &slow_ticks);
   slow.RunUntil(At(100));
   EXPECT_EQ(free_run.process_stats().queued(ProcessKind::kBroadcastServer), 0u);
   EXPECT_GT(slow.process_stats().queued(ProcessKind::kBroadcastServer), 0u);

@@ -19,8 +19,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
 #include "sim/scenario/memory_estimate.h"
-#include "sim/world/observer.h"
 #include "sim/scenario/scenario.h"
+#include "sim/world/observer.h"
 #include "sim/world/simulation.h"
 
 namespace plumsim {
