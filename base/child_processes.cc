@@ -6,10 +6,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <thread>
 
 extern char** environ;
 
@@ -92,6 +94,10 @@ int RunChildren(const std::vector<ChildCommand>& commands, int jobs,
     on_tick();
   }
   return started;
+}
+
+int JobsOrDefault(int jobs) {
+  return jobs > 0 ? jobs : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
 }
 
 }  // namespace plumsim

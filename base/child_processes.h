@@ -29,6 +29,9 @@ int RunChildren(const std::vector<ChildCommand>& commands, int jobs,
                 const std::function<void(size_t, const ChildOutcome&)>& on_done,
                 const std::function<void()>& on_tick, const std::function<bool()>& stop);
 
+// How many to run at once: `jobs` when given (> 0), else one per CPU.
+int JobsOrDefault(int jobs);
+
 // The absolute path of the running executable (/proc/self/exe).
 std::string SelfExecutable();
 

@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "base/files.h"
 #include "cli/exit_codes.h"
 #include "nlohmann/json.hpp"
 #include "sim/compare/run_diff.h"
@@ -25,10 +26,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-absl::StatusOr<std::string> ReadFile(const fs::path& path) {
-  return ReadInputFile(path.string(), "file");
-}
-
 struct RunFolder {
   fs::path dir;
   nlohmann::json manifest;
@@ -39,7 +36,7 @@ struct RunFolder {
 absl::StatusOr<RunFolder> OpenRun(const std::string& path) {
   RunFolder r;
   r.dir = path;
-  absl::StatusOr<std::string> text = ReadFile(r.dir / "manifest.json");
+  absl::StatusOr<std::string> text = ReadInputFile((r.dir / "manifest.json").string(), "file");
   if (!text.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat(path, ": not a run folder (no manifest.json; plumsim run --out writes one)"));
@@ -183,8 +180,8 @@ int RunDiff(const DiffArgs& args) {
   }
 
   // 2. Figures.
-  absl::StatusOr<std::string> ma = ReadFile(a->dir / "metrics.json");
-  absl::StatusOr<std::string> mb = ReadFile(b->dir / "metrics.json");
+  absl::StatusOr<std::string> ma = ReadInputFile((a->dir / "metrics.json").string(), "file");
+  absl::StatusOr<std::string> mb = ReadInputFile((b->dir / "metrics.json").string(), "file");
   if (ma.ok() && mb.ok()) {
     absl::StatusOr<std::vector<std::string>> figures = DiffFigures(*ma, *mb);
     if (!figures.ok()) return Fail(figures.status());
@@ -213,8 +210,8 @@ int RunDiff(const DiffArgs& args) {
       ++changed;
       continue;
     }
-    absl::StatusOr<std::string> ja = ReadFile(a->dir / "trees" / name);
-    absl::StatusOr<std::string> jb = ReadFile(b->dir / "trees" / name);
+    absl::StatusOr<std::string> ja = ReadInputFile((a->dir / "trees" / name).string(), "file");
+    absl::StatusOr<std::string> jb = ReadInputFile((b->dir / "trees" / name).string(), "file");
     if (!ja.ok()) return Fail(ja.status());
     if (!jb.ok()) return Fail(jb.status());
     absl::StatusOr<std::vector<std::string>> d = DiffTree(*ja, *jb);

@@ -14,16 +14,17 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "base/child_processes.h"
+#include "base/files.h"
+#include "base/shard.h"
+#include "base/text.h"
 #include "cli/exit_codes.h"
 #include "cli/progress_bar.h"
 #include "nlohmann/json.hpp"
 #include "sim/explore/explore.h"
 #include "sim/kernel/digest.h"
 #include "sim/output/output_dir.h"
+#include "sim/output/replace_file.h"
 #include "sim/run/runner.h"
-#include "sim/scenario/reader.h"
-#include "sim/study/collect.h"
-#include "sim/study/plan.h"
 
 namespace plumsim {
 namespace {
@@ -289,8 +290,8 @@ absl::StatusOr<std::vector<std::string>> WriteFindings(const ExploreArgs& args, 
         text = shrunk->toml;
         if (absl::Status s = WriteFileAtomically(cache, *text); !s.ok()) return s;
       }
-      if (absl::Status s = ReplaceStudyFile(dir, absl::StrCat("findings/", name), *text,
-                                            "# plumsim explore finding");
+      if (absl::Status s = ReplaceOwnFile(dir, absl::StrCat("findings/", name), *text,
+                                          "# plumsim explore finding");
           !s.ok()) {
         return s;
       }
@@ -305,7 +306,7 @@ absl::Status WriteKnown(const ExploreArgs& args, const Loaded& l, const std::str
                         const Tally& t) {
   for (const auto& [invariant, indices] : t.known) {
     for (size_t n = 0; n < indices.size() && static_cast<int>(n) < args.shrink; ++n) {
-      if (absl::Status s = ReplaceStudyFile(
+      if (absl::Status s = ReplaceOwnFile(
               dir, absl::StrCat("known/", invariant, "-", n + 1, ".toml"),
               KnownFile(l, RecordedRun(l, t.runs, indices[n])), "# plumsim explore: run");
           !s.ok()) {
@@ -346,7 +347,7 @@ std::string Summary(const ExploreArgs& args, const std::string& dir, const Tally
 int Merge(const ExploreArgs& args, const Loaded& l, const std::string& dir, double seconds,
           int64_t ran_now) {
   const Tally t = ReadRuns(args, dir);
-  if (absl::Status s = ReplaceStudyFile(dir, "explore.csv", ExploreCsv(t), "run,seed,enabled,");
+  if (absl::Status s = ReplaceOwnFile(dir, "explore.csv", ExploreCsv(t), "run,seed,enabled,");
       !s.ok()) {
     return Fail(s);
   }
@@ -354,7 +355,7 @@ int Merge(const ExploreArgs& args, const Loaded& l, const std::string& dir, doub
   if (!shrunk.ok()) return Fail(shrunk.status());
   if (absl::Status s = WriteKnown(args, l, dir, t); !s.ok()) return Fail(s);
   const std::string summary = Summary(args, dir, t, *shrunk, seconds, ran_now);
-  if (absl::Status s = ReplaceStudyFile(dir, "summary.txt", summary, "explore "); !s.ok()) {
+  if (absl::Status s = ReplaceOwnFile(dir, "summary.txt", summary, "explore "); !s.ok()) {
     return Fail(s);
   }
   std::fputs(summary.c_str(), stdout);
@@ -430,9 +431,7 @@ int RunExplore(const ExploreArgs& args) {
   g_stop = 0;
   signal(SIGINT, OnStop);
   signal(SIGTERM, OnStop);
-  const int jobs = args.jobs > 0
-                       ? args.jobs
-                       : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  const int jobs = JobsOrDefault(args.jobs);
   ProgressBar progress(!args.quiet && isatty(STDERR_FILENO), /*redraw=*/true);
   const int64_t done_before = CountDone(*dir, args.runs);
   int64_t done = done_before;

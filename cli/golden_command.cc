@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "base/files.h"
 #include "cli/exit_codes.h"
 #include "sim/compare/golden.h"
 #include "sim/output/output_dir.h"

@@ -15,10 +15,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/child_processes.h"
+#include "base/files.h"
+#include "base/shard.h"
 #include "cli/exit_codes.h"
 #include "cli/progress_bar.h"
 #include "nlohmann/json.hpp"
 #include "sim/output/output_dir.h"
+#include "sim/output/replace_file.h"
 #include "sim/run/runner.h"
 #include "sim/study/collect.h"
 #include "sim/study/file.h"
@@ -257,9 +260,7 @@ int Run(const StudyArgs& args) {
     shard = *s;
   }
   if (args.jobs < 0) return Fail(absl::InvalidArgumentError("--jobs: expected at least 1"));
-  const int jobs = args.jobs > 0
-                       ? args.jobs
-                       : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  const int jobs = JobsOrDefault(args.jobs);
   if (absl::Status st = CheckStudyDir(&*p, args.out); !st.ok()) return Fail(st);
   if (absl::Status st = WriteStudyDir(*p); !st.ok()) return Fail(st);
 
@@ -379,7 +380,7 @@ int Slurm(const StudyArgs& args) {
   }
   if (absl::Status st = WriteStudyDir(*p); !st.ok()) return Fail(st);
   if (absl::Status st =
-          ReplaceStudyFile(p->dir, "slurm/study.sbatch", script, "#!/bin/bash\n# plumsim study");
+          ReplaceOwnFile(p->dir, "slurm/study.sbatch", script, "#!/bin/bash\n# plumsim study");
       !st.ok()) {
     return Fail(st);
   }
@@ -407,11 +408,11 @@ int Slurm(const StudyArgs& args) {
 int Collect(const StudyArgs& args) {
   absl::StatusOr<StudyResults> results = CollectStudy(args.dir);
   if (!results.ok()) return Fail(results.status());
-  if (absl::Status st = ReplaceStudyFile(args.dir, "study.csv", StudyCsv(*results), "run,point,");
+  if (absl::Status st = ReplaceOwnFile(args.dir, "study.csv", StudyCsv(*results), "run,point,");
       !st.ok()) {
     return Fail(st);
   }
-  if (absl::Status st = ReplaceStudyFile(args.dir, "points.csv", PointsCsv(*results), "point,");
+  if (absl::Status st = ReplaceOwnFile(args.dir, "points.csv", PointsCsv(*results), "point,");
       !st.ok()) {
     return Fail(st);
   }

@@ -15,6 +15,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "base/child_processes.h"
+#include "base/files.h"
 #include "cli/exit_codes.h"
 #include "nlohmann/json.hpp"
 #include "sim/output/output_dir.h"
@@ -28,13 +29,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-absl::StatusOr<std::string> ReadFile(const fs::path& path) {
-  return ReadInputFile(path.string(), "file");
-}
-
 // The run folder's manifest: plumsim's, or refused (exit 2).
 absl::StatusOr<nlohmann::json> RunManifest(const fs::path& dir) {
-  absl::StatusOr<std::string> text = ReadFile(dir / "manifest.json");
+  absl::StatusOr<std::string> text = ReadInputFile((dir / "manifest.json").string(), "file");
   if (!text.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(
         dir.string(), ": not a run folder (no manifest.json; write one with plumsim run --out)"));
@@ -95,7 +92,7 @@ int RunTrees(const TreesArgs& args) {
   std::vector<Picture> pictures;
   int64_t latest_ns = 0;
   for (const fs::path& f : files) {
-    absl::StatusOr<std::string> text = ReadFile(f);
+    absl::StatusOr<std::string> text = ReadInputFile(f.string(), "file");
     if (!text.ok()) return Fail(text.status());
     absl::StatusOr<TreeSnapshot> s = ParseTreeSnapshot(*text, f.string());
     if (!s.ok()) return Fail(s.status());
@@ -167,9 +164,7 @@ int RunTrees(const TreesArgs& args) {
         {"files", {p.base + ".svg", p.base + ".png", p.base + (p.radial ? ".dot" : ".gp")}}});
   }
 
-  const int jobs = args.jobs > 0
-                       ? args.jobs
-                       : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  const int jobs = JobsOrDefault(args.jobs);
   const bool progress = !args.quiet && isatty(STDERR_FILENO);
   const size_t steps = layouts.size() + static_cast<size_t>(std::count_if(
                                             pictures.begin(), pictures.end(),
@@ -182,7 +177,7 @@ int RunTrees(const TreesArgs& args) {
         [&](size_t i, const ChildOutcome& o) {
           ++done;
           if (failure.empty() && (!o.error.empty() || o.exit_code != 0)) {
-            absl::StatusOr<std::string> log = ReadFile(commands[i].log_path);
+            absl::StatusOr<std::string> log = ReadInputFile(commands[i].log_path, "file");
             failure = absl::StrCat(fs::path(commands[i].argv[0]).filename().string(), " failed on ",
                                    pictures[which[i]].base, o.error.empty() ? "" : ": " + o.error,
                                    log.ok() && !log->empty() ? ": " + *log : std::string());
@@ -197,7 +192,7 @@ int RunTrees(const TreesArgs& args) {
     const Picture& p = pictures[i];
     if (!p.radial) continue;
     const fs::path base = staging / p.base;
-    absl::StatusOr<std::string> laid = ReadFile(base.string() + ".layout.dot");
+    absl::StatusOr<std::string> laid = ReadInputFile(base.string() + ".layout.dot", "file");
     fs::remove(base.string() + ".layout.dot", ec);
     if (!laid.ok()) return Fail(laid.status());
     if (absl::Status st =

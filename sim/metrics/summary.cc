@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "base/text.h"
 #include "nlohmann/json.hpp"
 #include "sim/world/node_host.h"
 
@@ -575,16 +576,6 @@ std::string MetricsJson(const Scenario& scenario, const MetricsCollector& metric
 
 // One CSV field (RFC 4180): quoted when it holds a comma, a quote or a line
 // break, quotes doubled.
-std::string Csv(absl::string_view field) {
-  if (field.find_first_of(",\"\r\n") == absl::string_view::npos) return std::string(field);
-  std::string out = "\"";
-  for (char c : field) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 std::string MessagesCsv(const Scenario& scenario, const MetricsCollector& metrics) {
   std::string out =
       "scenario,seed,root,handler,epoch,sequence,sent_at_ns,settled,live,delivered,"
@@ -593,7 +584,7 @@ std::string MessagesCsv(const Scenario& scenario, const MetricsCollector& metric
       "payload,i_have,ignored_i_have,graft,redelivered\n";
   for (const MessageMetrics& m : metrics.messages()) {
     const auto rmr = m.rmr();
-    absl::StrAppend(&out, Csv(scenario.name), ",", scenario.seed, ",", NodeName(m.root), ",",
+    absl::StrAppend(&out, CsvField(scenario.name), ",", scenario.seed, ",", NodeName(m.root), ",",
                     HandlerName(m.handler), ",", m.id.epoch, ",", m.id.sequence, ",",
                     m.sent_at.ns(), ",", m.settled ? 1 : 0, ",", m.live, ",", m.delivered, ",",
                     m.delivered_outside, ",", Num(m.reliability()), ",", rmr ? Num(*rmr) : "", ",",
@@ -611,7 +602,7 @@ std::string TimeseriesCsv(const Scenario& scenario, const MetricsCollector& metr
   for (const WindowMetrics& w : metrics.windows()) {
     const auto rmr = w.rmr();
     absl::StrAppend(
-        &out, Csv(scenario.name), ",", scenario.seed, ",", w.start.ns(), ",",
+        &out, CsvField(scenario.name), ",", scenario.seed, ",", w.start.ns(), ",",
         scenario.metrics_window.ns(), ",", w.live_nodes, ",", w.originated, ",", w.payload, ",",
         w.first_deliveries, ",", w.stale_copies, ",", rmr ? Num(*rmr) : "", ",", w.by_type[1], ",",
         w.by_type[2], ",", w.by_type[3], ",", w.by_type[4], ",",

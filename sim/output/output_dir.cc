@@ -17,6 +17,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "base/files.h"
 #include "nlohmann/json.hpp"
 
 namespace plumsim {
@@ -179,10 +180,6 @@ void OutputDir::Abandon(State* s) {
   s->created_parents.clear();
 }
 
-absl::Status IoError(const fs::path& path, absl::string_view what, int err) {
-  return absl::InternalError(absl::StrCat(path.string(), ": ", what, ": ", std::strerror(err)));
-}
-
 bool IsPlumsimOutputEntry(absl::string_view name) {
   for (absl::string_view e : kOutputEntries) {
     if (name == e) return true;
@@ -196,31 +193,6 @@ fs::path NormaliseOutputPath(const std::string& path) {
   if (ec) p = fs::absolute(path).lexically_normal();
   while (!p.has_filename() && p.has_relative_path()) p = p.parent_path();  // "x/"
   return p;
-}
-
-absl::Status WriteFileAtomically(const std::string& path, absl::string_view text) {
-  const fs::path target(path);
-  const fs::path temp =
-      target.parent_path() / absl::StrCat(".", target.filename().string(), ".tmp-", getpid());
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    out.close();
-    if (!out) {
-      const int err = errno;
-      std::error_code ignored;
-      fs::remove(temp, ignored);  // the temporary file this call made
-      return IoError(temp, "cannot write", err);
-    }
-  }
-  std::error_code ec;
-  fs::rename(temp, target, ec);
-  if (ec) {
-    std::error_code ignored;
-    fs::remove(temp, ignored);
-    return absl::UnavailableError(absl::StrCat(path, ": cannot write: ", ec.message()));
-  }
-  return absl::OkStatus();
 }
 
 absl::Status CheckOutputLocation(const std::string& path, const std::string& scenario_path) {

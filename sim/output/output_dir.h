@@ -53,11 +53,6 @@ std::filesystem::path NormaliseOutputPath(const std::string& path);
 // `scenario_path` (may be empty). Nothing is created.
 absl::Status CheckOutputLocation(const std::string& path, const std::string& scenario_path);
 
-// Writes `text` to `path` through a temporary file beside it and a rename,
-// so a reader sees the old file or the new one, never half of one. The
-// caller decides that `path` is plumsim's to replace.
-absl::Status WriteFileAtomically(const std::string& path, absl::string_view text);
-
 // Validation only (nothing is created): the checks above. `scenario_path`
 // may be empty.
 absl::Status CheckOutputTarget(const std::string& path, bool overwrite,
@@ -111,9 +106,6 @@ class OutputDir {
 
   std::unique_ptr<State> state_;
 };
-
-// "PATH: what failed: strerror(errno)" as an I/O error status.
-absl::Status IoError(const std::filesystem::path& path, absl::string_view what, int err);
 
 }  // namespace plumsim
 

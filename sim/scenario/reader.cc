@@ -27,21 +27,6 @@ absl::StatusOr<toml::table> ParseTomlDocument(absl::string_view text,
   }
 }
 
-std::optional<std::string> ReadFileIfPresent(const std::string& path) {
-  absl::StatusOr<std::string> text = ReadInputFile(path, "file");
-  return text.ok() ? std::optional<std::string>(*std::move(text)) : std::nullopt;
-}
-
-absl::StatusOr<std::string> ReadInputFile(const std::string& path, absl::string_view what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in || std::filesystem::is_directory(path)) {
-    return absl::NotFoundError(absl::StrCat(path, ": cannot open the ", what));
-  }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
 void ScenarioReader::MarkFromArgument(const toml::node& node, const std::string& argument) {
   from_argument_[&node] = argument;
   if (const toml::table* t = node.as_table()) {

@@ -40,11 +40,6 @@ inline constexpr int kMaxReportedErrors = 20;
 // "source_name:line:col".
 absl::StatusOr<toml::table> ParseTomlDocument(absl::string_view text,
                                               const std::string& source_name);
-// The text of an input file; NotFound ("PATH: cannot open the WHAT") if it
-// cannot be read or is a folder.
-absl::StatusOr<std::string> ReadInputFile(const std::string& path, absl::string_view what);
-// The same for files that may be absent: nullopt if unreadable.
-std::optional<std::string> ReadFileIfPresent(const std::string& path);
 
 class ScenarioReader {
  public:

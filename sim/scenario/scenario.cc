@@ -19,6 +19,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "base/files.h"
 #include "sim/scenario/reader.h"
 #include "sim/scenario/timeline_check.h"
 #include "toml++/toml.h"

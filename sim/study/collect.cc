@@ -13,9 +13,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "base/files.h"
+#include "base/text.h"
 #include "nlohmann/json.hpp"
 #include "sim/output/output_dir.h"
-#include "sim/scenario/reader.h"
 #include "sim/study/file.h"
 
 namespace plumsim {
@@ -69,16 +70,6 @@ int StudyResults::Counted() const {
   int n = 0;
   for (const CollectedRun& r : runs) n += r.counted() ? 1 : 0;
   return n;
-}
-
-std::string CsvField(const std::string& text) {
-  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (char c : text) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  return quoted + "\"";
 }
 
 std::string CsvNumber(const std::optional<double>& value) {
@@ -163,29 +154,6 @@ std::string PointsCsv(const StudyResults& results) {
     absl::StrAppend(&out, absl::StrJoin(row, ","), "\n");
   }
   return out;
-}
-
-absl::Status ReplaceStudyFile(const std::string& dir, const std::string& relative,
-                              const std::string& text, const std::string& header_prefix) {
-  const fs::path target = fs::path(dir) / relative;
-  std::error_code ec;
-  if (fs::is_symlink(target, ec) || (fs::exists(target, ec) && !fs::is_regular_file(target, ec))) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(target.string(), ": not replaced: it is not a file plumsim wrote"));
-  }
-  if (fs::exists(target, ec)) {
-    std::optional<std::string> old = ReadFileIfPresent(target.string());
-    if (header_prefix.empty() || !old || !absl::StartsWith(*old, header_prefix)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          target.string(), ": not replaced: it does not look like a file plumsim wrote"));
-    }
-  }
-  fs::create_directories(target.parent_path(), ec);
-  if (ec) {
-    return absl::UnavailableError(
-        absl::StrCat(target.parent_path().string(), ": cannot create: ", ec.message()));
-  }
-  return WriteFileAtomically(target.string(), text);
 }
 
 }  // namespace plumsim

@@ -41,17 +41,8 @@ std::string StudyCsv(const StudyResults& results);
 // mean, sd, ci95 (half-width), min and max.
 std::string PointsCsv(const StudyResults& results);
 
-// A value for a CSV cell: quoted when it holds a comma, quote or newline.
-std::string CsvField(const std::string& text);
 // A number in a CSV cell ("" for none): the shortest exact text.
 std::string CsvNumber(const std::optional<double>& value);
-
-// Writes DIR/relative through a temporary file and a rename, so a reader
-// sees the old file or the new one. Refuses (InvalidArgument) to replace a
-// file whose first line does not start with `header_prefix` (then plumsim
-// did not write it); an empty prefix replaces nothing that exists.
-absl::Status ReplaceStudyFile(const std::string& dir, const std::string& relative,
-                              const std::string& text, const std::string& header_prefix);
 
 }  // namespace plumsim
 

@@ -159,26 +159,7 @@ TEST_F(StudyCollectTest, AFolderWithoutStudyJsonIsRefused) {
             absl::StatusCode::kInvalidArgument);
 }
 
-TEST_F(StudyCollectTest, ReplacesOnlyFilesItWrote) {
-  ASSERT_TRUE(ReplaceStudyFile(dir_.string(), "study.csv", "run,point,x\n", "run,point,").ok());
-  ASSERT_TRUE(ReplaceStudyFile(dir_.string(), "study.csv", "run,point,y\n", "run,point,").ok());
-  std::ofstream(dir_ / "points.csv") << "my own notes\n";
-  EXPECT_FALSE(ReplaceStudyFile(dir_.string(), "points.csv", "point,\n", "point,").ok());
-  std::ifstream in(dir_ / "points.csv");
-  std::string line;
-  std::getline(in, line);
-  EXPECT_EQ(line, "my own notes");
-  fs::create_symlink(dir_ / "study.json", dir_ / "link.csv");
-  EXPECT_FALSE(ReplaceStudyFile(dir_.string(), "link.csv", "run,point,\n", "run,point,").ok());
-  EXPECT_TRUE(fs::is_symlink(dir_ / "link.csv"));
-  EXPECT_FALSE(ReplaceStudyFile(dir_.string(), "runs", "x", "").ok());
-  EXPECT_TRUE(fs::is_directory(dir_ / "runs"));
-}
-
-TEST(CsvTest, FieldsAreQuotedOnlyWhenTheyMustBe) {
-  EXPECT_EQ(CsvField("random 10%"), "random 10%");
-  EXPECT_EQ(CsvField("n0..n3, n7"), "\"n0..n3, n7\"");
-  EXPECT_EQ(CsvField("say \"hi\""), "\"say \"\"hi\"\"\"");
+TEST(CsvTest, NumbersAreShortestAndMissingOnesEmpty) {
   EXPECT_EQ(CsvNumber(0.1), "0.1");
   EXPECT_EQ(CsvNumber(std::nullopt), "");
   EXPECT_EQ(CsvNumber(1.0 / 3), "0.3333333333333333");

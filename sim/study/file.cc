@@ -12,6 +12,8 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "base/files.h"
+#include "base/text.h"
 #include "sim/scenario/reader.h"
 #include "sim/study/figures.h"
 #include "toml++/toml.h"
@@ -330,15 +332,6 @@ class StudyReader {
 };
 
 }  // namespace
-
-std::string ShortestNumberText(double v) {
-  for (int precision = 6; precision <= 17; ++precision) {
-    std::string text = absl::StrFormat("%.*g", precision, v);
-    double back;
-    if (absl::SimpleAtod(text, &back) && back == v) return text;
-  }
-  return absl::StrFormat("%.17g", v);
-}
 
 bool StudyParameter::numeric() const {
   return std::all_of(numbers.begin(), numbers.end(),

@@ -71,10 +71,6 @@ struct Study {
   SimDuration measure_after = SimDuration::Zero();
 };
 
-// A number's shortest text ("%g" with 6 to 17 digits) that reads back to
-// the same double: for study values and table cells.
-std::string ShortestNumberText(double v);
-
 // Reads and validates a study file (the base scenario is not read here:
 // see ExpandStudy). InvalidArgument with file:line:col for bad input,
 // NotFound for a missing file.

@@ -52,14 +52,6 @@ uint64_t ReplicationSeed(uint64_t study_seed, int replication);
 // for bad input, NotFound if the base scenario is missing.
 absl::StatusOr<StudyPlan> ExpandStudy(const Study& study);
 
-struct Shard {
-  int index = 1;  // K, 1-based
-  int count = 1;  // N
-  bool Contains(int run_index) const { return run_index % count == index - 1; }
-};
-// "K/N" with 1 <= K <= N.
-absl::StatusOr<Shard> ParseShard(const std::string& text);
-
 }  // namespace plumsim
 
 #endif  // PLUMSIM_SIM_STUDY_PLAN_H_

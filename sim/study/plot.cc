@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "base/child_processes.h"
+#include "sim/output/replace_file.h"
 
 namespace plumsim {
 namespace {
@@ -127,12 +128,12 @@ absl::StatusOr<std::vector<std::string>> DrawStudyPlots(const std::string& dir,
     PlotFiles files = StudyPlot(results, figure);
     // plumsim's own files in its study folder: each starts with a line it wrote.
     if (absl::Status st =
-            ReplaceStudyFile(dir, absl::StrCat("plots/", figure, ".dat"), files.data, "# ");
+            ReplaceOwnFile(dir, absl::StrCat("plots/", figure, ".dat"), files.data, "# ");
         !st.ok()) {
       return st;
     }
-    if (absl::Status st = ReplaceStudyFile(dir, absl::StrCat("plots/", figure, ".gp"), files.script,
-                                           "# plumsim study plot");
+    if (absl::Status st = ReplaceOwnFile(dir, absl::StrCat("plots/", figure, ".gp"), files.script,
+                                         "# plumsim study plot");
         !st.ok()) {
       return st;
     }

@@ -1,5 +1,6 @@
-#include "base/json_text.h"
+#include "base/text.h"
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
 
 namespace plumsim {
@@ -33,6 +34,25 @@ std::string JsonString(absl::string_view text) {
   }
   out += "\"";
   return out;
+}
+
+std::string CsvField(absl::string_view text) {
+  if (text.find_first_of(",\"\r\n") == absl::string_view::npos) return std::string(text);
+  std::string quoted = "\"";
+  for (char c : text) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  return quoted + "\"";
+}
+
+std::string ShortestNumberText(double v) {
+  for (int precision = 6; precision <= 17; ++precision) {
+    std::string text = absl::StrFormat("%.*g", precision, v);
+    double back;
+    if (absl::SimpleAtod(text, &back) && back == v) return text;
+  }
+  return absl::StrFormat("%.17g", v);
 }
 
 }  // namespace plumsim
