@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "cli/build_commit.h"
+#include "sim/output/manifest.h"
 #include "sim/run/runner.h"
 
 namespace plumsim {

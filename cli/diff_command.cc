@@ -15,6 +15,7 @@
 #include "cli/exit_codes.h"
 #include "nlohmann/json.hpp"
 #include "sim/compare/run_diff.h"
+#include "sim/output/manifest.h"
 #include "sim/run/runner.h"
 #include "sim/scenario/reader.h"
 #include "sim/scenario/scenario.h"
@@ -36,23 +37,12 @@ struct RunFolder {
 absl::StatusOr<RunFolder> OpenRun(const std::string& path) {
   RunFolder r;
   r.dir = path;
-  absl::StatusOr<std::string> text = ReadInputFile((r.dir / "manifest.json").string(), "file");
-  if (!text.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ": not a run folder (no manifest.json; plumsim run --out writes one)"));
-  }
-  r.manifest = nlohmann::json::parse(*text, nullptr, false);
-  if (!r.manifest.is_object() || !r.manifest.contains("digest") ||
-      !r.manifest["digest"].is_string()) {
-    return absl::InvalidArgumentError(absl::StrCat(path, "/manifest.json: not plumsim's"));
-  }
-  r.digest = r.manifest["digest"].get<std::string>();
+  absl::StatusOr<Manifest> manifest = ReadRunManifest(r.dir);
+  if (!manifest.ok()) return manifest.status();
+  r.manifest = manifest->json;
+  r.digest = manifest->digest;
   // A trace holds every event when it has as many lines as the run events.
-  if (r.manifest.contains("trace") && r.manifest["trace"].is_string() &&
-      r.manifest.value("trace_lines", int64_t{-1}) ==
-          r.manifest.value("trace_events", int64_t{-2})) {
-    r.full_trace = r.dir / r.manifest["trace"].get<std::string>();
-  }
+  if (manifest->full_trace()) r.full_trace = r.dir / manifest->trace;
   return r;
 }
 

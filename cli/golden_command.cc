@@ -16,6 +16,7 @@
 #include "base/files.h"
 #include "cli/exit_codes.h"
 #include "sim/compare/golden.h"
+#include "sim/output/manifest.h"
 #include "sim/output/output_dir.h"
 #include "sim/run/runner.h"
 #include "sim/scenario/reader.h"

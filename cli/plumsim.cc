@@ -37,6 +37,7 @@
 #include "cli/golden_command.h"
 #include "cli/study_command.h"
 #include "cli/trees_command.h"
+#include "sim/output/manifest.h"
 #include "sim/output/output_dir.h"
 #include "sim/report/html_report.h"
 #include "sim/run/runner.h"

@@ -20,6 +20,7 @@
 #include "cli/exit_codes.h"
 #include "cli/progress_bar.h"
 #include "nlohmann/json.hpp"
+#include "sim/output/manifest.h"
 #include "sim/output/output_dir.h"
 #include "sim/output/replace_file.h"
 #include "sim/run/runner.h"
@@ -132,12 +133,11 @@ enum class RunState { kMissing, kIncomplete, kDone };
 
 RunState StateOf(const std::string& dir, const StudyRecord::Run& run) {
   const fs::path run_dir = fs::path(dir) / "runs" / run.id;
-  std::ifstream in(run_dir / "manifest.json");
-  if (!in) return fs::exists(run_dir) ? RunState::kIncomplete : RunState::kMissing;
-  std::stringstream text;
-  text << in.rdbuf();
-  nlohmann::json m = nlohmann::json::parse(text.str(), nullptr, false);
-  if (m.is_object() && m.value("complete", false) && m.value("seed", uint64_t{0}) == run.seed) {
+  absl::StatusOr<Manifest> m = ReadManifest(run_dir);
+  if (absl::IsNotFound(m.status())) {
+    return fs::exists(run_dir) ? RunState::kIncomplete : RunState::kMissing;
+  }
+  if (m.ok() && m->kind == ManifestKind::kRun && m->complete && m->seed == run.seed) {
     return RunState::kDone;
   }
   return RunState::kIncomplete;

@@ -18,6 +18,7 @@
 #include "base/files.h"
 #include "cli/exit_codes.h"
 #include "nlohmann/json.hpp"
+#include "sim/output/manifest.h"
 #include "sim/output/output_dir.h"
 #include "sim/report/tree_picture.h"
 #include "sim/run/runner.h"
@@ -28,21 +29,6 @@ namespace plumsim {
 namespace fs = std::filesystem;
 
 namespace {
-
-// The run folder's manifest: plumsim's, or refused (exit 2).
-absl::StatusOr<nlohmann::json> RunManifest(const fs::path& dir) {
-  absl::StatusOr<std::string> text = ReadInputFile((dir / "manifest.json").string(), "file");
-  if (!text.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        dir.string(), ": not a run folder (no manifest.json; write one with plumsim run --out)"));
-  }
-  nlohmann::json m = nlohmann::json::parse(*text, nullptr, false);
-  if (!m.is_object() || !m.contains("plumsim_version") || !m.contains("digest")) {
-    return absl::InvalidArgumentError(
-        absl::StrCat((dir / "manifest.json").string(), ": not a plumsim run's manifest"));
-  }
-  return m;
-}
 
 struct Picture {
   TreeSnapshot snapshot;
@@ -75,7 +61,7 @@ CLI::App* AddTreesCommand(CLI::App* app, TreesArgs* args) {
 int RunTrees(const TreesArgs& args) {
   const auto wall_start = std::chrono::steady_clock::now();
   const fs::path dir = NormaliseOutputPath(args.dir);
-  absl::StatusOr<nlohmann::json> manifest = RunManifest(dir);
+  absl::StatusOr<Manifest> manifest = ReadRunManifest(dir);
   if (!manifest.ok()) return Fail(manifest.status());
   std::vector<fs::path> files;
   std::error_code ec;
@@ -212,7 +198,7 @@ int RunTrees(const TreesArgs& args) {
   nlohmann::ordered_json m;
   m["plumsim_version"] = kPlumsimVersion;
   m["pictures_of"] = dir.string();
-  m["run_digest"] = (*manifest)["digest"];
+  m["run_digest"] = manifest->digest;
   m["max_nodes"] = args.max_nodes;
   m["pictures"] = std::move(list);
   if (absl::Status st = target->WriteFile("manifest.json", m.dump(2) + "\n"); !st.ok()) {

@@ -18,7 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/files.h"
-#include "nlohmann/json.hpp"
+#include "sim/output/manifest.h"
 
 namespace plumsim {
 namespace fs = std::filesystem;
@@ -110,14 +110,11 @@ std::string NotOurs(const fs::path& dir, OutputKind kind) {
                         ")");
   }
   const char* what = kind == OutputKind::kRun ? "a plumsim run" : "plumsim trees pictures";
-  std::ifstream in(dir / "manifest.json");
-  if (!in) return absl::StrCat("it has no manifest.json of ", what);
-  std::stringstream text;
-  text << in.rdbuf();
-  const nlohmann::json manifest = nlohmann::json::parse(text.str(), nullptr, false);
-  const char* key = kind == OutputKind::kRun ? "digest" : "pictures_of";
-  if (manifest.is_discarded() || !manifest.is_object() || !manifest.contains("plumsim_version") ||
-      !manifest.contains(key)) {
+  absl::StatusOr<Manifest> manifest = ReadManifest(dir);
+  if (absl::IsNotFound(manifest.status())) return absl::StrCat("it has no manifest.json of ", what);
+  const ManifestKind wanted =
+      kind == OutputKind::kRun ? ManifestKind::kRun : ManifestKind::kPictures;
+  if (!manifest.ok() || manifest->kind != wanted) {
     return absl::StrCat("its manifest.json is not one plumsim wrote for ", what);
   }
   return "";

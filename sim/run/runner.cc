@@ -13,6 +13,7 @@
 #include "sim/metrics/metrics.h"
 #include "sim/metrics/summary.h"
 #include "sim/metrics/tree_analysis.h"
+#include "sim/output/manifest.h"
 #include "sim/output/output_dir.h"
 #include "sim/trace/recorder.h"
 #include "sim/world/observer.h"
@@ -236,46 +237,30 @@ absl::StatusOr<RunResult> RunScenario(const Scenario& scenario, const RunOptions
 }
 
 absl::StatusOr<RecordedRun> ReadRecordedRun(const std::string& dir) {
-  const fs::path manifest_path = fs::path(dir) / "manifest.json";
-  std::ifstream in(manifest_path);
-  if (!in) {
-    return absl::NotFoundError(absl::StrCat(manifest_path.string(), ": cannot open"));
+  absl::StatusOr<Manifest> manifest = ReadManifest(dir);
+  if (!manifest.ok()) return manifest.status();
+  if (manifest->kind != ManifestKind::kRun) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(dir, ": not a run folder (it holds plumsim trees pictures)"));
   }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const nlohmann::json manifest = nlohmann::json::parse(buffer.str(), nullptr, false);
-  auto bad = [&](absl::string_view why) {
-    return absl::InvalidArgumentError(absl::StrCat(manifest_path.string(), ": ", why));
-  };
-  if (manifest.is_discarded() || !manifest.is_object()) return bad("not valid JSON");
+  if (manifest->format != kManifestFormat) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(dir, "/manifest.json: written by plumsim ", manifest->version,
+                     " in manifest format ", manifest->format, "; this plumsim (", kPlumsimVersion,
+                     ") reads format ", kManifestFormat, ": re-run it with that version"));
+  }
+  if (!manifest->json.contains("complete") || !manifest->json["complete"].is_boolean()) {
+    return absl::InvalidArgumentError(absl::StrCat(dir, "/manifest.json: no \"complete\" flag"));
+  }
   RecordedRun run;
-  const auto version = manifest.find("plumsim_version");
-  if (version == manifest.end() || !version->is_string()) {
-    return bad("no \"plumsim_version\"; not a plumsim manifest");
-  }
-  run.version = version->get<std::string>();
-  const auto format = manifest.find("format");
-  if (format == manifest.end() || !format->is_number_integer() ||
-      format->get<int64_t>() != kManifestFormat) {
-    return bad(absl::StrCat("written by plumsim ", run.version, " in manifest format ",
-                            format == manifest.end() ? "1" : format->dump(), "; this plumsim (",
-                            kPlumsimVersion, ") reads format ", kManifestFormat,
-                            ": re-run it with that version"));
-  }
-  const auto digest = manifest.find("digest");
-  if (digest == manifest.end() || !digest->is_string()) return bad("no \"digest\" string");
-  run.digest_hex = digest->get<std::string>();
-  const auto complete = manifest.find("complete");
-  if (complete == manifest.end() || !complete->is_boolean()) return bad("no \"complete\" flag");
-  run.complete = complete->get<bool>();
+  run.version = manifest->version;
+  run.digest_hex = manifest->digest;
+  run.complete = manifest->complete;
   absl::StatusOr<Scenario> scenario = LoadScenario((fs::path(dir) / "scenario.toml").string());
   if (!scenario.ok()) return scenario.status();
   run.scenario = *std::move(scenario);
   // Reproduce with the scenario the run was started from, not the copy.
-  if (const auto path = manifest.find("scenario_path");
-      path != manifest.end() && path->is_string()) {
-    run.scenario.source_path = path->get<std::string>();
-  }
+  if (!manifest->scenario_path.empty()) run.scenario.source_path = manifest->scenario_path;
   return run;
 }
 

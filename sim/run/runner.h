@@ -25,10 +25,6 @@
 
 namespace plumsim {
 
-inline constexpr char kPlumsimVersion[] = "0.5.0";
-// manifest.json's layout; `replay` refuses another.
-inline constexpr int kManifestFormat = 2;
-
 struct RunResult;
 
 // What report.html is made from (plumsim run --out; sim/report/html_report.h).

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "sim/output/manifest.h"
 
 namespace plumsim {
 namespace {
@@ -130,7 +131,7 @@ TEST(RunnerTest, ReplayReadsAnyJsonFormattingAndRefusesOtherFormats) {
               HasSubstr("written by plumsim 0.1.0 in manifest format 1"));
   std::ofstream(manifest) << "not json";
   EXPECT_THAT(std::string(ReadRecordedRun(Tmp("recorded").string()).status().message()),
-              HasSubstr("not valid JSON"));
+              HasSubstr("not a JSON object"));
 }
 
 TEST(RunnerTest, ReproduceCommandQuotesWhatTheShellWouldSplit) {

@@ -16,6 +16,7 @@
 #include "base/files.h"
 #include "base/text.h"
 #include "nlohmann/json.hpp"
+#include "sim/output/manifest.h"
 #include "sim/output/output_dir.h"
 #include "sim/study/file.h"
 
@@ -27,22 +28,24 @@ namespace fs = std::filesystem;
 CollectedRun CollectRun(const fs::path& run_dir, const StudyRecord::Run& run,
                         const FigureSelection& selection) {
   CollectedRun out;
-  std::optional<std::string> manifest_text =
-      ReadFileIfPresent((run_dir / "manifest.json").string());
-  if (!manifest_text) {
+  absl::StatusOr<Manifest> manifest = ReadManifest(run_dir);
+  if (absl::IsNotFound(manifest.status())) {
     out.status = "missing";
     return out;
   }
-  nlohmann::json manifest = nlohmann::json::parse(*manifest_text, nullptr, false);
-  if (!manifest.is_object() || !manifest.value("complete", false)) {
-    out.status = manifest.is_object() ? "incomplete" : "bad_output";
+  if (!manifest.ok() || manifest->kind != ManifestKind::kRun) {
+    out.status = "bad_output";
     return out;
   }
-  if (manifest.value("seed", uint64_t{0}) != run.seed) {
+  if (!manifest->complete) {
+    out.status = "incomplete";
+    return out;
+  }
+  if (manifest->seed != run.seed) {
     out.status = "bad_output";  // a run folder of another plan
     return out;
   }
-  out.digest = manifest.value("digest", "");
+  out.digest = manifest->digest;
   std::optional<std::string> metrics = ReadFileIfPresent((run_dir / "metrics.json").string());
   absl::StatusOr<FigureValues> figures =
       metrics ? ComputeFigures(*metrics, selection)
@@ -52,7 +55,7 @@ CollectedRun CollectRun(const fs::path& run_dir, const StudyRecord::Run& run,
     return out;
   }
   out.figures = *std::move(figures);
-  out.status = manifest.value("expectations_failed", 0) > 0 ? "expectation_failed" : "ok";
+  out.status = manifest->expectations_failed > 0 ? "expectation_failed" : "ok";
   return out;
 }
 

@@ -106,8 +106,9 @@ class StudyCollectTest : public ::testing::Test {
   void WriteRun(const std::string& id, int seed, bool complete, int failed, double reliability) {
     fs::create_directories(dir_ / "runs" / id);
     std::ofstream(dir_ / "runs" / id / "manifest.json")
-        << "{\"complete\": " << (complete ? "true" : "false") << ", \"seed\": " << seed
-        << ", \"digest\": \"d" << id << "\", \"expectations_failed\": " << failed << "}";
+        << "{\"plumsim_version\": \"0.5.0\", \"complete\": " << (complete ? "true" : "false")
+        << ", \"seed\": " << seed << ", \"digest\": \"d" << id
+        << "\", \"expectations_failed\": " << failed << "}";
     std::ofstream(dir_ / "runs" / id / "metrics.json")
         << Metrics({Message("application", 0, reliability, 1, 3)}, "null");
   }
