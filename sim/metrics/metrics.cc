@@ -7,6 +7,18 @@
 
 namespace plumsim {
 
+const char* HandlerName(HandlerId handler) {
+  return handler == kHeartbeatHandler ? "heartbeat"
+         : handler == kStoreHandler   ? "application"
+                                      : "?";
+}
+
+std::optional<HandlerId> HandlerByName(const std::string& name) {
+  if (name == "heartbeat") return kHeartbeatHandler;
+  if (name == "application") return kStoreHandler;
+  return std::nullopt;
+}
+
 double MessageMetrics::reliability() const {
   return live > 0 ? static_cast<double>(delivered) / static_cast<double>(live) : 1.0;
 }

@@ -18,6 +18,12 @@
 
 namespace plumsim {
 
+// A handler's name in outputs and scenario files: "heartbeat" (Partisan's
+// plumtree backend), "application" (the store handler); "?" for others.
+const char* HandlerName(HandlerId handler);
+// The handler of that name; nullopt for any other name (e.g. "all").
+std::optional<HandlerId> HandlerByName(const std::string& name);
+
 struct MessageMetrics {
   NodeId root = 0;
   HandlerId handler = 0;

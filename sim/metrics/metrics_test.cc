@@ -10,7 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "sim/metrics/summary.h"
+#include "sim/metrics/small_run_testing.h"
 #include "sim/metrics/tree_analysis.h"
 
 namespace plumsim {
@@ -18,38 +18,6 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-
-constexpr char kFour[] = R"(
-name = "four"
-duration = "60s"
-[nodes]
-count = 4
-[network]
-latency = "1ms"
-)";
-
-struct SmallRun {
-  explicit SmallRun(const std::string& text, const std::vector<std::string>& sets = {}) {
-    absl::StatusOr<Scenario> s = ParseScenario(text, "four.toml", sets);
-    EXPECT_TRUE(s.ok()) << s.status();
-    scenario = *s;
-    sim = std::make_unique<Simulation>(scenario, &observers);
-    metrics = std::make_unique<MetricsCollector>(sim.get(), scenario.metrics_window);
-    observers.Add(metrics.get());
-  }
-  void To(int64_t seconds) { sim->RunUntil(SimTime::Zero() + SimDuration::Seconds(seconds)); }
-  const MessageMetrics& Message(NodeId root, int64_t sequence) const {
-    for (const MessageMetrics& m : metrics->messages()) {
-      if (m.root == root && m.id.sequence == sequence) return m;
-    }
-    ADD_FAILURE() << "no message " << sequence << " of n" << root;
-    return metrics->messages().front();
-  }
-  Scenario scenario;
-  ObserverList observers;
-  std::unique_ptr<Simulation> sim;
-  std::unique_ptr<MetricsCollector> metrics;
-};
 
 TEST(MetricsTest, FirstRoundFloodsSecondRoundIsATree) {
   SmallRun run(kFour);
@@ -174,31 +142,6 @@ TEST(MetricsTest, ConvergenceQuantilesAndObstaclesUnderLoss) {
   EXPECT_EQ(report.obstacles.grafts_by_depth[0], 0);  // depth 0 is the root
 }
 
-TEST(MetricsTest, ShareOfRootsExpectations) {
-  SmallRun run(std::string(kFour) + R"(
-[[expect]]
-metric = "tree_stable_before"
-before = "15s"
-[[expect]]
-metric = "rmr_settled_before"
-before = "15s"
-[[expect]]
-metric = "rmr_settled_before"
-before = "25s"
-share = 0.5
-)");
-  run.To(60);
-  run.metrics->Finish(run.sim->now(), run.scenario.settle);
-  const std::vector<ExpectationResult> v = CheckExpectations(run.scenario, *run.metrics, {});
-  ASSERT_EQ(v.size(), 3u);
-  EXPECT_TRUE(v[0].passed) << v[0].measured;  // stable at about 10 s
-  EXPECT_THAT(v[0].measured, HasSubstr("4 of 4 (100%)"));
-  EXPECT_FALSE(v[1].passed);  // settled at the 20 s round
-  EXPECT_THAT(v[1].measured, HasSubstr("0 of 4 (0%); not: n0 at 20."));
-  EXPECT_TRUE(v[2].passed);
-  EXPECT_THAT(v[2].description, HasSubstr("50% of roots RMR-settled before 25s"));
-}
-
 TEST(MetricsTest, TreeAnalysisOfTheStar) {
   SmallRun run(kFour);
   run.To(15);
@@ -250,61 +193,6 @@ kind = "heal"
     return AnalyzeTree(*r2.sim, 0);
   }();
   EXPECT_EQ(during.live, (PeerSet{0, 1}));
-}
-
-TEST(MetricsTest, ExpectationsReportWhatWasMeasured) {
-  SmallRun run(std::string(kFour) + R"(
-[[expect]]
-metric = "rmr_max"
-at_most = 0.0
-[[expect]]
-metric = "rmr_max"
-at_most = 0.0
-after = "15s"
-[[expect]]
-metric = "converged_before"
-before = "15s"
-[[expect]]
-metric = "trees_spanning"
-[[expect]]
-metric = "reliability_min"
-at_least = 1.0
-handler = "application"
-)");
-  run.To(60);
-  run.metrics->Finish(run.sim->now(), run.scenario.settle);
-  std::vector<TreeShape> trees;
-  for (NodeId r = 0; r < 4; ++r) trees.push_back(AnalyzeTree(*run.sim, r));
-  const std::vector<ExpectationResult> v = CheckExpectations(run.scenario, *run.metrics, trees);
-  ASSERT_EQ(v.size(), 5u);
-  EXPECT_FALSE(v[0].passed);  // round 1 has RMR 2
-  EXPECT_THAT(v[0].measured, HasSubstr("2 (worst: n0's message"));
-  EXPECT_TRUE(v[1].passed);
-  EXPECT_FALSE(v[2].passed);  // converges at the 20 s round
-  EXPECT_THAT(v[2].measured, HasSubstr("converged at 20."));
-  EXPECT_TRUE(v[3].passed);
-  EXPECT_FALSE(v[4].passed);  // no application messages at all
-  EXPECT_THAT(v[4].measured, HasSubstr("no settled messages"));
-  const std::string table = SummaryTable(run.scenario, *run.metrics, trees, v);
-  EXPECT_THAT(table, HasSubstr("expectations: 2 passed, 3 failed"));
-}
-
-TEST(MetricsTest, TimeseriesCountsByWindow) {
-  SmallRun run(kFour, {"metrics.window=\"10s\""});
-  run.To(29);  // events at exactly 30 s would open a fourth window
-  run.metrics->Finish(run.sim->now(), run.scenario.settle);
-  const std::vector<WindowMetrics>& w = run.metrics->windows();
-  ASSERT_EQ(w.size(), 3u);
-  EXPECT_EQ(w[0].originated, 0);
-  EXPECT_EQ(w[1].originated, 4);  // the 10 s round
-  EXPECT_EQ(w[1].first_deliveries, 12);
-  EXPECT_EQ(w[1].payload, 4 * 9);
-  EXPECT_EQ(w[1].rmr(), 2.0);
-  EXPECT_EQ(w[2].payload, 4 * 3);  // the 20 s round: trees
-  EXPECT_EQ(w[2].rmr(), 0.0);
-  EXPECT_EQ(w[2].live_nodes, 4);
-  const std::string csv = TimeseriesCsv(run.scenario, *run.metrics);
-  EXPECT_THAT(csv, HasSubstr("four,1,10000000000,10000000000,4,4,36,12,24,2,"));
 }
 
 TEST(MetricsTest, DeliveryTreesOnlyForTrackedRoots) {

@@ -1,6 +1,14 @@
-// Turns a finished run's metrics into numbers people read: the summary
-// table, metrics.json, messages.csv, timeseries.csv, and the verdicts of the
-// scenario's expectations. docs/metrics.md defines every figure.
+// What a run measured, as people read it: per handler the Plumtree paper's
+// figures over settled messages (MetricsSummary), the text summary `plumsim
+// run` prints, and the counters' lines. docs/metrics.md defines every
+// figure; metrics.json and the CSVs are sim/metrics/metrics_files.h.
+//
+//   MetricsCollector metrics(&simulation, scenario);  // an observer of the run
+//   ... run ...
+//   MetricsSummary all = Summarize(metrics, std::nullopt);
+//   std::vector<TreeShape> trees = AnalyzeTrees(simulation);
+//   std::cout << SummaryTable(scenario, metrics, trees,
+//                             CheckExpectations(scenario, metrics, trees));
 #ifndef PLUMSIM_SIM_METRICS_SUMMARY_H_
 #define PLUMSIM_SIM_METRICS_SUMMARY_H_
 
@@ -9,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/metrics/expectations.h"
 #include "sim/metrics/metrics.h"
 #include "sim/metrics/tree_analysis.h"
 #include "sim/scenario/scenario.h"
@@ -34,34 +43,15 @@ struct MetricsSummary {
 // `handler`: nullopt for every handler.
 MetricsSummary Summarize(const MetricsCollector& metrics, std::optional<HandlerId> handler);
 
-struct ExpectationResult {
-  std::string description;  // "reliability_min >= 1 (heartbeat, after 20s)"
-  bool passed = false;
-  std::string measured;  // "0.875 (n3's message {n3,1,4} at 40s)"
-  int line = 0;
-};
-
-std::vector<ExpectationResult> CheckExpectations(const Scenario& scenario,
-                                                 const MetricsCollector& metrics,
-                                                 const std::vector<TreeShape>& final_trees);
-
+// The metrics block of the run summary: a row per handler, convergence per
+// root, trees at the end, re-deliveries, mailboxes and the expectations.
 std::string SummaryTable(const Scenario& scenario, const MetricsCollector& metrics,
                          const std::vector<TreeShape>& final_trees,
                          const std::vector<ExpectationResult>& expectations);
 
-// `stats` (may be null) adds the run's "network" counters: drops by
-// reason and, over tcp, connections and held messages.
-std::string MetricsJson(const Scenario& scenario, const MetricsCollector& metrics,
-                        const std::vector<TreeShape>& final_trees,
-                        const RunCounters* stats = nullptr);
-std::string MessagesCsv(const Scenario& scenario, const MetricsCollector& metrics);
-std::string TimeseriesCsv(const Scenario& scenario, const MetricsCollector& metrics);
-
 // A few lines of human summary of a run's counters: messages by type,
 // drops by reason, connections, broadcasts, node events.
 std::string CountersText(const RunCounters& counters);
-
-const char* HandlerName(HandlerId handler);
 
 }  // namespace plumsim
 

@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "nlohmann/json.hpp"
 #include "sim/metrics/metrics.h"
+#include "sim/metrics/metrics_files.h"
 #include "sim/metrics/summary.h"
 #include "sim/metrics/tree_analysis.h"
 #include "sim/output/manifest.h"
