@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "nlohmann/json.hpp"
+#include "sim/metrics/tree_snapshot.h"
 
 namespace plumsim {
 
@@ -35,28 +36,20 @@ void Flatten(const Json& j, const std::string& path, std::map<std::string, Json>
   }
 }
 
-std::string Show(const Json& j) {
-  if (j.is_number_float()) {
-    std::string s = j.dump();
-    return s;
-  }
-  return j.dump();
-}
+std::string Show(const Json& j) { return j.dump(); }
 
-std::string EdgeText(const Json& e) {
-  return absl::StrCat(e[0].get<std::string>(), "-", e[1].get<std::string>());
-}
-
-std::set<std::string> Edges(const Json& tree) {
+// "n0-n3", sorted as text (as plumsim diff has always listed them).
+std::set<std::string> EdgeNames(const std::vector<std::pair<int64_t, int64_t>>& edges) {
   std::set<std::string> out;
-  if (!tree.contains("edges") || !tree["edges"].is_array()) return out;
-  for (const Json& e : tree["edges"]) {
-    if (e.is_array() && e.size() == 2 && e[0].is_string() && e[1].is_string()) {
-      out.insert(EdgeText(e));
-    }
+  for (const auto& [x, y] : edges) {
+    out.insert(
+        absl::StrCat(NodeName(static_cast<NodeId>(x)), "-", NodeName(static_cast<NodeId>(y))));
   }
   return out;
 }
+
+std::string Show(bool b) { return b ? "true" : "false"; }
+std::string Show(int64_t n) { return absl::StrCat(n); }
 
 std::string List(const std::vector<std::string>& items) {
   std::vector<std::string> shown(items.begin(), items.begin() + std::min<size_t>(items.size(), 20));
@@ -119,38 +112,38 @@ absl::StatusOr<std::vector<std::string>> DiffFigures(absl::string_view metrics_a
 
 absl::StatusOr<std::vector<std::string>> DiffTree(absl::string_view tree_a,
                                                   absl::string_view tree_b) {
-  absl::StatusOr<Json> a = Parse(tree_a, "A's tree");
+  absl::StatusOr<TreeSnapshot> a = ParseTreeSnapshot(tree_a, "A's tree");
   if (!a.ok()) return a.status();
-  absl::StatusOr<Json> b = Parse(tree_b, "B's tree");
+  absl::StatusOr<TreeSnapshot> b = ParseTreeSnapshot(tree_b, "B's tree");
   if (!b.ok()) return b.status();
   std::vector<std::string> out;
-  const std::set<std::string> ea = Edges(*a), eb = Edges(*b);
+  const std::set<std::string> ea = EdgeNames(a->edges), eb = EdgeNames(b->edges);
   std::vector<std::string> added, removed;
   std::set_difference(eb.begin(), eb.end(), ea.begin(), ea.end(), std::back_inserter(added));
   std::set_difference(ea.begin(), ea.end(), eb.begin(), eb.end(), std::back_inserter(removed));
   if (!added.empty()) out.push_back(absl::StrCat("edges added: ", List(added)));
   if (!removed.empty()) out.push_back(absl::StrCat("edges removed: ", List(removed)));
-  for (const char* key : {"root_running", "live", "spanning", "depth", "unreached",
-                          "multi_parent_nodes", "asymmetric_pairs", "stale_eager"}) {
-    const Json va = a->value(key, Json()), vb = b->value(key, Json());
+  auto changed = [&](const char* key, auto va, auto vb) {
     if (va != vb) out.push_back(absl::StrCat(key, " ", Show(va), " -> ", Show(vb)));
-  }
+  };
+  changed("root_running", a->root_running, b->root_running);
+  changed("live", a->live, b->live);
+  changed("spanning", a->spanning, b->spanning);
+  changed("depth", a->depth, b->depth);
+  changed("unreached", a->unreached, b->unreached);
+  changed("multi_parent_nodes", a->multi_parent_nodes, b->multi_parent_nodes);
+  changed("asymmetric_pairs", a->asymmetric_pairs, b->asymmetric_pairs);
+  changed("stale_eager", a->stale_eager, b->stale_eager);
   // Degrees: how many live nodes have each eager degree.
-  const Json da = a->value("degree_histogram", Json::object());
-  const Json db = b->value("degree_histogram", Json::object());
-  std::set<std::string> degrees;
-  for (const auto& [k, v] : da.items()) degrees.insert(k);
-  for (const auto& [k, v] : db.items()) degrees.insert(k);
-  std::vector<std::pair<int, std::string>> changes;
-  for (const std::string& k : degrees) {
-    const int64_t na = da.value(k, int64_t{0}), nb = db.value(k, int64_t{0});
-    if (na != nb) {
-      changes.emplace_back(std::stoi(k),
-                           absl::StrCat("degree ", k, ": ", na, " -> ", nb, " nodes"));
+  std::map<int64_t, std::pair<int64_t, int64_t>> degrees;
+  for (const auto& [degree, n] : a->degree_histogram) degrees[degree].first = n;
+  for (const auto& [degree, n] : b->degree_histogram) degrees[degree].second = n;
+  for (const auto& [degree, counts] : degrees) {
+    if (counts.first != counts.second) {
+      out.push_back(
+          absl::StrCat("degree ", degree, ": ", counts.first, " -> ", counts.second, " nodes"));
     }
   }
-  std::sort(changes.begin(), changes.end());
-  for (const auto& [degree, text] : changes) out.push_back(text);
   return out;
 }
 

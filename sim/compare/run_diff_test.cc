@@ -67,16 +67,19 @@ TEST(RunDiffTest, FiguresByPath) {
 }
 
 TEST(RunDiffTest, TreesEdgesDepthAndDegrees) {
-  const std::string a = R"({"live":4,"spanning":true,"depth":1,"unreached":0,
-      "degree_histogram":{"1":3,"3":1},"edges":[["n0","n1"],["n0","n2"],["n0","n3"]]})";
-  const std::string b = R"({"live":4,"spanning":true,"depth":2,"unreached":0,
-      "degree_histogram":{"1":2,"2":2},"edges":[["n0","n1"],["n0","n2"],["n2","n3"]]})";
+  const std::string a = R"({"root":"n0","at_ns":1,"live":4,"spanning":true,"depth":1,
+      "unreached":0,"degree_histogram":{"1":3,"3":1},"node_count":4,"down":[],"cut_off":[],
+      "edges":[["n0","n1"],["n0","n2"],["n0","n3"]]})";
+  const std::string b = R"({"root":"n0","at_ns":1,"live":4,"spanning":true,"depth":2,
+      "unreached":0,"degree_histogram":{"1":2,"2":2},"node_count":4,"down":[],"cut_off":[],
+      "edges":[["n0","n1"],["n0","n2"],["n2","n3"]]})";
   const auto d = DiffTree(a, b);
   ASSERT_TRUE(d.ok());
   EXPECT_THAT(*d, ElementsAre("edges added: n2-n3", "edges removed: n0-n3", "depth 1 -> 2",
                               "degree 1: 3 -> 2 nodes", "degree 2: 0 -> 2 nodes",
                               "degree 3: 1 -> 0 nodes"));
   EXPECT_THAT(*DiffTree(a, a), IsEmpty());
+  EXPECT_FALSE(DiffTree(a, R"({"edges":[]})").ok());  // not a snapshot
 }
 
 }  // namespace

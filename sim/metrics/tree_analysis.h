@@ -105,13 +105,6 @@ class TreeAnalyzer {
   std::vector<FromRoot> from_root_;              // per root, after Prepare
 };
 
-// JSON object and Graphviz DOT text of a snapshot (eager edges solid, lazy
-// edges dashed, crashed nodes grey).
-// The JSON also lists every node that is not live: `down` (not running)
-// and `cut_off` (running, not in the root's component), with `node_count`.
-std::string TreeJson(const Simulation& sim, const TreeShape& tree, SimTime at);
-std::string TreeDot(const Simulation& sim, const TreeShape& tree, SimTime at);
-
 }  // namespace plumsim
 
 #endif  // PLUMSIM_SIM_METRICS_TREE_ANALYSIS_H_

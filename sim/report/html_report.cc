@@ -16,6 +16,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "base/child_processes.h"
+#include "sim/metrics/tree_snapshot.h"
 #include "sim/output/manifest.h"
 #include "sim/report/tree_picture.h"
 #include "sim/world/node_host.h"

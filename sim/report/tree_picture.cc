@@ -17,24 +17,8 @@ namespace {
 using Json = nlohmann::json;
 
 // "n12" -> 12.
-bool NodeNumber(const Json& j, int64_t* out) {
-  if (!j.is_string()) return false;
-  const std::string& s = j.get_ref<const std::string&>();
-  return s.size() > 1 && s[0] == 'n' && absl::SimpleAtoi(absl::string_view(s).substr(1), out) &&
-         *out >= 0;
-}
-
-bool NodeList(const Json& j, std::vector<int64_t>* out) {
-  if (!j.is_array()) return false;
-  for (const Json& n : j) {
-    int64_t id;
-    if (!NodeNumber(n, &id)) return false;
-    out->push_back(id);
-  }
-  return true;
-}
-
-std::string Name(int64_t n) { return absl::StrCat("n", n); }
+// Snapshot nodes are numbers below node_count, NodeIds.
+std::string Name(int64_t n) { return NodeName(static_cast<NodeId>(n)); }
 
 std::string Title(const TreeSnapshot& s, const OrientedTree& t) {
   return absl::StrFormat(
@@ -44,45 +28,6 @@ std::string Title(const TreeSnapshot& s, const OrientedTree& t) {
 }
 
 }  // namespace
-
-absl::StatusOr<TreeSnapshot> ParseTreeSnapshot(absl::string_view json, absl::string_view source) {
-  const Json j = Json::parse(json.begin(), json.end(), nullptr, /*allow_exceptions=*/false);
-  auto bad = [&](absl::string_view why) {
-    return absl::InvalidArgumentError(absl::StrCat(source, ": ", why));
-  };
-  if (!j.is_object()) return bad("not a JSON object");
-  TreeSnapshot s;
-  if (!j.contains("root") || !NodeNumber(j["root"], &s.root)) return bad("no \"root\" node");
-  if (!j.contains("at_ns") || !j["at_ns"].is_number_integer()) return bad("no \"at_ns\"");
-  s.at_ns = j["at_ns"].get<int64_t>();
-  s.root_running = j.value("root_running", false);
-  s.spanning = j.value("spanning", false);
-  if (!j.contains("node_count") || !j["node_count"].is_number_integer() || !j.contains("down") ||
-      !j.contains("cut_off")) {
-    return bad("no node_count/down/cut_off: written by a plumsim older than 0.5.0; run it again");
-  }
-  s.node_count = j["node_count"].get<int64_t>();
-  if (s.node_count < 0 || s.root >= s.node_count) return bad("\"root\" is not one of the nodes");
-  if (!NodeList(j["down"], &s.down) || !NodeList(j["cut_off"], &s.cut_off)) {
-    return bad("\"down\" and \"cut_off\" must be lists of node names");
-  }
-  if (!j.contains("edges") || !j["edges"].is_array()) return bad("no \"edges\" list");
-  for (const Json& e : j["edges"]) {
-    int64_t a, b;
-    if (!e.is_array() || e.size() != 2 || !NodeNumber(e[0], &a) || !NodeNumber(e[1], &b) ||
-        a >= s.node_count || b >= s.node_count) {
-      return bad("an edge is not a pair of node names");
-    }
-    s.edges.emplace_back(a, b);
-  }
-  for (int64_t n : s.down) {
-    if (n >= s.node_count) return bad("a \"down\" node is not one of the nodes");
-  }
-  for (int64_t n : s.cut_off) {
-    if (n >= s.node_count) return bad("a \"cut_off\" node is not one of the nodes");
-  }
-  return s;
-}
 
 OrientedTree Orient(const TreeSnapshot& s) {
   OrientedTree t;

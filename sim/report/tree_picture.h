@@ -21,23 +21,9 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "sim/metrics/tree_snapshot.h"
 
 namespace plumsim {
-
-// What a snapshot's JSON says (sim/metrics/tree_analysis.h, TreeJson). Nodes are
-// numbers (the n in "n12").
-struct TreeSnapshot {
-  int64_t root = 0;
-  int64_t at_ns = 0;
-  bool root_running = false;
-  bool spanning = false;
-  int64_t node_count = 0;
-  std::vector<std::pair<int64_t, int64_t>> edges;  // eager, among live nodes
-  std::vector<int64_t> down, cut_off;              // not live
-};
-
-// Parses one snapshot; `source` names it in errors (InvalidArgument).
-absl::StatusOr<TreeSnapshot> ParseTreeSnapshot(absl::string_view json, absl::string_view source);
 
 struct OrientedTree {
   std::vector<int64_t> live;                             // ascending

@@ -94,19 +94,5 @@ TEST(TreePictureTest, FileNamesSortInTimeOrder) {
   EXPECT_EQ(PaddedSeconds(123456789000000, 4), "123456.789s");
 }
 
-TEST(TreePictureTest, RefusesWhatIsNotASnapshot) {
-  EXPECT_FALSE(ParseTreeSnapshot("[]", "a.json").ok());
-  EXPECT_FALSE(ParseTreeSnapshot(R"({"root":"x1","at_ns":1})", "b.json").ok());
-  absl::StatusOr<TreeSnapshot> old =
-      ParseTreeSnapshot(R"({"root":"n0","at_ns":1,"edges":[]})", "old.json");
-  ASSERT_FALSE(old.ok());
-  EXPECT_THAT(old.status().message(), HasSubstr("older than 0.5.0"));
-  EXPECT_FALSE(ParseTreeSnapshot(
-                   R"({"root":"n0","at_ns":1,"node_count":2,"down":[],"cut_off":[],
-                       "edges":[["n0","n9"]]})",
-                   "c.json")
-                   .ok());
-}
-
 }  // namespace
 }  // namespace plumsim

@@ -14,6 +14,7 @@
 #include "sim/metrics/metrics_files.h"
 #include "sim/metrics/summary.h"
 #include "sim/metrics/tree_analysis.h"
+#include "sim/metrics/tree_snapshot.h"
 #include "sim/output/manifest.h"
 #include "sim/output/output_dir.h"
 #include "sim/trace/recorder.h"
