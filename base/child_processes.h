@@ -5,6 +5,7 @@
 #define PLUMSIM_BASE_CHILD_PROCESSES_H_
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,11 @@ int RunChildren(const std::vector<ChildCommand>& commands, int jobs,
 
 // How many to run at once: `jobs` when given (> 0), else one per CPU.
 int JobsOrDefault(int jobs);
+
+// Where `name` would run from: itself if it holds a "/" and is executable,
+// else the first executable file of that name in PATH's folders; nullopt
+// if none. RunChildren runs a program named without "/" from PATH too.
+std::optional<std::string> FindProgram(const std::string& name);
 
 // The absolute path of the running executable (/proc/self/exe).
 std::string SelfExecutable();

@@ -20,9 +20,8 @@
 #include "nlohmann/json.hpp"
 #include "sim/output/manifest.h"
 #include "sim/output/output_dir.h"
+#include "sim/report/drawings.h"
 #include "sim/report/tree_picture.h"
-#include "sim/run/runner.h"
-#include "sim/scenario/reader.h"
 
 namespace plumsim {
 
@@ -36,8 +35,6 @@ struct Picture {
   std::string base;  // file name without extension
   bool radial = true;
 };
-
-bool Executable(const char* path) { return access(path, X_OK) == 0; }
 
 }  // namespace
 
@@ -91,109 +88,52 @@ int RunTrees(const TreesArgs& args) {
   }
   const int width = std::max<int>(4, static_cast<int>(absl::StrCat(latest_ns / 1000000000).size()));
   for (Picture& p : pictures) {
-    p.base = absl::StrCat("n", p.snapshot.root, "@", PaddedSeconds(p.snapshot.at_ns, width));
+    p.base = absl::StrCat(NodeName(static_cast<NodeId>(p.snapshot.root)), "@",
+                          PaddedSeconds(p.snapshot.at_ns, width));
   }
   const bool any_radial =
       std::any_of(pictures.begin(), pictures.end(), [](const Picture& p) { return p.radial; });
   const bool any_histogram =
       std::any_of(pictures.begin(), pictures.end(), [](const Picture& p) { return !p.radial; });
-  if (any_radial && (!Executable("/usr/bin/twopi") || !Executable("/usr/bin/neato"))) {
-    return Fail(absl::FailedPreconditionError(
-        "Graphviz's twopi and neato are not installed (/usr/bin; tools/setup installs graphviz)"));
-  }
-  if (any_histogram && !Executable("/usr/bin/gnuplot")) {
-    return Fail(absl::FailedPreconditionError(
-        "gnuplot is not installed (/usr/bin/gnuplot; tools/setup installs gnuplot-nox)"));
+  if (absl::Status st = CheckDrawingPrograms({}, any_radial, any_histogram); !st.ok()) {
+    return Fail(st);
   }
 
   const std::string out = args.out.empty() ? (dir / "pictures").string() : args.out;
   absl::StatusOr<OutputDir> target =
       OutputDir::Open(out, args.overwrite, /*scenario_path=*/"", OutputKind::kPictures);
   if (!target.ok()) return Fail(target.status());
-  const fs::path staging = target->staging();
 
-  // Stage 1: twopi lays the radial trees out (-Tdot), gnuplot draws the
-  // histograms. Stage 2: the depth rings go in around the laid-out trees,
-  // and neato -n2 draws them where twopi put every node.
-  std::vector<ChildCommand> layouts, drawings;
-  std::vector<size_t> layout_of, drawing_of;  // picture index of each command
+  Drawings drawings(target->staging(), {.jobs = JobsOrDefault(args.jobs), .png = true});
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
-  for (size_t i = 0; i < pictures.size(); ++i) {
-    const Picture& p = pictures[i];
-    const fs::path base = staging / p.base;
+  for (const Picture& p : pictures) {
     if (p.radial) {
-      if (absl::Status st = target->WriteFile(p.base + ".dot", RadialDot(p.snapshot, p.tree));
-          !st.ok()) {
-        return Fail(st);
-      }
-      layouts.push_back(ChildCommand{
-          {"/usr/bin/twopi", "-Tdot", "-o", base.string() + ".layout.dot", base.string() + ".dot"},
-          base.string() + ".log"});
-      layout_of.push_back(i);
+      drawings.RadialTree(p.base, RadialDot(p.snapshot, p.tree), [&p](const std::string& laid) {
+        return AddDepthRings(laid, p.snapshot, p.tree);
+      });
     } else {
-      if (absl::Status st =
-              target->WriteFile(p.base + ".gp", HistogramScript(p.snapshot, p.tree, p.base));
-          !st.ok()) {
-        return Fail(st);
-      }
-      layouts.push_back(
-          ChildCommand{{"/usr/bin/gnuplot", "-e", absl::StrCat("cd '", staging.string(), "'"),
-                        base.string() + ".gp"},
-                       base.string() + ".log"});
-      layout_of.push_back(i);
+      drawings.Plot(p.base, HistogramScript(p.snapshot, p.tree, p.base));
     }
     list.push_back(nlohmann::ordered_json{
-        {"root", absl::StrCat("n", p.snapshot.root)},
+        {"root", NodeName(static_cast<NodeId>(p.snapshot.root))},
         {"at_ns", p.snapshot.at_ns},
         {"live", p.tree.live.size()},
         {"drawn_as", p.radial ? "radial tree" : "depth and fan-out histograms"},
         {"files", {p.base + ".svg", p.base + ".png", p.base + (p.radial ? ".dot" : ".gp")}}});
   }
-
-  const int jobs = JobsOrDefault(args.jobs);
   const bool progress = !args.quiet && isatty(STDERR_FILENO);
-  const size_t steps = layouts.size() + static_cast<size_t>(std::count_if(
-                                            pictures.begin(), pictures.end(),
-                                            [](const Picture& p) { return p.radial; }));
+  const size_t steps = drawings.steps();
   size_t done = 0;
-  std::string failure;
-  auto run = [&](const std::vector<ChildCommand>& commands, const std::vector<size_t>& which) {
-    RunChildren(
-        commands, jobs,
-        [&](size_t i, const ChildOutcome& o) {
-          ++done;
-          if (failure.empty() && (!o.error.empty() || o.exit_code != 0)) {
-            absl::StatusOr<std::string> log = ReadInputFile(commands[i].log_path, "file");
-            failure = absl::StrCat(fs::path(commands[i].argv[0]).filename().string(), " failed on ",
-                                   pictures[which[i]].base, o.error.empty() ? "" : ": " + o.error,
-                                   log.ok() && !log->empty() ? ": " + *log : std::string());
-          }
-          if (progress) std::fprintf(stderr, "\r[plumsim trees] %zu of %zu steps   ", done, steps);
-        },
-        [] {}, [&] { return !failure.empty(); });
-    for (const ChildCommand& c : commands) fs::remove(c.log_path, ec);  // our own logs
-  };
-  run(layouts, layout_of);
-  for (size_t i = 0; i < pictures.size() && failure.empty(); ++i) {
-    const Picture& p = pictures[i];
-    if (!p.radial) continue;
-    const fs::path base = staging / p.base;
-    absl::StatusOr<std::string> laid = ReadInputFile(base.string() + ".layout.dot", "file");
-    fs::remove(base.string() + ".layout.dot", ec);
-    if (!laid.ok()) return Fail(laid.status());
-    if (absl::Status st =
-            target->WriteFile(p.base + ".dot", AddDepthRings(*laid, p.snapshot, p.tree));
-        !st.ok()) {
-      return Fail(st);
-    }
-    drawings.push_back(ChildCommand{{"/usr/bin/neato", "-n2", "-Tsvg", "-o", base.string() + ".svg",
-                                     "-Tpng", "-o", base.string() + ".png", base.string() + ".dot"},
-                                    base.string() + ".log"});
-    drawing_of.push_back(i);
-  }
-  if (failure.empty()) run(drawings, drawing_of);
+  drawings.Run(
+      [&] {
+        ++done;
+        if (progress) std::fprintf(stderr, "\r[plumsim trees] %zu of %zu steps   ", done, steps);
+      },
+      /*stop_at_first_failure=*/true);
   if (progress) std::fputs("\n", stderr);
-  if (!failure.empty()) return Fail(absl::InternalError(failure));
+  if (const std::string failure = drawings.FirstError(); !failure.empty()) {
+    return Fail(absl::InternalError(failure));
+  }
 
   nlohmann::ordered_json m;
   m["plumsim_version"] = kPlumsimVersion;

@@ -18,6 +18,7 @@
 #include "base/child_processes.h"
 #include "sim/metrics/tree_snapshot.h"
 #include "sim/output/manifest.h"
+#include "sim/report/drawings.h"
 #include "sim/report/tree_picture.h"
 #include "sim/world/node_host.h"
 
@@ -106,114 +107,6 @@ std::string FaultObjects(const std::vector<FaultMark>& marks) {
   return out;
 }
 
-// Runs gnuplot and twopi in a private temporary folder and reads back their
-// SVG; removes what it wrote.
-class Drawings {
- public:
-  explicit Drawings(const ReportSettings& settings) : settings_(settings) {
-    std::string pattern = (fs::temp_directory_path() / "plumsim-report-XXXXXX").string();
-    if (mkdtemp(pattern.data()) != nullptr) dir_ = pattern;
-  }
-  ~Drawings() {
-    std::error_code ec;
-    for (const fs::path& f : written_) fs::remove(f, ec);
-    if (!dir_.empty()) fs::remove(dir_, ec);
-  }
-  // Queues a gnuplot script drawing `name`.svg (it must `set output` to it).
-  void Plot(const std::string& name, const std::string& script) { Add(name, script, false); }
-  // A radial tree: twopi lays it out, `rings` adds the depth rings to the
-  // laid-out text, neato -n2 draws it.
-  void Graph(const std::string& name, const std::string& dot,
-             std::function<std::string(const std::string&)> rings) {
-    Add(name, dot, true);
-    rings_[name] = std::move(rings);
-  }
-  // Runs everything queued; then Svg(name) is the drawing, or an empty
-  // string (and Error(name) why).
-  void Run() {
-    RunBatch();
-    // The laid-out trees, with their rings, drawn where twopi put them.
-    commands_.clear();
-    names_.clear();
-    for (const auto& [name, rings] : rings_) {
-      if (errors_.contains(name)) continue;
-      std::ifstream in(dir_ / (name + ".layout.dot"));
-      std::stringstream laid;
-      laid << in.rdbuf();
-      const fs::path dot = dir_ / (name + ".dot");
-      std::ofstream(dot) << rings(laid.str());
-      commands_.push_back(ChildCommand{
-          {settings_.neato, "-n2", "-Tsvg", "-o", (dir_ / (name + ".svg")).string(), dot.string()},
-          (dir_ / (name + ".log")).string()});
-      names_.push_back(name);
-    }
-    RunBatch();
-  }
-
-  std::string Svg(const std::string& name) {
-    std::ifstream in(dir_ / (name + ".svg"));
-    std::stringstream s;
-    s << in.rdbuf();
-    std::string svg = s.str();
-    const size_t start = svg.find("<svg");
-    return start == std::string::npos ? std::string() : svg.substr(start);
-  }
-  std::string Error(const std::string& name) const {
-    auto it = errors_.find(name);
-    return it == errors_.end() ? "no picture was drawn" : it->second;
-  }
-  const fs::path& dir() const { return dir_; }
-
- private:
-  void RunBatch() {
-    if (commands_.empty()) return;
-    RunChildren(
-        commands_, std::max(1, settings_.jobs),
-        [&](size_t i, const ChildOutcome& o) {
-          if (!o.error.empty() || o.exit_code != 0) {
-            std::ifstream log(commands_[i].log_path);
-            std::stringstream text;
-            text << log.rdbuf();
-            errors_[names_[i]] = absl::StrCat(fs::path(commands_[i].argv[0]).filename().string(),
-                                              " failed", o.error.empty() ? "" : ": " + o.error,
-                                              ": ", text.str().substr(0, 300));
-          }
-        },
-        [] {}, [] { return false; });
-  }
-
-  // A gnuplot script (run in the folder: it names its own output) or a
-  // DOT graph for twopi.
-  void Add(const std::string& name, const std::string& text, bool graph) {
-    if (dir_.empty()) {
-      errors_[name] = "no temporary folder";
-      return;
-    }
-    const fs::path input = dir_ / (name + (graph ? ".dot" : ".gp"));
-    const fs::path output = dir_ / (name + ".svg"), log = dir_ / (name + ".log");
-    std::ofstream(input) << text;
-    const fs::path layout = dir_ / (name + ".layout.dot");
-    for (const fs::path& f : {input, output, log, layout, dir_ / (name + ".png")}) {
-      written_.push_back(f);  // histograms draw a .png too
-    }
-    std::vector<std::string> argv =
-        graph ? std::vector<std::string>{settings_.twopi, "-Tdot", "-o", layout.string(),
-                                         input.string()}
-              : std::vector<std::string>{settings_.gnuplot, "-e",
-                                         absl::StrCat("cd '", dir_.string(), "'"), input.string()};
-    commands_.push_back(ChildCommand{std::move(argv), log.string()});
-    names_.push_back(name);
-  }
-
-  const ReportSettings& settings_;
-  fs::path dir_;
-  std::vector<fs::path> written_;
-  std::vector<ChildCommand> commands_;
-  std::vector<std::string> names_;
-  std::map<std::string, std::string> errors_;
-  std::map<std::string, std::function<std::string(const std::string&)>> rings_;
-};
-
 // Per time bin: figures of the settled messages sent in it, and traffic.
 struct Bin {
   double start_s = 0;
@@ -283,8 +176,9 @@ std::string Preamble(const std::string& name, const std::string& title, const st
 std::string Figure(const std::string& id, const std::string& caption, const std::string& svg,
                    const std::string& error) {
   if (svg.empty()) {
-    return absl::StrCat("<figure id=\"", id, "\" class=\"missing\"><p>not drawn: ", Html(error),
-                        "</p><figcaption>", caption, "</figcaption></figure>\n");
+    return absl::StrCat("<figure id=\"", id, "\" class=\"missing\"><p>not drawn: ",
+                        Html(error.empty() ? "no picture was drawn" : error), "</p><figcaption>",
+                        caption, "</figcaption></figure>\n");
   }
   return absl::StrCat("<figure id=\"", id, "\">", svg, "<figcaption>", caption,
                       "</figcaption></figure>\n");
@@ -334,7 +228,7 @@ class ReportBuilder {
         marks_(FaultMarks(in.scenario)),
         sum_(Summarize(in.metrics, std::nullopt)),
         series_(BinSeries(in, settings.max_points)),
-        draw_(settings) {}
+        draw_(Drawings::Temporary({.programs = settings.programs, .jobs = settings.jobs})) {}
 
   std::string Build() {
     QueueTimePlots();
@@ -507,9 +401,10 @@ void ReportBuilder::QueueTrees() {
     const OrientedTree oriented = Orient(*snap);
     const std::string name = absl::StrCat("tree_n", t->root);
     if (static_cast<int64_t>(oriented.live.size()) <= settings_.max_tree_nodes) {
-      draw_.Graph(name, RadialDot(*snap, oriented), [s = *snap, oriented](const std::string& laid) {
-        return AddDepthRings(laid, s, oriented);
-      });
+      draw_.RadialTree(name, RadialDot(*snap, oriented),
+                       [s = *snap, oriented](const std::string& laid) {
+                         return AddDepthRings(laid, s, oriented);
+                       });
     } else {
       draw_.Plot(name, HistogramScript(*snap, oriented, name));
     }

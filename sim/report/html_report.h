@@ -10,14 +10,13 @@
 #include <cstdint>
 #include <string>
 
+#include "sim/report/drawings.h"
 #include "sim/run/runner.h"
 
 namespace plumsim {
 
 struct ReportSettings {
-  std::string gnuplot = "/usr/bin/gnuplot";
-  std::string twopi = "/usr/bin/twopi";
-  std::string neato = "/usr/bin/neato";
+  DrawingPrograms programs;       // gnuplot, twopi, neato (on PATH)
   int max_tree_pictures = 6;      // snapshot roots drawn at the end
   int64_t max_tree_nodes = 2000;  // beyond: depth and fan-out histograms
   int max_points = 600;           // time bins per plot; windows are merged beyond
