@@ -64,7 +64,16 @@ class Simulation final : public MessageReceiver {
 
  private:
   void ScheduleTimeline();
+  // One timeline event (not a broadcast: those are scheduled one by one).
   void Apply(const TimelineEvent& event);
+  void ApplyCrash(const TimelineEvent& event);
+  void ApplyRestart(const TimelineEvent& event);
+  void ApplyJoin(const TimelineEvent& event);
+  void ApplyLeave(const TimelineEvent& event);
+  // partition, partition_one_way, heal.
+  void ApplyPartition(const TimelineEvent& event);
+  // link_down, link_up, set_latency, set_loss.
+  void ApplyLinkChange(const TimelineEvent& event);
   void StartNode(NodeId node, NodeEventKind why, std::optional<NodeId> contact = std::nullopt);
   // HyParView: a contact for a (re)joining node -- the one given, or a
   // running node drawn uniformly among `candidates` (all nodes if empty).
