@@ -1,6 +1,15 @@
 // One run of a scenario: the simulator, the network, the nodes and their
 // peer service, and the scenario's timeline (node starts, faults, churn,
 // application broadcasts), all driven by the scenario's seed alone.
+//
+//   absl::StatusOr<Scenario> scenario = LoadScenario("scenarios/quickstart.toml");
+//   if (!scenario.ok()) return scenario.status();
+//   RunCounters counters;  // an observer (sim/world/run_counters.h)
+//   ObserverList observers;
+//   observers.Add(&counters);
+//   Simulation simulation(*scenario, &observers);
+//   simulation.Run();  // to the scenario's duration
+//   // counters.originated[kHeartbeatHandler], simulation.node(0).backend(), ...
 #ifndef PLUMSIM_SIM_WORLD_SIMULATION_H_
 #define PLUMSIM_SIM_WORLD_SIMULATION_H_
 
