@@ -1,4 +1,4 @@
-// The world as protocol code sees it (DESIGN.md, "Layering"). Protocol
+// The world as protocol code sees it (docs/architecture.md, "Layering"). Protocol
 // objects call these functions and nothing else: no simulator types, no
 // clocks, no sockets. The simulator implements this interface for each node
 // (sim/node_host); a real-socket runtime could implement it later.

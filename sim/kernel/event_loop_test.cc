@@ -135,5 +135,18 @@ TEST(SimulatorTest, SameSeedSameDigestOtherSeedOtherDigest) {
   EXPECT_NE(RunWorkload(1), RunWorkload(2));
 }
 
+// The usage example at the top of event_loop.h, as written there.
+TEST(EventLoopTest, TheHeadersUsageExampleRunsAsItSays) {
+  EventLoop loop;
+  std::vector<SimTime> fired;
+  loop.ScheduleCallback(SimDuration::Milliseconds(5), [&] { fired.push_back(loop.now()); });
+  loop.ScheduleCallbackAt(SimTime::Zero() + SimDuration::Seconds(2),
+                          [&] { fired.push_back(loop.now()); });
+  loop.RunUntil(SimTime::Zero() + SimDuration::Seconds(1));
+  EXPECT_EQ(fired, std::vector<SimTime>{SimTime::Zero() + SimDuration::Milliseconds(5)});
+  EXPECT_EQ(loop.now(), SimTime::Zero() + SimDuration::Seconds(1));
+  EXPECT_EQ(loop.pending(), 1u);
+}
+
 }  // namespace
 }  // namespace plumsim

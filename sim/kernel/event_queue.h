@@ -1,6 +1,6 @@
 // The event queue, ordered by time, ties first-in first-out: events
 // scheduled for the same instant fire in the order they were scheduled
-// (DESIGN.md, determinism rule 3).
+// (docs/architecture.md, "Event order").
 //
 // It is a monotone priority queue: a radix heap keyed on time (Ahuja,
 // Mehlhorn, Orlin & Tarjan 1990). That is valid because virtual time never

@@ -1,4 +1,4 @@
-// Deterministic random streams (DESIGN.md, determinism rules 1 and 2).
+// Deterministic random streams (docs/architecture.md, "Determinism rules").
 //
 // Generator: xoshiro256** (Blackman & Vigna), seeded by expanding a 64-bit seed
 // with SplitMix64. Every distribution below is our own fixed algorithm, so the

@@ -1,5 +1,5 @@
-// Virtual time: integer nanoseconds, never floating point (DESIGN.md,
-// determinism rule 4). SimTime is a point on the virtual clock (0 = start of
+// Virtual time: integer nanoseconds, never floating point (docs/architecture.md,
+// "Determinism rules"). SimTime is a point on the virtual clock (0 = start of
 // the run); SimDuration is a signed span. Both convert to and from
 // absl::Duration at the edges and parse human strings such as "250ms".
 #ifndef PLUMSIM_SIM_KERNEL_TIME_H_

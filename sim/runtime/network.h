@@ -1,4 +1,4 @@
-// The simulated network between nodes (DESIGN.md, "Network and faults").
+// The simulated network between nodes (docs/architecture.md, "How a message flows").
 //
 // - Latency per message from a distribution: a global default and per-link
 //   overrides (directed links).
@@ -15,6 +15,18 @@
 //
 // Connectivity is per direction: IsConnected(a, b) is "a can send to b".
 // A symmetric cut makes both directions false at once.
+//
+//   EventLoop loop;
+//   NetworkConfig config;
+//   config.transport = Transport::kDatagram;  // tcp sends go through TcpConnections
+//   config.latency = LatencyDistribution::Constant(SimDuration::Milliseconds(2));
+//   Network network(&loop, config, /*root_seed=*/1, &receiver, /*observer=*/nullptr);
+//   network.SetNodeUp(0, true);
+//   network.SetNodeUp(1, true);
+//   network.Send(0, 1, PruneMsg{});
+//   loop.RunUntilIdle();  // receiver.Deliver(0, 1, PruneMsg{}) ran at 2 ms
+//
+// (`receiver` is any MessageReceiver: the Simulation, in a run.)
 #ifndef PLUMSIM_SIM_RUNTIME_NETWORK_H_
 #define PLUMSIM_SIM_RUNTIME_NETWORK_H_
 

@@ -222,5 +222,23 @@ TEST(LatencyDistributionTest, SamplesHaveTheRightShape) {
   EXPECT_EQ(uniform.DebugString(), "uniform(1ms, 5ms)");
 }
 
+// The usage example at the top of network.h, as written there.
+TEST(NetworkUsageTest, TheHeadersUsageExampleDeliversAfterTheLatency) {
+  EventLoop loop;
+  Recorder receiver(&loop);
+  NetworkConfig config;
+  config.transport = Transport::kDatagram;  // tcp sends go through TcpConnections
+  config.latency = LatencyDistribution::Constant(SimDuration::Milliseconds(2));
+  Network network(&loop, config, /*root_seed=*/1, &receiver, /*observer=*/nullptr);
+  network.SetNodeUp(0, true);
+  network.SetNodeUp(1, true);
+  network.Send(0, 1, Msg(7));
+  loop.RunUntilIdle();
+  ASSERT_EQ(receiver.arrivals.size(), 1u);
+  EXPECT_EQ(receiver.arrivals[0].from, 0u);
+  EXPECT_EQ(receiver.arrivals[0].to, 1u);
+  EXPECT_EQ(receiver.arrivals[0].at, SimTime::Zero() + SimDuration::Milliseconds(2));
+}
+
 }  // namespace
 }  // namespace plumsim

@@ -86,16 +86,6 @@ class TcpTest : public ::testing::Test {
   std::vector<std::pair<NodeId, NodeId>> exits;
 };
 
-TEST(TcpConfigTest, BackoffDoublesFromMinRtoUpToMaxRto) {
-  TcpConfig tcp;  // RFC 6298 5.5; Linux TCP_RTO_MIN 200 ms, TCP_RTO_MAX 120 s
-  EXPECT_EQ(tcp.Backoff(0), SimDuration::Zero());
-  EXPECT_EQ(tcp.Backoff(1), SimDuration::Milliseconds(200));
-  EXPECT_EQ(tcp.Backoff(3), SimDuration::Milliseconds(1400));
-  // 0.2 .. 102.4 s (10 timeouts), then capped at 120 s.
-  EXPECT_EQ(tcp.Backoff(10), SimDuration::Milliseconds(204600));
-  EXPECT_EQ(tcp.Backoff(11), SimDuration::Milliseconds(324600));
-}
-
 // partisan_peer_service_client:init/1 connects synchronously; the first
 // data leaves after the handshake's round trip.
 TEST_F(TcpTest, ConnectTakesARoundTripAndSendsNeedAConnection) {

@@ -24,22 +24,6 @@ const char* TimerKindName(TimerKind kind) {
   return "?";
 }
 
-const char* NodeEventName(NodeEventKind kind) {
-  switch (kind) {
-    case NodeEventKind::kStart:
-      return "start";
-    case NodeEventKind::kCrash:
-      return "crash";
-    case NodeEventKind::kRestart:
-      return "restart";
-    case NodeEventKind::kJoin:
-      return "join";
-    case NodeEventKind::kLeave:
-      return "leave";
-  }
-  return "?";
-}
-
 namespace {
 
 // The membership messages' fields as digest words, in declaration order: a

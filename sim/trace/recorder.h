@@ -6,6 +6,19 @@
 // words and strings length-prefixed. The JSON line is a
 // rendering of the same fields, so equal digests mean equal traces.
 // docs/output-formats.md lists the fields of every event kind.
+//
+//   absl::StatusOr<std::unique_ptr<TraceFile>> file =
+//       TraceFile::Create("trace.jsonl", /*zstd=*/false, "out/trace.jsonl");
+//   if (!file.ok()) return file.status();
+//   ObserverList observers;
+//   Simulation simulation(scenario, &observers);
+//   TraceRecorder trace(&simulation.event_loop(), file->get(), scenario.trace);
+//   observers.Add(&trace);
+//   simulation.Run();
+//   if (absl::Status closed = (*file)->Close(); !closed.ok()) return closed;
+//   std::string digest = trace.digest().Hex();  // equal digests: equal traces
+//
+// Pass a null TraceFile for the digest alone.
 #ifndef PLUMSIM_SIM_TRACE_RECORDER_H_
 #define PLUMSIM_SIM_TRACE_RECORDER_H_
 

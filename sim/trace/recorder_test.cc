@@ -184,5 +184,39 @@ TEST(TraceConfigTest, UnknownKindsAndBadCompressAreRefusedWithTheirPlace) {
   EXPECT_TRUE(again->trace.zstd);
 }
 
+// The usage example at the top of recorder.h, writing into the test's
+// folder.
+absl::Status RecordTheHeadersExample(const Scenario& scenario, const fs::path& dir,
+                                     std::string* digest_out) {
+  absl::StatusOr<std::unique_ptr<TraceFile>> file =
+      TraceFile::Create(dir / "trace.jsonl", /*zstd=*/false, "out/trace.jsonl");
+  if (!file.ok()) return file.status();
+  ObserverList observers;
+  Simulation simulation(scenario, &observers);
+  TraceRecorder trace(&simulation.event_loop(), file->get(), scenario.trace);
+  observers.Add(&trace);
+  simulation.Run();
+  if (absl::Status closed = (*file)->Close(); !closed.ok()) return closed;
+  std::string digest = trace.digest().Hex();  // equal digests: equal traces
+  *digest_out = digest;
+  return absl::OkStatus();
+}
+
+TEST_F(TraceTest, TheHeadersUsageExampleRecordsTheSameTraceAndDigest) {
+  const Traced expected = RunTraced({}, dir_ / "expected");
+  absl::StatusOr<Scenario> s = ParseScenario(kSmall, "small.toml");
+  ASSERT_TRUE(s.ok()) << s.status();
+  fs::create_directories(dir_ / "example");
+  std::string digest;
+  ASSERT_TRUE(RecordTheHeadersExample(*s, dir_ / "example", &digest).ok());
+  EXPECT_EQ(digest, expected.digest);
+  std::vector<std::string> lines;
+  for (absl::string_view line :
+       absl::StrSplit(ReadFile(dir_ / "example" / "trace.jsonl"), '\n', absl::SkipEmpty())) {
+    lines.emplace_back(line);
+  }
+  EXPECT_EQ(lines, expected.lines);
+}
+
 }  // namespace
 }  // namespace plumsim

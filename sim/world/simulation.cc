@@ -242,86 +242,111 @@ void Simulation::Apply(const TimelineEvent& e) {
   using K = TimelineEvent::Kind;
   switch (e.kind) {
     case K::kCrash:
-      for (NodeId n : e.nodes) {
-        if (!nodes_[n]->running()) {
-          Skipped(e.kind, n, "the node is not running");
-          continue;
-        }
-        StopNode(n, NodeEventKind::kCrash);
-      }
+      ApplyCrash(e);
       break;
     case K::kRestart:
-      // A crashed node stays a member with full membership; it rejoins with
-      // fresh state. The contact node matters only to partial-view services.
-      for (NodeId n : e.nodes) {
-        if (nodes_[n]->running() || !ordsets::IsElement(n, members_)) {
-          Skipped(e.kind, n,
-                  nodes_[n]->running() ? "the node is running" : "the node is not a member");
-          continue;
-        }
-        StartNode(n, NodeEventKind::kRestart,
-                  PickContact(n, e.contact, static_cast<NodeId>(nodes_.size())));
-      }
+      ApplyRestart(e);
       break;
     case K::kJoin:
-      for (NodeId n : e.nodes) members_ = ordsets::AddElement(n, members_);
-      for (NodeId n : e.nodes) {
-        StartNode(n, NodeEventKind::kJoin,
-                  PickContact(n, e.contact, static_cast<NodeId>(nodes_.size())));
-      }
-      if (!hyparview()) PublishMembership();
+      ApplyJoin(e);
       break;
     case K::kLeave:
-      // HyParView has no graceful leave in Partisan: the node stops and its
-      // peers see its connections die.
-      for (NodeId n : e.nodes) {
-        StopNode(n, NodeEventKind::kLeave);
-        members_ = ordsets::DelElement(n, members_);
-      }
-      if (!hyparview()) PublishMembership();
+      ApplyLeave(e);
       break;
     case K::kPartition:
-      if (observer_ != nullptr) observer_->OnNetworkChange(e);
-      {
-        std::vector<PeerSet> groups;
-        for (const NodeSet& g : e.groups) groups.push_back(g.ToPeerSet());
-        network_->Partition(groups);
-      }
-      break;
     case K::kPartitionOneWay:
-      if (observer_ != nullptr) observer_->OnNetworkChange(e);
-      network_->PartitionOneWay(e.from.ToPeerSet(), e.to.ToPeerSet());
-      break;
     case K::kHeal:
-      if (observer_ != nullptr) observer_->OnNetworkChange(e);
-      network_->Heal();
+      ApplyPartition(e);
       break;
     case K::kLinkDown:
     case K::kLinkUp:
     case K::kSetLatency:
-    case K::kSetLoss: {
-      if (observer_ != nullptr) observer_->OnNetworkChange(e);
-      if (e.from.empty()) {
-        if (e.kind == K::kSetLatency) network_->SetDefaultLatency(*e.latency);
-        if (e.kind == K::kSetLoss) network_->SetDefaultLoss(e.loss);
-        break;
-      }
-      for (NodeId a : e.from) {
-        for (NodeId b : e.to) {
-          if (a == b) continue;
-          for (int dir = 0; dir < (e.symmetric ? 2 : 1); ++dir) {
-            const NodeId from = dir == 0 ? a : b, to = dir == 0 ? b : a;
-            if (e.kind == K::kLinkDown) network_->SetLinkDown(from, to, true);
-            if (e.kind == K::kLinkUp) network_->SetLinkDown(from, to, false);
-            if (e.kind == K::kSetLatency) network_->SetLinkLatency(from, to, *e.latency);
-            if (e.kind == K::kSetLoss) network_->SetLinkLoss(from, to, e.loss);
-          }
-        }
-      }
+    case K::kSetLoss:
+      ApplyLinkChange(e);
       break;
-    }
     case K::kBroadcast:
       break;  // scheduled message by message in ScheduleTimeline
+  }
+}
+
+void Simulation::ApplyCrash(const TimelineEvent& e) {
+  for (NodeId n : e.nodes) {
+    if (!nodes_[n]->running()) {
+      Skipped(e.kind, n, "the node is not running");
+      continue;
+    }
+    StopNode(n, NodeEventKind::kCrash);
+  }
+}
+
+// A crashed node stays a member with full membership; it rejoins with
+// fresh state. The contact node matters only to partial-view services.
+void Simulation::ApplyRestart(const TimelineEvent& e) {
+  for (NodeId n : e.nodes) {
+    if (nodes_[n]->running() || !ordsets::IsElement(n, members_)) {
+      Skipped(e.kind, n, nodes_[n]->running() ? "the node is running" : "the node is not a member");
+      continue;
+    }
+    StartNode(n, NodeEventKind::kRestart,
+              PickContact(n, e.contact, static_cast<NodeId>(nodes_.size())));
+  }
+}
+
+void Simulation::ApplyJoin(const TimelineEvent& e) {
+  for (NodeId n : e.nodes) members_ = ordsets::AddElement(n, members_);
+  for (NodeId n : e.nodes) {
+    StartNode(n, NodeEventKind::kJoin,
+              PickContact(n, e.contact, static_cast<NodeId>(nodes_.size())));
+  }
+  if (!hyparview()) PublishMembership();
+}
+
+// HyParView has no graceful leave in Partisan: the node stops and its peers
+// see its connections die.
+void Simulation::ApplyLeave(const TimelineEvent& e) {
+  for (NodeId n : e.nodes) {
+    StopNode(n, NodeEventKind::kLeave);
+    members_ = ordsets::DelElement(n, members_);
+  }
+  if (!hyparview()) PublishMembership();
+}
+
+// partition, partition_one_way, heal: observers see the change first.
+void Simulation::ApplyPartition(const TimelineEvent& e) {
+  using K = TimelineEvent::Kind;
+  if (observer_ != nullptr) observer_->OnNetworkChange(e);
+  if (e.kind == K::kPartition) {
+    std::vector<PeerSet> groups;
+    for (const NodeSet& g : e.groups) groups.push_back(g.ToPeerSet());
+    network_->Partition(groups);
+  } else if (e.kind == K::kPartitionOneWay) {
+    network_->PartitionOneWay(e.from.ToPeerSet(), e.to.ToPeerSet());
+  } else {
+    network_->Heal();
+  }
+}
+
+// link_down, link_up, set_latency, set_loss: on every link from `from` to
+// `to` (both ways if symmetric), or the defaults when `from` is empty.
+void Simulation::ApplyLinkChange(const TimelineEvent& e) {
+  using K = TimelineEvent::Kind;
+  if (observer_ != nullptr) observer_->OnNetworkChange(e);
+  if (e.from.empty()) {
+    if (e.kind == K::kSetLatency) network_->SetDefaultLatency(*e.latency);
+    if (e.kind == K::kSetLoss) network_->SetDefaultLoss(e.loss);
+    return;
+  }
+  for (NodeId a : e.from) {
+    for (NodeId b : e.to) {
+      if (a == b) continue;
+      for (int dir = 0; dir < (e.symmetric ? 2 : 1); ++dir) {
+        const NodeId from = dir == 0 ? a : b, to = dir == 0 ? b : a;
+        if (e.kind == K::kLinkDown) network_->SetLinkDown(from, to, true);
+        if (e.kind == K::kLinkUp) network_->SetLinkDown(from, to, false);
+        if (e.kind == K::kSetLatency) network_->SetLinkLatency(from, to, *e.latency);
+        if (e.kind == K::kSetLoss) network_->SetLinkLoss(from, to, e.loss);
+      }
+    }
   }
 }
 

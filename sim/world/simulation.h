@@ -1,6 +1,15 @@
 // One run of a scenario: the simulator, the network, the nodes and their
 // peer service, and the scenario's timeline (node starts, faults, churn,
 // application broadcasts), all driven by the scenario's seed alone.
+//
+//   absl::StatusOr<Scenario> scenario = LoadScenario("scenarios/quickstart.toml");
+//   if (!scenario.ok()) return scenario.status();
+//   RunCounters counters;  // an observer (sim/world/run_counters.h)
+//   ObserverList observers;
+//   observers.Add(&counters);
+//   Simulation simulation(*scenario, &observers);
+//   simulation.Run();  // to the scenario's duration
+//   // counters.originated[kHeartbeatHandler], simulation.node(0).backend(), ...
 #ifndef PLUMSIM_SIM_WORLD_SIMULATION_H_
 #define PLUMSIM_SIM_WORLD_SIMULATION_H_
 
@@ -64,7 +73,16 @@ class Simulation final : public MessageReceiver {
 
  private:
   void ScheduleTimeline();
+  // One timeline event (not a broadcast: those are scheduled one by one).
   void Apply(const TimelineEvent& event);
+  void ApplyCrash(const TimelineEvent& event);
+  void ApplyRestart(const TimelineEvent& event);
+  void ApplyJoin(const TimelineEvent& event);
+  void ApplyLeave(const TimelineEvent& event);
+  // partition, partition_one_way, heal.
+  void ApplyPartition(const TimelineEvent& event);
+  // link_down, link_up, set_latency, set_loss.
+  void ApplyLinkChange(const TimelineEvent& event);
   void StartNode(NodeId node, NodeEventKind why, std::optional<NodeId> contact = std::nullopt);
   // HyParView: a contact for a (re)joining node -- the one given, or a
   // running node drawn uniformly among `candidates` (all nodes if empty).

@@ -318,5 +318,27 @@ downtime = "3s"
   EXPECT_GE(restarts + 1, crashes);  // all but possibly the last came back
 }
 
+// The usage example at the top of simulation.h, with the scenario parsed
+// from text instead of loaded from scenarios/.
+absl::Status RunTheHeadersExample(int64_t* heartbeats) {
+  absl::StatusOr<Scenario> scenario = ParseScenario(kBase, "test.toml", {"duration=\"35s\""});
+  if (!scenario.ok()) return scenario.status();
+  RunCounters counters;  // an observer (sim/world/run_counters.h)
+  ObserverList observers;
+  observers.Add(&counters);
+  Simulation simulation(*scenario, &observers);
+  simulation.Run();  // to the scenario's duration
+  *heartbeats = static_cast<int64_t>(counters.originated[kHeartbeatHandler]);
+  EXPECT_EQ(simulation.now(), At(35));
+  EXPECT_NE(simulation.node(0).backend(), nullptr);
+  return absl::OkStatus();
+}
+
+TEST(SimulationTest, TheHeadersUsageExampleRunsToTheDuration) {
+  int64_t heartbeats = 0;
+  ASSERT_TRUE(RunTheHeadersExample(&heartbeats).ok());
+  EXPECT_EQ(heartbeats, 12);  // 4 nodes at 10, 20 and 30 s
+}
+
 }  // namespace
 }  // namespace plumsim
