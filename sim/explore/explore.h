@@ -1,7 +1,23 @@
-// One explored run (docs/explore.md): the base scenario with run i's seed
-// and a random fault schedule (sim/explore/nemesis.h), checked against the
-// invariants (sim/explore/invariants.h); a finding is shrunk (sim/explore/shrink.h) into
-// an ordinary scenario file.
+// The explorer (docs/explore.md): runs a base scenario again and again,
+// each run i with its own seed and a random fault schedule
+// (sim/explore/nemesis.h), checks each against the invariants
+// (sim/explore/invariants.h), and shrinks a run that breaks one (a finding,
+// sim/explore/shrink.h) into an ordinary scenario file. `plumsim explore`
+// (cli/explore_command.cc) adds the worker processes, the output folder and
+// resumption.
+//
+//   absl::StatusOr<Scenario> base = ParseScenario(text, path);
+//   ExploreSettings settings;
+//   settings.nemesis = *ReadNemesisConfig(text, path);  // its [explore]
+//   settings.seed = 1;
+//   for (int64_t i = 0; i < 100; ++i) {
+//     absl::StatusOr<ExploreRun> run = ExploreOne(*base, settings, i);
+//     if (run.ok() && run->finding() != nullptr) {
+//       absl::StatusOr<ShrunkFinding> shrunk =
+//           ShrinkFinding(*base, settings, *run, "findings/f.toml");
+//       // shrunk->toml: the file `plumsim run findings/f.toml` replays
+//     }
+//   }
 #ifndef PLUMSIM_SIM_EXPLORE_EXPLORE_H_
 #define PLUMSIM_SIM_EXPLORE_EXPLORE_H_
 

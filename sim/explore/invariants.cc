@@ -11,25 +11,6 @@
 namespace plumsim {
 namespace {
 
-// delivery_across_cut: a delivery between nodes the network separates now.
-class CutWatch final : public SimObserver {
- public:
-  void set_simulation(const Simulation* sim) { sim_ = sim; }
-  void OnDeliver(NodeId from, NodeId to, const Message&) override {
-    if (sim_ == nullptr || sim_->network().CanReach(from, to) || from == to) return;
-    if (violations++ == 0) {
-      first = absl::StrCat(NodeName(from), " -> ", NodeName(to), " delivered at ",
-                           FormatSimTime(sim_->now()), " while ", NodeName(from), " cannot reach ",
-                           NodeName(to));
-    }
-  }
-  int64_t violations = 0;
-  std::string first;
-
- private:
-  const Simulation* sim_ = nullptr;
-};
-
 // tree_not_spanning: each root's eager graph as it stands when the root
 // broadcasts (its last broadcast in the liveness window). Not at the run's
 // end: a message still spreading then can show a transient extra eager link
@@ -92,6 +73,124 @@ int OverlayIslands(const Simulation& sim) {
   return islands;
 }
 
+// Why a TCP connection still holds a message sent before the quiet period
+// at the end ("" if none): its retransmission backed off past the quiet
+// period, or a cut outlived its heal.
+std::string BackedOff(const Simulation& sim, SimTime quiet_from) {
+  const std::optional<Network::InFlightAge> oldest = sim.network().OldestTcpInFlight();
+  if (oldest && oldest->sent_at < quiet_from) {
+    return absl::StrCat(
+        NodeName(oldest->from), " -> ", NodeName(oldest->to), " still has a message sent at ",
+        FormatSimTime(oldest->sent_at),
+        " in flight at the end: a TCP retransmission timeout backed off past the quiet "
+        "period, and the connection delivers nothing behind it");
+  }
+  const std::optional<TcpConnections::HeldAge> held =
+      sim.tcp() != nullptr ? sim.tcp()->OldestHeld() : std::nullopt;
+  if (held && held->sent_at < quiet_from) {
+    return absl::StrCat(NodeName(held->from), " -> ", NodeName(held->to),
+                        " still holds a message sent at ", FormatSimTime(held->sent_at),
+                        " at the end: a cut outlived its heal (TCP resends at its next backed-off "
+                        "retransmission after the heal, and nothing goes out before it)");
+  }
+  return "";
+}
+
+// One run's checks: the observers while it runs, what its end shows, and
+// the report.
+class RunChecks {
+ public:
+  RunChecks(const Scenario& scenario, const InvariantOptions& options)
+      : scenario_(scenario), options_(options), trees_at_broadcast_(options.liveness_from) {}
+
+  // The run's options; `this` must outlive the run.
+  RunOptions Options() {
+    RunOptions run;
+    run.observers = {&once_, &cuts_, &trees_at_broadcast_};
+    run.customize_nodes = options_.customize_nodes;
+    run.on_built = [this](const Simulation& sim) {
+      cuts_.set_simulation(&sim);
+      trees_at_broadcast_.set_simulation(&sim);
+    };
+    run.on_finished = [this](const Simulation& sim, const MetricsCollector& metrics,
+                             const std::vector<TreeShape>& trees) {
+      islands_ = OverlayIslands(sim);
+      backed_off_ = BackedOff(sim, options_.quiet_from);
+      verdicts_ = CheckExpectations(scenario_, metrics, trees);
+      CheckMessages(metrics);
+      if (std::optional<std::string> not_spanning = trees_at_broadcast_.FirstNotSpanning(sim)) {
+        liveness_.push_back({"tree_not_spanning", "liveness", *not_spanning});
+      }
+    };
+    return run;
+  }
+
+  // Safety, then liveness (known or not), then the first failed [[expect]].
+  InvariantReport Report(const std::string& digest) {
+    report_.digest = digest;
+    if (once_.duplicates > 0) {
+      report_.violations.push_back({"duplicate_delivery", "safety",
+                                    absl::StrCat(once_.first, " (", once_.duplicates, " in all)")});
+    }
+    if (cuts_.violations > 0) {
+      report_.violations.push_back({"delivery_across_cut", "safety",
+                                    absl::StrCat(cuts_.first, " (", cuts_.violations, " in all)")});
+    }
+    for (Violation& v : liveness_) report_.violations.push_back(ClassLiveness(std::move(v)));
+    for (const ExpectationResult& e : verdicts_) {
+      if (e.passed) continue;
+      report_.violations.push_back(
+          {"expect", "expect",
+           absl::StrCat("[[expect]] ", e.description, "; measured ", e.measured)});
+      break;
+    }
+    return std::move(report_);
+  }
+
+ private:
+  // reliability_range (reported at once) and live_unreached, each at its
+  // first message.
+  void CheckMessages(const MetricsCollector& metrics) {
+    std::string range, unreached;
+    for (const MessageMetrics& m : metrics.messages()) {
+      if (range.empty()) range = ReliabilityOutOfRange(m).value_or("");
+      if (!m.settled || m.sent_at < options_.liveness_from) continue;
+      ++report_.liveness_messages;
+      if (unreached.empty() && m.reliability() < 1) {
+        unreached = absl::StrCat(NodeName(m.root), "'s ", HandlerName(m.handler),
+                                 " message sent at ", FormatSimTime(m.sent_at), " reached ",
+                                 m.delivered, " of ", m.live, " live nodes");
+      }
+    }
+    if (!range.empty()) report_.violations.push_back({"reliability_range", "safety", range});
+    if (!unreached.empty()) liveness_.push_back({"live_unreached", "liveness", unreached});
+  }
+
+  // A liveness violation is known when the end of the run explains it.
+  Violation ClassLiveness(Violation v) const {
+    if (islands_ > 1) {
+      v.klass = "known";
+      absl::StrAppend(&v.detail, "; known: HyParView's active views split the running nodes into ",
+                      islands_, " islands, and HyParView never retries a dead connection");
+    } else if (!backed_off_.empty()) {
+      v.klass = "known";
+      absl::StrAppend(&v.detail, "; known: ", backed_off_);
+    }
+    return v;
+  }
+
+  const Scenario& scenario_;
+  const InvariantOptions& options_;
+  DeliveredOnce once_;
+  CutWatch cuts_;
+  TreeWatch trees_at_broadcast_;
+  InvariantReport report_;
+  std::vector<Violation> liveness_;
+  std::vector<ExpectationResult> verdicts_;
+  int islands_ = 1;
+  std::string backed_off_;  // a TCP retransmission outliving the faults
+};
+
 }  // namespace
 
 void DeliveredOnce::OnNodeEvent(NodeEventKind kind, NodeId node, int64_t epoch) {
@@ -113,6 +212,23 @@ void DeliveredOnce::OnMerge(NodeId node, const BroadcastMsg& m, bool valid) {
   }
 }
 
+void CutWatch::OnDeliver(NodeId from, NodeId to, const Message&) {
+  if (sim_ == nullptr || sim_->network().CanReach(from, to) || from == to) return;
+  if (violations++ == 0) {
+    first = absl::StrCat(NodeName(from), " -> ", NodeName(to), " delivered at ",
+                         FormatSimTime(sim_->now()), " while ", NodeName(from), " cannot reach ",
+                         NodeName(to));
+  }
+}
+
+std::optional<std::string> ReliabilityOutOfRange(const MessageMetrics& m) {
+  const std::optional<double> rmr = m.rmr();
+  const bool out = m.reliability() < 0 || m.reliability() > 1 || (rmr && *rmr < 0);
+  if (!out) return std::nullopt;
+  return absl::StrCat(NodeName(m.root), "'s message sent at ", FormatSimTime(m.sent_at),
+                      ": reliability ", m.reliability(), ", rmr ", rmr.value_or(0));
+}
+
 bool InvariantReport::Breaks(const std::string& invariant, const std::string& klass) const {
   return std::any_of(violations.begin(), violations.end(), [&](const Violation& v) {
     return v.invariant == invariant && v.klass == klass;
@@ -121,93 +237,10 @@ bool InvariantReport::Breaks(const std::string& invariant, const std::string& kl
 
 absl::StatusOr<InvariantReport> CheckInvariants(const Scenario& scenario,
                                                 const InvariantOptions& options) {
-  InvariantReport report;
-  DeliveredOnce once;
-  CutWatch cuts;
-  TreeWatch trees_at_broadcast(options.liveness_from);
-  RunOptions run;
-  run.observers = {&once, &cuts, &trees_at_broadcast};
-  run.customize_nodes = options.customize_nodes;
-  run.on_built = [&](const Simulation& sim) {
-    cuts.set_simulation(&sim);
-    trees_at_broadcast.set_simulation(&sim);
-  };
-  std::vector<Violation> liveness;
-  std::vector<ExpectationResult> verdicts;
-  int islands = 1;
-  std::string backed_off;  // a TCP retransmission outliving the faults
-  run.on_finished = [&](const Simulation& sim, const MetricsCollector& metrics,
-                        const std::vector<TreeShape>& trees) {
-    islands = OverlayIslands(sim);
-    const std::optional<Network::InFlightAge> oldest = sim.network().OldestTcpInFlight();
-    if (oldest && oldest->sent_at < options.quiet_from) {
-      backed_off = absl::StrCat(
-          NodeName(oldest->from), " -> ", NodeName(oldest->to), " still has a message sent at ",
-          FormatSimTime(oldest->sent_at),
-          " in flight at the end: a TCP retransmission timeout backed off past the quiet "
-          "period, and the connection delivers nothing behind it");
-    }
-    const std::optional<TcpConnections::HeldAge> held =
-        sim.tcp() != nullptr ? sim.tcp()->OldestHeld() : std::nullopt;
-    if (backed_off.empty() && held && held->sent_at < options.quiet_from) {
-      backed_off =
-          absl::StrCat(NodeName(held->from), " -> ", NodeName(held->to),
-                       " still holds a message sent at ", FormatSimTime(held->sent_at),
-                       " at the end: a cut outlived its heal (TCP resends at its next backed-off "
-                       "retransmission after the heal, and nothing goes out before it)");
-    }
-    verdicts = CheckExpectations(scenario, metrics, trees);
-    std::string range, unreached;
-    for (const MessageMetrics& m : metrics.messages()) {
-      const std::optional<double> rmr = m.rmr();
-      if (range.empty() && (m.reliability() < 0 || m.reliability() > 1 || (rmr && *rmr < 0))) {
-        range = absl::StrCat(NodeName(m.root), "'s message sent at ", FormatSimTime(m.sent_at),
-                             ": reliability ", m.reliability(), ", rmr ", rmr.value_or(0));
-      }
-      if (!m.settled || m.sent_at < options.liveness_from) continue;
-      ++report.liveness_messages;
-      if (unreached.empty() && m.reliability() < 1) {
-        unreached = absl::StrCat(NodeName(m.root), "'s ", HandlerName(m.handler),
-                                 " message sent at ", FormatSimTime(m.sent_at), " reached ",
-                                 m.delivered, " of ", m.live, " live nodes");
-      }
-    }
-    if (!range.empty()) report.violations.push_back({"reliability_range", "safety", range});
-    if (!unreached.empty()) liveness.push_back({"live_unreached", "liveness", unreached});
-    if (std::optional<std::string> not_spanning = trees_at_broadcast.FirstNotSpanning(sim)) {
-      liveness.push_back({"tree_not_spanning", "liveness", *not_spanning});
-    }
-  };
-  absl::StatusOr<RunResult> result = RunScenario(scenario, run);
+  RunChecks checks(scenario, options);
+  absl::StatusOr<RunResult> result = RunScenario(scenario, checks.Options());
   if (!result.ok()) return result.status();
-  report.digest = result->digest_hex;
-  if (once.duplicates > 0) {
-    report.violations.push_back({"duplicate_delivery", "safety",
-                                 absl::StrCat(once.first, " (", once.duplicates, " in all)")});
-  }
-  if (cuts.violations > 0) {
-    report.violations.push_back({"delivery_across_cut", "safety",
-                                 absl::StrCat(cuts.first, " (", cuts.violations, " in all)")});
-  }
-  for (Violation& v : liveness) {
-    if (islands > 1) {
-      v.klass = "known";
-      absl::StrAppend(&v.detail, "; known: HyParView's active views split the running nodes into ",
-                      islands, " islands, and HyParView never retries a dead connection");
-    } else if (!backed_off.empty()) {
-      v.klass = "known";
-      absl::StrAppend(&v.detail, "; known: ", backed_off);
-    }
-    report.violations.push_back(std::move(v));
-  }
-  for (const ExpectationResult& e : verdicts) {
-    if (e.passed) continue;
-    report.violations.push_back(
-        {"expect", "expect",
-         absl::StrCat("[[expect]] ", e.description, "; measured ", e.measured)});
-    break;
-  }
-  return report;
+  return checks.Report(result->digest_hex);
 }
 
 }  // namespace plumsim

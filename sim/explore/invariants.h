@@ -28,6 +28,7 @@
 #define PLUMSIM_SIM_EXPLORE_INVARIANTS_H_
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -35,9 +36,11 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
+#include "sim/metrics/metrics.h"
 #include "sim/scenario/scenario.h"
 #include "sim/world/node_host.h"
 #include "sim/world/observer.h"
+#include "sim/world/simulation.h"
 
 namespace plumsim {
 
@@ -83,6 +86,25 @@ class DeliveredOnce final : public SimObserver {
   absl::flat_hash_map<NodeId, int64_t> epoch_;
   absl::flat_hash_set<std::tuple<NodeId, int64_t, HandlerId, NodeId, int64_t, uint64_t>> seen_;
 };
+
+// delivery_across_cut: counts deliveries from a node to one the network
+// cannot carry its messages to at that instant.
+class CutWatch final : public SimObserver {
+ public:
+  // The run's simulation, once it exists (RunOptions::on_built).
+  void set_simulation(const Simulation* sim) { sim_ = sim; }
+  void OnDeliver(NodeId from, NodeId to, const Message& message) override;
+  int64_t violations = 0;
+  std::string first;  // the first one, in words
+
+ private:
+  const Simulation* sim_ = nullptr;
+};
+
+// reliability_range: what is out of range in one message's metrics
+// (reliability outside [0, 1], a negative RMR), in words; nullopt if
+// nothing is.
+std::optional<std::string> ReliabilityOutOfRange(const MessageMetrics& m);
 
 }  // namespace plumsim
 

@@ -1,18 +1,23 @@
-// Reading the `[explore]` section (sim/explore/nemesis.h) of a scenario file.
+#include "sim/explore/nemesis_config.h"
+
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "sim/explore/nemesis.h"
 #include "sim/scenario/reader.h"
 
 namespace plumsim {
 namespace {
 
+std::vector<std::string> KindNames() {
+  std::vector<std::string> names;
+  for (FaultKind kind : FaultKind::All()) names.push_back(kind->name);
+  return names;
+}
+
 void ReadKinds(const toml::node& n, ScenarioReader* r, NemesisConfig* c) {
   const toml::array* list = n.as_array();
-  std::vector<std::string> names;
-  for (int k = 0; k < kFaultKinds; ++k) names.push_back(FaultKindName(static_cast<FaultKind>(k)));
+  const std::vector<std::string> names = KindNames();
   if (list == nullptr || list->empty()) {
     r->Error(&n, "explore.faults",
              absl::StrCat("expected a non-empty list of: ", absl::StrJoin(names, ", ")));
@@ -22,19 +27,18 @@ void ReadKinds(const toml::node& n, ScenarioReader* r, NemesisConfig* c) {
   for (const toml::node& v : *list) {
     std::optional<std::string> name = r->String(v, "explore.faults");
     if (!name) continue;
-    auto it = std::find(names.begin(), names.end(), *name);
-    if (it == names.end()) {
+    std::optional<FaultKind> kind = FaultKind::Named(*name);
+    if (!kind) {
       r->Error(&v, "explore.faults",
                absl::StrCat("unknown fault \"", *name,
                             "\"; expected one of: ", absl::StrJoin(names, ", ")));
       continue;
     }
-    const FaultKind kind = static_cast<FaultKind>(it - names.begin());
-    if (std::find(c->kinds.begin(), c->kinds.end(), kind) != c->kinds.end()) {
+    if (std::find(c->kinds.begin(), c->kinds.end(), *kind) != c->kinds.end()) {
       r->Error(&v, "explore.faults", absl::StrCat("\"", *name, "\" is listed twice"));
       continue;
     }
-    c->kinds.push_back(kind);
+    c->kinds.push_back(*kind);
   }
 }
 
@@ -56,6 +60,53 @@ void ReadCount(const toml::node& n, ScenarioReader* r, NemesisConfig* c) {
   if (c->max_faults < c->min_faults) r->Error(&n, "explore.faults_per_run", "expected min <= max");
 }
 
+// Every key [explore] takes: the nemesis's, then each kind's own settings
+// (in the table's order), then swarm.
+std::vector<absl::string_view> ExploreKeys() {
+  std::vector<absl::string_view> keys = {"faults", "faults_per_run", "max_share",
+                                         "start",  "quiet",          "max_fault_duration"};
+  for (FaultKind kind : FaultKind::All()) {
+    keys.insert(keys.end(), kind->setting_keys.begin(), kind->setting_keys.end());
+  }
+  keys.push_back("swarm");
+  return keys;
+}
+
+// ScenarioReader::CheckKeys over a list built at run time.
+void CheckExploreKeys(const toml::table& t, ScenarioReader* r) {
+  const std::vector<absl::string_view> allowed = ExploreKeys();
+  for (auto&& [key, value] : t) {
+    const std::string k(key.str());
+    if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
+      r->Error(&value, ScenarioReader::Join("explore", k),
+               absl::StrCat("unknown key; expected one of: ", absl::StrJoin(allowed, ", ")));
+    }
+  }
+}
+
+// The keys of the nemesis itself (not of one kind).
+void ReadNemesisKeys(const toml::table& t, ScenarioReader* r, NemesisConfig* c) {
+  if (const toml::node* v = t.get("faults")) ReadKinds(*v, r, c);
+  if (const toml::node* v = t.get("faults_per_run")) ReadCount(*v, r, c);
+  if (const toml::node* v = t.get("max_share")) {
+    if (auto x = r->Number(*v, "explore.max_share", 0, 1, "a share")) c->max_share = *x;
+  }
+  if (const toml::node* v = t.get("start")) {
+    if (auto x = r->Duration(*v, "explore.start")) c->start = *x;
+  }
+  if (const toml::node* v = t.get("quiet")) {
+    if (auto x = r->Duration(*v, "explore.quiet", SimDuration::Seconds(1))) c->quiet = *x;
+  }
+  if (const toml::node* v = t.get("max_fault_duration")) {
+    if (auto x = r->Duration(*v, "explore.max_fault_duration", SimDuration::Seconds(1))) {
+      c->max_fault_duration = *x;
+    }
+  }
+  if (const toml::node* v = t.get("swarm")) {
+    if (auto x = r->Bool(*v, "explore.swarm")) c->swarm = *x;
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<NemesisConfig> ReadNemesisConfig(absl::string_view text,
@@ -63,7 +114,7 @@ absl::StatusOr<NemesisConfig> ReadNemesisConfig(absl::string_view text,
   absl::StatusOr<toml::table> root = ParseTomlDocument(text, source_name);
   if (!root.ok()) return root.status();
   NemesisConfig c;
-  for (int k = 0; k < kFaultKinds; ++k) c.kinds.push_back(static_cast<FaultKind>(k));
+  c.kinds = FaultKind::All();
   const toml::node* section = root->get("explore");
   if (section == nullptr) return c;
   ScenarioReader r(source_name);
@@ -73,38 +124,17 @@ absl::StatusOr<NemesisConfig> ReadNemesisConfig(absl::string_view text,
     r.Error(section, "explore", "expected a table: [explore]");
     return r.Result();
   }
-  r.CheckKeys(*t, "explore",
-              {"faults", "faults_per_run", "max_share", "start", "quiet", "max_fault_duration",
-               "max_loss", "spike_latency", "swarm"});
-  if (const toml::node* v = t->get("faults")) ReadKinds(*v, &r, &c);
-  if (const toml::node* v = t->get("faults_per_run")) ReadCount(*v, &r, &c);
-  if (const toml::node* v = t->get("max_share")) {
-    if (auto x = r.Number(*v, "explore.max_share", 0, 1, "a share")) c.max_share = *x;
-  }
-  if (const toml::node* v = t->get("start")) {
-    if (auto x = r.Duration(*v, "explore.start")) c.start = *x;
-  }
-  if (const toml::node* v = t->get("quiet")) {
-    if (auto x = r.Duration(*v, "explore.quiet", SimDuration::Seconds(1))) c.quiet = *x;
-  }
-  if (const toml::node* v = t->get("max_fault_duration")) {
-    if (auto x = r.Duration(*v, "explore.max_fault_duration", SimDuration::Seconds(1))) {
-      c.max_fault_duration = *x;
-    }
-  }
-  if (const toml::node* v = t->get("max_loss")) {
-    if (auto x = r.Number(*v, "explore.max_loss", 0.01, 1, "a probability")) c.max_loss = *x;
-  }
-  if (const toml::node* v = t->get("spike_latency")) {
-    if (auto x = r.Duration(*v, "explore.spike_latency", SimDuration::Milliseconds(1))) {
-      c.spike_latency = *x;
-    }
-  }
-  if (const toml::node* v = t->get("swarm")) {
-    if (auto x = r.Bool(*v, "explore.swarm")) c.swarm = *x;
+  CheckExploreKeys(*t, &r);
+  ReadNemesisKeys(*t, &r, &c);
+  for (FaultKind kind : FaultKind::All()) {
+    if (kind->read_settings != nullptr) kind->read_settings(*t, &r, &c.kind_settings);
   }
   if (!r.ok()) return r.Result();
   return c;
+}
+
+absl::Status CheckExploreSection(absl::string_view text, const std::string& source_name) {
+  return ReadNemesisConfig(text, source_name).status();
 }
 
 }  // namespace plumsim

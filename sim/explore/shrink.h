@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "sim/explore/invariants.h"
-#include "sim/explore/nemesis.h"
+#include "sim/explore/fault_kinds.h"
+#include "sim/kernel/time.h"
 #include "sim/scenario/scenario.h"
 
 namespace plumsim {
@@ -31,7 +31,10 @@ struct ShrinkResult {
   int runs = 0;               // candidate runs tried
 };
 
-// Every step above, each kept only if `test` still holds.
+// Every step above, each kept only if `test` still holds: (1) ddmin over
+// the faults; (2) the victims renumbered to the lowest ids, then the nodes
+// above the highest victim dropped; (3) the run cut to the last fault's
+// end plus `quiet`; (4) a constant latency.
 ShrinkResult Shrink(const Scenario& base, const std::vector<Fault>& faults, SimDuration quiet,
                     const FindingTest& test);
 
