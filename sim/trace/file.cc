@@ -136,6 +136,12 @@ bool TraceLineReader::Fill() {
       input_pos_ = 0;
       if (n == 0) {
         eof_ = true;
+        // ZSTD_decompressStream returns 0 only where a frame ends: anything
+        // else at the end of the file is a cut-off frame (a killed run, a
+        // partial copy), not a shorter trace.
+        if (frame_pending_ != 0) {
+          error_ = absl::StrCat(path_.string(), ": zstd: the file ends inside a frame (truncated)");
+        }
         return false;
       }
     }
@@ -143,6 +149,7 @@ bool TraceLineReader::Fill() {
     ZSTD_outBuffer out{block.data(), block.size(), 0};
     const size_t r = ZSTD_decompressStream(zstd_, &out, &in);
     input_pos_ = in.pos;
+    frame_pending_ = r;
     if (ZSTD_isError(r)) {
       error_ = absl::StrCat(path_.string(), ": zstd: ", ZSTD_getErrorName(r));
       return false;
@@ -163,7 +170,8 @@ bool TraceLineReader::Next(std::string* line) {
       return true;
     }
     if (!Fill()) {
-      if (text_pos_ < text_.size()) {  // a last line without its newline
+      if (!error_.empty()) return false;  // no half line from a damaged file
+      if (text_pos_ < text_.size()) {     // a last line without its newline
         line->assign(text_, text_pos_, std::string::npos);
         text_pos_ = text_.size();
         return true;

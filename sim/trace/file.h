@@ -82,6 +82,7 @@ class TraceLineReader {
   std::string text_;  // decompressed, from text_pos_
   size_t text_pos_ = 0;
   bool eof_ = false;
+  size_t frame_pending_ = 0;  // the last ZSTD_decompressStream result: 0 at a frame's end
   std::string error_;
 };
 

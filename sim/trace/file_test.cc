@@ -111,6 +111,25 @@ TEST_F(TraceFileTest, GarbageInAZstdFileIsAnErrorNamingThePath) {
       << (*reader)->error();
 }
 
+TEST_F(TraceFileTest, ATruncatedZstdFrameIsAnErrorNotAShorterTrace) {
+  Write(dir_ / "t.jsonl.zst", true, ManyLines());
+  fs::resize_file(dir_ / "t.jsonl.zst", fs::file_size(dir_ / "t.jsonl.zst") / 2);
+  absl::StatusOr<std::unique_ptr<TraceLineReader>> reader =
+      TraceLineReader::Open(dir_ / "t.jsonl.zst");
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  std::string line, last;
+  int64_t lines = 0;
+  while ((*reader)->Next(&line)) {
+    last = line;
+    ++lines;
+  }
+  EXPECT_NE((*reader)->error().find("t.jsonl.zst: zstd: the file ends inside a frame"),
+            std::string::npos)
+      << (*reader)->error();
+  EXPECT_GT(lines, 0);
+  EXPECT_EQ(last, ManyLines()[static_cast<size_t>(lines - 1)]);  // whole lines only
+}
+
 TEST_F(TraceFileTest, OpeningAMissingTraceIsNotFound) {
   absl::StatusOr<std::unique_ptr<TraceLineReader>> reader =
       TraceLineReader::Open(dir_ / "missing.jsonl");
