@@ -36,6 +36,15 @@ std::string JsonString(absl::string_view text) {
   return out;
 }
 
+std::string TomlString(absl::string_view text) {
+  std::string quoted = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') quoted += '\\';
+    quoted += c;
+  }
+  return quoted + "\"";
+}
+
 std::string CsvField(absl::string_view text) {
   if (text.find_first_of(",\"\r\n") == absl::string_view::npos) return std::string(text);
   std::string quoted = "\"";

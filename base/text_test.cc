@@ -17,6 +17,12 @@ TEST(JsonStringTest, EscapesQuotesBackslashesAndControlCharacters) {
   EXPECT_EQ(JsonString("n3@host é"), "\"n3@host é\"");  // UTF-8 passes through
 }
 
+TEST(TomlStringTest, QuotesAndEscapesQuotesAndBackslashes) {
+  EXPECT_EQ(TomlString("n0..n3"), "\"n0..n3\"");
+  EXPECT_EQ(TomlString("a \"b\" c\\d"), "\"a \\\"b\\\" c\\\\d\"");
+  EXPECT_EQ(TomlString(""), "\"\"");
+}
+
 TEST(CsvFieldTest, FieldsAreQuotedOnlyWhenTheyMustBe) {
   EXPECT_EQ(CsvField("random 10%"), "random 10%");
   EXPECT_EQ(CsvField("n0..n3, n7"), "\"n0..n3, n7\"");

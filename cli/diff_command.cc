@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
@@ -22,6 +23,12 @@
 #include "sim/trace/file.h"
 
 namespace plumsim {
+
+struct DiffArgs {
+  std::string a, b;
+  int context = 5;        // equal events shown before the first difference
+  bool no_rerun = false;  // without full traces, do not re-run to find the event
+};
 
 namespace fs = std::filesystem;
 
@@ -95,9 +102,7 @@ class TempFolder {
   fs::path path_;
 };
 
-}  // namespace
-
-CLI::App* AddDiffCommand(CLI::App* app, DiffArgs* args) {
+CLI::App* AddFlags(CLI::App* app, DiffArgs* args) {
   CLI::App* diff = app->add_subcommand(
       "diff", "What differs between two run folders: first diverging event, figures, trees");
   diff->add_option("RUN_A", args->a, "A folder written by plumsim run --out")->required();
@@ -220,6 +225,14 @@ int RunDiff(const DiffArgs& args) {
   }
   std::printf("%s\n", different ? "different" : "identical");
   return different ? kExitFailed : kExitOk;
+}
+
+}  // namespace
+
+Command AddDiffCommand(CLI::App* app) {
+  auto args = std::make_shared<DiffArgs>();
+  CLI::App* c = AddFlags(app, args.get());
+  return Command{c, [c, args] { return RunDiff(*args); }};
 }
 
 }  // namespace plumsim

@@ -3,20 +3,12 @@
 #ifndef PLUMSIM_CLI_DIFF_COMMAND_H_
 #define PLUMSIM_CLI_DIFF_COMMAND_H_
 
-#include <string>
-
 #include "CLI/CLI.hpp"
+#include "cli/command.h"
 
 namespace plumsim {
 
-struct DiffArgs {
-  std::string a, b;
-  int context = 5;        // equal events shown before the first difference
-  bool no_rerun = false;  // without full traces, do not re-run to find the event
-};
-
-CLI::App* AddDiffCommand(CLI::App* app, DiffArgs* args);
-int RunDiff(const DiffArgs& args);
+Command AddDiffCommand(CLI::App* app);
 
 }  // namespace plumsim
 

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <thread>
 
@@ -27,6 +28,19 @@
 #include "sim/run/runner.h"
 
 namespace plumsim {
+
+struct ExploreArgs {
+  std::string file;
+  std::string out;
+  int64_t runs = 100;
+  int jobs = 0;  // 0: the number of cores
+  uint64_t seed = 1;
+  std::string shard;  // "K/N"
+  int shrink = 3;     // findings shrunk per invariant
+  bool quiet = false;
+  bool check = false;
+  bool worker = false;  // internal: a --jobs worker (no merge)
+};
 namespace {
 
 namespace fs = std::filesystem;
@@ -386,9 +400,7 @@ int Check(const ExploreArgs& args) {
   return finding ? kExitFindings : kExitOk;
 }
 
-}  // namespace
-
-CLI::App* AddExploreCommand(CLI::App* app, ExploreArgs* args) {
+CLI::App* AddFlags(CLI::App* app, ExploreArgs* args) {
   CLI::App* c = app->add_subcommand(
       "explore", "Random fault schedules against invariants; findings shrunk (docs/explore.md)");
   c->add_option("SCENARIO", args->file, "Base scenario (its [explore] section sets the faults)")
@@ -453,6 +465,14 @@ int RunExplore(const ExploreArgs& args) {
   }
   if (args.worker) return kExitOk;
   return Merge(args, *l, *dir, seconds, CountDone(*dir, args.runs) - done_before);
+}
+
+}  // namespace
+
+Command AddExploreCommand(CLI::App* app) {
+  auto args = std::make_shared<ExploreArgs>();
+  CLI::App* c = AddFlags(app, args.get());
+  return Command{c, [c, args] { return RunExplore(*args); }};
 }
 
 }  // namespace plumsim

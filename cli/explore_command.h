@@ -5,27 +5,13 @@
 #define PLUMSIM_CLI_EXPLORE_COMMAND_H_
 
 #include <cstdint>
-#include <string>
 
 #include "CLI/CLI.hpp"
+#include "cli/command.h"
 
 namespace plumsim {
 
-struct ExploreArgs {
-  std::string file;
-  std::string out;
-  int64_t runs = 100;
-  int jobs = 0;  // 0: the number of cores
-  uint64_t seed = 1;
-  std::string shard;  // "K/N"
-  int shrink = 3;     // findings shrunk per invariant
-  bool quiet = false;
-  bool check = false;
-  bool worker = false;  // internal: a --jobs worker (no merge)
-};
-
-CLI::App* AddExploreCommand(CLI::App* app, ExploreArgs* args);
-int RunExplore(const ExploreArgs& args);
+Command AddExploreCommand(CLI::App* app);
 
 }  // namespace plumsim
 

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <sstream>
 
 #include "absl/strings/match.h"
@@ -23,6 +24,18 @@
 #include "sim/scenario/scenario.h"
 
 namespace plumsim {
+
+struct GoldenArgs {
+  std::string scenario;
+  std::string golden;  // record: --out; check: the second argument
+  std::string seed, duration;
+  std::vector<std::string> sets;
+  std::string roots;                    // record: which roots' trees (a node set)
+  std::vector<std::string> at;          // record: when (durations; the end always)
+  std::vector<std::string> tolerances;  // record: figure=tolerance
+  bool overwrite = false;
+  bool update = false;  // check: write the new trees and figures into GOLDEN
+};
 
 namespace {
 
@@ -245,9 +258,7 @@ int Check(const GoldenArgs& args) {
   return kExitFailed;
 }
 
-}  // namespace
-
-CLI::App* AddGoldenCommands(CLI::App* app, GoldenArgs* args) {
+CLI::App* AddFlags(CLI::App* app, GoldenArgs* args) {
   CLI::App* golden = app->add_subcommand(
       "golden", "Pin a scenario's eager trees and figures, and check them again (docs/golden.md)");
   golden->require_subcommand(1);
@@ -283,6 +294,14 @@ CLI::App* AddGoldenCommands(CLI::App* app, GoldenArgs* args) {
 int RunGolden(CLI::App* golden, const GoldenArgs& args) {
   if (golden->get_subcommand("record")->parsed()) return Record(args);
   return Check(args);
+}
+
+}  // namespace
+
+Command AddGoldenCommands(CLI::App* app) {
+  auto args = std::make_shared<GoldenArgs>();
+  CLI::App* c = AddFlags(app, args.get());
+  return Command{c, [c, args] { return RunGolden(c, *args); }};
 }
 
 }  // namespace plumsim

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <thread>
 
@@ -31,6 +32,18 @@
 #include "sim/study/record.h"
 
 namespace plumsim {
+
+struct StudyArgs {
+  std::string file;
+  std::string out;
+  int jobs = 0;       // 0: the number of cores
+  std::string shard;  // "K/N" or ""
+  int shards = 0;     // jobs, slurm: 0 = one per run (slurm: at most 1000)
+  bool quiet = false;
+  std::string partition, time, mem;
+  bool dry_run = false;
+  std::string dir;  // collect, plot
+};
 namespace {
 
 namespace fs = std::filesystem;
@@ -446,9 +459,7 @@ int Plot(const StudyArgs& args) {
   return kExitOk;
 }
 
-}  // namespace
-
-CLI::App* AddStudyCommands(CLI::App* app, StudyArgs* args) {
+CLI::App* AddFlags(CLI::App* app, StudyArgs* args) {
   CLI::App* study =
       app->add_subcommand("study", "Parameter sweeps with replications (docs/studies.md)");
   study->require_subcommand(1);
@@ -500,6 +511,14 @@ int DispatchStudy(CLI::App* study, const StudyArgs& args) {
   if (name == "slurm") return Slurm(args);
   if (name == "collect") return Collect(args);
   return Plot(args);
+}
+
+}  // namespace
+
+Command AddStudyCommands(CLI::App* app) {
+  auto args = std::make_shared<StudyArgs>();
+  CLI::App* c = AddFlags(app, args.get());
+  return Command{c, [c, args] { return DispatchStudy(c, *args); }};
 }
 
 }  // namespace plumsim

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <thread>
 #include <vector>
@@ -25,6 +26,15 @@
 
 namespace plumsim {
 
+struct TreesArgs {
+  std::string dir;
+  std::string out;  // default: DIR/pictures
+  bool overwrite = false;
+  int64_t max_nodes = 2000;  // live nodes beyond which histograms replace the drawing
+  int jobs = 0;              // 0: the number of cores
+  bool quiet = false;
+};
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -36,9 +46,7 @@ struct Picture {
   bool radial = true;
 };
 
-}  // namespace
-
-CLI::App* AddTreesCommand(CLI::App* app, TreesArgs* args) {
+CLI::App* AddFlags(CLI::App* app, TreesArgs* args) {
   CLI::App* trees = app->add_subcommand(
       "trees", "Draw a run's tree snapshots (DIR/trees) as radial trees or histograms");
   trees->add_option("DIR", args->dir, "A folder written by plumsim run --out")->required();
@@ -156,6 +164,14 @@ int RunTrees(const TreesArgs& args) {
       static_cast<long long>(pictures.size() - radial), static_cast<long long>(args.max_nodes),
       target->target().c_str());
   return kExitOk;
+}
+
+}  // namespace
+
+Command AddTreesCommand(CLI::App* app) {
+  auto args = std::make_shared<TreesArgs>();
+  CLI::App* c = AddFlags(app, args.get());
+  return Command{c, [c, args] { return RunTrees(*args); }};
 }
 
 }  // namespace plumsim

@@ -5,23 +5,13 @@
 #define PLUMSIM_CLI_TREES_COMMAND_H_
 
 #include <cstdint>
-#include <string>
 
 #include "CLI/CLI.hpp"
+#include "cli/command.h"
 
 namespace plumsim {
 
-struct TreesArgs {
-  std::string dir;
-  std::string out;  // default: DIR/pictures
-  bool overwrite = false;
-  int64_t max_nodes = 2000;  // live nodes beyond which histograms replace the drawing
-  int jobs = 0;              // 0: the number of cores
-  bool quiet = false;
-};
-
-CLI::App* AddTreesCommand(CLI::App* app, TreesArgs* args);
-int RunTrees(const TreesArgs& args);
+Command AddTreesCommand(CLI::App* app);
 
 }  // namespace plumsim
 

@@ -86,6 +86,18 @@ expect 0 "seed = 77" -- "$plumsim" check "$scenario" --seed 77
 expect 0 "duration = .7s." -- "$plumsim" check "$scenario" --duration 7s
 expect 2 "not expected: .*--out" -- "$plumsim" check "$scenario" --out "$tmp/nope"
 
+# check validates every section plumsim reads: [explore] and [study] too,
+# with the errors explore and study would give.
+cat "$scenario" >"$tmp/sections.toml"
+printf '\n[explore]\nfautls = ["crash"]\n' >>"$tmp/sections.toml"
+expect 2 "sections.toml:[0-9]+:[0-9]+: explore.fautls: unknown key" -- "$plumsim" check "$tmp/sections.toml"
+cat "$scenario" >"$tmp/sections.toml"
+printf '\n[study]\nreplications = 0\n' >>"$tmp/sections.toml"
+expect 2 "sections.toml:[0-9]+:[0-9]+: study.replications: expected an integer" -- "$plumsim" check "$tmp/sections.toml"
+cat "$scenario" >"$tmp/sections.toml"
+printf '\n[explore]\nfaults = ["crash"]\n' >>"$tmp/sections.toml"
+expect 0 "valid scenario" -- "$plumsim" check "$tmp/sections.toml"
+
 # --- the output folder: never delete or clobber what plumsim did not write ---
 mkdir -p "$tmp/full" && touch "$tmp/full/keep"
 expect 2 "not empty; pass --overwrite" -- "$plumsim" run "$scenario" --out "$tmp/full"
