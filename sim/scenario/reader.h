@@ -1,6 +1,6 @@
 // Reading typed values out of a parsed scenario document, collecting every
 // error with its position instead of stopping at the first: what
-// scenario.cc's section readers are built on.
+// the section readers (sections.h, *_section.cc) are built on.
 //
 // Positions: a value read from the file is "file:line:col"; a value that a
 // --set (or --seed, --duration) put there is named by that argument; a key
