@@ -15,6 +15,12 @@
 #include "sim/kernel/random.h"
 
 namespace plumsim {
+namespace {
+
+constexpr absl::string_view kRandomSyntax =
+    "expected \"random 40%\" or \"random 4000\", optionally followed by \"of n100..n9999\"";
+
+}  // namespace
 
 absl::StatusOr<toml::table> ParseTomlDocument(absl::string_view text,
                                               const std::string& source_name) {
@@ -100,7 +106,7 @@ std::string ScenarioReader::Join(absl::string_view path, absl::string_view key) 
 }
 
 bool ScenarioReader::CheckKeys(const toml::table& table, absl::string_view path,
-                               std::initializer_list<absl::string_view> allowed) {
+                               absl::Span<const absl::string_view> allowed) {
   bool ok = true;
   for (auto&& [key, value] : table) {
     const std::string k(key.str());
@@ -201,13 +207,30 @@ std::optional<LatencyDistribution> ScenarioReader::Latency(const toml::node& n,
     return std::nullopt;
   }
   const toml::table& t = *n.as_table();
+  const LatencyDistribution::KindSpec* spec = LatencyKind(t, key);
+  if (spec == nullptr) return std::nullopt;
+  std::optional<LatencyDistribution> out = LatencyParameters(t, key, *spec);
+  if (!out) return std::nullopt;
+  if (out->kind == LatencyDistribution::Kind::kUniform && out->b < out->a) {
+    Error(&n, key, "uniform latency needs min <= max");
+    return std::nullopt;
+  }
+  if (out->kind == LatencyDistribution::Kind::kExponential && out->a <= SimDuration::Zero()) {
+    Error(&n, key, "mean must be > 0");
+    return std::nullopt;
+  }
+  return out;
+}
+
+const LatencyDistribution::KindSpec* ScenarioReader::LatencyKind(const toml::table& t,
+                                                                 absl::string_view key) {
   const toml::node* kind_node = t.get("kind");
   if (kind_node == nullptr) {
     Missing(&t, Join(key, "kind"), "e.g. kind = \"uniform\"");
-    return std::nullopt;
+    return nullptr;
   }
   std::optional<std::string> kind = String(*kind_node, Join(key, "kind"));
-  if (!kind) return std::nullopt;
+  if (!kind) return nullptr;
   const LatencyDistribution::KindSpec* spec = nullptr;
   std::vector<std::string> names;
   for (const auto& s : LatencyDistribution::KindSpecs()) {
@@ -218,34 +241,38 @@ std::optional<LatencyDistribution> ScenarioReader::Latency(const toml::node& n,
     Error(kind_node, Join(key, "kind"),
           absl::StrCat("unknown latency kind \"", *kind,
                        "\"; expected one of: ", absl::StrJoin(names, ", ")));
-    return std::nullopt;
   }
-  bool ok = spec->second != nullptr ? CheckKeys(t, key, {"kind", spec->first, spec->second})
-                                    : CheckKeys(t, key, {"kind", spec->first});
+  return spec;
+}
+
+std::optional<LatencyDistribution> ScenarioReader::LatencyParameters(
+    const toml::table& t, absl::string_view key, const LatencyDistribution::KindSpec& spec) {
+  bool ok = spec.second != nullptr ? CheckKeys(t, key, {"kind", spec.first, spec.second})
+                                   : CheckKeys(t, key, {"kind", spec.first});
   LatencyDistribution out;
-  out.kind = spec->kind;
+  out.kind = spec.kind;
   auto need = [&](const char* name) -> const toml::node* {
     const toml::node* v = t.get(name);
     if (v == nullptr) {
-      Missing(&t, Join(key, name), absl::StrCat("latency kind \"", *kind, "\" needs it"));
+      Missing(&t, Join(key, name), absl::StrCat("latency kind \"", spec.name, "\" needs it"));
     }
     return v;
   };
-  if (const toml::node* first = need(spec->first)) {
-    std::optional<SimDuration> a = Duration(*first, Join(key, spec->first));
+  if (const toml::node* first = need(spec.first)) {
+    std::optional<SimDuration> a = Duration(*first, Join(key, spec.first));
     ok = ok && a.has_value();
     if (a) out.a = *a;
   } else {
     ok = false;
   }
-  if (spec->second != nullptr) {
-    if (const toml::node* second = need(spec->second)) {
-      if (spec->second_is_shape) {
-        std::optional<double> shape = Number(*second, Join(key, spec->second), 1e-6, 1e6);
+  if (spec.second != nullptr) {
+    if (const toml::node* second = need(spec.second)) {
+      if (spec.second_is_shape) {
+        std::optional<double> shape = Number(*second, Join(key, spec.second), 1e-6, 1e6);
         ok = ok && shape.has_value();
         if (shape) out.shape = *shape;
       } else {
-        std::optional<SimDuration> b = Duration(*second, Join(key, spec->second));
+        std::optional<SimDuration> b = Duration(*second, Join(key, spec.second));
         ok = ok && b.has_value();
         if (b) out.b = *b;
       }
@@ -254,14 +281,6 @@ std::optional<LatencyDistribution> ScenarioReader::Latency(const toml::node& n,
     }
   }
   if (!ok) return std::nullopt;
-  if (out.kind == LatencyDistribution::Kind::kUniform && out.b < out.a) {
-    Error(&n, key, "uniform latency needs min <= max");
-    return std::nullopt;
-  }
-  if (out.kind == LatencyDistribution::Kind::kExponential && out.a <= SimDuration::Zero()) {
-    Error(&n, key, "mean must be > 0");
-    return std::nullopt;
-  }
   return out;
 }
 
@@ -311,10 +330,18 @@ std::optional<NodeSet> ScenarioReader::RandomNodes(const toml::node& n, absl::st
                                                    const NodeSet* population) {
   absl::string_view p = absl::StripAsciiWhitespace(part);
   absl::ConsumePrefix(&p, "random");
-  const absl::string_view syntax =
-      "expected \"random 40%\" or \"random 4000\", optionally followed by \"of n100..n9999\"";
-  std::vector<absl::string_view> words = absl::StrSplit(p, ' ', absl::SkipWhitespace());
-  NodeSet from;
+  const std::vector<absl::string_view> words = absl::StrSplit(p, ' ', absl::SkipWhitespace());
+  std::optional<NodeSet> from = RandomPopulation(n, part, key, words, population);
+  if (!from) return std::nullopt;
+  std::optional<int64_t> count = RandomCount(n, part, key, words[0], from->size());
+  if (!count) return std::nullopt;
+  return DrawNodes(*from, *count);
+}
+
+std::optional<NodeSet> ScenarioReader::RandomPopulation(const toml::node& n, absl::string_view part,
+                                                        absl::string_view key,
+                                                        const std::vector<absl::string_view>& words,
+                                                        const NodeSet* population) {
   if (words.size() == 3 && words[1] == "of") {
     if (population != nullptr) {
       Error(&n, key, "give the population either in the string (\"of ...\") or as `of`, not both");
@@ -322,23 +349,26 @@ std::optional<NodeSet> ScenarioReader::RandomNodes(const toml::node& n, absl::st
     }
     std::optional<NodeSet::Range> r = NodeRange(n, words[2], key);
     if (!r) return std::nullopt;
-    from = NodeSet::FromRanges({*r});
-  } else if (words.size() != 1) {
-    Error(&n, key, absl::StrCat(syntax, ", got \"", part, "\""));
-    return std::nullopt;
-  } else if (population != nullptr) {
-    from = *population;
-  } else if (initial_nodes_ > 0) {
-    from = NodeSet::Interval(0, static_cast<NodeId>(initial_nodes_ - 1));
+    return NodeSet::FromRanges({*r});
   }
-  absl::string_view amount = words.empty() ? absl::string_view() : words[0];
+  if (words.size() != 1) {
+    Error(&n, key, absl::StrCat(kRandomSyntax, ", got \"", part, "\""));
+    return std::nullopt;
+  }
+  if (population != nullptr) return *population;
+  if (initial_nodes_ > 0) return NodeSet::Interval(0, static_cast<NodeId>(initial_nodes_ - 1));
+  return NodeSet();
+}
+
+std::optional<int64_t> ScenarioReader::RandomCount(const toml::node& n, absl::string_view part,
+                                                   absl::string_view key, absl::string_view amount,
+                                                   int64_t n_from) {
   const bool share = absl::ConsumeSuffix(&amount, "%");
   double value;
   if (amount.empty() || !absl::SimpleAtod(amount, &value) || !(value >= 0)) {
-    Error(&n, key, absl::StrCat(syntax, ", got \"", part, "\""));
+    Error(&n, key, absl::StrCat(kRandomSyntax, ", got \"", part, "\""));
     return std::nullopt;
   }
-  const int64_t n_from = from.size();
   int64_t count;
   if (share) {
     if (value > 100) {
@@ -359,11 +389,15 @@ std::optional<NodeSet> ScenarioReader::RandomNodes(const toml::node& n, absl::st
     Error(&n, key, absl::StrCat("\"", part, "\" of ", n_from, " nodes is no node"));
     return std::nullopt;
   }
-  // Selection sampling (Knuth's algorithm S): one draw per candidate, in id
-  // order, so the result comes out sorted and exactly `count` long.
+  return count;
+}
+
+// Selection sampling (Knuth's algorithm S): one draw per candidate, in id
+// order, so the result comes out sorted and exactly `count` long.
+NodeSet ScenarioReader::DrawNodes(const NodeSet& from, int64_t count) {
   RandomStream rng(seed_, StreamDomain::kNodeSets, random_sets_++);
   std::vector<NodeSet::Range> chosen;
-  int64_t needed = count, left = n_from;
+  int64_t needed = count, left = from.size();
   for (NodeId id : from) {
     if (needed == 0) break;
     if (static_cast<int64_t>(rng.UniformInt(static_cast<uint64_t>(left))) < needed) {

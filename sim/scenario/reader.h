@@ -1,6 +1,6 @@
 // Reading typed values out of a parsed scenario document, collecting every
 // error with its position instead of stopping at the first: what
-// scenario.cc's section readers are built on.
+// the section readers (sections.h, *_section.cc) are built on.
 //
 // Positions: a value read from the file is "file:line:col"; a value that a
 // --set (or --seed, --duration) put there is named by that argument; a key
@@ -10,7 +10,6 @@
 #define PLUMSIM_SIM_SCENARIO_READER_H_
 
 #include <cstdint>
-#include <initializer_list>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +18,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "sim/kernel/time.h"
 #include "sim/runtime/latency.h"
 #include "sim/scenario/node_set.h"
@@ -67,7 +67,7 @@ class ScenarioReader {
 
   // Records unknown keys; returns false if there were any.
   bool CheckKeys(const toml::table& table, absl::string_view path,
-                 std::initializer_list<absl::string_view> allowed);
+                 absl::Span<const absl::string_view> allowed);
   static std::string Join(absl::string_view path, absl::string_view key);
 
   // Typed values: nullopt after recording an error.
@@ -116,6 +116,22 @@ class ScenarioReader {
                                           absl::string_view key);
   std::optional<NodeSet> RandomNodes(const toml::node& n, absl::string_view part,
                                      absl::string_view key, const NodeSet* population);
+  // "random <amount> [of <range>]" split in words: the nodes drawn from.
+  std::optional<NodeSet> RandomPopulation(const toml::node& n, absl::string_view part,
+                                          absl::string_view key,
+                                          const std::vector<absl::string_view>& words,
+                                          const NodeSet* population);
+  // "40%" or "4000" of `n_from` nodes: how many to draw (at least one).
+  std::optional<int64_t> RandomCount(const toml::node& n, absl::string_view part,
+                                     absl::string_view key, absl::string_view amount,
+                                     int64_t n_from);
+  // `count` of `from`, from the next random stream of the seed.
+  NodeSet DrawNodes(const NodeSet& from, int64_t count);
+  // A latency table's kind (nullptr after recording an error) and the
+  // parameters that kind takes.
+  const LatencyDistribution::KindSpec* LatencyKind(const toml::table& t, absl::string_view key);
+  std::optional<LatencyDistribution> LatencyParameters(const toml::table& t, absl::string_view key,
+                                                       const LatencyDistribution::KindSpec& spec);
 
   std::string source_name_;
   int64_t total_nodes_ = 0;

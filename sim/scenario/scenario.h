@@ -3,6 +3,26 @@
 // everything up front -- unknown keys, wrong types, out-of-range values and
 // references to nodes that do not exist are errors that name the file, line
 // and column -- so a run never stops half-way on bad input.
+//
+// Example:
+//
+//   absl::StatusOr<Scenario> scenario = LoadScenario(
+//       "scenarios/quickstart.toml",
+//       CommandLineOverrides({"nodes.count=64"}, /*seed=*/"7", /*duration=*/""));
+//   if (!scenario.ok()) {
+//     // Every error at once, one a line, each "file:line:col: key: what was
+//     // expected", or named by the argument that set the value:
+//     //   --set nodes.count=x: nodes.count: expected an integer in [1, 10000000]
+//     std::cerr << scenario.status().message() << "\n";
+//     return 2;
+//   }
+//   int64_t nodes = scenario->node_count;        // 64
+//   SimDuration run_for = scenario->duration;    // the file's: "60s"
+//   std::string resolved = scenario->ToToml();   // every default filled in
+//
+// The format's sections each have one reader and one writer, side by side
+// in one file (sections.h lists them); overrides.h applies command-line
+// values; timeline_check.h refuses timeline events that cannot apply.
 #ifndef PLUMSIM_SIM_SCENARIO_SCENARIO_H_
 #define PLUMSIM_SIM_SCENARIO_SCENARIO_H_
 
@@ -23,6 +43,7 @@
 #include "sim/runtime/node_identity.h"
 #include "sim/runtime/processes.h"
 #include "sim/scenario/node_set.h"
+#include "sim/scenario/overrides.h"
 
 namespace plumsim {
 
@@ -178,20 +199,10 @@ struct Scenario {
   std::string ToToml() const;
 };
 
-// One value set from the command line: `path` = `value` (TOML text, or a
-// plain string if it is not TOML). `argument` names it in error messages.
-struct Override {
-  std::string argument;  // e.g. "--set nodes.count=64", "--seed"
-  std::string path;      // dotted; numbers index arrays: events.0.at
-  std::string value;
-  // From "dotted.path=value" (--set); an argument without '=' keeps an empty
-  // path and is refused at load.
-  static Override FromSet(const std::string& assignment);
-};
-
-// Loads and validates a scenario file, applying `overrides` first. Every
-// error in the file (up to kMaxReportedErrors) is reported at once, one per
-// line, each with its file:line:column or the argument it came from.
+// Loads and validates a scenario file, applying `overrides` (overrides.h)
+// first. Every error in the file (up to kMaxReportedErrors) is reported at
+// once, one per line, each with its file:line:column or the argument it
+// came from.
 absl::StatusOr<Scenario> LoadScenario(const std::string& path,
                                       const std::vector<Override>& overrides = {});
 // The same from text; `source_name` is used in error messages.

@@ -47,6 +47,23 @@ TEST(ScenarioTest, MinimalScenarioGetsPartisanDefaults) {
   EXPECT_EQ(s->partisan.connection_interval, SimDuration::Seconds(1));
 }
 
+// The example at the top of scenario.h.
+TEST(ScenarioTest, CommandLineOverridesApplyAndNameTheirErrors) {
+  absl::StatusOr<Scenario> s =
+      ParseScenario(kMinimal, "t.toml", CommandLineOverrides({"nodes.count=64"}, "7", ""));
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->node_count, 64);
+  EXPECT_EQ(s->seed, 7u);
+  EXPECT_EQ(s->duration, SimDuration::Seconds(60));
+  EXPECT_THAT(s->ToToml(), HasSubstr("[nodes]\ncount = 64\n"));
+  // Errors of arguments come in reading order: the top level, then [nodes].
+  s = ParseScenario(kMinimal, "t.toml", CommandLineOverrides({"nodes.count=x"}, "", "soon"));
+  EXPECT_EQ(s.status().message(),
+            "--duration: duration: expected a duration with a unit such as \"250ms\", \"10s\" "
+            "or \"1m30s\" (units: ns, us, ms, s, m, h), got \"soon\"\n"
+            "--set nodes.count=x: nodes.count: expected an integer in [1, 10000000]");
+}
+
 TEST(ScenarioTest, RuntimeKeysReadAndReadBack) {
   absl::StatusOr<Scenario> s = ParseScenario(std::string(kMinimal) + R"(
 crash = "host"

@@ -1,0 +1,119 @@
+// [partisan] (partisan_config: epochs, the keepalive ping rule, connects)
+// and [processing] (each node's processes' service times).
+#include "absl/strings/str_cat.h"
+#include "sim/scenario/sections.h"
+
+namespace plumsim {
+namespace {
+
+constexpr absl::string_view kPartisanKeys[] = {"persist_epoch", "connection_ping",
+                                               "connect_timeout", "connection_interval"};
+constexpr absl::string_view kConnectionPingKeys[] = {"enabled", "idle_timeout", "timeout",
+                                                     "max_attempts"};
+// per_message, then one key per ProcessKindName, then timer_granularity.
+constexpr absl::string_view kProcessingKeys[] = {"per_message", "broadcast_server", "backend",
+                                                 "peer_service", "timer_granularity"};
+
+// partisan.connection_ping = { enabled, idle_timeout, timeout, max_attempts }
+void ReadConnectionPing(const toml::node& ping, ScenarioReader* r, Scenario* s) {
+  if (!ping.is_table()) {
+    r->Error(&ping, "partisan.connection_ping",
+             "expected a table, e.g. { enabled = true, idle_timeout = \"20s\", "
+             "timeout = \"10s\", max_attempts = 5 }");
+    return;
+  }
+  const toml::table& t = *ping.as_table();
+  r->CheckKeys(t, "partisan.connection_ping", kConnectionPingKeys);
+  PartisanRuntimeConfig& c = s->partisan;
+  if (const toml::node* x = t.get("enabled")) {
+    SetIfRead(r->Bool(*x, "partisan.connection_ping.enabled"), &c.ping_enabled);
+  }
+  if (const toml::node* x = t.get("idle_timeout")) {
+    SetIfRead(r->Period(*x, "partisan.connection_ping.idle_timeout"), &c.ping_idle_timeout);
+  }
+  if (const toml::node* x = t.get("timeout")) {
+    SetIfRead(r->Period(*x, "partisan.connection_ping.timeout"), &c.ping_timeout);
+  }
+  if (const toml::node* x = t.get("max_attempts")) {
+    SetIfRead(r->Integer(*x, "partisan.connection_ping.max_attempts", 0, 1000),
+              &c.ping_max_attempts);
+  }
+}
+
+void ReadPartisan(const toml::table& root, ScenarioReader* r, Scenario* s) {
+  const toml::table* p = SectionTable(root, "partisan", r);
+  if (p == nullptr) return;
+  r->CheckKeys(*p, "partisan", kPartisanKeys);
+  PartisanRuntimeConfig& c = s->partisan;
+  if (const toml::node* v = p->get("persist_epoch")) {
+    SetIfRead(r->Bool(*v, "partisan.persist_epoch"), &c.persist_epoch);
+  }
+  if (const toml::node* v = p->get("connect_timeout")) {
+    SetIfRead(r->Period(*v, "partisan.connect_timeout"), &c.connect_timeout);
+  }
+  if (const toml::node* v = p->get("connection_interval")) {
+    SetIfRead(r->Period(*v, "partisan.connection_interval"), &c.connection_interval);
+  }
+  if (const toml::node* ping = p->get("connection_ping")) ReadConnectionPing(*ping, r, s);
+}
+
+void WritePartisan(const Scenario& s, toml::table* root) {
+  const PartisanRuntimeConfig& p = s.partisan;
+  root->insert("partisan",
+               toml::table{{"persist_epoch", p.persist_epoch},
+                           {"connection_ping",
+                            toml::table{{"enabled", p.ping_enabled},
+                                        {"idle_timeout", FormatSimDuration(p.ping_idle_timeout)},
+                                        {"timeout", FormatSimDuration(p.ping_timeout)},
+                                        {"max_attempts", p.ping_max_attempts}}},
+                           {"connect_timeout", FormatSimDuration(p.connect_timeout)},
+                           {"connection_interval", FormatSimDuration(p.connection_interval)}});
+}
+
+void ReadProcessing(const toml::table& root, ScenarioReader* r, Scenario* s) {
+  const toml::table* p = SectionTable(root, "processing", r);
+  if (p == nullptr) return;
+  r->CheckKeys(*p, "processing", kProcessingKeys);
+  ProcessingConfig& c = s->processing;
+  if (const toml::node* v = p->get("per_message")) {
+    if (std::optional<LatencyDistribution> d = r->Latency(*v, "processing.per_message")) {
+      c.per_message.fill(*d);
+    }
+  }
+  for (int k = 0; k < kProcessKinds; ++k) {
+    const char* name = ProcessKindName(static_cast<ProcessKind>(k));
+    if (const toml::node* v = p->get(name)) {
+      SetIfRead(r->Latency(*v, absl::StrCat("processing.", name)), &c.per_message[k]);
+    }
+  }
+  if (const toml::node* v = p->get("timer_granularity")) {
+    SetIfRead(r->Duration(*v, "processing.timer_granularity", SimDuration::Nanoseconds(1)),
+              &c.timer_granularity);
+  }
+}
+
+void WriteProcessing(const Scenario& s, toml::table* root) {
+  toml::table t{{"timer_granularity", FormatSimDuration(s.processing.timer_granularity)}};
+  for (int k = 0; k < kProcessKinds; ++k) {
+    t.insert(ProcessKindName(static_cast<ProcessKind>(k)),
+             LatencyToToml(s.processing.per_message[k]));
+  }
+  root->insert("processing", std::move(t));
+}
+
+std::vector<TableKeys> PartisanKeys() {
+  return {KeysOf("partisan", kPartisanKeys),
+          KeysOf("partisan.connection_ping", kConnectionPingKeys)};
+}
+std::vector<TableKeys> ProcessingKeys() { return {KeysOf("processing", kProcessingKeys)}; }
+
+}  // namespace
+
+ScenarioSection PartisanSection() {
+  return {"partisan", &ReadPartisan, &WritePartisan, &PartisanKeys};
+}
+ScenarioSection ProcessingSection() {
+  return {"processing", &ReadProcessing, &WriteProcessing, &ProcessingKeys};
+}
+
+}  // namespace plumsim
