@@ -15,21 +15,20 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "base/files.h"
+#include "base/text.h"
 #include "cli/exit_codes.h"
+#include "cli/scenario_args.h"
 #include "sim/compare/golden.h"
 #include "sim/output/manifest.h"
 #include "sim/output/output_dir.h"
 #include "sim/run/runner.h"
-#include "sim/scenario/reader.h"
 #include "sim/scenario/scenario.h"
 
 namespace plumsim {
 
 struct GoldenArgs {
-  std::string scenario;
-  std::string golden;  // record: --out; check: the second argument
-  std::string seed, duration;
-  std::vector<std::string> sets;
+  ScenarioArgs scenario;                // record: SCENARIO, --seed, --duration, --set
+  std::string golden;                   // record: --out; check: the second argument
   std::string roots;                    // record: which roots' trees (a node set)
   std::vector<std::string> at;          // record: when (durations; the end always)
   std::vector<std::string> tolerances;  // record: figure=tolerance
@@ -66,17 +65,6 @@ absl::StatusOr<Golden> Measure(Scenario scenario, const PeerSet& roots,
   return g;
 }
 
-std::vector<Override> Overrides(const std::string& seed, const std::string& duration,
-                                const std::vector<std::string>& sets) {
-  std::vector<Override> out;
-  for (const std::string& s : sets) out.push_back(Override::FromSet(s));
-  if (!seed.empty()) out.push_back(Override{"--seed", "seed", seed});
-  if (!duration.empty()) {
-    out.push_back(Override{"--duration", "duration", absl::StrCat("\"", duration, "\"")});
-  }
-  return out;
-}
-
 // May `path` be (re)written as a golden? Only a new file, or with
 // --overwrite a regular file that starts with the golden header.
 absl::Status CheckGoldenTarget(const std::string& path, bool overwrite) {
@@ -104,72 +92,83 @@ absl::Status CheckGoldenTarget(const std::string& path, bool overwrite) {
   return absl::OkStatus();
 }
 
-int Record(const GoldenArgs& args) {
-  if (absl::Status st = CheckGoldenTarget(args.golden, args.overwrite); !st.ok()) return Fail(st);
-  absl::StatusOr<Scenario> scenario =
-      LoadScenario(args.scenario, Overrides(args.seed, args.duration, args.sets));
-  if (!scenario.ok()) return Fail(scenario.status());
-  // Roots: --roots, else the scenario's snapshot roots, else n0.
-  PeerSet roots;
-  if (!args.roots.empty()) {
-    absl::StatusOr<Scenario> with = LoadScenario(args.scenario, [&] {
-      std::vector<Override> o = Overrides(args.seed, args.duration, args.sets);
-      std::string quoted = "\"";
-      for (char c : args.roots) {
-        if (c == '"' || c == '\\') quoted += '\\';
-        quoted += c;
-      }
-      o.push_back(Override{"--roots", "snapshots.roots", quoted + "\""});
-      return o;
-    }());
-    if (!with.ok()) return Fail(with.status());
-    roots = with->snapshot_roots.ToPeerSet();
-  } else if (!scenario->snapshot_roots.empty()) {
-    roots = scenario->snapshot_roots.ToPeerSet();
-  } else {
-    roots = {0};
+// The roots a recorded golden pins: --roots, else the scenario's snapshot
+// roots, else n0.
+absl::StatusOr<PeerSet> RootsToRecord(const GoldenArgs& args, const Scenario& scenario) {
+  if (args.roots.empty()) {
+    return scenario.snapshot_roots.empty() ? PeerSet{0} : scenario.snapshot_roots.ToPeerSet();
   }
-  std::vector<SimTime> times = scenario->snapshot_times;
-  if (!args.at.empty()) {
-    times.clear();
-    for (const std::string& a : args.at) {
-      absl::StatusOr<SimDuration> d = ParseSimDuration(a);
-      if (!d.ok() || *d > scenario->duration) {
-        return Fail(absl::InvalidArgumentError(
-            absl::StrCat("--at ", a, ": expected a duration within the run (",
-                         FormatSimDuration(scenario->duration), ")")));
-      }
-      times.push_back(SimTime::Zero() + *d);
+  // Read as the scenario reads [snapshots] roots, named --roots in errors.
+  ScenarioArgs with = args.scenario;
+  with.extra.push_back(Override{"--roots", "snapshots.roots", TomlString(args.roots)});
+  absl::StatusOr<Scenario> s = with.Load();
+  if (!s.ok()) return s.status();
+  return s->snapshot_roots.ToPeerSet();
+}
+
+// The times a recorded golden pins: --at, else the scenario's snapshot times.
+absl::StatusOr<std::vector<SimTime>> TimesToRecord(const GoldenArgs& args,
+                                                   const Scenario& scenario) {
+  if (args.at.empty()) return scenario.snapshot_times;
+  std::vector<SimTime> times;
+  for (const std::string& a : args.at) {
+    absl::StatusOr<SimDuration> d = ParseSimDuration(a);
+    if (!d.ok() || *d > scenario.duration) {
+      return absl::InvalidArgumentError(absl::StrCat("--at ", a,
+                                                     ": expected a duration within the run (",
+                                                     FormatSimDuration(scenario.duration), ")"));
     }
-    std::sort(times.begin(), times.end());
+    times.push_back(SimTime::Zero() + *d);
   }
+  std::sort(times.begin(), times.end());
+  return times;
+}
+
+// --tolerance figure=number, set on the golden's figures.
+absl::Status SetTolerances(const std::vector<std::string>& flags, Golden* g) {
   std::map<std::string, double> tolerances;
-  for (const std::string& t : args.tolerances) {
+  for (const std::string& t : flags) {
     const std::vector<std::string> kv = absl::StrSplit(t, absl::MaxSplits('=', 1));
     double v;
     if (kv.size() != 2 || !absl::SimpleAtod(kv[1], &v) || v < 0) {
-      return Fail(absl::InvalidArgumentError(absl::StrCat(
-          "--tolerance ", t, ": expected figure=number, e.g. heartbeat.rmr_mean=0.05")));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--tolerance ", t, ": expected figure=number, e.g. heartbeat.rmr_mean=0.05"));
     }
     tolerances[kv[0]] = v;
   }
-  absl::StatusOr<Golden> g = Measure(*scenario, roots, times);
-  if (!g.ok()) return Fail(g.status());
-  g->scenario = args.scenario;
-  g->overrides = args.sets;
   for (GoldenFigure& f : g->figures) {
     if (auto it = tolerances.find(f.name); it != tolerances.end()) {
       f.tolerance = it->second;
       tolerances.erase(it);
     }
   }
-  if (!tolerances.empty()) {
-    std::vector<std::string> names;
-    for (const GoldenFigure& f : g->figures) names.push_back(f.name);
-    return Fail(absl::InvalidArgumentError(absl::StrCat("--tolerance ", tolerances.begin()->first,
-                                                        ": no such figure; the figures are ",
-                                                        absl::StrJoin(names, ", "))));
-  }
+  if (tolerances.empty()) return absl::OkStatus();
+  std::vector<std::string> names;
+  for (const GoldenFigure& f : g->figures) names.push_back(f.name);
+  return absl::InvalidArgumentError(absl::StrCat("--tolerance ", tolerances.begin()->first,
+                                                 ": no such figure; the figures are ",
+                                                 absl::StrJoin(names, ", ")));
+}
+
+absl::StatusOr<Golden> RecordGolden(const GoldenArgs& args) {
+  if (absl::Status st = CheckGoldenTarget(args.golden, args.overwrite); !st.ok()) return st;
+  absl::StatusOr<Scenario> scenario = args.scenario.Load();
+  if (!scenario.ok()) return scenario.status();
+  absl::StatusOr<PeerSet> roots = RootsToRecord(args, *scenario);
+  if (!roots.ok()) return roots.status();
+  absl::StatusOr<std::vector<SimTime>> times = TimesToRecord(args, *scenario);
+  if (!times.ok()) return times.status();
+  absl::StatusOr<Golden> g = Measure(*scenario, *roots, *times);
+  if (!g.ok()) return g.status();
+  g->scenario = args.scenario.file;
+  g->overrides = args.scenario.sets;
+  return g;
+}
+
+int Record(const GoldenArgs& args) {
+  absl::StatusOr<Golden> g = RecordGolden(args);
+  if (!g.ok()) return Fail(g.status());
+  if (absl::Status st = SetTolerances(args.tolerances, &*g); !st.ok()) return Fail(st);
   if (absl::Status st = WriteFileAtomically(args.golden, GoldenToToml(*g)); !st.ok()) {
     return Fail(st);
   }
@@ -178,18 +177,16 @@ int Record(const GoldenArgs& args) {
   return kExitOk;
 }
 
-int Check(const GoldenArgs& args) {
-  absl::StatusOr<std::string> text = ReadInputFile(args.golden, "golden");
-  if (!text.ok()) return Fail(text.status());
-  absl::StatusOr<Golden> pinned = ParseGolden(*text, args.golden);
-  if (!pinned.ok()) return Fail(pinned.status());
+// The golden's scenario measured again at the pinned roots and times;
+// only the pinned (root, time) pairs are kept.
+absl::StatusOr<Golden> MeasureAgain(const GoldenArgs& args, const Golden& pinned) {
   absl::StatusOr<Scenario> scenario = LoadScenario(
-      args.scenario, Overrides(absl::StrCat(pinned->seed), FormatSimDuration(pinned->duration),
-                               pinned->overrides));
-  if (!scenario.ok()) return Fail(scenario.status());
+      args.scenario.file, CommandLineOverrides(pinned.overrides, absl::StrCat(pinned.seed),
+                                               FormatSimDuration(pinned.duration)));
+  if (!scenario.ok()) return scenario.status();
   PeerSet roots;
   std::vector<SimTime> times;
-  for (const GoldenTree& t : pinned->trees) {
+  for (const GoldenTree& t : pinned.trees) {
     roots.push_back(t.root);
     times.push_back(t.at);
   }
@@ -199,17 +196,16 @@ int Check(const GoldenArgs& args) {
   times.erase(std::unique(times.begin(), times.end()), times.end());
   for (NodeId r : roots) {
     if (r >= scenario->total_nodes()) {
-      return Fail(absl::InvalidArgumentError(absl::StrCat(
-          args.golden, ": pins a tree of n", r, ", which ", args.scenario, " does not have")));
+      return absl::InvalidArgumentError(absl::StrCat(
+          args.golden, ": pins a tree of n", r, ", which ", args.scenario.file, " does not have"));
     }
   }
   absl::StatusOr<Golden> now = Measure(*scenario, roots, times);
-  if (!now.ok()) return Fail(now.status());
-  // Only the pinned (root, time) pairs are compared: every root is
-  // snapshotted at every pinned time, the rest is dropped.
+  if (!now.ok()) return now.status();
+  // Every root is snapshotted at every pinned time: drop what is not pinned.
   std::vector<GoldenTree> kept;
   for (const GoldenTree& t : now->trees) {
-    for (const GoldenTree& p : pinned->trees) {
+    for (const GoldenTree& p : pinned.trees) {
       if (p.root == t.root && p.at == t.at) {
         kept.push_back(t);
         break;
@@ -217,27 +213,40 @@ int Check(const GoldenArgs& args) {
     }
   }
   now->trees = std::move(kept);
-  const std::vector<std::string> differences = CompareGolden(*pinned, *now);
-  if (args.update) {
-    // The same roots, times, overrides and tolerances, measured again.
-    now->scenario = pinned->scenario;
-    now->overrides = pinned->overrides;
-    for (GoldenFigure& f : now->figures) {
-      for (const GoldenFigure& p : pinned->figures) {
-        if (p.name == f.name) f.tolerance = p.tolerance;
-      }
+  return now;
+}
+
+// --update: the same roots, times, overrides and tolerances, measured again.
+int UpdateGolden(const GoldenArgs& args, const Golden& pinned, Golden now,
+                 const std::vector<std::string>& differences) {
+  now.scenario = pinned.scenario;
+  now.overrides = pinned.overrides;
+  for (GoldenFigure& f : now.figures) {
+    for (const GoldenFigure& p : pinned.figures) {
+      if (p.name == f.name) f.tolerance = p.tolerance;
     }
-    if (absl::Status st = CheckGoldenTarget(args.golden, /*overwrite=*/true); !st.ok()) {
-      return Fail(st);
-    }
-    if (absl::Status st = WriteFileAtomically(args.golden, GoldenToToml(*now)); !st.ok()) {
-      return Fail(st);
-    }
-    std::printf("golden %s: updated, %zu differences recorded\n", args.golden.c_str(),
-                differences.size());
-    for (const std::string& d : differences) std::printf("  %s\n", d.c_str());
-    return kExitOk;
   }
+  if (absl::Status st = CheckGoldenTarget(args.golden, /*overwrite=*/true); !st.ok()) {
+    return Fail(st);
+  }
+  if (absl::Status st = WriteFileAtomically(args.golden, GoldenToToml(now)); !st.ok()) {
+    return Fail(st);
+  }
+  std::printf("golden %s: updated, %zu differences recorded\n", args.golden.c_str(),
+              differences.size());
+  for (const std::string& d : differences) std::printf("  %s\n", d.c_str());
+  return kExitOk;
+}
+
+int Check(const GoldenArgs& args) {
+  absl::StatusOr<std::string> text = ReadInputFile(args.golden, "golden");
+  if (!text.ok()) return Fail(text.status());
+  absl::StatusOr<Golden> pinned = ParseGolden(*text, args.golden);
+  if (!pinned.ok()) return Fail(pinned.status());
+  absl::StatusOr<Golden> now = MeasureAgain(args, *pinned);
+  if (!now.ok()) return Fail(now.status());
+  const std::vector<std::string> differences = CompareGolden(*pinned, *now);
+  if (args.update) return UpdateGolden(args, *pinned, *std::move(now), differences);
   const std::string versions = pinned->plumsim_version == kPlumsimVersion
                                    ? std::string()
                                    : absl::StrCat(" (recorded by plumsim ", pinned->plumsim_version,
@@ -254,7 +263,7 @@ int Check(const GoldenArgs& args) {
   std::printf(
       "if the change is intended, record it (same roots, times and tolerances):\n"
       "  plumsim golden check %s %s --update\n",
-      args.scenario.c_str(), args.golden.c_str());
+      args.scenario.file.c_str(), args.golden.c_str());
   return kExitFailed;
 }
 
@@ -263,12 +272,8 @@ CLI::App* AddFlags(CLI::App* app, GoldenArgs* args) {
       "golden", "Pin a scenario's eager trees and figures, and check them again (docs/golden.md)");
   golden->require_subcommand(1);
   CLI::App* record = golden->add_subcommand("record", "Run SCENARIO and write its golden file");
-  record->add_option("SCENARIO", args->scenario, "Scenario file")->required();
+  args->scenario.AddTo(record, "SCENARIO");
   record->add_option("--out", args->golden, "The golden file to write")->required();
-  record->add_option("--seed", args->seed, "Root seed (default: the scenario's)");
-  record->add_option("--duration", args->duration, "Virtual duration (default: the scenario's)");
-  record->add_option("--set", args->sets, "key=value override, repeatable")
-      ->allow_extra_args(false);
   record->add_option("--roots", args->roots,
                      "Roots whose trees are pinned, e.g. \"n0, n3\" (default: [snapshots] roots, "
                      "else n0)");
@@ -284,7 +289,7 @@ CLI::App* AddFlags(CLI::App* app, GoldenArgs* args) {
   record->add_flag("--overwrite", args->overwrite, "Replace an existing golden file");
   CLI::App* check = golden->add_subcommand(
       "check", "Run SCENARIO as the golden says; exit 1 if trees or figures changed");
-  check->add_option("SCENARIO", args->scenario, "Scenario file")->required();
+  check->add_option("SCENARIO", args->scenario.file, "Scenario file")->required();
   check->add_option("GOLDEN", args->golden, "The golden file")->required();
   check->add_flag("--update", args->update,
                   "Write what the run gives into GOLDEN (same roots, times, tolerances); exit 0");

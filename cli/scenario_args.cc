@@ -1,14 +1,9 @@
 #include "cli/scenario_args.h"
 
-#include <cstdint>
-
-#include "absl/strings/numbers.h"
-#include "absl/strings/str_cat.h"
-
 namespace plumsim {
 
-void ScenarioArgs::AddTo(CLI::App* command, const std::string& file_help) {
-  command->add_option("FILE", file, file_help)->required();
+void ScenarioArgs::AddTo(CLI::App* command, const std::string& name) {
+  command->add_option(name, file, "Scenario file (TOML, docs/scenario-format.md)")->required();
   command->add_option("--seed", seed, "Root seed, 0 to 2^63-1; overrides the scenario's");
   command->add_option("--duration", duration,
                       "Virtual duration, e.g. 120s; overrides the scenario's");
@@ -20,20 +15,8 @@ void ScenarioArgs::AddTo(CLI::App* command, const std::string& file_help) {
 }
 
 absl::StatusOr<std::vector<Override>> ScenarioArgs::Overrides() const {
-  std::vector<Override> overrides;
-  for (const std::string& s : sets) overrides.push_back(Override::FromSet(s));
-  if (!seed.empty()) {
-    uint64_t v;
-    if (!absl::SimpleAtoi(seed, &v) || v > static_cast<uint64_t>(INT64_MAX) ||
-        seed.find_first_not_of("0123456789") != std::string::npos) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--seed ", seed, ": expected a whole number from 0 to 9223372036854775807"));
-    }
-    overrides.push_back(Override{"--seed", "seed", seed});
-  }
-  if (!duration.empty()) {
-    overrides.push_back(Override{"--duration", "duration", absl::StrCat("\"", duration, "\"")});
-  }
+  if (absl::Status st = CheckSeedArgument(seed); !st.ok()) return st;
+  std::vector<Override> overrides = CommandLineOverrides(sets, seed, duration);
   overrides.insert(overrides.end(), extra.begin(), extra.end());
   return overrides;
 }

@@ -22,11 +22,12 @@ struct ScenarioArgs {
   // More overrides, from other flags (--trace-kinds, --roots, ...).
   std::vector<Override> extra;
 
-  // Adds FILE (described by `file_help`), --seed, --duration and --set.
-  void AddTo(CLI::App* command,
-             const std::string& file_help = "Scenario file (TOML, docs/scenario-format.md)");
-  // --set values, then --seed, --duration and `extra`, in that order (a
-  // later one wins). InvalidArgument for a --seed that is not 0 to 2^63-1.
+  // Adds the scenario file (a positional argument called `name`), --seed,
+  // --duration and --set.
+  void AddTo(CLI::App* command, const std::string& name = "FILE");
+  // CommandLineOverrides (--set values, then --seed, --duration), then
+  // `extra`; a later one wins. InvalidArgument for a --seed that is not 0
+  // to 2^63-1 (CheckSeedArgument).
   absl::StatusOr<std::vector<Override>> Overrides() const;
   // The scenario with its overrides applied.
   absl::StatusOr<Scenario> Load() const;

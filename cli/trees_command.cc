@@ -63,34 +63,30 @@ CLI::App* AddFlags(CLI::App* app, TreesArgs* args) {
   return trees;
 }
 
-int RunTrees(const TreesArgs& args) {
-  const auto wall_start = std::chrono::steady_clock::now();
-  const fs::path dir = NormaliseOutputPath(args.dir);
-  absl::StatusOr<Manifest> manifest = ReadRunManifest(dir);
-  if (!manifest.ok()) return Fail(manifest.status());
+// Every snapshot of DIR/trees, read before anything is written (bad input
+// writes nothing), each with its file name base and how it is drawn.
+absl::StatusOr<std::vector<Picture>> ReadPictures(const fs::path& dir, int64_t max_nodes) {
   std::vector<fs::path> files;
   std::error_code ec;
   for (const fs::directory_entry& e : fs::directory_iterator(dir / "trees", ec)) {
     if (e.path().extension() == ".json") files.push_back(e.path());
   }
   if (files.empty()) {
-    return Fail(absl::InvalidArgumentError(
-        absl::StrCat((dir / "trees").string(), ": no tree snapshots (*.json) to draw")));
+    return absl::InvalidArgumentError(
+        absl::StrCat((dir / "trees").string(), ": no tree snapshots (*.json) to draw"));
   }
   std::sort(files.begin(), files.end());
-
-  // Read every snapshot before anything is written: bad input writes nothing.
   std::vector<Picture> pictures;
   int64_t latest_ns = 0;
   for (const fs::path& f : files) {
     absl::StatusOr<std::string> text = ReadInputFile(f.string(), "file");
-    if (!text.ok()) return Fail(text.status());
+    if (!text.ok()) return text.status();
     absl::StatusOr<TreeSnapshot> s = ParseTreeSnapshot(*text, f.string());
-    if (!s.ok()) return Fail(s.status());
+    if (!s.ok()) return s.status();
     Picture p;
     p.snapshot = *std::move(s);
     p.tree = Orient(p.snapshot);
-    p.radial = static_cast<int64_t>(p.tree.live.size()) <= args.max_nodes;
+    p.radial = static_cast<int64_t>(p.tree.live.size()) <= max_nodes;
     latest_ns = std::max(latest_ns, p.snapshot.at_ns);
     pictures.push_back(std::move(p));
   }
@@ -99,20 +95,13 @@ int RunTrees(const TreesArgs& args) {
     p.base = absl::StrCat(NodeName(static_cast<NodeId>(p.snapshot.root)), "@",
                           PaddedSeconds(p.snapshot.at_ns, width));
   }
-  const bool any_radial =
-      std::any_of(pictures.begin(), pictures.end(), [](const Picture& p) { return p.radial; });
-  const bool any_histogram =
-      std::any_of(pictures.begin(), pictures.end(), [](const Picture& p) { return !p.radial; });
-  if (absl::Status st = CheckDrawingPrograms({}, any_radial, any_histogram); !st.ok()) {
-    return Fail(st);
-  }
+  return pictures;
+}
 
-  const std::string out = args.out.empty() ? (dir / "pictures").string() : args.out;
-  absl::StatusOr<OutputDir> target =
-      OutputDir::Open(out, args.overwrite, /*scenario_path=*/"", OutputKind::kPictures);
-  if (!target.ok()) return Fail(target.status());
-
-  Drawings drawings(target->staging(), {.jobs = JobsOrDefault(args.jobs), .png = true});
+// Draws every picture into `folder`; returns the manifest's list of them.
+absl::StatusOr<nlohmann::ordered_json> Draw(const std::vector<Picture>& pictures,
+                                            const fs::path& folder, const TreesArgs& args) {
+  Drawings drawings(folder, {.jobs = JobsOrDefault(args.jobs), .png = true});
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
   for (const Picture& p : pictures) {
     if (p.radial) {
@@ -140,29 +129,47 @@ int RunTrees(const TreesArgs& args) {
       /*stop_at_first_failure=*/true);
   if (progress) std::fputs("\n", stderr);
   if (const std::string failure = drawings.FirstError(); !failure.empty()) {
-    return Fail(absl::InternalError(failure));
+    return absl::InternalError(failure);
   }
+  return list;
+}
 
+int RunTrees(const TreesArgs& args) {
+  const auto wall_start = std::chrono::steady_clock::now();
+  const fs::path dir = NormaliseOutputPath(args.dir);
+  absl::StatusOr<Manifest> manifest = ReadRunManifest(dir);
+  if (!manifest.ok()) return Fail(manifest.status());
+  absl::StatusOr<std::vector<Picture>> pictures = ReadPictures(dir, args.max_nodes);
+  if (!pictures.ok()) return Fail(pictures.status());
+  const int64_t radial =
+      std::count_if(pictures->begin(), pictures->end(), [](const Picture& p) { return p.radial; });
+  const int64_t histograms = static_cast<int64_t>(pictures->size()) - radial;
+  if (absl::Status st = CheckDrawingPrograms({}, radial > 0, histograms > 0); !st.ok()) {
+    return Fail(st);
+  }
+  const std::string out = args.out.empty() ? (dir / "pictures").string() : args.out;
+  absl::StatusOr<OutputDir> target =
+      OutputDir::Open(out, args.overwrite, /*scenario_path=*/"", OutputKind::kPictures);
+  if (!target.ok()) return Fail(target.status());
+  absl::StatusOr<nlohmann::ordered_json> list = Draw(*pictures, target->staging(), args);
+  if (!list.ok()) return Fail(list.status());
   nlohmann::ordered_json m;
   m["plumsim_version"] = kPlumsimVersion;
   m["pictures_of"] = dir.string();
   m["run_digest"] = manifest->digest;
   m["max_nodes"] = args.max_nodes;
-  m["pictures"] = std::move(list);
+  m["pictures"] = *std::move(list);
   if (absl::Status st = target->WriteFile("manifest.json", m.dump(2) + "\n"); !st.ok()) {
     return Fail(st);
   }
   if (absl::Status st = target->Commit(); !st.ok()) return Fail(st);
-  const int64_t radial =
-      std::count_if(pictures.begin(), pictures.end(), [](const Picture& p) { return p.radial; });
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   std::printf(
       "trees: %zu snapshots drawn in %.1fs: %lld radial trees, %lld as histograms "
       "(more than %lld live nodes)\n  pictures  %s/\n",
-      pictures.size(), wall, static_cast<long long>(radial),
-      static_cast<long long>(pictures.size() - radial), static_cast<long long>(args.max_nodes),
-      target->target().c_str());
+      pictures->size(), wall, static_cast<long long>(radial), static_cast<long long>(histograms),
+      static_cast<long long>(args.max_nodes), target->target().c_str());
   return kExitOk;
 }
 
