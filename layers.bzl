@@ -27,7 +27,7 @@ LAYERS = {
     "sim/study": ["base", "sim/kernel", "sim/output", "sim/scenario"],
     "sim/explore": ["base", "protocol", "sim/kernel", "sim/scenario", "sim/world", "sim/metrics", "sim/run"],
     "sim/compare": ["base", "sim/kernel", "sim/scenario", "sim/world", "sim/trace", "sim/metrics"],
-    "sim/report": ["base", "sim/kernel", "sim/output", "sim/world", "sim/metrics", "sim/run"],
+    "sim/report": ["base", "sim/kernel", "sim/output", "sim/scenario", "sim/world", "sim/metrics", "sim/run"],
     "cli": ["*"],
 }
 

@@ -19,6 +19,7 @@
 #include "sim/metrics/tree_snapshot.h"
 #include "sim/output/manifest.h"
 #include "sim/report/drawings.h"
+#include "sim/report/time_series.h"
 #include "sim/report/tree_picture.h"
 #include "sim/world/node_host.h"
 
@@ -36,132 +37,6 @@ std::string Html(absl::string_view text) {
 double Seconds(SimTime t) { return static_cast<double>(t.ns()) / 1e9; }
 std::string Num(double v) { return absl::StrFormat("%.6g", v); }
 std::string Data(double v) { return std::isfinite(v) ? absl::StrFormat("%.9g", v) : "NaN"; }
-
-// A shaded span or a marked instant of the timeline, for every time plot.
-struct FaultMark {
-  double from_s, to_s;  // equal for an instant
-  std::string kind;     // partition, link_down, churn, crash, restart, join, leave
-};
-
-std::vector<FaultMark> FaultMarks(const Scenario& s) {
-  std::vector<FaultMark> out;
-  const double end = Seconds(SimTime::Zero() + s.duration);
-  std::optional<double> partition_since, link_since;
-  using K = TimelineEvent::Kind;
-  for (const TimelineEvent& e : s.events) {
-    const double t = Seconds(e.at);
-    switch (e.kind) {
-      case K::kPartition:
-      case K::kPartitionOneWay:
-        if (!partition_since) partition_since = t;
-        break;
-      case K::kHeal:
-        if (partition_since) out.push_back({*partition_since, t, "partition"});
-        partition_since.reset();
-        break;
-      case K::kLinkDown:
-        if (!link_since) link_since = t;
-        break;
-      case K::kLinkUp:
-        if (link_since) out.push_back({*link_since, t, "link_down"});
-        link_since.reset();
-        break;
-      case K::kCrash:
-        out.push_back({t, t, "crash"});
-        break;
-      case K::kRestart:
-        out.push_back({t, t, "restart"});
-        break;
-      case K::kJoin:
-        out.push_back({t, t, "join"});
-        break;
-      case K::kLeave:
-        out.push_back({t, t, "leave"});
-        break;
-      default:
-        break;
-    }
-  }
-  if (partition_since) out.push_back({*partition_since, end, "partition"});
-  if (link_since) out.push_back({*link_since, end, "link_down"});
-  for (const ChurnSpec& c : s.churn) out.push_back({Seconds(c.start), Seconds(c.end), "churn"});
-  return out;
-}
-
-// gnuplot commands that shade the spans and mark the instants.
-std::string FaultObjects(const std::vector<FaultMark>& marks) {
-  std::string out;
-  for (const FaultMark& m : marks) {
-    if (m.to_s > m.from_s) {
-      const char* color = m.kind == "partition"   ? "#f4b6b6"
-                          : m.kind == "link_down" ? "#f9d9a6"
-                                                  : "#dddddd";
-      absl::StrAppend(&out, "set object rect from ", Data(m.from_s), ", graph 0 to ", Data(m.to_s),
-                      ", graph 1 fc rgb \"", color, "\" fs solid 0.45 noborder behind\n");
-    } else {
-      const char* color = m.kind == "crash" || m.kind == "leave" ? "#c0392b" : "#27ae60";
-      absl::StrAppend(&out, "set arrow from ", Data(m.from_s), ", graph 0 to ", Data(m.from_s),
-                      ", graph 1 nohead lc rgb \"", color, "\" dt 2 lw 1\n");
-    }
-  }
-  return out;
-}
-
-// Per time bin: figures of the settled messages sent in it, and traffic.
-struct Bin {
-  double start_s = 0;
-  int64_t messages = 0;
-  double reliability_min = NAN, rmr_sum = 0, rmr_max = NAN, ldh_max = NAN, p99_max_ms = NAN;
-  int64_t with_rmr = 0;
-  int64_t prune = 0, i_have = 0, ignored_i_have = 0, graft = 0, membership = 0, eager_changes = 0,
-          payload = 0;
-};
-
-struct Series {
-  std::vector<Bin> bins;
-  double bin_s = 1;
-  int merged = 1;  // windows per bin
-};
-
-Series BinSeries(const ReportInputs& in, int max_points) {
-  Series s;
-  const std::vector<WindowMetrics>& windows = in.metrics.windows();
-  const int64_t count = std::max<int64_t>(1, static_cast<int64_t>(windows.size()));
-  s.merged = static_cast<int>((count + max_points - 1) / max_points);
-  const double window_s = static_cast<double>(in.scenario.metrics_window.ns()) / 1e9;
-  s.bin_s = window_s * s.merged;
-  s.bins.resize((count + s.merged - 1) / s.merged);
-  for (size_t i = 0; i < s.bins.size(); ++i) s.bins[i].start_s = s.bin_s * static_cast<double>(i);
-  for (size_t i = 0; i < windows.size(); ++i) {
-    Bin& b = s.bins[i / s.merged];
-    const WindowMetrics& w = windows[i];
-    b.prune += w.by_type[1];
-    b.i_have += w.by_type[2];
-    b.ignored_i_have += w.by_type[3];
-    b.graft += w.by_type[4];
-    for (int t = kPlumtreeMessageTypes; t < kMessageTypes; ++t) b.membership += w.by_type[t];
-    b.eager_changes += w.eager_changes;
-    b.payload += w.payload;
-  }
-  for (const MessageMetrics& m : in.metrics.messages()) {
-    if (!m.settled) continue;
-    const size_t i = std::min(s.bins.size() - 1, static_cast<size_t>(Seconds(m.sent_at) / s.bin_s));
-    Bin& b = s.bins[i];
-    ++b.messages;
-    const double r = m.reliability();
-    b.reliability_min = std::isnan(b.reliability_min) ? r : std::min(b.reliability_min, r);
-    if (const std::optional<double> rmr = m.rmr()) {
-      b.rmr_sum += *rmr;
-      ++b.with_rmr;
-      b.rmr_max = std::isnan(b.rmr_max) ? *rmr : std::max(b.rmr_max, *rmr);
-    }
-    const double ldh = static_cast<double>(m.ldh);
-    b.ldh_max = std::isnan(b.ldh_max) ? ldh : std::max(b.ldh_max, ldh);
-    const double p99 = static_cast<double>(m.LatencyQuantile(0.99)) / 1e6;
-    b.p99_max_ms = std::isnan(b.p99_max_ms) ? p99 : std::max(b.p99_max_ms, p99);
-  }
-  return s;
-}
 
 std::string Preamble(const std::string& name, const std::string& title, const std::string& ylabel,
                      double end_s, const std::vector<FaultMark>& marks) {
@@ -227,7 +102,7 @@ class ReportBuilder {
         end_s_(Seconds(SimTime::Zero() + in.scenario.duration)),
         marks_(FaultMarks(in.scenario)),
         sum_(Summarize(in.metrics, std::nullopt)),
-        series_(BinSeries(in, settings.max_points)),
+        series_(BinSeries(in.scenario, in.metrics, settings.max_points)),
         draw_(Drawings::Temporary({.programs = settings.programs, .jobs = settings.jobs})) {}
 
   std::string Build() {

@@ -88,96 +88,137 @@ std::string TraceFileName(const Scenario& scenario) {
   return scenario.trace.zstd ? "trace.jsonl.zst" : "trace.jsonl";
 }
 
-// Runs the simulation with its observers; `trace_file` may be null.
-RunOutputs Simulate(const Scenario& scenario, const RunOptions& options, TraceFile* trace_file) {
-  RunOutputs out;
-  RunResult& result = out.result;
-  // Observers are added after the simulation is built (the trace needs its
-  // clock); construction reports nothing, so none is missed.
-  ObserverList observers;
-  Simulation simulation(scenario, &observers, options.customize_nodes);
-  TraceRecorder trace(&simulation.event_loop(), trace_file, scenario.trace);
-  RunCounters stats;
-  MetricsCollector metrics(&simulation, scenario.metrics_window);
-  // Delivery trees only for the roots the report snapshots (all if none listed).
-  if (!scenario.snapshot_roots.empty()) {
-    metrics.TrackDeliveryTrees(scenario.snapshot_roots.ToPeerSet());
+// One run of a scenario with its observers, and what it leaves for the
+// output folder. Observers are added after the simulation is built (the
+// trace needs its clock); construction reports nothing, so none is missed.
+class ScenarioRun {
+ public:
+  ScenarioRun(const Scenario& scenario, const RunOptions& options, TraceFile* trace_file)
+      : scenario_(scenario),
+        options_(options),
+        simulation_(scenario, &observers_, options.customize_nodes),
+        trace_(&simulation_.event_loop(), trace_file, scenario.trace),
+        metrics_(&simulation_, scenario.metrics_window),
+        roots_(SnapshotRoots(scenario)),
+        writing_(!options.out_dir.empty()),
+        whole_trees_(writing_ || options.on_snapshot != nullptr) {
+    // Delivery trees only for the roots the report snapshots (all if none listed).
+    if (!scenario.snapshot_roots.empty()) {
+      metrics_.TrackDeliveryTrees(scenario.snapshot_roots.ToPeerSet());
+    }
+    observers_.Add(&trace_);
+    observers_.Add(&counters_);
+    observers_.Add(&metrics_);
+    for (SimObserver* o : options.observers) observers_.Add(o);
+    if (options.on_built) options.on_built(simulation_);
+    if (options.on_start) options.on_start(&simulation_.event_loop());
   }
-  observers.Add(&trace);
-  observers.Add(&stats);
-  observers.Add(&metrics);
-  for (SimObserver* o : options.observers) observers.Add(o);
-  if (options.on_built) options.on_built(simulation);
-  if (options.on_start) options.on_start(&simulation.event_loop());
 
-  // Tree snapshots: the listed roots, or every node.
-  PeerSet roots = scenario.snapshot_roots.ToPeerSet();
-  if (roots.empty()) {
-    for (int64_t i = 0; i < scenario.total_nodes(); ++i) roots.push_back(static_cast<NodeId>(i));
+  RunOutputs Run() {
+    RunLoop();
+    Finish();
+    return std::move(out_);
   }
+
+ private:
+  // Tree snapshots: the listed roots, or every node.
+  static PeerSet SnapshotRoots(const Scenario& scenario) {
+    PeerSet roots = scenario.snapshot_roots.ToPeerSet();
+    if (roots.empty()) {
+      for (int64_t i = 0; i < scenario.total_nodes(); ++i) roots.push_back(static_cast<NodeId>(i));
+    }
+    return roots;
+  }
+
   // Without --out nothing is written: only the final trees are analysed
   // (for the summary and the expectations), and no file text is made (at
   // 5,000 roots that text was 3 GB and most of the run's time).
-  const bool writing = !options.out_dir.empty();
-  const bool whole_trees = writing || options.on_snapshot != nullptr;
-  auto snapshot = [&](std::vector<TreeShape>* keep) {
-    if (!whole_trees && keep == nullptr) return;
-    const SimTime now = simulation.now();
-    TreeAnalyzer analyzer(simulation);
-    analyzer.Prepare(roots);
-    for (NodeId root : roots) {
+  void Snapshot(std::vector<TreeShape>* keep) {
+    if (!whole_trees_ && keep == nullptr) return;
+    const SimTime now = simulation_.now();
+    TreeAnalyzer analyzer(simulation_);
+    analyzer.Prepare(roots_);
+    for (NodeId root : roots_) {
       // Without files, the summary and the expectations need only figures.
-      TreeShape tree = analyzer.Analyze(root, /*figures_only=*/!whole_trees);
-      if (options.on_snapshot) options.on_snapshot(now, tree);
-      if (writing) {
+      TreeShape tree = analyzer.Analyze(root, /*figures_only=*/!whole_trees_);
+      if (options_.on_snapshot) options_.on_snapshot(now, tree);
+      if (writing_) {
         const std::string base =
             absl::StrCat("trees/", NodeName(root), "@", FormatSimDuration(now.SinceStart()));
-        out.files.emplace_back(base + ".json", TreeJson(simulation, tree, now));
-        out.files.emplace_back(base + ".dot", TreeDot(simulation, tree, now));
+        out_.files.emplace_back(base + ".json", TreeJson(simulation_, tree, now));
+        out_.files.emplace_back(base + ".dot", TreeDot(simulation_, tree, now));
       }
       if (keep != nullptr) keep->push_back(std::move(tree));
     }
-  };
-  const SimTime end = SimTime::Zero() + scenario.duration;
-  const SimDuration step = std::max(
-      SimDuration::Milliseconds(1),
-      std::min(SimDuration::Seconds(1), SimDuration::Nanoseconds(scenario.duration.ns() / 100)));
-  std::vector<SimTime> pauses;
-  for (SimTime t : scenario.snapshot_times) {
-    if (t < end) pauses.push_back(t);  // the end is snapshotted below
   }
-  result.complete = simulation.Run(
-      [&] {
-        if (options.on_progress) options.on_progress(simulation.event_loop(), end);
-      },
-      step, pauses, [&] { snapshot(nullptr); });
-  if (options.on_simulated) options.on_simulated();
-  result.digest_hex = trace.digest().Hex();
-  result.events = simulation.event_loop().events_executed();
-  result.trace_events = trace.events();
-  result.trace_lines = trace.lines_written();
-  result.reached = simulation.event_loop().now();
 
-  metrics.Finish(result.reached, scenario.settle);
-  std::vector<TreeShape> final_trees;
-  snapshot(&final_trees);
-  const std::vector<ExpectationResult> verdicts =
-      result.complete ? CheckExpectations(scenario, metrics, final_trees)
-                      : std::vector<ExpectationResult>{};
-  for (const ExpectationResult& v : verdicts) result.expectations_failed += !v.passed;
-  if (result.complete && options.on_finished) options.on_finished(simulation, metrics, final_trees);
-  result.summary = CountersText(stats) + SummaryTable(scenario, metrics, final_trees, verdicts);
-  if (!options.out_dir.empty()) {
-    out.files.emplace_back("metrics.json", MetricsJson(scenario, metrics, final_trees, &stats));
-    out.files.emplace_back("messages.csv", MessagesCsv(scenario, metrics));
-    out.files.emplace_back("timeseries.csv", TimeseriesCsv(scenario, metrics));
-    if (options.make_report) {
-      out.files.emplace_back("report.html",
-                             options.make_report(ReportInputs{scenario, simulation, metrics,
-                                                              final_trees, result, verdicts}));
+  // The simulation loop, paused at the [snapshots] times and for progress.
+  void RunLoop() {
+    const SimTime end = SimTime::Zero() + scenario_.duration;
+    const SimDuration step = std::max(
+        SimDuration::Milliseconds(1),
+        std::min(SimDuration::Seconds(1), SimDuration::Nanoseconds(scenario_.duration.ns() / 100)));
+    std::vector<SimTime> pauses;
+    for (SimTime t : scenario_.snapshot_times) {
+      if (t < end) pauses.push_back(t);  // the end is snapshotted in Finish
+    }
+    RunResult& result = out_.result;
+    result.complete = simulation_.Run(
+        [&] {
+          if (options_.on_progress) options_.on_progress(simulation_.event_loop(), end);
+        },
+        step, pauses, [&] { Snapshot(nullptr); });
+    if (options_.on_simulated) options_.on_simulated();
+    result.digest_hex = trace_.digest().Hex();
+    result.events = simulation_.event_loop().events_executed();
+    result.trace_events = trace_.events();
+    result.trace_lines = trace_.lines_written();
+    result.reached = simulation_.event_loop().now();
+  }
+
+  // The end: final trees, expectations, the summary and the files.
+  void Finish() {
+    RunResult& result = out_.result;
+    metrics_.Finish(result.reached, scenario_.settle);
+    std::vector<TreeShape> final_trees;
+    Snapshot(&final_trees);
+    const std::vector<ExpectationResult> verdicts =
+        result.complete ? CheckExpectations(scenario_, metrics_, final_trees)
+                        : std::vector<ExpectationResult>{};
+    for (const ExpectationResult& v : verdicts) result.expectations_failed += !v.passed;
+    if (result.complete && options_.on_finished) {
+      options_.on_finished(simulation_, metrics_, final_trees);
+    }
+    result.summary =
+        CountersText(counters_) + SummaryTable(scenario_, metrics_, final_trees, verdicts);
+    if (!writing_) return;
+    out_.files.emplace_back("metrics.json",
+                            MetricsJson(scenario_, metrics_, final_trees, &counters_));
+    out_.files.emplace_back("messages.csv", MessagesCsv(scenario_, metrics_));
+    out_.files.emplace_back("timeseries.csv", TimeseriesCsv(scenario_, metrics_));
+    if (options_.make_report) {
+      out_.files.emplace_back("report.html",
+                              options_.make_report(ReportInputs{scenario_, simulation_, metrics_,
+                                                                final_trees, result, verdicts}));
     }
   }
-  return out;
+
+  const Scenario& scenario_;
+  const RunOptions& options_;
+  ObserverList observers_;
+  Simulation simulation_;
+  TraceRecorder trace_;
+  RunCounters counters_;
+  MetricsCollector metrics_;
+  const PeerSet roots_;
+  const bool writing_;
+  const bool whole_trees_;
+  RunOutputs out_;
+};
+
+// Runs the simulation with its observers; `trace_file` may be null.
+RunOutputs Simulate(const Scenario& scenario, const RunOptions& options, TraceFile* trace_file) {
+  return ScenarioRun(scenario, options, trace_file).Run();
 }
 
 std::string ManifestJson(const Scenario& scenario, const RunOptions& options,
