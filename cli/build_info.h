@@ -8,6 +8,10 @@
 
 namespace plumsim {
 
+// The compiler this binary was built with, by its own name: "g++ 12.2.0",
+// "clang 14.0.6" (clang also defines __GNUC__, so it is asked first).
+std::string CompilerName();
+
 std::string BuildInfo();
 
 }  // namespace plumsim

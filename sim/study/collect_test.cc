@@ -40,40 +40,6 @@ size_t Figure(const char* name) {
   return 1000;
 }
 
-TEST(StudyFiguresTest, MeasuresSettledMessagesOfTheHandlerAfterTheTime) {
-  const std::string metrics =
-      Metrics({Message("application", 1000, 0.5, 3, 7), Message("application", 5000, 1, 1, 4),
-               Message("application", 6000, 0.9, 0, 5), Message("heartbeat", 7000, 0.1, 9, 9),
-               Message("application", 8000, 0.1, 9, 9, /*settled=*/false)},
-              "2000000000");
-  absl::StatusOr<FigureValues> all = ComputeFigures(metrics, {});
-  ASSERT_TRUE(all.ok()) << all.status();
-  EXPECT_EQ(*(*all)[Figure("messages")], 4);
-  EXPECT_EQ(*(*all)[Figure("reliability_min")], 0.1);
-  absl::StatusOr<FigureValues> some =
-      ComputeFigures(metrics, {"application", SimDuration::Nanoseconds(5000)});
-  ASSERT_TRUE(some.ok());
-  const FigureValues& f = *some;
-  EXPECT_EQ(*f[Figure("messages")], 2);
-  EXPECT_EQ(*f[Figure("reliability_min")], 0.9);
-  EXPECT_DOUBLE_EQ(*f[Figure("reliability_mean")], 0.95);
-  EXPECT_DOUBLE_EQ(*f[Figure("rmr_mean")], 0.5);
-  EXPECT_EQ(*f[Figure("rmr_max")], 1);
-  EXPECT_EQ(*f[Figure("ldh_max")], 5);
-  EXPECT_DOUBLE_EQ(*f[Figure("latency_p99")], 4);
-  EXPECT_DOUBLE_EQ(*f[Figure("latency_max")], 5);
-  EXPECT_DOUBLE_EQ(*f[Figure("converged_at")], 2);
-  EXPECT_EQ(*f[Figure("connections_closed")], 3);
-  absl::StatusOr<FigureValues> none =
-      ComputeFigures(Metrics({}, "null"), {"application", SimDuration::Zero()});
-  ASSERT_TRUE(none.ok());
-  EXPECT_EQ(*(*none)[Figure("messages")], 0);
-  EXPECT_FALSE((*none)[Figure("reliability_min")].has_value());
-  EXPECT_FALSE((*none)[Figure("converged_at")].has_value());
-  EXPECT_FALSE(ComputeFigures("{\"x\": 1}", {}).ok());
-  EXPECT_FALSE(ComputeFigures("not json", {}).ok());
-}
-
 class StudyCollectTest : public ::testing::Test {
  protected:
   void SetUp() override {

@@ -137,7 +137,7 @@ absl::StatusOr<std::vector<std::string>> DrawStudyPlots(const std::string& dir,
         !st.ok()) {
       return st;
     }
-    ChildCommand gnuplot{{"/usr/bin/gnuplot", "-e", absl::StrCat("cd '", plots.string(), "'"),
+    ChildCommand gnuplot{{"gnuplot", "-e", absl::StrCat("cd '", plots.string(), "'"),
                           (plots / absl::StrCat(figure, ".gp")).string()},
                          (plots / "gnuplot.log").string()};
     ChildOutcome outcome;
