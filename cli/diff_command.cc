@@ -262,7 +262,7 @@ int RunDiff(const DiffArgs& args) {
 Command AddDiffCommand(CLI::App* app) {
   auto args = std::make_shared<DiffArgs>();
   CLI::App* c = AddFlags(app, args.get());
-  return Command{c, [c, args] { return RunDiff(*args); }};
+  return Command{c, [args] { return RunDiff(*args); }};
 }
 
 }  // namespace plumsim

@@ -472,7 +472,7 @@ int RunExplore(const ExploreArgs& args) {
 Command AddExploreCommand(CLI::App* app) {
   auto args = std::make_shared<ExploreArgs>();
   CLI::App* c = AddFlags(app, args.get());
-  return Command{c, [c, args] { return RunExplore(*args); }};
+  return Command{c, [args] { return RunExplore(*args); }};
 }
 
 }  // namespace plumsim

@@ -178,7 +178,7 @@ int RunTrees(const TreesArgs& args) {
 Command AddTreesCommand(CLI::App* app) {
   auto args = std::make_shared<TreesArgs>();
   CLI::App* c = AddFlags(app, args.get());
-  return Command{c, [c, args] { return RunTrees(*args); }};
+  return Command{c, [args] { return RunTrees(*args); }};
 }
 
 }  // namespace plumsim

@@ -1,7 +1,7 @@
 // The world as protocol code sees it (docs/architecture.md, "Layering"). Protocol
 // objects call these functions and nothing else: no simulator types, no
 // clocks, no sockets. The simulator implements this interface for each node
-// (sim/node_host); a real-socket runtime could implement it later.
+// (sim/world/node_host); a real-socket runtime could implement it later.
 //
 // It stands for the Erlang runtime services the ported modules use:
 //   partisan:cast_message/4, do_send_message -> Send (lost if not connected)

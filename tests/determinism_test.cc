@@ -1,7 +1,7 @@
-// Determinism is a feature under test (DESIGN.md, rule 6): the same scenario
-// and seed give byte-identical traces and the same digest; another seed
-// changes them. Runs the shipped scenarios that exercise every random
-// stream (latency, loss, start jitter, churn, protocol draws).
+// Determinism is a feature under test (docs/architecture.md, "Determinism rules"): the same
+// scenario and seed give byte-identical traces and the same digest; another seed changes them. Runs
+// the shipped scenarios that exercise every random stream (latency, loss, start jitter, churn,
+// protocol draws).
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>

@@ -2,6 +2,11 @@
 // and times, and its summary figures, pinned in a TOML file a person can
 // read and edit; `plumsim golden check` runs the scenario again and lists
 // what changed.
+//
+//   absl::StatusOr<Golden> pinned = ParseGolden(text, "tests/golden/quickstart.golden");
+//   Golden now = ...;  // the same roots and times measured by a new run
+//   for (const std::string& d : CompareGolden(*pinned, now)) std::cout << d << "\n";
+//   // "n0@60s: edges added: n3-n5", "heartbeat.rmr_mean 0 -> 0.02 (tolerance 0)"
 #ifndef PLUMSIM_SIM_COMPARE_GOLDEN_H_
 #define PLUMSIM_SIM_COMPARE_GOLDEN_H_
 

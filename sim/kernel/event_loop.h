@@ -95,7 +95,6 @@ class EventLoop {
   uint64_t events_executed_ = 0;
   std::atomic<bool> stop_requested_{false};
   EventObserver* observer_ = nullptr;
-  uint64_t callbacks_pending_ = 0;
 };
 
 }  // namespace plumsim

@@ -19,6 +19,12 @@
 // Errors: InvalidArgument (refused input, exit 2), Unavailable (another run
 // holds the folder, exit 3), any other code is an I/O error (exit 3) naming
 // the path and the OS error.
+//
+//   absl::StatusOr<OutputDir> dir = OutputDir::Open("out/run1", /*overwrite=*/false,
+//                                                   "scenarios/quickstart.toml");
+//   if (!dir.ok()) return dir.status();
+//   if (absl::Status st = dir->WriteFile("metrics.json", json); !st.ok()) return st;
+//   return dir->Commit();  // out/run1 now holds the whole run; before: as it was
 #ifndef PLUMSIM_SIM_OUTPUT_OUTPUT_DIR_H_
 #define PLUMSIM_SIM_OUTPUT_OUTPUT_DIR_H_
 

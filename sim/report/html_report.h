@@ -4,6 +4,11 @@
 // root, the runtime model's mailboxes and connections, and pictures of the
 // snapshot roots' trees. Plots are gnuplot's SVG, trees Graphviz's, inlined:
 // the page needs no network and no other file.
+//
+//   RunOptions options;
+//   options.out_dir = "out/run1";
+//   options.make_report = [](const ReportInputs& in) { return MakeRunReport(in); };
+//   RunScenario(scenario, options);  // writes out/run1/report.html
 #ifndef PLUMSIM_SIM_REPORT_HTML_REPORT_H_
 #define PLUMSIM_SIM_REPORT_HTML_REPORT_H_
 

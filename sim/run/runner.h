@@ -6,6 +6,13 @@
 // place when complete, so a folder either holds a whole run or is left as it
 // was. An interrupted run (Ctrl-C, SIGTERM) keeps what was complete and says
 // so in its manifest.
+//
+//   absl::StatusOr<Scenario> scenario = LoadScenario("scenarios/quickstart.toml");
+//   RunOptions options;
+//   options.out_dir = "out/quickstart";  // empty: nothing written, as in tests
+//   absl::StatusOr<RunResult> run = RunScenario(*scenario, options);
+//   if (!run.ok()) return run.status();  // refused input (2) or an I/O error (3)
+//   std::cout << run->summary << "trace digest: " << run->digest_hex << "\n";
 #ifndef PLUMSIM_SIM_RUN_RUNNER_H_
 #define PLUMSIM_SIM_RUN_RUNNER_H_
 

@@ -10,35 +10,13 @@
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "sim/study/metrics_json_testing.h"
 
 namespace plumsim {
 namespace {
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
-
-std::string Message(const std::string& handler, int64_t sent_at_ns, double reliability, double rmr,
-                    int ldh, bool settled = true) {
-  return absl::StrCat("{\"handler\": \"", handler, "\", \"sent_at_ns\": ", sent_at_ns,
-                      ", \"settled\": ", settled ? "true" : "false",
-                      ", \"reliability\": ", reliability, ", \"rmr\": ", rmr, ", \"ldh\": ", ldh,
-                      ", \"latency_ns_p99\": 4000000, \"latency_ns_max\": 5000000}");
-}
-
-std::string Metrics(const std::vector<std::string>& messages, const std::string& converged) {
-  return absl::StrCat("{\"summary\": {\"converged_at_ns\": ", converged,
-                      ", \"payload_messages\": 10, \"control_messages\": 20},"
-                      " \"network\": {\"connections_closed\": {\"ping_timeout\": 2, \"crash\": 1}},"
-                      " \"messages\": [",
-                      absl::StrJoin(messages, ", "), "]}");
-}
-
-size_t Figure(const char* name) {
-  for (size_t i = 0; i < StudyFigures().size(); ++i) {
-    if (std::string(StudyFigures()[i].name) == name) return i;
-  }
-  return 1000;
-}
 
 class StudyCollectTest : public ::testing::Test {
  protected:
@@ -76,7 +54,7 @@ class StudyCollectTest : public ::testing::Test {
         << ", \"seed\": " << seed << ", \"digest\": \"d" << id
         << "\", \"expectations_failed\": " << failed << "}";
     std::ofstream(dir_ / "runs" / id / "metrics.json")
-        << Metrics({Message("application", 0, reliability, 1, 3)}, "null");
+        << TestMetricsJson({TestMessageJson("application", 0, reliability, 1, 3)}, "null");
   }
 
   fs::path dir_;
@@ -96,12 +74,12 @@ TEST_F(StudyCollectTest, OneRowPerRunAndStatisticsPerPoint) {
   EXPECT_THAT(rows[5], HasSubstr("p2-r2,p2,2,0.1,\"a,b\",2,incomplete,,,,"));
   EXPECT_THAT(rows[6], HasSubstr("p2-r3,p2,3,0.1,\"a,b\",3,missing,,,,"));
 
-  const FigureStats& p1 = results->points[0][Figure("reliability_min")];
+  const FigureStats& p1 = results->points[0][FigureColumn("reliability_min")];
   EXPECT_EQ(p1.n, 3);
   EXPECT_DOUBLE_EQ(*p1.mean, 0.9);
   EXPECT_NEAR(*p1.sd, 0.1, 1e-12);
   EXPECT_NEAR(*p1.ci95, 4.303 * 0.1 / std::sqrt(3.0), 1e-9);
-  const FigureStats& p2 = results->points[1][Figure("reliability_min")];
+  const FigureStats& p2 = results->points[1][FigureColumn("reliability_min")];
   EXPECT_EQ(p2.n, 1);
   EXPECT_FALSE(p2.sd.has_value());
 

@@ -14,6 +14,13 @@
 // Every error is reported with its file:line:column, and a value a point
 // gives the base scenario is validated by the scenario reader (the error
 // names the parameter's location and the point).
+//
+// The package's flow (plumsim study):
+//
+//   absl::StatusOr<Study> study = LoadStudy("scenarios/study_loss.toml");
+//   absl::StatusOr<StudyPlan> plan = ExpandStudy(*study);      // points x seeds
+//   // ... each run is `plumsim run` into DIR/runs/<id> (sim/study/record.h) ...
+//   absl::StatusOr<StudyResults> results = CollectStudy(dir);  // study.csv, points.csv
 #ifndef PLUMSIM_SIM_STUDY_FILE_H_
 #define PLUMSIM_SIM_STUDY_FILE_H_
 

@@ -8,19 +8,13 @@
 #include "base/child_processes.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "sim/study/metrics_json_testing.h"
 
 namespace plumsim {
 namespace {
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
-
-size_t FigureIndex(const char* name) {
-  for (size_t i = 0; i < StudyFigures().size(); ++i) {
-    if (std::string(StudyFigures()[i].name) == name) return i;
-  }
-  return 0;
-}
 
 // loss in {0, 0.1} x transport in {tcp, datagram}: rmr_mean per point.
 StudyResults Results() {
@@ -34,7 +28,7 @@ StudyResults Results() {
   const double means[] = {0.5, 1, 1.5, 2};  // exact in binary
   for (double mean : means) {
     std::vector<FigureStats> figures(StudyFigures().size());
-    FigureStats& s = figures[FigureIndex("rmr_mean")];
+    FigureStats& s = figures[FigureColumn("rmr_mean")];
     s.n = 3;
     s.mean = mean;
     s.ci95 = 0.25;
