@@ -72,16 +72,8 @@ std::vector<absl::string_view> ExploreKeys() {
   return keys;
 }
 
-// ScenarioReader::CheckKeys over a list built at run time.
 void CheckExploreKeys(const toml::table& t, ScenarioReader* r) {
-  const std::vector<absl::string_view> allowed = ExploreKeys();
-  for (auto&& [key, value] : t) {
-    const std::string k(key.str());
-    if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
-      r->Error(&value, ScenarioReader::Join("explore", k),
-               absl::StrCat("unknown key; expected one of: ", absl::StrJoin(allowed, ", ")));
-    }
-  }
+  r->CheckKeys(t, "explore", ExploreKeys());
 }
 
 // The keys of the nemesis itself (not of one kind).
