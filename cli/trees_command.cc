@@ -101,7 +101,7 @@ absl::StatusOr<std::vector<Picture>> ReadPictures(const fs::path& dir, int64_t m
 // Draws every picture into `folder`; returns the manifest's list of them.
 absl::StatusOr<nlohmann::ordered_json> Draw(const std::vector<Picture>& pictures,
                                             const fs::path& folder, const TreesArgs& args) {
-  Drawings drawings(folder, {.jobs = JobsOrDefault(args.jobs), .png = true});
+  Drawings drawings(folder, {.programs = {}, .jobs = JobsOrDefault(args.jobs), .png = true});
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
   for (const Picture& p : pictures) {
     if (p.radial) {

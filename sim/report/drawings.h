@@ -65,6 +65,9 @@ class Drawings {
   void RadialTree(const std::string& name, const std::string& dot,
                   std::function<std::string(const std::string&)> rings);
 
+  // The folder drawn into (for a temporary one, gone with Drawings).
+  const std::filesystem::path& dir() const { return dir_; }
+
   // How many programs Run starts (when nothing fails).
   size_t steps() const { return queued_.size() + rings_.size(); }
   // Runs everything queued: twopi and gnuplot, then neato. `on_step` is
