@@ -168,7 +168,7 @@ d1=$(grep 'trace digest' <<<"$out")
 d2=$(eval "\"$plumsim\" $cmd --quiet" | grep 'trace digest')
 [ -n "$d1" ] && [ "$d1" = "$d2" ] || fail "reproduce line gave another digest: $cmd ($d1 / $d2)"
 # CSV fields with commas or quotes are quoted (RFC 4180).
-printf 'name = "a, \\"b\\""\nduration = "10s"\n[nodes]\ncount = 3\n' >"$tmp/comma.toml"
+printf 'name = "a, \\"b\\""\nduration = "11s"\n[nodes]\ncount = 3\n' >"$tmp/comma.toml"
 "$plumsim" run "$tmp/comma.toml" --quiet --out "$tmp/comma" >/dev/null || fail "run comma"
 sed -n 2p "$tmp/comma/messages.csv" | grep -q '^"a, ""b""",1,' || fail "CSV not quoted: $(sed -n 2p "$tmp/comma/messages.csv")"
 grep -q '"expectations_failed": 1' "$tmp/e/manifest.json" || fail "manifest lacks expectations_failed"

@@ -139,10 +139,11 @@ TEST(ShippedScenariosTest, HyParViewScaledDown) {
   auto r = RunShipped("hyparview_1000.toml",
                       {"nodes.count=150", "duration=\"40s\"", "snapshots.roots=\"n0\""});
   EXPECT_EQ(r->stats.sent[5], 149u);  // one join per node but n0
-  // Node i starts at i * 10 ms and beats 10, 20 and 30 s later; only n0's
-  // fourth beat (at exactly 40 s) falls inside the run. (Nearly) every beat
-  // reaches every other node through the partial views.
-  EXPECT_EQ(Heartbeats(r->stats), 150u * 3 + 1);
+  // Node i starts at i * 10 ms and beats about 10, 20 and 30 s later (each
+  // period is 10001 or 10002 ms: ERTS's tick); n0's fourth beat, a few ms
+  // after 40 s, falls outside the run. (Nearly) every beat reaches every
+  // other node through the partial views.
+  EXPECT_EQ(Heartbeats(r->stats), 150u * 3);
   EXPECT_GE(FirstDeliveries(r->stats), Heartbeats(r->stats) * 149 * 99 / 100);
 }
 

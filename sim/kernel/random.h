@@ -39,6 +39,7 @@ enum class StreamDomain : uint64_t {
   kProcessing = 7,  // service times of a node's processes (index = node id)
   kStudy = 8,       // a study's replication seeds (index = replication, 1-based)
   kExplore = 9,     // the explorer: run seeds (index = run) and fault schedules
+  kTimers = 10,     // a VM's clock phase and timer dispatch (index = incarnation << 32 | node)
   kTest = 99,       // tests and benchmarks
 };
 

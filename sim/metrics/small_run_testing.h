@@ -1,5 +1,6 @@
 // Test support: runs small enough to count by hand (kFour: 4 nodes,
-// constant 1 ms latency, full membership) with a MetricsCollector attached.
+// constant 1 ms latency, full membership, timers that fire exactly their
+// period after they are armed) with a MetricsCollector attached.
 #ifndef PLUMSIM_SIM_METRICS_SMALL_RUN_TESTING_H_
 #define PLUMSIM_SIM_METRICS_SMALL_RUN_TESTING_H_
 
@@ -22,6 +23,9 @@ duration = "60s"
 count = 4
 [network]
 latency = "1ms"
+[processing]
+timer_granularity = "1ns"  # no tick rounding and no dispatch delay: heartbeats
+timer_dispatch = "0s"      # every 10 s exactly, so the tests count by hand
 )";
 
 // A run of `text` with a MetricsCollector observing it.

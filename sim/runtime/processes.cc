@@ -16,6 +16,15 @@ const char* ProcessKindName(ProcessKind kind) {
   return "?";
 }
 
+std::array<LatencyDistribution, kProcessKinds> ProcessingConfig::DefaultTimerDispatch() {
+  // Calibration: docs/runtime-model.md, "Timers".
+  const LatencyDistribution backend =
+      LatencyDistribution::Uniform(SimDuration::Microseconds(50), SimDuration::Microseconds(500));
+  const LatencyDistribution broadcast_server =
+      LatencyDistribution::Uniform(SimDuration::Microseconds(200), SimDuration::Microseconds(1600));
+  return {broadcast_server, backend, backend};
+}
+
 void ProcessStats::CountQueued(ProcessKind kind, size_t length) {
   std::vector<uint64_t>& l = lengths_[static_cast<int>(kind)];
   if (l.size() <= length) l.resize(length + 1, 0);

@@ -30,9 +30,15 @@ struct ProcessingConfig {
       LatencyDistribution::Constant(SimDuration::Zero()),
       LatencyDistribution::Constant(SimDuration::Zero()),
       LatencyDistribution::Constant(SimDuration::Zero())};
-  // erlang:send_after/3 takes whole milliseconds: timer delays are rounded
-  // up to a multiple of this.
+  // The tick of ERTS's timer wheel (sim/runtime/erlang_timers.h): a timer
+  // fires on a tick of its VM's clock. 1 ns turns the rounding off.
   SimDuration timer_granularity = SimDuration::Milliseconds(1);
+  // From a timer's expiry on the wheel to the moment its process's handler
+  // re-arms it: the scheduler's latency plus the handler's work before the
+  // re-arm. Per process kind; calibrated on a real cluster
+  // (docs/runtime-model.md, "Timers").
+  std::array<LatencyDistribution, kProcessKinds> timer_dispatch = DefaultTimerDispatch();
+  static std::array<LatencyDistribution, kProcessKinds> DefaultTimerDispatch();
   bool free(ProcessKind kind) const {
     const LatencyDistribution& d = per_message[static_cast<int>(kind)];
     return d.kind == LatencyDistribution::Kind::kConstant && d.a == SimDuration::Zero();

@@ -10,9 +10,12 @@ constexpr absl::string_view kPartisanKeys[] = {"persist_epoch", "connection_ping
                                                "connect_timeout", "connection_interval"};
 constexpr absl::string_view kConnectionPingKeys[] = {"enabled", "idle_timeout", "timeout",
                                                      "max_attempts"};
-// per_message, then one key per ProcessKindName, then timer_granularity.
-constexpr absl::string_view kProcessingKeys[] = {"per_message", "broadcast_server", "backend",
-                                                 "peer_service", "timer_granularity"};
+// per_message, then one key per ProcessKindName, then the timer keys.
+constexpr absl::string_view kProcessingKeys[] = {"per_message",       "broadcast_server",
+                                                 "backend",           "peer_service",
+                                                 "timer_granularity", "timer_dispatch"};
+// processing.timer_dispatch as a table per process: one key per ProcessKindName.
+constexpr absl::string_view kProcessKindKeys[] = {"broadcast_server", "backend", "peer_service"};
 
 // partisan.connection_ping = { enabled, idle_timeout, timeout, max_attempts }
 void ReadConnectionPing(const toml::node& ping, ScenarioReader* r, Scenario* s) {
@@ -70,6 +73,27 @@ void WritePartisan(const Scenario& s, toml::table* root) {
                            {"connection_interval", FormatSimDuration(p.connection_interval)}});
 }
 
+// processing.timer_dispatch: one latency value for every process, or a
+// table of them per process ({ broadcast_server = ..., backend = ... }).
+void ReadTimerDispatch(const toml::node& v, ScenarioReader* r, ProcessingConfig* c) {
+  const toml::table* t = v.as_table();
+  const bool per_process = t != nullptr && !t->contains("kind");
+  if (!per_process) {
+    if (std::optional<LatencyDistribution> d = r->Latency(v, "processing.timer_dispatch")) {
+      c->timer_dispatch.fill(*d);
+    }
+    return;
+  }
+  r->CheckKeys(*t, "processing.timer_dispatch", kProcessKindKeys);
+  for (int k = 0; k < kProcessKinds; ++k) {
+    const char* name = ProcessKindName(static_cast<ProcessKind>(k));
+    if (const toml::node* x = t->get(name)) {
+      SetIfRead(r->Latency(*x, absl::StrCat("processing.timer_dispatch.", name)),
+                &c->timer_dispatch[k]);
+    }
+  }
+}
+
 void ReadProcessing(const toml::table& root, ScenarioReader* r, Scenario* s) {
   const toml::table* p = SectionTable(root, "processing", r);
   if (p == nullptr) return;
@@ -90,14 +114,18 @@ void ReadProcessing(const toml::table& root, ScenarioReader* r, Scenario* s) {
     SetIfRead(r->Duration(*v, "processing.timer_granularity", SimDuration::Nanoseconds(1)),
               &c.timer_granularity);
   }
+  if (const toml::node* v = p->get("timer_dispatch")) ReadTimerDispatch(*v, r, &c);
 }
 
 void WriteProcessing(const Scenario& s, toml::table* root) {
   toml::table t{{"timer_granularity", FormatSimDuration(s.processing.timer_granularity)}};
+  toml::table dispatch;
   for (int k = 0; k < kProcessKinds; ++k) {
-    t.insert(ProcessKindName(static_cast<ProcessKind>(k)),
-             LatencyToToml(s.processing.per_message[k]));
+    const char* name = ProcessKindName(static_cast<ProcessKind>(k));
+    t.insert(name, LatencyToToml(s.processing.per_message[k]));
+    dispatch.insert(name, LatencyToToml(s.processing.timer_dispatch[k]));
   }
+  t.insert("timer_dispatch", std::move(dispatch));
   root->insert("processing", std::move(t));
 }
 
@@ -105,7 +133,10 @@ std::vector<TableKeys> PartisanKeys() {
   return {KeysOf("partisan", kPartisanKeys),
           KeysOf("partisan.connection_ping", kConnectionPingKeys)};
 }
-std::vector<TableKeys> ProcessingKeys() { return {KeysOf("processing", kProcessingKeys)}; }
+std::vector<TableKeys> ProcessingKeys() {
+  return {KeysOf("processing", kProcessingKeys),
+          KeysOf("processing.timer_dispatch", kProcessKindKeys)};
+}
 
 }  // namespace
 

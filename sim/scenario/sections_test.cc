@@ -51,6 +51,7 @@ persist_epoch = true
 connection_ping = { enabled = false }
 [processing]
 backend = { kind = "normal", mean = "1ms", stddev = "1ms" }
+timer_dispatch = { peer_service = "2ms" }
 [[events]]
 at = "1s"
 kind = "crash"
@@ -245,6 +246,31 @@ TEST(SectionsTest, OptionalSectionsAreLeftOutWhenEmpty) {
                           "network", "nodes", "partisan", "plumtree", "processing", "seed"));
   EXPECT_FALSE(root["network"]["tcp"]);                 // tcp only
   EXPECT_FALSE(root["membership"]["active_max_size"]);  // hyparview only
+}
+
+// [processing] timer_dispatch: one latency value for every process, or a
+// table per process over the defaults.
+TEST(SectionsTest, TimerDispatchIsOneValueOrOnePerProcess) {
+  const std::string base = "name = \"t\"\nduration = \"1s\"\n[nodes]\ncount = 2\n[processing]\n";
+  absl::StatusOr<Scenario> all = ParseScenario(base + "timer_dispatch = \"0s\"\n", "t.toml");
+  ASSERT_TRUE(all.ok()) << all.status();
+  for (const LatencyDistribution& d : all->processing.timer_dispatch) {
+    EXPECT_EQ(d.DebugString(), LatencyDistribution::Constant(SimDuration::Zero()).DebugString());
+  }
+  absl::StatusOr<Scenario> one = ParseScenario(
+      base +
+          "timer_dispatch = { backend = { kind = \"uniform\", min = \"1us\", max = \"2us\" } }\n",
+      "t.toml");
+  ASSERT_TRUE(one.ok()) << one.status();
+  const auto defaults = ProcessingConfig::DefaultTimerDispatch();
+  EXPECT_EQ(one->processing.timer_dispatch[1].DebugString(), "uniform(1us, 2us)");
+  EXPECT_EQ(one->processing.timer_dispatch[0].DebugString(), defaults[0].DebugString());
+  EXPECT_EQ(one->processing.timer_dispatch[2].DebugString(), defaults[2].DebugString());
+  absl::StatusOr<Scenario> bad =
+      ParseScenario(base + "timer_dispatch = { manager = \"1ms\" }\n", "t.toml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_THAT(bad.status().message(), HasSubstr("t.toml:6:"));
+  EXPECT_THAT(bad.status().message(), HasSubstr("manager"));
 }
 
 TEST(SectionsTest, EveryEventKindAndMetricReadsBack) {

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "base/check.h"
+#include "sim/runtime/erlang_timers.h"
 
 namespace plumsim {
 
@@ -43,7 +44,8 @@ NodeHost::NodeHost(NodeId id, const NodeConfig* config, EventLoop* sim, Network*
       network_(network),
       observer_(observer),
       rng_(config->root_seed, StreamDomain::kNode, id),
-      processing_rng_(config->root_seed, StreamDomain::kProcessing, id) {
+      processing_rng_(config->root_seed, StreamDomain::kProcessing, id),
+      timer_rng_(config->root_seed, StreamDomain::kTimers, id) {
   network_->EnsureNode(id);
 }
 
@@ -60,6 +62,12 @@ void NodeHost::Boot(const PeerSet& members, int64_t epoch, std::optional<NodeId>
   if (!config_->hyparview) members_ = members;
   rng_ = RandomStream(config_->root_seed, StreamDomain::kNode,
                       (static_cast<uint64_t>(incarnation_) << 32) | id_);
+  // A new VM: its monotonic clock ticks at a phase of its own.
+  timer_rng_ = RandomStream(config_->root_seed, StreamDomain::kTimers,
+                            (static_cast<uint64_t>(incarnation_) << 32) | id_);
+  const int64_t tick = config_->processing.timer_granularity.ns();
+  vm_clock_phase_ = SimDuration::Nanoseconds(
+      tick > 1 ? static_cast<int64_t>(timer_rng_.UniformInt(static_cast<uint64_t>(tick))) : 0);
   network_->SetNodeUp(id_, true);
   processes_ = {};
   elapsed_ = SimDuration::Zero();
@@ -286,13 +294,14 @@ PeerSet NodeHost::ConnectedPeers() const {
 
 TimerHandle NodeHost::StartTimer(absl::Duration delay, TimerKind kind) {
   const uint64_t arg = (static_cast<uint64_t>(incarnation_) << 8) | static_cast<uint8_t>(kind);
-  // erlang:send_after/3 counts whole milliseconds, from the handler's clock.
-  SimDuration after = SimDuration::FromAbsl(delay);
-  const int64_t granularity = config_->processing.timer_granularity.ns();
-  if (granularity > 1 && after.ns() % granularity != 0) {
-    after = SimDuration::Nanoseconds((after.ns() / granularity + 1) * granularity);
-  }
-  const TimerId id = sim_->StartTimerAt(Clock() + after, this, arg);
+  // erlang:send_after/3, armed at the handler's clock: it expires on a tick
+  // of this VM's clock; its message then reaches the process, and the
+  // handler runs, `timer_dispatch` later.
+  const SimTime expiry = ErlangTimerExpiry(Clock(), SimDuration::FromAbsl(delay),
+                                           config_->processing.timer_granularity, vm_clock_phase_);
+  const SimDuration dispatch =
+      config_->processing.timer_dispatch[static_cast<int>(ProcessOf(kind))].Sample(timer_rng_);
+  const TimerId id = sim_->StartTimerAt(expiry + dispatch, this, arg);
   return (static_cast<uint64_t>(id.slot) << 32 | id.generation) + 1;
 }
 
@@ -302,17 +311,26 @@ void NodeHost::CancelTimer(TimerHandle timer) {
   sim_->CancelTimer(TimerId{static_cast<uint32_t>(raw >> 32), static_cast<uint32_t>(raw)});
 }
 
+ProcessKind NodeHost::ProcessOf(TimerKind kind) {
+  switch (kind) {
+    case TimerKind::kLazyTick:
+    case TimerKind::kExchangeTick:
+      return ProcessKind::kBroadcastServer;
+    case TimerKind::kHeartbeat:
+      return ProcessKind::kBackend;
+    case TimerKind::kRandomPromotion:
+    case TimerKind::kPassiveViewMaintenance:
+      return ProcessKind::kPeerService;
+  }
+  return ProcessKind::kPeerService;
+}
+
 void NodeHost::OnEvent(uint64_t arg) {
   const uint32_t incarnation = static_cast<uint32_t>(arg >> 8);
   const auto kind = static_cast<TimerKind>(arg & 0xff);
   if (!running_ || incarnation != incarnation_) return;  // a dead process's timer
   if (observer_ != nullptr) observer_->OnTimer(id_, kind);
-  ProcessKind process = ProcessKind::kPeerService;
-  if (kind == TimerKind::kLazyTick || kind == TimerKind::kExchangeTick) {
-    process = ProcessKind::kBroadcastServer;
-  } else if (kind == TimerKind::kHeartbeat) {
-    process = ProcessKind::kBackend;
-  }
+  const ProcessKind process = ProcessOf(kind);
   if (Idle(process)) {
     Run(process, [&] { HandleTimer(kind); });
   } else {

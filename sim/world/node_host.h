@@ -179,6 +179,9 @@ class NodeHost final : public Environment, public EventHandler {
   // The running handler's clock.
   SimTime Clock() const { return sim_->now() + elapsed_; }
 
+  // The process whose mailbox a timer's message goes to.
+  static ProcessKind ProcessOf(TimerKind kind);
+
   void HandleDeliver(const Message& message);
   void HandleTimer(TimerKind kind);
   void HandleUpdate(const PeerSet& members);
@@ -231,6 +234,10 @@ class NodeHost final : public Environment, public EventHandler {
   std::array<Process, kProcessKinds> processes_;
   SimDuration elapsed_;          // the running handler's time so far
   RandomStream processing_rng_;  // service times ([processing])
+  // The incarnation's VM: where its clock's ticks fall, and its timers'
+  // dispatch draws (sim/runtime/erlang_timers.h).
+  RandomStream timer_rng_;
+  SimDuration vm_clock_phase_;
 };
 
 }  // namespace plumsim

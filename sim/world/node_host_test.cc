@@ -3,6 +3,7 @@
 #include "sim/world/node_host.h"
 
 #include <memory>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -70,6 +71,12 @@ class NodeHostTest : public ::testing::Test {
     config_.plumtree.lazy_tick_period = absl::Seconds(1000);
     config_.plumtree.exchange_tick_period = absl::Seconds(1000);
   }
+  // Timers that fire exactly their delay after they are armed: no tick of
+  // the VM's clock, no dispatch (for tests about something else).
+  void ExactTimers() {
+    config_.processing.timer_granularity = SimDuration::Nanoseconds(1);
+    config_.processing.timer_dispatch.fill(LatencyDistribution::Constant(SimDuration::Zero()));
+  }
   void At(int64_t ms, absl::AnyInvocable<void()> f) {
     sim_.ScheduleCallbackAt(T(ms), std::move(f));
   }
@@ -117,6 +124,7 @@ TEST_F(NodeHostTest, EachBootNeedsALargerEpochAndAStoppedNode) {
 // The first incarnation's heartbeat (due at 10 s) dies with it; the second,
 // booted at 7 s, beats at 17 s and 27 s.
 TEST_F(NodeHostTest, TimersOfADeadIncarnationAreIgnored) {
+  ExactTimers();
   NodeHost& host = Host();
   host.Boot({0, 1, 2}, 1);
   At(5000, [&] { host.Kill(); });
@@ -179,24 +187,80 @@ TEST_F(NodeHostTest, ABusyProcessQueuesItsInputsInMailboxOrder) {
   EXPECT_EQ(stats.inputs(ProcessKind::kBackend), 1u);  // its init, free
 }
 
-// erlang:send_after/3 counts whole milliseconds: a delay is rounded up to
-// timer_granularity.
-TEST_F(NodeHostTest, TimerDelaysAreRoundedUpToTheGranularity) {
+// erlang:send_after/3 (sim/runtime/erlang_timers.h): a timer expires on a
+// tick of its VM's clock, which falls at the incarnation's own phase within
+// the millisecond; delays are whole milliseconds.
+TEST_F(NodeHostTest, TimersExpireOnTicksOfTheirVmsClock) {
   Quiet();
+  config_.processing.timer_dispatch.fill(LatencyDistribution::Constant(SimDuration::Zero()));
   NodeHost& host = Host();
   host.Boot({0}, 1);
-  host.StartTimer(absl::Microseconds(1500), TimerKind::kLazyTick);
-  host.StartTimer(absl::Milliseconds(3), TimerKind::kLazyTick);  // a whole number stays
+  host.StartTimer(absl::Microseconds(1500), TimerKind::kLazyTick);  // 2 ms
+  host.StartTimer(absl::Milliseconds(3), TimerKind::kLazyTick);
   const TimerHandle cancelled = host.StartTimer(absl::Milliseconds(4), TimerKind::kLazyTick);
   host.CancelTimer(cancelled);
   host.CancelTimer(0);  // no timer: harmless
   sim_.RunUntil(T(10));
-  EXPECT_EQ(rec_.TimesOf(TimerKind::kLazyTick), (std::vector<SimTime>{T(2), T(3)}));
+  const std::vector<SimTime> fired = rec_.TimesOf(TimerKind::kLazyTick);
+  ASSERT_EQ(fired.size(), 2u);
+  // Armed at 0, between two ticks (or on one): each fires the first tick at
+  // or after 0 plus its delay, at the same phase.
+  const SimDuration phase = fired[0] - T(2);
+  EXPECT_GE(phase, SimDuration::Zero());
+  EXPECT_LT(phase, kMs);
+  EXPECT_EQ(fired[1], T(3) + phase);
+}
+
+// Then its message reaches the process, and the handler runs, the process
+// kind's timer_dispatch later. A handler re-arming its timer does so a
+// little after a tick: each period is one tick longer than its delay.
+TEST_F(NodeHostTest, ATimerRunsItsDispatchAfterItsTickAndPeriodsGainATick) {
+  config_.heartbeat.broadcast = false;
+  config_.plumtree.exchange_tick_period = absl::Seconds(1000);
+  config_.plumtree.lazy_tick_period = absl::Milliseconds(1000);
+  config_.processing.timer_dispatch[static_cast<int>(ProcessKind::kBroadcastServer)] =
+      LatencyDistribution::Constant(SimDuration::Microseconds(300));
+  NodeHost& host = Host();
+  host.Boot({0}, 1);  // init arms the first lazy tick at 0
+  sim_.RunUntil(T(5000));
+  const std::vector<SimTime> ticks = rec_.TimesOf(TimerKind::kLazyTick);
+  ASSERT_EQ(ticks.size(), 4u);
+  // 1000 ms after the first tick at or after 0, plus the dispatch.
+  EXPECT_GE(ticks[0], T(1000) + SimDuration::Microseconds(300));
+  EXPECT_LT(ticks[0], T(1001) + SimDuration::Microseconds(300));
+  for (size_t i = 1; i < ticks.size(); ++i) EXPECT_EQ(ticks[i] - ticks[i - 1], kMs * 1001);
+}
+
+// Every incarnation is a new VM: its own clock phase, drawn from its own
+// stream (reproducible for a seed).
+TEST_F(NodeHostTest, EachIncarnationTicksAtItsOwnPhase) {
+  Quiet();
+  config_.processing.timer_dispatch.fill(LatencyDistribution::Constant(SimDuration::Zero()));
+  NodeHost& host = Host();
+  std::vector<SimDuration> phases;
+  for (int incarnation = 1; incarnation <= 4; ++incarnation) {
+    const int64_t boot_ms = 100 * incarnation;
+    At(boot_ms, [&, incarnation, boot_ms] {
+      host.Boot({0}, incarnation);
+      host.StartTimer(absl::Milliseconds(5), TimerKind::kLazyTick);
+      At(boot_ms + 10, [&, boot_ms] {
+        phases.push_back(rec_.TimesOf(TimerKind::kLazyTick).back() - T(boot_ms + 5));
+        host.Kill();
+      });
+    });
+  }
+  sim_.RunUntil(T(1000));
+  ASSERT_EQ(phases.size(), 4u);
+  for (SimDuration p : phases) {
+    EXPECT_GE(p, SimDuration::Zero());
+    EXPECT_LT(p, kMs);
+  }
+  EXPECT_EQ(std::set<SimDuration>(phases.begin(), phases.end()).size(), 4u);
 }
 
 TEST_F(NodeHostTest, AGranularityOfOneNanosecondKeepsTheExactDelay) {
   Quiet();
-  config_.processing.timer_granularity = SimDuration::Nanoseconds(1);
+  ExactTimers();
   NodeHost& host = Host();
   host.Boot({0}, 1);
   host.StartTimer(absl::Microseconds(1500), TimerKind::kLazyTick);
