@@ -47,8 +47,9 @@ struct PartisanRuntimeConfig {
   bool persist_epoch = false;
   // connection_ping (partisan_config defaults): after idle_timeout without a
   // pong, up to max_attempts pings each waiting timeout, then the
-  // connection stops with {shutdown, ping_timeout}.
-  bool ping_enabled = true;
+  // connection stops with {shutdown, ping_timeout}. Always enabled: in
+  // v5.0.3 no connection can start with it disabled (the scenario reader
+  // refuses `enabled = false` and says why).
   SimDuration ping_idle_timeout = SimDuration::Seconds(20);
   SimDuration ping_timeout = SimDuration::Seconds(10);
   int64_t ping_max_attempts = 5;

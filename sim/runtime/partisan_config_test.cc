@@ -50,7 +50,6 @@ TEST(PartisanConfigTest, NamesAreTheScenarioFileWords) {
 TEST(PartisanConfigTest, DefaultsArePartisans) {
   const PartisanRuntimeConfig config;
   EXPECT_FALSE(config.persist_epoch);
-  EXPECT_TRUE(config.ping_enabled);
   EXPECT_EQ(config.ping_idle_timeout, SimDuration::Seconds(20));
   EXPECT_EQ(config.ping_timeout, SimDuration::Seconds(10));
   EXPECT_EQ(config.ping_max_attempts, 5);

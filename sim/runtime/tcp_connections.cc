@@ -108,7 +108,6 @@ void TcpConnections::OnBlockedArrival(NodeId from, NodeId to, uint64_t seq, SimT
 }
 
 SimTime TcpConnections::PingDeath(const Conn& c) const {
-  if (!runtime_.ping_enabled) return SimTime::Max();
   // reset_ping/1 re-arms the idle timer at every pong; the last reset
   // before the cut is ping_origin + k * idle_timeout.
   const int64_t idle = runtime_.ping_idle_timeout.ns();
@@ -125,10 +124,8 @@ SimTime TcpConnections::PingDeath(const Conn& c) const {
 
 SimTime TcpConnections::ResumeTime(const Conn& c, SimTime heal) const {
   SimTime first_unacked = c.held.empty() ? SimTime::Max() : c.held.front().sent_at;
-  if (runtime_.ping_enabled) {
-    const SimTime first_ping = PingDeath(c) - runtime_.ping_timeout * runtime_.ping_max_attempts;
-    if (first_ping < heal) first_unacked = std::min(first_unacked, first_ping);
-  }
+  const SimTime first_ping = PingDeath(c) - runtime_.ping_timeout * runtime_.ping_max_attempts;
+  if (first_ping < heal) first_unacked = std::min(first_unacked, first_ping);
   if (first_unacked >= heal) return heal;
   const TcpConfig& tcp = network_->config().tcp;
   for (int k = 1; k <= TcpConfig::kMaxRetransmissions; ++k) {
@@ -165,7 +162,7 @@ void TcpConnections::MaybeResume(NodeId a, NodeId b, Conn& c) {
     // The retransmission (or the next ping) reaches the peer's new
     // incarnation, whose OS answers with a reset.
     SimTime contact = at;
-    if (c.held.empty() && runtime_.ping_enabled && at == sim_->now()) {
+    if (c.held.empty() && at == sim_->now()) {
       contact = PingDeath(c) - runtime_.ping_timeout * runtime_.ping_max_attempts;
       while (contact < sim_->now()) contact = contact + runtime_.ping_idle_timeout;
     }

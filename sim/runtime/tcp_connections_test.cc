@@ -240,19 +240,6 @@ TEST_F(TcpTest, HealTooLateForTheBackoffStillCloses) {
   EXPECT_EQ(rec_.closed[0].at, SimTime::Zero() + SimDuration::Milliseconds(110010));
 }
 
-TEST_F(TcpTest, PingDisabledConnectionsNeverTimeOut) {
-  PartisanRuntimeConfig runtime;
-  runtime.ping_enabled = false;  // maybe_enable_ping(#{enabled := false}, _)
-  Make(runtime);
-  ASSERT_TRUE(tcp_->Connect(0, 2).open);
-  At(SimDuration::Seconds(10), [this] { net_->Partition({{0, 1}, {2, 3}}); });
-  At(SimDuration::Seconds(20), [this] { tcp_->Send(0, 2, Msg(0)); });
-  At(SimDuration::Seconds(500), [this] { net_->Heal(); });
-  RunTo(SimDuration::Seconds(2000));
-  EXPECT_TRUE(rec_.closed.empty());
-  ASSERT_EQ(rec_.arrivals.size(), 1u);
-}
-
 // A process crash: the OS closes the VM's sockets; the client's
 // handle_info(?CLOSED_MSG) stops it one latency later. The crashed node's
 // own connections vanish without 'EXIT' (its manager is gone).

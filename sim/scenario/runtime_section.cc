@@ -29,7 +29,18 @@ void ReadConnectionPing(const toml::node& ping, ScenarioReader* r, Scenario* s) 
   r->CheckKeys(t, "partisan.connection_ping", kConnectionPingKeys);
   PartisanRuntimeConfig& c = s->partisan;
   if (const toml::node* x = t.get("enabled")) {
-    SetIfRead(r->Bool(*x, "partisan.connection_ping.enabled"), &c.ping_enabled);
+    // maybe_enable_ping/2's clause for `false` has its arguments swapped in
+    // v5.0.3 (partisan_peer_service_client.erl ~line 493,
+    // partisan_peer_service_server.erl ~line 301): init/1 fails with
+    // function_clause and no connection ever opens.
+    if (std::optional<bool> enabled = r->Bool(*x, "partisan.connection_ping.enabled");
+        enabled && !*enabled) {
+      r->Error(x, "partisan.connection_ping.enabled",
+               "Partisan v5.0.3 cannot run with pings disabled: maybe_enable_ping/2's clause "
+               "for false has its arguments swapped (partisan_peer_service_client.erl line "
+               "493, partisan_peer_service_server.erl line 301), so every connection's init "
+               "fails with function_clause and no connection opens; leave it true");
+    }
   }
   if (const toml::node* x = t.get("idle_timeout")) {
     SetIfRead(r->Period(*x, "partisan.connection_ping.idle_timeout"), &c.ping_idle_timeout);
@@ -65,7 +76,7 @@ void WritePartisan(const Scenario& s, toml::table* root) {
   root->insert("partisan",
                toml::table{{"persist_epoch", p.persist_epoch},
                            {"connection_ping",
-                            toml::table{{"enabled", p.ping_enabled},
+                            toml::table{{"enabled", true},
                                         {"idle_timeout", FormatSimDuration(p.ping_idle_timeout)},
                                         {"timeout", FormatSimDuration(p.ping_timeout)},
                                         {"max_attempts", p.ping_max_attempts}}},

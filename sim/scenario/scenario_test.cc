@@ -39,7 +39,6 @@ TEST(ScenarioTest, MinimalScenarioGetsPartisanDefaults) {
   EXPECT_EQ(s->network.tcp.min_rto, SimDuration::Milliseconds(200));
   EXPECT_EQ(s->crash_mode, CrashMode::kProcess);
   EXPECT_FALSE(s->partisan.persist_epoch);
-  EXPECT_TRUE(s->partisan.ping_enabled);
   EXPECT_EQ(s->partisan.ping_idle_timeout, SimDuration::Seconds(20));
   EXPECT_EQ(s->partisan.ping_timeout, SimDuration::Seconds(10));
   EXPECT_EQ(s->partisan.ping_max_attempts, 5);
@@ -110,6 +109,10 @@ TEST(ScenarioTest, RuntimeKeysRefuseWhatTcpCannotDo) {
        "network.tcp.max_rto: must be at least min_rto"},
       {"[partisan]\nconnection_ping = { idle = \"1s\" }\n", "partisan.connection_ping.idle"},
       {"[partisan]\nconnection_ping = 5\n", "partisan.connection_ping: expected a table"},
+      // maybe_enable_ping/2's `false` clause, arguments swapped in v5.0.3.
+      {"[partisan]\nconnection_ping = { enabled = false }\n",
+       "t.toml:7:31: partisan.connection_ping.enabled: Partisan v5.0.3 cannot run with pings "
+       "disabled: maybe_enable_ping/2's clause for false has its arguments swapped"},
       {"[partisan]\nconnect_timeout = \"0s\"\n", "partisan.connect_timeout"},
       {"names = { n1 = \"n2@host\" }\n", "nodes.names: n1 and n2 are both named n2@host"},
       {"names = { n1 = \"plain\" }\n",

@@ -48,7 +48,7 @@ to = "n1"
 loss = 0.5
 [partisan]
 persist_epoch = true
-connection_ping = { enabled = false }
+connection_ping = { enabled = true, idle_timeout = "30s" }
 [processing]
 backend = { kind = "normal", mean = "1ms", stddev = "1ms" }
 timer_dispatch = { peer_service = "2ms" }

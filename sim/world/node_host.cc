@@ -75,9 +75,14 @@ void NodeHost::Boot(const PeerSet& members, int64_t epoch, std::optional<NodeId>
   if (config_->hyparview) {
     // The peer service's members start as its active view: the node alone.
     members_ = PeerSet{id_};
-    // partisan_hyparview_peer_service_manager:init/1: Epoch + 1, where Epoch
-    // is read from partisan_data_dir or, without one, zero_epoch/0 (0).
-    const int64_t hyparview_epoch = config_->persist_epoch ? epoch : 1;
+    // partisan_hyparview_peer_service_manager:init/1 (~line 759): Epoch + 1,
+    // where Epoch is read from partisan_data_dir (maybe_load_epoch_from_disk,
+    // ~lines 2145-2158) or, without one, zero_epoch/0 (0). The new epoch is
+    // written back by add_to_active_view/add_to_passive_view (~lines 2404,
+    // 2448); plumsim stores it at boot, since a node adds its first view
+    // entry within a round trip of its join.
+    const int64_t hyparview_epoch = config_->persist_epoch ? stored_hyparview_epoch_ + 1 : 1;
+    if (config_->persist_epoch) stored_hyparview_epoch_ = hyparview_epoch;
     incarnation_state_->hyparview = std::make_unique<HyParView>(
         this, config_->hyparview_config, hyparview_epoch, [this](const PeerSet& active) {
           // notify/1 -> partisan_peer_service_events:update -> update/1.

@@ -228,6 +228,8 @@ class NodeHost final : public Environment, public EventHandler {
   int64_t epoch_ = 0;
   uint32_t incarnation_ = 0;
   PeerSet members_;
+  // [partisan] persist_epoch: HyParView's epoch as on disk (0: no file yet).
+  int64_t stored_hyparview_epoch_ = 0;
   std::unique_ptr<Incarnation> incarnation_state_;
   // The broadcast being handled, for ObservedHandler::Merge.
   const BroadcastMsg* current_broadcast_ = nullptr;
