@@ -1,5 +1,7 @@
 #include "sim/runtime/full_membership_connector.h"
 
+#include <algorithm>
+
 namespace plumsim {
 
 FullMembershipConnector::FullMembershipConnector(EventLoop* sim, const Network* network,
@@ -12,39 +14,80 @@ FullMembershipConnector::FullMembershipConnector(EventLoop* sim, const Network* 
       runtime_(runtime),
       members_(members) {}
 
+const std::vector<NodeId>& FullMembershipConnector::pending(NodeId node) const {
+  static const std::vector<NodeId>* const kNone = new std::vector<NodeId>();
+  return node < managers_.size() ? managers_[node].pending : *kNone;
+}
+
 void FullMembershipConnector::OnStart(NodeId node) {
-  if (incarnation_.size() <= node) incarnation_.resize(node + 1, 0);
-  const uint64_t incarnation = next_incarnation_++;
-  incarnation_[node] = incarnation;
+  if (managers_.size() <= node) managers_.resize(node + 1);
+  managers_[node] = Manager{next_incarnation_++, sim_->now(), {}};
   for (NodeId m : *members_) {
-    if (m == node || !network_->IsUp(m)) continue;
-    connections_->Connect(node, m);
-    connections_->Connect(m, node);
+    if (m != node && network_->IsUp(m)) connections_->Connect(m, node);
   }
-  // init/1 calls schedule_connections/0.
-  sim_->ScheduleCallback(runtime_.connection_interval,
-                         [this, node, incarnation] { Tick(node, incarnation); });
+  // internal_join/3: avoid_rush/0, then establish_connections/1. init/1
+  // arms schedule_connections/0 and schedule_periodic/0.
+  Schedule(node, Round::kJoin, runtime_.connection_jitter);
+  Schedule(node, Round::kConnections, runtime_.connection_interval);
+  Schedule(node, Round::kPeriodic, runtime_.periodic_interval);
 }
 
 void FullMembershipConnector::OnStop(NodeId node) {
-  if (node < incarnation_.size()) incarnation_[node] = 0;
+  if (node < managers_.size()) managers_[node] = Manager{};
 }
 
-// handle_info(connections, _): establish_connections/1, then
-// schedule_connections/0.
-void FullMembershipConnector::Tick(NodeId node, uint64_t incarnation) {
-  if (node >= incarnation_.size() || incarnation_[node] != incarnation) return;
-  SimDuration blocked = SimDuration::Zero();
-  if (connections_->OpenPeers(node).size() + 1 < members_->size()) {
-    for (NodeId m : *members_) {
-      if (m == node || connections_->IsOpen(node, m)) continue;
-      // Each connect waits for the one before it (establish_connections/1
-      // folds over the members).
-      blocked = blocked + connections_->Connect(node, m, sim_->now() + blocked).blocked;
-    }
+void FullMembershipConnector::OnConnectionExit(NodeId holder, NodeId peer) {
+  if (holder >= managers_.size() || managers_[holder].incarnation == 0) return;
+  // maybe_append_pending/2: only a member, only when no connection is left.
+  if (!ordsets::IsElement(peer, *members_) || connections_->IsOpen(holder, peer)) return;
+  managers_[holder].pending.push_back(peer);
+}
+
+void FullMembershipConnector::Schedule(NodeId node, Round round, SimDuration after) {
+  const uint64_t incarnation = managers_[node].incarnation;
+  sim_->ScheduleCallback(after,
+                         [this, node, incarnation, round] { Run(node, incarnation, round); });
+}
+
+void FullMembershipConnector::Run(NodeId node, uint64_t incarnation, Round round) {
+  if (!Current(node, incarnation)) return;
+  Manager& manager = managers_[node];
+  if (manager.busy_until > sim_->now()) {
+    // The manager is still blocked in a connect: the message waits.
+    sim_->ScheduleCallbackAt(manager.busy_until,
+                             [this, node, incarnation, round] { Run(node, incarnation, round); });
+    return;
   }
-  sim_->ScheduleCallback(blocked + runtime_.connection_interval,
-                         [this, node, incarnation] { Tick(node, incarnation); });
+  const SimDuration blocked = Establish(node, sim_->now());
+  manager.busy_until = sim_->now() + blocked;
+  // The ticks re-arm themselves last.
+  if (round == Round::kConnections) {
+    Schedule(node, round, blocked + runtime_.connection_interval);
+  } else if (round == Round::kPeriodic) {
+    Schedule(node, round, blocked + runtime_.periodic_interval);
+  }
+}
+
+SimDuration FullMembershipConnector::Establish(NodeId node, SimTime at) {
+  Manager& manager = managers_[node];
+  if (manager.pending.empty() && connections_->OpenPeers(node).size() + 1 >= members_->size()) {
+    return SimDuration::Zero();  // connected to every member: nothing to try
+  }
+  std::vector<NodeId> specs(members_->begin(), members_->end());  // Members ++ Pending
+  specs.insert(specs.end(), manager.pending.begin(), manager.pending.end());
+  SimDuration blocked = SimDuration::Zero();
+  for (NodeId m : specs) {
+    if (m == node || connections_->IsOpen(node, m)) continue;
+    ++connect_attempts_;
+    // Each connect waits for the one before it.
+    const TcpConnections::ConnectResult r = connections_->Connect(node, m, at + blocked);
+    blocked = blocked + r.blocked;
+    if (!r.open) continue;
+    // {connected, ...}: Pending0 -- [NodeSpec].
+    auto it = std::find(manager.pending.begin(), manager.pending.end(), m);
+    if (it != manager.pending.end()) manager.pending.erase(it);
+  }
+  return blocked;
 }
 
 }  // namespace plumsim

@@ -71,76 +71,113 @@ class FullMembershipConnectorTest : public ::testing::Test {
   std::unique_ptr<FullMembershipConnector> connector_;
 };
 
-// establish_connections/1 on join: the starting node connects to every
-// member and every member to it, at once; no other pair is touched.
-TEST_F(FullMembershipConnectorTest, AStartingNodeConnectsBothWaysToEveryMember) {
+// A starting node: the running members connect to it at once; its own
+// join sleeps connection_jitter in the manager (avoid_rush/0), then
+// establish_connections/1 connects it to every member. No other pair.
+TEST_F(FullMembershipConnectorTest, AStartingNodeIsConnectedAtOnceAndJoinsAfterAvoidRush) {
   connector_->OnStart(0);
   for (NodeId m = 1; m < 4; ++m) {
-    EXPECT_TRUE(tcp_->IsOpen(0, m)) << m;
     EXPECT_TRUE(tcp_->IsOpen(m, 0)) << m;
+    EXPECT_FALSE(tcp_->IsOpen(0, m)) << m;
   }
+  sim_.RunUntil(T(1000));
+  EXPECT_EQ(OpenedBetween(1000, 1000),
+            (std::vector<Opened>{{0, 1, T(1000)}, {0, 2, T(1000)}, {0, 3, T(1000)}}));
   EXPECT_FALSE(tcp_->IsOpen(1, 2));
-  EXPECT_EQ(tcp_->OpenPeers(0), (PeerSet{1, 2, 3}));
   EXPECT_EQ(tcp_->open_count(), 6u);
 }
 
-// Members that are not running are skipped at start; the next
-// handle_info(connections, _) tries them. A reachable host whose VM is down
-// refuses after one round trip, so that round ends 10 ms later and the
-// next one (schedule_connections/0, last) starts one interval after that.
+// A reachable host whose VM is down refuses after one round trip. The join
+// at 1 s blocks 30 ms (two handshakes and node 2's refusal, 10 ms each);
+// the connections tick due at 1 s waits for the manager and finds node 2
+// refusing again (10 ms); the next tick comes one interval after that.
 TEST_F(FullMembershipConnectorTest, ARefusedConnectDelaysTheNextRoundByItsRoundTrip) {
   net_->SetNodeUp(2, false);
   connector_->OnStart(0);
-  EXPECT_FALSE(tcp_->IsOpen(0, 2));
   At(1500, [this] { net_->SetNodeUp(2, true); });
   sim_.RunUntil(T(3000));
-  // Round at 1 s: refused (0 -> 2 down). Round at 1 s + 10 ms + 1 s.
-  EXPECT_EQ(OpenedBetween(1, 3000), (std::vector<Opened>{{0, 2, T(2010)}}));
+  EXPECT_EQ(OpenedBetween(1001, 3000), (std::vector<Opened>{{0, 2, T(2040)}}));
   EXPECT_FALSE(tcp_->IsOpen(2, 0));  // node 2's own connector would do that
+  EXPECT_EQ(connector_->connect_attempts(), 3u + 1u + 1u);
 }
 
-// A round with m unreachable members blocks the manager m * connect_timeout
-// (?TIMEOUT of partisan_peer_service_client:connect/3) before the next
-// connection_interval starts.
-TEST_F(FullMembershipConnectorTest, EachUnreachableMemberBlocksTheRoundForTheConnectTimeout) {
+// Each unreachable member blocks the manager connect_timeout (?TIMEOUT of
+// partisan_peer_service_client:connect/3): the join at 1 s blocks 3 s; the
+// connections tick due at 1 s runs at 4 s (3 s more), and re-arms after.
+TEST_F(FullMembershipConnectorTest, EachUnreachableMemberBlocksTheManagerForTheConnectTimeout) {
   net_->Partition({{0}, {1, 2, 3}});
   connector_->OnStart(0);
   EXPECT_EQ(tcp_->open_count(), 0u);
-  At(1500, [this] { net_->Heal(); });
-  sim_.RunUntil(T(6000));
-  // Round at 1 s: three connects time out (3 s); next round at 1 + 3 + 1 s.
-  const std::vector<Opened> expected = {{0, 1, T(5000)}, {0, 2, T(5000)}, {0, 3, T(5000)}};
+  At(4500, [this] { net_->Heal(); });
+  sim_.RunUntil(T(9000));
+  // Join 1-4 s, tick 4-7 s, next tick at 8 s.
+  const std::vector<Opened> expected = {{0, 1, T(8000)}, {0, 2, T(8000)}, {0, 3, T(8000)}};
   EXPECT_EQ(rec_.opened, expected);
 }
 
-// handle_info(connections, _): each round re-connects what is missing.
+// handle_info(connections, _): each round re-connects what is missing. (The
+// join's three handshakes held the manager 30 ms, so the ticks run at x.03 s.)
 TEST_F(FullMembershipConnectorTest, ARoundReconnectsADroppedConnection) {
   connector_->OnStart(0);
-  At(500, [this] { tcp_->Disconnect(0, 1); });
-  sim_.RunUntil(T(1500));
-  EXPECT_EQ(OpenedBetween(1, 1500), (std::vector<Opened>{{0, 1, T(1000)}}));
+  At(1500, [this] { tcp_->Disconnect(0, 1); });
+  sim_.RunUntil(T(2500));
+  EXPECT_EQ(OpenedBetween(1001, 2500), (std::vector<Opened>{{0, 1, T(2030)}}));
 }
 
-// The tick dies with the manager: after OnStop nothing re-connects.
+// 'EXIT' appends the lost member to Pending (maybe_append_pending/2), and
+// establish_connections/1 folds over Members ++ Pending: an unreachable
+// lost member costs two connect timeouts per round until it answers; the
+// connect that succeeds takes it out of Pending ({connected, ...}).
+TEST_F(FullMembershipConnectorTest, ALostMemberIsTriedTwicePerRoundUntilItAnswers) {
+  connector_->OnStart(0);
+  At(1500, [this] {
+    net_->Partition({{0, 2, 3}, {1}});
+    tcp_->Disconnect(0, 1);
+    connector_->OnConnectionExit(0, 1);
+    EXPECT_EQ(connector_->pending(0), std::vector<NodeId>{1});
+  });
+  At(1600, [this] { connector_->OnConnectionExit(0, 2); });  // still connected: no
+  At(6500, [this] { net_->Heal(); });
+  sim_.RunUntil(T(10000));
+  // Ticks at 2.03 s (blocked 2 s), 5.03 s (blocked 2 s), 8.03 s: connected.
+  EXPECT_EQ(OpenedBetween(1001, 10000), (std::vector<Opened>{{0, 1, T(8030)}}));
+  EXPECT_EQ(connector_->connect_attempts(), 3u + 4u + 1u);
+  EXPECT_TRUE(connector_->pending(0).empty());
+}
+
+// handle_info(periodic, _) runs establish_connections/1 too, every
+// periodic_interval, whatever connection_interval is.
+TEST_F(FullMembershipConnectorTest, ThePeriodicTickReconnectsToo) {
+  runtime_.connection_interval = SimDuration::Seconds(100);
+  connector_ =
+      std::make_unique<FullMembershipConnector>(&sim_, net_.get(), tcp_.get(), runtime_, &members_);
+  connector_->OnStart(0);
+  At(1500, [this] { tcp_->Disconnect(0, 3); });
+  sim_.RunUntil(T(20000));
+  EXPECT_EQ(OpenedBetween(1001, 20000), (std::vector<Opened>{{0, 3, T(10000)}}));
+}
+
+// The ticks die with the manager: after OnStop nothing re-connects.
 TEST_F(FullMembershipConnectorTest, AStoppedNodesRoundsStop) {
   connector_->OnStart(0);
-  At(500, [this] {
+  At(1500, [this] {
     connector_->OnStop(0);
     tcp_->Disconnect(0, 1);
   });
-  sim_.RunUntil(T(5000));
-  EXPECT_EQ(OpenedBetween(1, 5000), std::vector<Opened>{});
+  sim_.RunUntil(T(30000));
+  EXPECT_EQ(OpenedBetween(1001, 30000), std::vector<Opened>{});
 }
 
-// A restarted node has one round chain, its new incarnation's: the old
-// incarnation's tick (due at 1 s) is ignored, the new one's comes at 1.6 s.
+// A restarted node has its new incarnation's rounds only: the old join and
+// tick (due at 1 s) are ignored; the new join comes at 1.6 s.
 TEST_F(FullMembershipConnectorTest, ARestartedNodeKeepsOnlyItsNewIncarnationsRounds) {
   connector_->OnStart(0);
   At(300, [this] { connector_->OnStop(0); });
   At(600, [this] { connector_->OnStart(0); });
-  At(700, [this] { tcp_->Disconnect(0, 1); });
   sim_.RunUntil(T(2000));
-  EXPECT_EQ(OpenedBetween(1, 2000), (std::vector<Opened>{{0, 1, T(1600)}}));
+  EXPECT_EQ(OpenedBetween(1000, 1000), std::vector<Opened>{});
+  EXPECT_EQ(OpenedBetween(1600, 1600),
+            (std::vector<Opened>{{0, 1, T(1600)}, {0, 2, T(1600)}, {0, 3, T(1600)}}));
 }
 
 }  // namespace

@@ -59,6 +59,12 @@ struct PartisanRuntimeConfig {
   // Full membership re-connects members without a connection this often
   // (partisan_pluggable_peer_service_manager:schedule_connections/0).
   SimDuration connection_interval = SimDuration::Seconds(1);
+  // ... and again, over Members ++ Pending, on its periodic tick
+  // (schedule_periodic/0, periodic_interval).
+  SimDuration periodic_interval = SimDuration::Seconds(10);
+  // A join first sleeps this long in the manager (avoid_rush/0,
+  // connection_jitter; fixed, since `jitter` is false by default).
+  SimDuration connection_jitter = SimDuration::Seconds(1);
 };
 
 }  // namespace plumsim

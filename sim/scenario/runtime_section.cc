@@ -6,8 +6,9 @@
 namespace plumsim {
 namespace {
 
-constexpr absl::string_view kPartisanKeys[] = {"persist_epoch", "connection_ping",
-                                               "connect_timeout", "connection_interval"};
+constexpr absl::string_view kPartisanKeys[] = {"persist_epoch",     "connection_ping",
+                                               "connect_timeout",   "connection_interval",
+                                               "periodic_interval", "connection_jitter"};
 constexpr absl::string_view kConnectionPingKeys[] = {"enabled", "idle_timeout", "timeout",
                                                      "max_attempts"};
 // per_message, then one key per ProcessKindName, then the timer keys.
@@ -68,6 +69,13 @@ void ReadPartisan(const toml::table& root, ScenarioReader* r, Scenario* s) {
   if (const toml::node* v = p->get("connection_interval")) {
     SetIfRead(r->Period(*v, "partisan.connection_interval"), &c.connection_interval);
   }
+  if (const toml::node* v = p->get("periodic_interval")) {
+    SetIfRead(r->Period(*v, "partisan.periodic_interval"), &c.periodic_interval);
+  }
+  if (const toml::node* v = p->get("connection_jitter")) {
+    SetIfRead(r->Duration(*v, "partisan.connection_jitter", SimDuration::Zero()),
+              &c.connection_jitter);
+  }
   if (const toml::node* ping = p->get("connection_ping")) ReadConnectionPing(*ping, r, s);
 }
 
@@ -81,7 +89,9 @@ void WritePartisan(const Scenario& s, toml::table* root) {
                                         {"timeout", FormatSimDuration(p.ping_timeout)},
                                         {"max_attempts", p.ping_max_attempts}}},
                            {"connect_timeout", FormatSimDuration(p.connect_timeout)},
-                           {"connection_interval", FormatSimDuration(p.connection_interval)}});
+                           {"connection_interval", FormatSimDuration(p.connection_interval)},
+                           {"periodic_interval", FormatSimDuration(p.periodic_interval)},
+                           {"connection_jitter", FormatSimDuration(p.connection_jitter)}});
 }
 
 // processing.timer_dispatch: one latency value for every process, or a

@@ -90,6 +90,9 @@ void Simulation::SetUpTcp() {
   } else {
     connector_ = std::make_unique<FullMembershipConnector>(&sim_, network_.get(), tcp_.get(),
                                                            scenario_.partisan, &members_);
+    // The clients are linked to the manager: handle_info({'EXIT', ...}).
+    tcp_->set_on_close(
+        [this](NodeId holder, NodeId peer) { connector_->OnConnectionExit(holder, peer); });
   }
 }
 
