@@ -313,7 +313,7 @@ start_interval = "10ms"
 [heartbeat]
 broadcast_heartbeat_interval = "2s"
 [processing]
-timer_granularity = "1ns"  # phase-locked timers (plumsim before 0.6), where
+timer_granularity = "1ns"  # phase-locked timers (plumsim 0.5.0), where
 timer_dispatch = "0s"      # the race recurs with every heartbeat
 [network]
 latency = { kind = "uniform", min = "2ms", max = "8ms" }
