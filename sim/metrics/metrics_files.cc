@@ -119,7 +119,8 @@ Json RootJson(const TreeShape& t, const MetricsCollector& metrics,
 
 // metrics.json "processes": per process kind, the inputs handled and the
 // mailbox length each found on arrival (itself included; 0 when handled at
-// once), its max and 99th percentile, and the longest wait.
+// once), its max and 99th percentile, the longest wait, and the total time
+// its handlers were blocked in calls (connects).
 Json ProcessesJson(const ProcessStats& stats) {
   Json out = Json::object();
   for (int k = 0; k < kProcessKinds; ++k) {
@@ -128,7 +129,8 @@ Json ProcessesJson(const ProcessStats& stats) {
                                       {"queued", stats.queued(kind)},
                                       {"mailbox_max", stats.max_length(kind)},
                                       {"mailbox_p99", stats.LengthQuantile(kind, 0.99)},
-                                      {"wait_max_ns", stats.max_wait(kind).ns()}};
+                                      {"wait_max_ns", stats.max_wait(kind).ns()},
+                                      {"blocked_ns", stats.blocked(kind).ns()}};
   }
   return out;
 }

@@ -190,16 +190,26 @@ std::string SummaryTable(const Scenario& scenario, const MetricsCollector& metri
                                           "and RMR)\n",
                                           all.redelivered));
   }
-  // Mailboxes, when anything had to wait (service times, blocking connects).
+  // Mailboxes, when anything had to wait (service times, blocking
+  // connects), and the time blocked in connects.
   const ProcessStats& processes = metrics.simulation().process_stats();
   std::vector<std::string> waited;
   for (int k = 0; k < kProcessKinds; ++k) {
     const ProcessKind kind = static_cast<ProcessKind>(k);
-    if (processes.queued(kind) == 0) continue;
-    waited.push_back(absl::StrFormat(
-        "%s %d of %d waited (mailbox max %d, p99 %d, longest %s)", ProcessKindName(kind),
-        processes.queued(kind), processes.inputs(kind), processes.max_length(kind),
-        processes.LengthQuantile(kind, 0.99), FormatSimDuration(processes.max_wait(kind))));
+    if (processes.queued(kind) == 0 && processes.blocked(kind) == SimDuration::Zero()) continue;
+    std::string line = ProcessKindName(kind);
+    if (processes.queued(kind) > 0) {
+      absl::StrAppend(
+          &line, absl::StrFormat(" %d of %d waited (mailbox max %d, p99 %d, longest %s)",
+                                 processes.queued(kind), processes.inputs(kind),
+                                 processes.max_length(kind), processes.LengthQuantile(kind, 0.99),
+                                 FormatSimDuration(processes.max_wait(kind))));
+    }
+    if (processes.blocked(kind) > SimDuration::Zero()) {
+      absl::StrAppend(&line, processes.queued(kind) > 0 ? "," : "", " blocked in connects ",
+                      FormatSimDuration(processes.blocked(kind)));
+    }
+    waited.push_back(std::move(line));
   }
   if (!waited.empty()) {
     absl::StrAppend(&out, "  processes: ", absl::StrJoin(waited, "; "), "\n");

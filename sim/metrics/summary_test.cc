@@ -41,6 +41,11 @@ TEST(SummaryTest, TheTableHasARowPerHandlerWithMessagesAndTheTrees) {
   EXPECT_THAT(table, HasSubstr("tree-stable   4 of 4 roots (100%)"));
   EXPECT_THAT(table, HasSubstr("trees at end: 4 of 4 running roots spanning, max depth 1"));
   EXPECT_THAT(table, Not(HasSubstr("expectations:")));
+  // The running members connect to each starting node; each node's join,
+  // 1 s later, connects to the members that started before it: 0 + 1 + 2 +
+  // 3 connects of a 2 ms round trip, 12 ms in the full-membership managers.
+  // No mailbox waited.
+  EXPECT_THAT(table, HasSubstr("  processes: peer_service blocked in connects 12ms\n"));
 }
 
 TEST(SummaryTest, CountersTextNamesDropsConnectionsAndNodeEvents) {

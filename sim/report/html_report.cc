@@ -439,14 +439,15 @@ std::string ReportBuilder::RuntimeHtml() {
   absl::StrAppend(&html,
                   "<h2 id=\"runtime\">Mailboxes and connections</h2>\n<table><tr><th>"
                   "process</th><th>inputs</th><th>waited</th><th>mailbox max</th><th>"
-                  "mailbox p99</th><th>longest wait</th></tr>\n");
+                  "mailbox p99</th><th>longest wait</th><th>blocked in connects</th></tr>\n");
   const ProcessStats& ps = in_.metrics.simulation().process_stats();
   for (int k = 0; k < kProcessKinds; ++k) {
     const ProcessKind kind = static_cast<ProcessKind>(k);
     absl::StrAppend(&html, "<tr><td>", ProcessKindName(kind), "</td><td>", ps.inputs(kind),
                     "</td><td>", ps.queued(kind), "</td><td>", ps.max_length(kind), "</td><td>",
                     ps.LengthQuantile(kind, 0.99), "</td><td>",
-                    Html(FormatSimDuration(ps.max_wait(kind))), "</td></tr>\n");
+                    Html(FormatSimDuration(ps.max_wait(kind))), "</td><td>",
+                    Html(FormatSimDuration(ps.blocked(kind))), "</td></tr>\n");
   }
   absl::StrAppend(&html, "</table>\n");
   if (!in_.metrics.connection_closes().empty()) {

@@ -7,12 +7,13 @@ namespace plumsim {
 FullMembershipConnector::FullMembershipConnector(EventLoop* sim, const Network* network,
                                                  TcpConnections* connections,
                                                  const PartisanRuntimeConfig& runtime,
-                                                 const PeerSet* members)
+                                                 const PeerSet* members, ProcessStats* stats)
     : sim_(sim),
       network_(network),
       connections_(connections),
       runtime_(runtime),
-      members_(members) {}
+      members_(members),
+      stats_(stats) {}
 
 const std::vector<NodeId>& FullMembershipConnector::pending(NodeId node) const {
   static const std::vector<NodeId>* const kNone = new std::vector<NodeId>();
@@ -60,6 +61,7 @@ void FullMembershipConnector::Run(NodeId node, uint64_t incarnation, Round round
   }
   const SimDuration blocked = Establish(node, sim_->now());
   manager.busy_until = sim_->now() + blocked;
+  if (stats_ != nullptr) stats_->CountBlocked(ProcessKind::kPeerService, blocked);
   // The ticks re-arm themselves last.
   if (round == Round::kConnections) {
     Schedule(node, round, blocked + runtime_.connection_interval);

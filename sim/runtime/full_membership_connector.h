@@ -29,6 +29,7 @@
 #include "sim/kernel/event_loop.h"
 #include "sim/runtime/network.h"
 #include "sim/runtime/partisan_config.h"
+#include "sim/runtime/processes.h"
 #include "sim/runtime/tcp_connections.h"
 
 namespace plumsim {
@@ -36,8 +37,11 @@ namespace plumsim {
 class FullMembershipConnector {
  public:
   // `members` is the peer service's member list; it must outlive this.
+  // `stats` (may be null) counts the manager's blocked time as the peer
+  // service's.
   FullMembershipConnector(EventLoop* sim, const Network* network, TcpConnections* connections,
-                          const PartisanRuntimeConfig& runtime, const PeerSet* members);
+                          const PartisanRuntimeConfig& runtime, const PeerSet* members,
+                          ProcessStats* stats = nullptr);
 
   // `node` started: the running members connect to it at once (they learn
   // of it by gossip, which plumsim does not simulate); its own join
@@ -73,6 +77,7 @@ class FullMembershipConnector {
   TcpConnections* const connections_;
   const PartisanRuntimeConfig runtime_;
   const PeerSet* const members_;
+  ProcessStats* const stats_;
   std::vector<Manager> managers_;  // per node
   uint64_t next_incarnation_ = 1;
   uint64_t connect_attempts_ = 0;

@@ -104,7 +104,11 @@ TEST_F(FullMembershipConnectorTest, ARefusedConnectDelaysTheNextRoundByItsRoundT
 // Each unreachable member blocks the manager connect_timeout (?TIMEOUT of
 // partisan_peer_service_client:connect/3): the join at 1 s blocks 3 s; the
 // connections tick due at 1 s runs at 4 s (3 s more), and re-arms after.
+// The blocked time counts as the peer service's.
 TEST_F(FullMembershipConnectorTest, EachUnreachableMemberBlocksTheManagerForTheConnectTimeout) {
+  ProcessStats stats;
+  connector_ = std::make_unique<FullMembershipConnector>(&sim_, net_.get(), tcp_.get(), runtime_,
+                                                         &members_, &stats);
   net_->Partition({{0}, {1, 2, 3}});
   connector_->OnStart(0);
   EXPECT_EQ(tcp_->open_count(), 0u);
@@ -113,6 +117,8 @@ TEST_F(FullMembershipConnectorTest, EachUnreachableMemberBlocksTheManagerForTheC
   // Join 1-4 s, tick 4-7 s, next tick at 8 s.
   const std::vector<Opened> expected = {{0, 1, T(8000)}, {0, 2, T(8000)}, {0, 3, T(8000)}};
   EXPECT_EQ(rec_.opened, expected);
+  // 3 + 3 s of timeouts, then three handshakes of 10 ms at 8 s.
+  EXPECT_EQ(stats.blocked(ProcessKind::kPeerService), SimDuration::Milliseconds(6030));
 }
 
 // handle_info(connections, _): each round re-connects what is missing. (The

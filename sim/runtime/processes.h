@@ -47,13 +47,17 @@ struct ProcessingConfig {
 
 // Mailbox statistics over all nodes, per process kind: how many messages
 // each kind handled and the mailbox length each found on arrival (0 when
-// handled at once), and the longest wait.
+// handled at once), the longest wait, and the time blocked in calls.
 class ProcessStats {
  public:
   void CountInput(ProcessKind kind) { ++inputs_[static_cast<int>(kind)]; }
   // A message found `length` messages ahead of it (length >= 1).
   void CountQueued(ProcessKind kind, size_t length);
   void CountWait(ProcessKind kind, SimDuration waited);
+  // A handler of `kind` was blocked in a call (a connect) for `blocked`.
+  void CountBlocked(ProcessKind kind, SimDuration blocked) {
+    blocked_[static_cast<int>(kind)] = blocked_[static_cast<int>(kind)] + blocked;
+  }
 
   uint64_t inputs(ProcessKind kind) const { return inputs_[static_cast<int>(kind)]; }
   uint64_t queued(ProcessKind kind) const;
@@ -61,12 +65,15 @@ class ProcessStats {
   // The q-quantile (0 < q <= 1) of the length found on arrival.
   size_t LengthQuantile(ProcessKind kind, double q) const;
   SimDuration max_wait(ProcessKind kind) const { return max_wait_[static_cast<int>(kind)]; }
+  // Total time handlers of `kind` spent blocked in calls, over all nodes.
+  SimDuration blocked(ProcessKind kind) const { return blocked_[static_cast<int>(kind)]; }
 
  private:
   std::array<uint64_t, kProcessKinds> inputs_{};
   // lengths_[k][n]: arrivals that found n messages ahead (n >= 1).
   std::array<std::vector<uint64_t>, kProcessKinds> lengths_;
   std::array<SimDuration, kProcessKinds> max_wait_{};
+  std::array<SimDuration, kProcessKinds> blocked_{};
 };
 
 }  // namespace plumsim

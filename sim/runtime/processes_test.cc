@@ -24,6 +24,10 @@ TEST(ProcessStatsTest, QuantilesCountArrivalsThatFoundAnEmptyMailbox) {
   stats.CountWait(bs, SimDuration::Milliseconds(3));
   stats.CountWait(bs, SimDuration::Milliseconds(1));
   EXPECT_EQ(stats.max_wait(bs), SimDuration::Milliseconds(3));
+  stats.CountBlocked(ProcessKind::kPeerService, SimDuration::Seconds(1));
+  stats.CountBlocked(ProcessKind::kPeerService, SimDuration::Milliseconds(10));
+  EXPECT_EQ(stats.blocked(ProcessKind::kPeerService), SimDuration::Milliseconds(1010));
+  EXPECT_EQ(stats.blocked(bs), SimDuration::Zero());
 }
 
 TEST(ProcessingConfigTest, FreeOnlyForAZeroConstant) {

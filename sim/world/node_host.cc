@@ -123,6 +123,8 @@ bool NodeHost::Idle(ProcessKind kind) const {
 template <typename F>
 void NodeHost::Run(ProcessKind kind, F&& handle) {
   const SimDuration outer = elapsed_;
+  const ProcessKind outer_kind = handling_;
+  handling_ = kind;
   elapsed_ = config_->free_processing[static_cast<int>(kind)]
                  ? SimDuration::Zero()
                  : config_->processing.per_message[static_cast<int>(kind)].Sample(processing_rng_);
@@ -133,6 +135,7 @@ void NodeHost::Run(ProcessKind kind, F&& handle) {
     busy_until = std::max(busy_until, sim_->now() + elapsed_);
   }
   elapsed_ = outer;
+  handling_ = outer_kind;
 }
 
 void NodeHost::Dispatch(ProcessKind kind, Input input) {
@@ -274,8 +277,11 @@ bool NodeHost::IsConnected(NodeId peer) const {
 
 void NodeHost::Connect(NodeId peer) {
   // The connect blocks the calling process (its clock moves on).
-  if (config_->tcp != nullptr)
-    elapsed_ = elapsed_ + config_->tcp->Connect(id_, peer, Clock()).blocked;
+  if (config_->tcp != nullptr) {
+    const SimDuration blocked = config_->tcp->Connect(id_, peer, Clock()).blocked;
+    elapsed_ = elapsed_ + blocked;
+    if (config_->process_stats != nullptr) config_->process_stats->CountBlocked(handling_, blocked);
+  }
   if (config_->connections != nullptr) config_->connections->Connect(id_, peer);
 }
 

@@ -234,8 +234,9 @@ class NodeHost final : public Environment, public EventHandler {
   // The broadcast being handled, for ObservedHandler::Merge.
   const BroadcastMsg* current_broadcast_ = nullptr;
   std::array<Process, kProcessKinds> processes_;
-  SimDuration elapsed_;          // the running handler's time so far
-  RandomStream processing_rng_;  // service times ([processing])
+  SimDuration elapsed_;                               // the running handler's time so far
+  ProcessKind handling_ = ProcessKind::kPeerService;  // the running handler's process
+  RandomStream processing_rng_;                       // service times ([processing])
   // The incarnation's VM: where its clock's ticks fall, and its timers'
   // dispatch draws (sim/runtime/erlang_timers.h).
   RandomStream timer_rng_;

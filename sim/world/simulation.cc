@@ -88,8 +88,8 @@ void Simulation::SetUpTcp() {
     tcp_->set_on_close(
         [this](NodeId holder, NodeId peer) { nodes_[holder]->ConnectionDown(peer); });
   } else {
-    connector_ = std::make_unique<FullMembershipConnector>(&sim_, network_.get(), tcp_.get(),
-                                                           scenario_.partisan, &members_);
+    connector_ = std::make_unique<FullMembershipConnector>(
+        &sim_, network_.get(), tcp_.get(), scenario_.partisan, &members_, &process_stats_);
     // The clients are linked to the manager: handle_info({'EXIT', ...}).
     tcp_->set_on_close(
         [this](NodeId holder, NodeId peer) { connector_->OnConnectionExit(holder, peer); });

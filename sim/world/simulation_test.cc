@@ -210,6 +210,13 @@ latency = "3ms"
   EXPECT_GE(tcp.process_stats().max_wait(ProcessKind::kPeerService), SimDuration::Milliseconds(1));
   EXPECT_EQ(datagram.process_stats().queued(ProcessKind::kPeerService), 0u);
   EXPECT_GT(tcp.process_stats().inputs(ProcessKind::kPeerService), 0u);
+  // Each connect blocks the manager a round trip (6 ms) at least: the total
+  // is counted per process kind; only the manager connects.
+  const ProcessStats& stats = tcp.process_stats();
+  EXPECT_GE(stats.blocked(ProcessKind::kPeerService), SimDuration::Milliseconds(6) * 60);
+  EXPECT_EQ(stats.blocked(ProcessKind::kBroadcastServer), SimDuration::Zero());
+  EXPECT_EQ(stats.blocked(ProcessKind::kBackend), SimDuration::Zero());
+  EXPECT_EQ(datagram.process_stats().blocked(ProcessKind::kPeerService), SimDuration::Zero());
 }
 
 TEST(SimulationTest, JoinAndLeaveUpdateEveryBroadcastServer) {
