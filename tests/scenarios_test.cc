@@ -140,7 +140,7 @@ TEST(ShippedScenariosTest, HyParViewScaledDown) {
                       {"nodes.count=150", "duration=\"40s\"", "snapshots.roots=\"n0\""});
   EXPECT_EQ(r->stats.sent[5], 149u);  // one join per node but n0
   // Node i starts at i * 10 ms and beats about 10, 20 and 30 s later (each
-  // period is 10001 or 10002 ms: ERTS's tick); n0's fourth beat, a few ms
+  // period is 10001 ms: ERTS's tick); n0's fourth beat, a few ms
   // after 40 s, falls outside the run. (Nearly) every beat reaches every
   // other node through the partial views.
   EXPECT_EQ(Heartbeats(r->stats), 150u * 3);

@@ -18,6 +18,8 @@ SimTime ErlangTimerExpiry(SimTime armed, SimDuration timeout, SimDuration tick,
   const int64_t timeout_ticks = CeilDiv(timeout.ns(), t);
   // get_timeout_pos/2: a timeout of 0 is already due.
   if (timeout_ticks == 0) return armed;
+  // Beyond virtual time (a saturated clock): never.
+  if (armed.ns() > SimTime::Max().ns() - timeout.ns() - 2 * t) return SimTime::Max();
   // The VM's monotonic clock, in ns, counted so that its ticks are the
   // multiples of `t`.
   const int64_t monotonic = armed.ns() + (t - clock_phase.ns()) % t;

@@ -13,8 +13,8 @@
 // Each VM's monotonic clock starts at its own instant, so its ticks fall at
 // its own phase within the millisecond (`clock_phase`).
 //
-//   // A timer of 1000 ms armed 0.2 ms after one of the VM's ticks fires
-//   // 1000.8 ms later, at the second tick after 1000 ms.
+//   // A timer of 1000 ms armed 0.2 ms after one of the VM's ticks (10 ms)
+//   // fires 1000.8 ms later: the next tick (11 ms) plus 1000 ms.
 //   SimTime fire = ErlangTimerExpiry(SimTime::FromNanoseconds(10'200'000),
 //                                    SimDuration::Milliseconds(1000),
 //                                    SimDuration::Milliseconds(1), SimDuration::Zero());
@@ -30,7 +30,7 @@ namespace plumsim {
 // timer wheel's tick (1 ms; 1 ns turns the rounding off); `clock_phase`, in
 // [0, tick), is where the VM's ticks fall: they are at clock_phase + k *
 // tick. The timeout is rounded up to whole ticks first (send_after takes
-// whole milliseconds).
+// whole milliseconds). SimTime::Max() when it would fall beyond virtual time.
 SimTime ErlangTimerExpiry(SimTime armed, SimDuration timeout, SimDuration tick,
                           SimDuration clock_phase);
 

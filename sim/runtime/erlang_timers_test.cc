@@ -60,6 +60,13 @@ TEST(ErlangTimerExpiryTest, TimeoutsAreWholeTicksAndZeroIsDue) {
   EXPECT_EQ(ErlangTimerExpiry(Us(1300), SimDuration::Zero(), kMs, SimDuration::Zero()), Us(1300));
 }
 
+TEST(ErlangTimerExpiryTest, BeyondVirtualTimeIsNever) {
+  // A clock saturated by a heavy-tailed service time.
+  EXPECT_EQ(ErlangTimerExpiry(SimTime::Max(), SimDuration::Milliseconds(1000), kMs,
+                              SimDuration::Microseconds(300)),
+            SimTime::Max());
+}
+
 TEST(ErlangTimerExpiryTest, ANanosecondTickTurnsTheRoundingOff) {
   EXPECT_EQ(ErlangTimerExpiry(Us(5200), SimDuration::Milliseconds(1000),
                               SimDuration::Nanoseconds(1), SimDuration::Zero()),

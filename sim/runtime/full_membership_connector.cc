@@ -24,7 +24,13 @@ void FullMembershipConnector::OnStart(NodeId node) {
   if (managers_.size() <= node) managers_.resize(node + 1);
   managers_[node] = Manager{next_incarnation_++, sim_->now(), {}};
   for (NodeId m : *members_) {
-    if (m != node && network_->IsUp(m)) connections_->Connect(m, node);
+    if (m == node || !network_->IsUp(m)) continue;
+    // {connected, ...} takes the node out of m's Pending (~line 1553).
+    if (connections_->Connect(m, node).open && m < managers_.size()) {
+      std::vector<NodeId>& pending = managers_[m].pending;
+      auto it = std::find(pending.begin(), pending.end(), node);
+      if (it != pending.end()) pending.erase(it);
+    }
   }
   // internal_join/3: avoid_rush/0, then establish_connections/1. init/1
   // arms schedule_connections/0 and schedule_periodic/0.

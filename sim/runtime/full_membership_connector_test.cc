@@ -151,6 +151,30 @@ TEST_F(FullMembershipConnectorTest, ALostMemberIsTriedTwicePerRoundUntilItAnswer
   EXPECT_TRUE(connector_->pending(0).empty());
 }
 
+// A member lost by 'EXIT' and then restarted: its members connect to it at
+// once, and {connected, ...} takes it out of their Pending, so crashes and
+// restarts do not pile up entries.
+TEST_F(FullMembershipConnectorTest, AReconnectedMemberLeavesPending) {
+  connector_->OnStart(0);
+  connector_->OnStart(1);
+  for (int cycle = 0; cycle < 3; ++cycle) {
+    At(2000 + 1000 * cycle, [this] {
+      connector_->OnStop(1);
+      net_->SetNodeUp(1, false);
+      tcp_->OnNodeDown(1);  // 1's own connections go; 0's to it closes by reset
+    });
+    At(2020 + 1000 * cycle, [this] { connector_->OnConnectionExit(0, 1); });
+    At(2500 + 1000 * cycle, [this] {
+      EXPECT_EQ(connector_->pending(0), std::vector<NodeId>{1});
+      net_->SetNodeUp(1, true);
+      connector_->OnStart(1);
+      EXPECT_TRUE(connector_->pending(0).empty());
+    });
+  }
+  sim_.RunUntil(T(6000));
+  EXPECT_TRUE(connector_->pending(0).empty());
+}
+
 // handle_info(periodic, _) runs establish_connections/1 too, every
 // periodic_interval, whatever connection_interval is.
 TEST_F(FullMembershipConnectorTest, ThePeriodicTickReconnectsToo) {
