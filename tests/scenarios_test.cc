@@ -74,14 +74,16 @@ TEST(ShippedScenariosTest, CrashRestartLosesOnlyTheCrashedNodesShare) {
   EXPECT_GT(FirstDeliveries(r->stats), 1000u);
 }
 
-// Over tcp the 40 s partition kills no connection (the ping rule needs
-// 50-70 s): what was sent across waits and arrives after the heal, and
-// every heartbeat reaches every node.
+// Over tcp the 40 s partition holds everything sent across; at TCP's
+// first retransmission after the heal every cross connection delivers its
+// backlog and then dies by a stale pong ({invalid_ping_response, Pong}),
+// and every heartbeat still reaches every node.
 TEST(ShippedScenariosTest, PartitionHealHoldsAcrossThenDeliversOverTcp) {
   auto r = RunShipped("partition_heal.toml");
   uint64_t closed = 0;
   for (uint64_t c : r->stats.connections_closed) closed += c;
-  EXPECT_EQ(closed, 0u);
+  EXPECT_EQ(closed, 72u);
+  EXPECT_EQ(r->stats.connections_closed[static_cast<int>(CloseReason::kInvalidPingResponse)], 72u);
   EXPECT_GT(r->stats.held, 0u);
   EXPECT_EQ(r->stats.released, r->stats.held);
   EXPECT_EQ(r->stats.dropped[static_cast<int>(DropReason::kUnreachable)], 0u);
@@ -89,21 +91,28 @@ TEST(ShippedScenariosTest, PartitionHealHoldsAcrossThenDeliversOverTcp) {
   EXPECT_EQ(FirstDeliveries(r->stats), 12u * 11u * 11u);
 }
 
-// partition_tcp: up to 100 s (the short partition and its heal) every held
-// message is released and nothing closes; the long partition closes the 72
-// cross connections at ~155 s, dropping what they held.
-TEST(ShippedScenariosTest, PartitionTcpShortHoldsLongCloses) {
+// partition_tcp: the 5 s partition closes nothing and releases everything
+// it held; the 40 s one closes the 72 cross connections by stale pongs
+// after the heal; the 150 s one by ping timeout, dropping what they held.
+TEST(ShippedScenariosTest, PartitionTcpShortHoldsFortyStalePongsLongTimesOut) {
   absl::StatusOr<Scenario> s =
       LoadScenario("scenarios/partition_tcp.toml", std::vector<std::string>{});
   ASSERT_TRUE(s.ok()) << s.status();
   RunCounters stats;
   Simulation sim(*s, &stats);
-  sim.RunUntil(SimTime::Zero() + SimDuration::Seconds(100));
+  auto closed = [&stats](CloseReason reason) {
+    return stats.connections_closed[static_cast<int>(reason)];
+  };
+  sim.RunUntil(SimTime::Zero() + SimDuration::Seconds(79));
   EXPECT_GT(stats.held, 0u);
   EXPECT_EQ(stats.released, stats.held);
-  EXPECT_EQ(stats.connections_closed[static_cast<int>(CloseReason::kPingTimeout)], 0u);
+  for (uint64_t c : stats.connections_closed) EXPECT_EQ(c, 0u);
+  sim.RunUntil(SimTime::Zero() + SimDuration::Seconds(135));
+  EXPECT_EQ(closed(CloseReason::kInvalidPingResponse), 72u);
+  EXPECT_EQ(closed(CloseReason::kPingTimeout), 0u);
   EXPECT_TRUE(sim.Run());
-  EXPECT_EQ(stats.connections_closed[static_cast<int>(CloseReason::kPingTimeout)], 72u);
+  EXPECT_EQ(closed(CloseReason::kInvalidPingResponse), 72u);
+  EXPECT_EQ(closed(CloseReason::kPingTimeout), 72u);
   EXPECT_GT(stats.dropped[static_cast<int>(DropReason::kConnectionClosed)], 0u);
   EXPECT_LT(stats.released, stats.held);
 }

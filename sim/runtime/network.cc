@@ -6,6 +6,11 @@
 #include "base/check.h"
 
 namespace plumsim {
+namespace {
+
+constexpr NodeId kBackLane = NodeId{1} << 31;
+
+}  // namespace
 
 const char* DropReasonName(DropReason reason) {
   switch (reason) {
@@ -37,6 +42,8 @@ const char* CloseReasonName(CloseReason reason) {
       return "disconnect";
     case CloseReason::kRetransmitTimeout:
       return "retransmit_timeout";
+    case CloseReason::kInvalidPingResponse:
+      return "invalid_ping_response";
   }
   return "?";
 }
@@ -149,7 +156,8 @@ void Network::Send(NodeId from, NodeId to, Message message, SimTime departure) {
 // A segment lost k times in a row arrives after k retransmission timeouts
 // (RFC 6298 5.5: the RTO doubles per retransmission, up to max_rto). No
 // fast retransmit: Partisan's traffic is too sparse for duplicate acks.
-bool Network::Transmit(NodeId from, NodeId to, uint64_t seq, Message message, SimTime not_before) {
+bool Network::Transmit(NodeId from, NodeId to, uint64_t seq, Message message, SimTime not_before,
+                       TcpPacket packet) {
   const LinkOverride* link = Override(from, to);
   const double loss = link != nullptr && link->loss ? *link->loss : config_.loss;
   int losses = 0;
@@ -157,25 +165,33 @@ bool Network::Transmit(NodeId from, NodeId to, uint64_t seq, Message message, Si
     while (losses <= TcpConfig::kMaxRetransmissions && rng_.Bernoulli(loss)) ++losses;
   }
   if (losses > TcpConfig::kMaxRetransmissions) return false;
-  if (losses > 0 && observer_ != nullptr) observer_->OnRetransmit(from, to, message, losses);
+  if (losses > 0 && observer_ != nullptr && packet.is_message()) {
+    observer_->OnRetransmit(from, to, message, losses);
+  }
   const SimDuration latency = SampleLatency(from, to);
   const SimTime departure = std::max(sim_->now(), not_before);
   const SimDuration delay = config_.tcp.Backoff(losses);
   if (delay.ns() >= SimTime::Max().ns() - departure.ns() - 1) return false;
-  Schedule(from, to, std::move(message), departure + delay, latency, seq);
+  Schedule(from, to, std::move(message), departure + delay, latency, seq, packet);
   return true;
 }
 
 bool Network::Schedule(NodeId from, NodeId to, Message message, SimTime departure,
-                       SimDuration latency, uint64_t seq) {
+                       SimDuration latency, uint64_t seq, TcpPacket packet) {
   // A heavy-tailed draw (pareto, lognormal) can exceed what the clock can
   // hold: such a message never arrives; it is dropped, counted and traced.
   if (latency.ns() >= SimTime::Max().ns() - departure.ns()) {
-    if (observer_ != nullptr) observer_->OnDrop(from, to, message, DropReason::kNeverArrives);
+    if (observer_ != nullptr && packet.is_message()) {
+      observer_->OnDrop(from, to, message, DropReason::kNeverArrives);
+    }
     return false;
   }
   SimTime arrival = departure + latency;
-  if (!config_.reorder) arrival = link_clocks_.Clamp(from, to, arrival, sim_->now());
+  if (!config_.reorder) {
+    // A connection's back stream has its own lane (node ids stay below 2^31).
+    const NodeId lane = packet.back ? (to | kBackLane) : to;
+    arrival = link_clocks_.Clamp(from, lane, arrival, sim_->now());
+  }
   uint32_t slot;
   if (!free_slots_.empty()) {
     slot = free_slots_.back();
@@ -191,7 +207,7 @@ bool Network::Schedule(NodeId from, NodeId to, Message message, SimTime departur
   f.message = std::move(message);
   if (config_.transport == Transport::kTcp) {
     if (tcp_slots_.size() <= slot) tcp_slots_.resize(slots_.size());
-    tcp_slots_[slot] = TcpSlot{seq, sim_->now()};
+    tcp_slots_[slot] = TcpSlot{seq, sim_->now(), packet};
   }
   sim_->ScheduleAt(arrival, this, slot);
   return true;
@@ -226,13 +242,29 @@ void Network::OnTcpArrival(InFlight f, TcpSlot tcp) {
   for (size_t i = f.cuts_at_send; i < cuts_.size() && !receiver_crashed; ++i) {
     receiver_crashed = cuts_[i].kind == Cut::Kind::kNode && cuts_[i].a == f.to;
   }
+  const bool message = tcp.packet.is_message();
   if (receiver_crashed) {
-    if (observer_ != nullptr) observer_->OnDrop(f.from, f.to, f.message, DropReason::kCut);
+    if (observer_ != nullptr && message) {
+      observer_->OnDrop(f.from, f.to, f.message, DropReason::kCut);
+    }
     return;
   }
-  if (!Reachable(f.from, f.to) && blocked_sink_ != nullptr) {
-    blocked_sink_->OnBlockedArrival(f.from, f.to, tcp.seq, tcp.sent_at, std::move(f.message));
-    return;
+  if (tcp_sink_ != nullptr) {
+    if (!Reachable(f.from, f.to)) {
+      tcp_sink_->OnBlockedArrival(f.from, f.to, tcp.seq, tcp.sent_at, std::move(f.message),
+                                  tcp.packet);
+      return;
+    }
+    if (!message) {
+      tcp_sink_->OnControlArrival(f.from, f.to, tcp.packet);
+      return;
+    }
+    if (!tcp_sink_->OnMessageArrival(f.from, f.to, tcp.packet)) {
+      if (observer_ != nullptr) {
+        observer_->OnDrop(f.from, f.to, f.message, DropReason::kConnectionClosed);
+      }
+      return;
+    }
   }
   if (observer_ != nullptr) observer_->OnDeliver(f.from, f.to, f.message);
   receiver_->Deliver(f.from, f.to, f.message);

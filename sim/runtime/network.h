@@ -74,8 +74,12 @@ enum class CloseReason : uint8_t {
   kCrash,              // the holder itself crashed or left
   kDisconnect,         // the holder's peer service closed it (disconnect/1)
   kRetransmitTimeout,  // TCP gave up retransmitting one segment
+  // A pong answered an older ping than the end's latest
+  // ({invalid_ping_response, Pong}: handle_inbound/2 of
+  // partisan_peer_service_client and _server)
+  kInvalidPingResponse,
 };
-inline constexpr int kCloseReasons = 5;
+inline constexpr int kCloseReasons = 6;
 const char* CloseReasonName(CloseReason reason);
 
 // Sees every message the network handles.
@@ -99,13 +103,34 @@ class NetworkObserver {
                             int /*count*/) {}
 };
 
-// tcp: takes the messages whose path is cut when they arrive, to hold them
-// on their connection (TcpConnections).
-class BlockedArrivalSink {
+// tcp: what a packet carries besides its message. Every packet belongs to
+// one connection (its generation) and one of its two streams: the
+// holder's (from -> to) or, when `back`, its peer's answers (from is the
+// peer). Each stream is its own FIFO: a packet delayed on one does not hold
+// up the other, nor another connection on the same link. `word` is 0 for a
+// message and otherwise a packet of the connection's own (the handshake,
+// keepalive pings and pongs, a closing end's FIN), encoded by
+// TcpConnections.
+struct TcpPacket {
+  uint32_t generation = 0;
+  uint32_t word = 0;
+  bool back = false;
+  bool is_message() const { return word == 0; }
+};
+
+// tcp: the connections' side of every arrival (TcpConnections).
+class TcpPacketSink {
  public:
-  virtual ~BlockedArrivalSink() = default;
+  virtual ~TcpPacketSink() = default;
+  // The packet reached a cut path: it waits on its connection, to be
+  // retransmitted after the heal.
   virtual void OnBlockedArrival(NodeId from, NodeId to, uint64_t seq, SimTime sent_at,
-                                Message message) = 0;
+                                Message message, TcpPacket packet) = 0;
+  // A connection's own packet arrived.
+  virtual void OnControlArrival(NodeId from, NodeId to, TcpPacket packet) = 0;
+  // A message is about to be delivered: false drops it (its receiving end
+  // is gone).
+  virtual bool OnMessageArrival(NodeId from, NodeId to, TcpPacket packet) = 0;
 };
 
 // Receives the messages that arrive.
@@ -131,11 +156,13 @@ class Network final : public EventHandler {
   // datagram transport: sends one message (lost, cut or delivered). It
   // leaves at `departure` (>= now; a busy process's send) or now.
   void Send(NodeId from, NodeId to, Message message, SimTime departure = SimTime::Zero());
-  // tcp transport: puts one message of connection from->to (its `seq`) on
-  // the wire no earlier than `not_before`. Each loss costs a retransmission
-  // timeout (TcpConfig::Backoff); later messages wait behind it (FIFO).
-  // Returns false, sending nothing, when TCP would give up on the segment.
-  bool Transmit(NodeId from, NodeId to, uint64_t seq, Message message, SimTime not_before);
+  // tcp transport: puts one packet of a connection's stream from -> to (its
+  // `seq`) on the wire no earlier than `not_before`. Each loss costs a
+  // retransmission timeout (TcpConfig::Backoff); later packets wait behind
+  // it (FIFO). Returns false, sending nothing, when TCP would give up on
+  // the segment. Only message packets are shown to the observer.
+  bool Transmit(NodeId from, NodeId to, uint64_t seq, Message message, SimTime not_before,
+                TcpPacket packet = {});
   // Whether the network carries from -> to, ignoring whether nodes are up.
   bool CanReach(NodeId from, NodeId to) const { return from != to && Reachable(from, to); }
 
@@ -149,7 +176,7 @@ class Network final : public EventHandler {
   std::optional<InFlightAge> OldestTcpInFlight() const;
   // One draw of the link's latency (the network's random stream).
   SimDuration SampleLatency(NodeId from, NodeId to);
-  void set_blocked_sink(BlockedArrivalSink* sink) { blocked_sink_ = sink; }
+  void set_tcp_sink(TcpPacketSink* sink) { tcp_sink_ = sink; }
 
   // --- Faults and changes (scenario timeline) ---
   // Symmetric partition: nodes in different groups cannot reach each other;
@@ -206,8 +233,9 @@ class Network final : public EventHandler {
   };
   // tcp only, beside each slot (datagram runs keep slots small).
   struct TcpSlot {
-    uint64_t seq = 0;  // the message's place on its connection
+    uint64_t seq = 0;  // the packet's place on its connection's stream
     SimTime sent_at;   // when it was put on the wire
+    TcpPacket packet;
   };
 
   static uint64_t LinkKey(NodeId from, NodeId to) {
@@ -218,7 +246,7 @@ class Network final : public EventHandler {
   const LinkOverride* Override(NodeId from, NodeId to) const;
   // Schedules the arrival; false if it would not fit in virtual time.
   bool Schedule(NodeId from, NodeId to, Message message, SimTime departure, SimDuration latency,
-                uint64_t seq = 0);
+                uint64_t seq = 0, TcpPacket packet = {});
   void OnTcpArrival(InFlight f, TcpSlot tcp);
 
   EventLoop* const sim_;
@@ -239,7 +267,7 @@ class Network final : public EventHandler {
   std::function<void()> on_cut_;
   std::function<void()> on_heal_;
   std::function<void(NodeId, bool)> on_node_;
-  BlockedArrivalSink* blocked_sink_ = nullptr;
+  TcpPacketSink* tcp_sink_ = nullptr;
 
   std::vector<InFlight> slots_;
   std::vector<TcpSlot> tcp_slots_;

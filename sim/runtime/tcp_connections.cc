@@ -15,12 +15,17 @@ TcpConnections::TcpConnections(EventLoop* sim, Network* network,
       runtime_(runtime),
       crash_mode_(crash_mode),
       observer_(observer) {
-  network_->set_blocked_sink(this);
+  network_->set_tcp_sink(this);
 }
 
 TcpConnections::Conn* TcpConnections::Find(NodeId holder, NodeId peer) {
   auto it = conns_.find(Key(holder, peer));
   return it == conns_.end() ? nullptr : &it->second;
+}
+
+TcpConnections::Conn* TcpConnections::FindLive(NodeId holder, NodeId peer, uint32_t generation) {
+  Conn* c = Find(holder, peer);
+  return c != nullptr && c->generation == generation ? c : nullptr;
 }
 
 bool TcpConnections::IsOpen(NodeId holder, NodeId peer) const {
@@ -30,6 +35,10 @@ bool TcpConnections::IsOpen(NodeId holder, NodeId peer) const {
 const PeerSet& TcpConnections::OpenPeers(NodeId holder) const {
   static const PeerSet* const kNone = new PeerSet();
   return holder < open_.size() ? open_[holder] : *kNone;
+}
+
+bool TcpConnections::StreamOk(NodeId holder, NodeId peer, bool back) const {
+  return back ? network_->IsConnected(peer, holder) : network_->IsConnected(holder, peer);
 }
 
 TcpConnections::ConnectResult TcpConnections::Connect(NodeId holder, NodeId peer, SimTime at) {
@@ -44,20 +53,29 @@ TcpConnections::ConnectResult TcpConnections::Connect(NodeId holder, NodeId peer
     if (!refused) return {false, runtime_.connect_timeout};
     return {false, network_->SampleLatency(holder, peer) + network_->SampleLatency(peer, holder)};
   }
-  // SYN, SYN-ACK; then the client's hello arrives and reset_ping/1 arms the
-  // idle timer (handle_inbound({hello, _}), partisan_peer_service_client).
-  const SimDuration rtt =
-      network_->SampleLatency(holder, peer) + network_->SampleLatency(peer, holder);
-  Conn& c = conns_[Key(holder, peer)];
-  c.generation = next_generation_++;
-  c.ready_at = at + rtt;
-  c.ping_origin = c.ready_at;
+  // SYN, SYN-ACK: connect returns to the client's init/1. The server
+  // process accepts when the SYN arrives and speaks first: acceptor_continue
+  // (partisan_peer_service_server) sends {hello, Node}; no timer is armed on
+  // either end until its first reset_ping/1.
+  const SimDuration syn = network_->SampleLatency(holder, peer);
+  const SimDuration syn_ack = network_->SampleLatency(peer, holder);
+  // connect/3's timeout (?TIMEOUT) runs out before a slow handshake ends.
+  if (syn + syn_ack > runtime_.connect_timeout) return {false, runtime_.connect_timeout};
+  PLUMSIM_CHECK(next_generation_ != 0);  // 2^32 connections
+  Conn fresh{next_generation_++,
+             at + syn + syn_ack,
+             {},
+             {},
+             End{Keepalive::Client(runtime_)},
+             End{Keepalive::Server(runtime_)}};
+  Conn& c = conns_.insert_or_assign(Key(holder, peer), std::move(fresh)).first->second;
   if (open_.size() <= holder) open_.resize(holder + 1);
   open_[holder] = ordsets::AddElement(peer, std::move(open_[holder]));
   if (holders_.size() <= peer) holders_.resize(peer + 1);
   holders_[peer] = ordsets::AddElement(holder, std::move(holders_[peer]));
   if (observer_ != nullptr) observer_->OnConnectionOpen(holder, peer);
-  return {true, rtt};
+  SendPacket(holder, peer, c, /*back=*/true, Word(Kind::kServerHello), Message{}, at + syn);
+  return {true, syn + syn_ack};
 }
 
 void TcpConnections::Disconnect(NodeId holder, NodeId peer) {
@@ -72,60 +90,206 @@ void TcpConnections::Send(NodeId from, NodeId to, Message message, SimTime depar
     if (observer_ != nullptr) observer_->OnDrop(from, to, message, DropReason::kNotConnected);
     return;
   }
-  const uint64_t seq = c->next_seq++;
-  if (c->cut() || !c->held.empty()) {
-    if (observer_ != nullptr) observer_->OnHeld(from, to, message);
-    c->held.push_back(Held{seq, sim_->now(), std::move(message)});
-    return;
-  }
-  Put(from, to, *c, seq, std::move(message), std::max(c->ready_at, departure));
+  SendPacket(from, to, *c, /*back=*/false, 0, std::move(message), std::max(c->ready_at, departure));
 }
 
-void TcpConnections::Put(NodeId from, NodeId to, Conn& c, uint64_t seq, Message message,
-                         SimTime not_before) {
-  if (network_->Transmit(from, to, seq, message, not_before)) return;
+void TcpConnections::SendPacket(NodeId holder, NodeId peer, Conn& c, bool back, uint32_t word,
+                                Message message, SimTime not_before) {
+  Stream& s = back ? c.back : c.out;
+  const uint64_t seq = s.next_seq++;
+  const bool hold = s.cut() || !s.held.empty() || (!back && c.peer_gone);
+  if (hold) {
+    const NodeId from = back ? peer : holder, to = back ? holder : peer;
+    if (word == 0 && observer_ != nullptr) observer_->OnHeld(from, to, message);
+    s.held.push_back(Held{seq, sim_->now(), word, std::move(message)});
+    // The peer's host is back: this packet meets its new OS.
+    if (!back && c.peer_gone && network_->IsConnected(holder, peer)) {
+      ResetByNewPeer(holder, peer, c, std::max(sim_->now(), not_before));
+    }
+    return;
+  }
+  Put(holder, peer, c, back, seq, word, std::move(message), not_before);
+}
+
+void TcpConnections::Put(NodeId holder, NodeId peer, Conn& c, bool back, uint64_t seq,
+                         uint32_t word, Message message, SimTime not_before) {
+  const NodeId from = back ? peer : holder, to = back ? holder : peer;
+  if (network_->Transmit(from, to, seq, message, not_before, TcpPacket{c.generation, word, back})) {
+    return;
+  }
   // tcp_retries2 exceeded: TCP aborts the connection (ETIMEDOUT), which
   // closes the client as a closed socket does.
-  if (observer_ != nullptr) observer_->OnDrop(from, to, message, DropReason::kConnectionClosed);
-  ScheduleClose(from, to, c, sim_->now(), CloseReason::kRetransmitTimeout);
+  if (word == 0 && observer_ != nullptr) {
+    observer_->OnDrop(from, to, message, DropReason::kConnectionClosed);
+  }
+  ScheduleClose(holder, peer, c, sim_->now(), CloseReason::kRetransmitTimeout);
 }
 
 void TcpConnections::OnBlockedArrival(NodeId from, NodeId to, uint64_t seq, SimTime sent_at,
-                                      Message message) {
-  Conn* c = Find(from, to);
-  if (c == nullptr || c->closing) {
-    if (observer_ != nullptr) observer_->OnDrop(from, to, message, DropReason::kConnectionClosed);
+                                      Message message, TcpPacket packet) {
+  const bool back = packet.back;
+  const NodeId holder = back ? to : from, peer = back ? from : to;
+  Conn* c = FindLive(holder, peer, packet.generation);
+  if (c == nullptr || c->closing || (back && c->peer_gone)) {
+    if (packet.is_message() && observer_ != nullptr) {
+      observer_->OnDrop(from, to, message, DropReason::kConnectionClosed);
+    }
     return;
   }
-  if (observer_ != nullptr) observer_->OnHeld(from, to, message);
-  auto at = std::lower_bound(c->held.begin(), c->held.end(), seq,
-                             [](const Held& h, uint64_t s) { return h.seq < s; });
-  c->held.insert(at, Held{seq, sent_at, std::move(message)});
-  // The cut that blocked it may be older than the connection's view of it
+  if (packet.is_message() && observer_ != nullptr) observer_->OnHeld(from, to, message);
+  Stream& s = back ? c->back : c->out;
+  auto at = std::lower_bound(s.held.begin(), s.held.end(), seq,
+                             [](const Held& h, uint64_t q) { return h.seq < q; });
+  s.held.insert(at, Held{seq, sent_at, packet.word, std::move(message)});
+  // The cut that blocked it may be older than the stream's view of it
   // (OnPathsChanged runs once per instant): count it as cut from now.
-  if (!c->cut()) MarkCut(from, to, *c);
-  if (PathOk(from, to)) MaybeResume(from, to, *c);
+  if (!s.cut()) s.cut_since = sim_->now();
+  if (StreamOk(holder, peer, back)) MaybeResume(holder, peer, *c, back);
 }
 
-SimTime TcpConnections::PingDeath(const Conn& c) const {
-  // reset_ping/1 re-arms the idle timer at every pong; the last reset
-  // before the cut is ping_origin + k * idle_timeout.
-  const int64_t idle = runtime_.ping_idle_timeout.ns();
-  SimTime last_reset = c.ping_origin;
-  if (c.cut_since > c.ping_origin) {
-    last_reset =
-        c.ping_origin + SimDuration::Nanoseconds((c.cut_since - c.ping_origin).ns() / idle * idle);
+void TcpConnections::OnControlArrival(NodeId from, NodeId to, TcpPacket packet) {
+  const bool back = packet.back;
+  const NodeId holder = back ? to : from, peer = back ? from : to;
+  Conn* c = FindLive(holder, peer, packet.generation);
+  if (c == nullptr || c->closing) return;
+  const Kind kind = static_cast<Kind>(packet.word & 15u);
+  const uint32_t arg = packet.word >> 4;
+  if (back) {
+    ClientReceives(holder, peer, *c, kind, arg);
+  } else {
+    ServerReceives(holder, peer, *c, kind, arg);
   }
-  // ping_idle_timeout fires; each ping_timeout calls partisan_retry:fail/1,
-  // which returns max_retries once max_attempts pings went unanswered.
-  return last_reset + runtime_.ping_idle_timeout +
-         runtime_.ping_timeout * runtime_.ping_max_attempts;
 }
 
-SimTime TcpConnections::ResumeTime(const Conn& c, SimTime heal) const {
-  SimTime first_unacked = c.held.empty() ? SimTime::Max() : c.held.front().sent_at;
-  const SimTime first_ping = PingDeath(c) - runtime_.ping_timeout * runtime_.ping_max_attempts;
-  if (first_ping < heal) first_unacked = std::min(first_unacked, first_ping);
+bool TcpConnections::OnMessageArrival(NodeId from, NodeId to, TcpPacket packet) {
+  Conn* c = FindLive(from, to, packet.generation);
+  // The client closed since: the server still reads what reached it.
+  if (c == nullptr) return true;
+  if (c->server.stopped) return false;  // the server's socket is closed
+  // handle_inbound/2's catch-all clause (partisan_peer_service_server):
+  // any message re-arms the server's ping timer.
+  ResetPing(from, to, *c, /*server=*/true);
+  return true;
+}
+
+// handle_inbound/2 of partisan_peer_service_client: only what the server
+// sends arrives here.
+void TcpConnections::ClientReceives(NodeId holder, NodeId peer, Conn& c, Kind kind, uint32_t arg) {
+  switch (kind) {
+    case Kind::kServerHello:  // {hello, Node}: reply {hello, Node, Channel}
+      SendPacket(holder, peer, c, false, Word(Kind::kClientHello), Message{}, sim_->now());
+      ResetPing(holder, peer, c, /*server=*/false);
+      return;
+    case Kind::kState:  // {state, Tag, LocalState}: {connected, ...} to the manager
+      ResetPing(holder, peer, c, false);
+      return;
+    case Kind::kPing:  // #ping{}: a pong with the same id (send_pong/2)
+      SendPacket(holder, peer, c, false, Word(Kind::kPong, arg), Message{}, sim_->now());
+      ResetPing(holder, peer, c, false);
+      return;
+    case Kind::kPong:
+      if (c.client.keepalive.Accepts(arg)) {
+        ResetPing(holder, peer, c, false);
+      } else {
+        Close(holder, peer, CloseReason::kInvalidPingResponse, /*notify=*/true);
+      }
+      return;
+    case Kind::kFin:  // ?CLOSED_MSG: {stop, normal}
+      Close(holder, peer, static_cast<CloseReason>(arg), /*notify=*/true);
+      return;
+    case Kind::kMessage:
+    case Kind::kClientHello:
+      break;
+  }
+  PLUMSIM_CHECK(false);  // servers send no such packet
+}
+
+// handle_inbound/2 of partisan_peer_service_server.
+void TcpConnections::ServerReceives(NodeId holder, NodeId peer, Conn& c, Kind kind, uint32_t arg) {
+  if (c.server.stopped) return;
+  switch (kind) {
+    case Kind::kClientHello:  // {hello, Node, Channel}: reply {state, Tag, LocalState}
+      SendPacket(holder, peer, c, true, Word(Kind::kState), Message{}, sim_->now());
+      ResetPing(holder, peer, c, /*server=*/true);
+      return;
+    case Kind::kPing:
+      SendPacket(holder, peer, c, true, Word(Kind::kPong, arg), Message{}, sim_->now());
+      ResetPing(holder, peer, c, true);
+      return;
+    case Kind::kPong:
+      if (c.server.keepalive.Accepts(arg)) {
+        ResetPing(holder, peer, c, true);
+      } else {
+        StopServer(holder, peer, c, CloseReason::kInvalidPingResponse);
+      }
+      return;
+    case Kind::kMessage:
+    case Kind::kServerHello:
+    case Kind::kState:
+    case Kind::kFin:
+      break;
+  }
+  PLUMSIM_CHECK(false);  // clients send no such packet
+}
+
+void TcpConnections::ResetPing(NodeId holder, NodeId peer, Conn& c, bool server) {
+  End& e = server ? c.server : c.client;
+  e.keepalive.Reset(sim_->now());
+  Arm(holder, peer, c, server);
+}
+
+// erlang:start_timer/3 for the end's ping_tref. A reset only moves the
+// deadline; the pending event re-arms itself when it finds the deadline
+// later (a cancelled timer's message is ignored, as ping_tref's match
+// ignores it in Partisan).
+void TcpConnections::Arm(NodeId holder, NodeId peer, Conn& c, bool server) {
+  End& e = server ? c.server : c.client;
+  const SimTime deadline = e.keepalive.deadline();
+  if (e.event_at != SimTime::Max() && e.event_at <= deadline) return;
+  e.event_at = deadline;
+  const uint32_t token = ++e.token;
+  const uint32_t generation = c.generation;
+  sim_->ScheduleCallbackAt(deadline, [this, holder, peer, generation, server, token] {
+    OnTimer(holder, peer, generation, server, token);
+  });
+}
+
+// {timeout, Ref, ping_idle_timeout | ping_timeout}: maybe_send_ping/1.
+void TcpConnections::OnTimer(NodeId holder, NodeId peer, uint32_t generation, bool server,
+                             uint32_t token) {
+  Conn* c = FindLive(holder, peer, generation);
+  if (c == nullptr || c->closing) return;
+  End& e = server ? c->server : c->client;
+  if (e.token != token || e.stopped) return;
+  e.event_at = SimTime::Max();
+  if (e.keepalive.deadline() > sim_->now()) {
+    Arm(holder, peer, *c, server);
+    return;
+  }
+  const uint32_t id = e.keepalive.Fire(sim_->now());
+  if (id == 0) {  // {stop, {shutdown, ping_timeout}}
+    if (server) {
+      StopServer(holder, peer, *c, CloseReason::kPingTimeout);
+    } else {
+      Close(holder, peer, CloseReason::kPingTimeout, /*notify=*/true);
+    }
+    return;
+  }
+  ++pings_sent_;
+  SendPacket(holder, peer, *c, /*back=*/server, Word(Kind::kPing, id), Message{}, sim_->now());
+  Arm(holder, peer, *c, server);
+}
+
+void TcpConnections::StopServer(NodeId holder, NodeId peer, Conn& c, CloseReason reason) {
+  c.server.stopped = true;
+  ++c.server.token;
+  // terminate/2 closes the socket: the FIN follows what the server sent.
+  SendPacket(holder, peer, c, /*back=*/true, Word(Kind::kFin, static_cast<uint32_t>(reason)),
+             Message{}, sim_->now());
+}
+
+SimTime TcpConnections::ResumeTime(const Stream& s, SimTime heal) const {
+  const SimTime first_unacked = s.held.empty() ? SimTime::Max() : s.held.front().sent_at;
   if (first_unacked >= heal) return heal;
   const TcpConfig& tcp = network_->config().tcp;
   for (int k = 1; k <= TcpConfig::kMaxRetransmissions; ++k) {
@@ -135,86 +299,77 @@ SimTime TcpConnections::ResumeTime(const Conn& c, SimTime heal) const {
   return SimTime::Max();  // TCP gave up before the heal
 }
 
-void TcpConnections::MarkCut(NodeId a, NodeId b, Conn& c) {
-  c.cut_since = sim_->now();
-  c.death_at = PingDeath(c);
-  if (c.death_at == SimTime::Max()) return;
-  const uint64_t generation = c.generation;
-  const SimTime death = c.death_at;
-  sim_->ScheduleCallbackAt(death, [this, a, b, generation, death] {
-    Conn* conn = Find(a, b);
-    if (conn == nullptr || conn->generation != generation || conn->closing) return;
-    if (!conn->cut() || conn->death_at != death) return;  // resumed since
-    Close(a, b, CloseReason::kPingTimeout, /*notify=*/true);
-  });
-}
-
-void TcpConnections::MaybeResume(NodeId a, NodeId b, Conn& c) {
-  const SimTime at = ResumeTime(c, sim_->now());
-  if (at >= c.death_at) return;  // the ping rule closes it first
+void TcpConnections::MaybeResume(NodeId holder, NodeId peer, Conn& c, bool back) {
+  Stream& s = back ? c.back : c.out;
+  const SimTime at = ResumeTime(s, sim_->now());
   if (at == SimTime::Max()) {
-    ScheduleClose(a, b, c, sim_->now(), CloseReason::kRetransmitTimeout);
+    ScheduleClose(holder, peer, c, sim_->now(), CloseReason::kRetransmitTimeout);
     return;
   }
-  if (c.resume_at != SimTime::Max() && c.resume_at >= sim_->now() && c.resume_at <= at) return;
-  const uint64_t generation = c.generation;
-  if (c.peer_gone) {
-    // The retransmission (or the next ping) reaches the peer's new
-    // incarnation, whose OS answers with a reset.
-    SimTime contact = at;
-    if (c.held.empty() && at == sim_->now()) {
-      contact = PingDeath(c) - runtime_.ping_timeout * runtime_.ping_max_attempts;
-      while (contact < sim_->now()) contact = contact + runtime_.ping_idle_timeout;
-    }
-    ScheduleClose(a, b, c, contact + network_->SampleLatency(b, a), CloseReason::kPeerClosed);
+  if (!back && c.peer_gone) {
+    // The retransmission reaches the peer's new incarnation; with nothing
+    // held, the next packet sent does (SendPacket).
+    if (!s.held.empty()) ResetByNewPeer(holder, peer, c, at);
     return;
   }
-  c.resume_at = at;
-  sim_->ScheduleCallbackAt(at, [this, a, b, generation] { Resume(a, b, generation); });
+  if (s.resume_at != SimTime::Max() && s.resume_at >= sim_->now() && s.resume_at <= at) return;
+  s.resume_at = at;
+  const uint32_t generation = c.generation;
+  sim_->ScheduleCallbackAt(
+      at, [this, holder, peer, generation, back] { Resume(holder, peer, generation, back); });
 }
 
-void TcpConnections::Resume(NodeId a, NodeId b, uint64_t generation) {
-  Conn* c = Find(a, b);
-  if (c == nullptr || c->generation != generation || c->closing || !c->cut()) return;
-  if (!PathOk(a, b) || sim_->now() >= c->death_at) return;  // cut again: a later heal resumes
-  // The pong to the retransmitted ping resets the ping timer (reset_ping/1).
-  c->cut_since = SimTime::Max();
-  c->death_at = SimTime::Max();
-  c->ping_origin = sim_->now();
-  std::vector<Held> held = std::move(c->held);
-  c->held.clear();
+void TcpConnections::Resume(NodeId holder, NodeId peer, uint32_t generation, bool back) {
+  Conn* c = FindLive(holder, peer, generation);
+  if (c == nullptr || c->closing) return;
+  Stream& s = back ? c->back : c->out;
+  if (!s.cut() || !StreamOk(holder, peer, back)) return;  // cut again: a later heal resumes
+  s.cut_since = SimTime::Max();
+  s.resume_at = SimTime::Max();
+  std::vector<Held> held = std::move(s.held);
+  s.held.clear();
+  const NodeId from = back ? peer : holder, to = back ? holder : peer;
   for (Held& h : held) {
-    if (observer_ != nullptr) observer_->OnReleased(a, b, h.message, sim_->now() - h.sent_at);
-    Conn* again = Find(a, b);
+    Conn* again = FindLive(holder, peer, generation);
     if (again == nullptr || again->closing) {
-      if (observer_ != nullptr) observer_->OnDrop(a, b, h.message, DropReason::kConnectionClosed);
+      if (h.word == 0 && observer_ != nullptr) {
+        observer_->OnDrop(from, to, h.message, DropReason::kConnectionClosed);
+      }
       continue;
     }
-    Put(a, b, *again, h.seq, std::move(h.message), sim_->now());
+    if (h.word == 0 && observer_ != nullptr) {
+      observer_->OnReleased(from, to, h.message, sim_->now() - h.sent_at);
+    }
+    Put(holder, peer, *again, back, h.seq, h.word, std::move(h.message), sim_->now());
   }
+}
+
+void TcpConnections::ResetByNewPeer(NodeId holder, NodeId peer, Conn& c, SimTime departure) {
+  const SimDuration rtt =
+      network_->SampleLatency(holder, peer) + network_->SampleLatency(peer, holder);
+  ScheduleClose(holder, peer, c, departure + rtt, CloseReason::kPeerClosed);
 }
 
 void TcpConnections::ScheduleClose(NodeId a, NodeId b, Conn& c, SimTime at, CloseReason reason) {
   if (c.closing) return;
   c.closing = true;
-  const uint64_t generation = c.generation;
+  const uint32_t generation = c.generation;
   sim_->ScheduleCallbackAt(at, [this, a, b, generation, reason] {
-    Conn* conn = Find(a, b);
-    if (conn == nullptr || conn->generation != generation) return;
-    Close(a, b, reason, /*notify=*/true);
+    if (FindLive(a, b, generation) != nullptr) Close(a, b, reason, /*notify=*/true);
   });
 }
 
 void TcpConnections::Close(NodeId holder, NodeId peer, CloseReason reason, bool notify) {
   auto it = conns_.find(Key(holder, peer));
   PLUMSIM_CHECK(it != conns_.end());
-  std::vector<Held> held = std::move(it->second.held);
+  std::vector<Held> held = std::move(it->second.out.held);
   conns_.erase(it);
   open_[holder] = ordsets::DelElement(peer, std::move(open_[holder]));
   holders_[peer] = ordsets::DelElement(holder, std::move(holders_[peer]));
   if (observer_ != nullptr) {
-    for (const Held& h : held)
-      observer_->OnDrop(holder, peer, h.message, DropReason::kConnectionClosed);
+    for (const Held& h : held) {
+      if (h.word == 0) observer_->OnDrop(holder, peer, h.message, DropReason::kConnectionClosed);
+    }
     observer_->OnConnectionClose(holder, peer, reason);
   }
   if (notify && on_close_) on_close_(holder, peer);
@@ -224,10 +379,13 @@ void TcpConnections::OnPathsChanged() {
   for (NodeId a = 0; a < open_.size(); ++a) {
     for (NodeId b : open_[a]) {
       Conn& c = *Find(a, b);
-      if (c.closing) continue;
-      const bool ok = PathOk(a, b);
-      if (!c.cut() && (!ok || c.peer_gone)) MarkCut(a, b, c);
-      if (c.cut() && ok) MaybeResume(a, b, c);
+      for (const bool back : {false, true}) {
+        if (c.closing) break;
+        Stream& s = back ? c.back : c.out;
+        const bool ok = StreamOk(a, b, back);
+        if (!s.cut() && !ok) s.cut_since = sim_->now();
+        if (s.cut() && ok) MaybeResume(a, b, c, back);
+      }
     }
   }
 }
@@ -245,10 +403,15 @@ void TcpConnections::OnNodeDown(NodeId node) {
       // The OS resets the dead VM's sockets: ?CLOSED_MSG reaches the client.
       ScheduleClose(a, node, c, sim_->now() + network_->SampleLatency(node, a),
                     CloseReason::kPeerClosed);
-    } else {
-      c.peer_gone = true;  // silent: the ping rule, or a reset after restart
-      if (!c.cut()) MarkCut(a, node, c);
+      continue;
     }
+    // Silent: the client's pings go unanswered (its keepalive), or meet a
+    // reset once the peer's host is back. The server end is gone.
+    c.peer_gone = true;
+    c.server.stopped = true;
+    ++c.server.token;
+    c.back = Stream{c.back.next_seq};
+    if (!c.out.cut()) c.out.cut_since = sim_->now();
   }
 }
 
@@ -256,25 +419,30 @@ void TcpConnections::OnNodeUp(NodeId node) {
   if (node >= holders_.size()) return;
   for (NodeId a : PeerSet(holders_[node])) {
     Conn& c = *Find(a, node);
-    if (!c.closing && c.cut() && PathOk(a, node)) MaybeResume(a, node, c);
+    if (!c.closing && c.out.cut() && StreamOk(a, node, false)) MaybeResume(a, node, c, false);
   }
 }
 
 std::optional<TcpConnections::HeldAge> TcpConnections::OldestHeld() const {
   std::optional<HeldAge> oldest;
   for (const auto& [key, c] : conns_) {
-    // Held while cut, or until the resume TCP's backoff scheduled. Held data
-    // on a carrying path with no resume ahead would be stuck: a bug, which
-    // this does not excuse.
-    const bool waiting = c.cut() || (c.resume_at != SimTime::Max() && c.resume_at > sim_->now());
-    if (c.held.empty() || !waiting) continue;
-    const Held& h = c.held.front();  // ascending seq: the oldest
-    const NodeId from = static_cast<NodeId>(key >> 32), to = static_cast<NodeId>(key & 0xffffffffu);
-    // Ties by (from, to): the hash map's order must not show.
-    if (!oldest || h.sent_at < oldest->sent_at ||
-        (h.sent_at == oldest->sent_at &&
-         std::pair(from, to) < std::pair(oldest->from, oldest->to))) {
-      oldest = HeldAge{h.sent_at, from, to};
+    const NodeId holder = static_cast<NodeId>(key >> 32);
+    const NodeId peer = static_cast<NodeId>(key & 0xffffffffu);
+    for (const bool back : {false, true}) {
+      const Stream& s = back ? c.back : c.out;
+      // Held while cut, or until the resume TCP's backoff scheduled. Held
+      // packets on a carrying path with no resume ahead would be stuck: a
+      // bug, which this does not excuse.
+      const bool waiting = s.cut() || (s.resume_at != SimTime::Max() && s.resume_at > sim_->now());
+      if (s.held.empty() || !waiting) continue;
+      const Held& h = s.held.front();  // ascending seq: the oldest
+      const NodeId from = back ? peer : holder, to = back ? holder : peer;
+      // Ties by (from, to): the hash map's order must not show.
+      if (!oldest || h.sent_at < oldest->sent_at ||
+          (h.sent_at == oldest->sent_at &&
+           std::pair(from, to) < std::pair(oldest->from, oldest->to))) {
+        oldest = HeldAge{h.sent_at, from, to};
+      }
     }
   }
   return oldest;

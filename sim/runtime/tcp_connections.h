@@ -1,24 +1,31 @@
-// Partisan's connections over TCP (docs/runtime-model.md, "Transport").
+// Partisan's connections over TCP (docs/runtime-model.md, "Transport" and
+// "Keepalive pings").
 //
 // One connection per ordered pair (holder -> peer): the holder's
-// partisan_peer_service_client process, default channel, parallelism 1.
-// While it lives it is reliable and FIFO. Messages sent while its path is
-// cut wait on it (held) and go out, in order, when TCP's next
-// retransmission after the heal gets through. It dies:
-// - by the keepalive ping rule (partisan_peer_service_client:
-//   maybe_enable_ping/2, reset_ping/1, maybe_send_ping/1 and
-//   partisan_retry:fail/1): the idle timer runs idle_timeout from the last
-//   pong; then max_attempts pings, timeout apart, go unanswered and the
-//   client stops with {shutdown, ping_timeout};
-// - when the peer's OS closes the socket (a process crash: handle_info of
-//   ?CLOSED_MSG stops the client), one latency after the crash;
+// partisan_peer_service_client process (default channel, parallelism 1)
+// and the peer's partisan_peer_service_server process that accepted it.
+// It carries two FIFO streams: `out` (client -> server: messages, the
+// client's hello, its pings and its pongs) and `back` (server -> client:
+// hello, state, the server's pings and pongs, and the FIN when the server
+// end stops). Packets sent while a stream's path is cut wait on it (held)
+// and go out, in order, when TCP's next retransmission after the heal gets
+// through.
+//
+// Both ends run Partisan's keepalive (Keepalive): pings are packets with
+// ids, queued behind data, held by cuts, retransmitted and answered by the
+// other end; only the pong of an end's latest ping is valid. So the
+// connection dies:
+// - by ping timeout ({shutdown, ping_timeout}) when max_attempts pings go
+//   unanswered: the client 70 s after its last reset_ping/1 (defaults), the
+//   server 75 s after its last valid inbound packet;
+// - by a stale pong ({invalid_ping_response, Pong}) when a cut held two of
+//   an end's pings and the first one's pong arrives after the heal;
+// - when the peer's OS closes the socket (a process crash: ?CLOSED_MSG
+//   stops the client), one latency after the crash, or resets it (the
+//   peer's host is back with a new VM);
 // - when its holder crashes or disconnects it.
 // Held messages are lost when it dies. The holder's peer service then gets
 // 'EXIT' (the on_close callback) unless the holder closed it itself.
-//
-// Pings are not simulated as packets: their times follow from the last
-// pong (ping phase) and the cut, which is exact while no message is lost;
-// under random loss the ping exchange is assumed to succeed.
 #ifndef PLUMSIM_SIM_RUNTIME_TCP_CONNECTIONS_H_
 #define PLUMSIM_SIM_RUNTIME_TCP_CONNECTIONS_H_
 
@@ -31,12 +38,13 @@
 #include "protocol/message.h"
 #include "protocol/ordset.h"
 #include "sim/kernel/event_loop.h"
+#include "sim/runtime/keepalive.h"
 #include "sim/runtime/network.h"
 #include "sim/runtime/partisan_config.h"
 
 namespace plumsim {
 
-class TcpConnections final : public BlockedArrivalSink {
+class TcpConnections final : public TcpPacketSink {
  public:
   TcpConnections(EventLoop* sim, Network* network, const PartisanRuntimeConfig& runtime,
                  CrashMode crash_mode, NetworkObserver* observer);
@@ -50,7 +58,8 @@ class TcpConnections final : public BlockedArrivalSink {
   // caller's start_link: the caller is blocked for the handshake's round
   // trip, or, when the peer cannot be reached, until ?TIMEOUT
   // (connect_timeout); a reachable host without the peer's VM refuses
-  // after one round trip. `at` is the caller's clock (>= now).
+  // after one round trip. `at` is the caller's clock (>= now). Reachability
+  // is judged now, not at `at`.
   struct ConnectResult {
     bool open = false;                          // a connection exists afterwards
     SimDuration blocked = SimDuration::Zero();  // how long the caller waited
@@ -70,23 +79,27 @@ class TcpConnections final : public BlockedArrivalSink {
     NodeId from = 0, to = 0;
   };
   std::optional<HeldAge> OldestHeld() const;
+  // Keepalive packets so far: pings sent by either end, and the connections
+  // that received a pong for an older ping.
+  uint64_t pings_sent() const { return pings_sent_; }
 
   // Sends on the connection from -> to: dropped (not_connected) without
   // one, held while it is cut, else put on the wire.
   // The message leaves no earlier than `departure` (a busy sender's clock).
   void Send(NodeId from, NodeId to, Message message, SimTime departure = SimTime::Zero());
 
-  // BlockedArrivalSink: a message reached a cut path; it waits on its
-  // connection, before everything sent after it.
-  void OnBlockedArrival(NodeId from, NodeId to, uint64_t seq, SimTime sent_at,
-                        Message message) override;
+  // TcpPacketSink.
+  void OnBlockedArrival(NodeId from, NodeId to, uint64_t seq, SimTime sent_at, Message message,
+                        TcpPacket packet) override;
+  void OnControlArrival(NodeId from, NodeId to, TcpPacket packet) override;
+  bool OnMessageArrival(NodeId from, NodeId to, TcpPacket packet) override;
 
-  // After any cut or heal: connections whose path stopped carrying start
-  // their ping countdown; cut ones whose path is back resume.
+  // After any cut or heal: streams whose path stopped carrying hold what is
+  // sent on them; cut ones whose path is back resume.
   void OnPathsChanged();
   // `node` crashed or left (already down in the network): its own
   // connections vanish; its peers' connections to it close after one
-  // latency (process crash, reachable) or wait for the ping rule (host
+  // latency (process crash, reachable) or wait for their keepalive (host
   // crash, or the reset cannot reach them).
   void OnNodeDown(NodeId node);
   // `node` is up again (a new incarnation): connections others still hold
@@ -94,39 +107,70 @@ class TcpConnections final : public BlockedArrivalSink {
   void OnNodeUp(NodeId node);
 
  private:
+  // A connection's own packets (TcpPacket::word): kind in bits 0-3, a ping
+  // id or close reason in bits 4-31.
+  enum class Kind : uint32_t { kMessage, kServerHello, kClientHello, kState, kPing, kPong, kFin };
+  static uint32_t Word(Kind kind, uint32_t arg = 0) {
+    return static_cast<uint32_t>(kind) | (arg << 4);
+  }
   struct Held {
     uint64_t seq = 0;
     SimTime sent_at;
+    uint32_t word = 0;  // 0: a message
     Message message;
   };
-  struct Conn {
-    uint64_t generation = 0;  // tells this connection from a later one
-    SimTime ready_at;         // the handshake's round trip is over
-    SimTime ping_origin;      // last reset_ping/1 (hello or pong)
-    SimTime cut_since = SimTime::Max();
-    SimTime death_at = SimTime::Max();
-    SimTime resume_at = SimTime::Max();  // a resume is scheduled then
+  struct Stream {
     uint64_t next_seq = 0;
+    SimTime cut_since = SimTime::Max();
+    SimTime resume_at = SimTime::Max();  // a resume is scheduled then
+    std::vector<Held> held;              // ascending seq
+    bool cut() const { return cut_since != SimTime::Max(); }
+  };
+  // One end's process: its keepalive and the one timer event it has
+  // pending (re-armed lazily: a reset only moves the deadline).
+  struct End {
+    Keepalive keepalive;
+    SimTime event_at = SimTime::Max();
+    uint32_t token = 0;    // the live timer event's
+    bool stopped = false;  // the server process stopped (its FIN is on its way)
+  };
+  struct Conn {
+    uint32_t generation = 0;  // tells this connection from a later one
+    SimTime ready_at;         // the handshake's round trip is over
+    Stream out, back;
+    End client, server;
     bool peer_gone = false;  // the peer's incarnation died: a reset awaits
     bool closing = false;    // a close is scheduled
-    std::vector<Held> held;  // ascending seq
-    bool cut() const { return cut_since != SimTime::Max(); }
   };
   static uint64_t Key(NodeId a, NodeId b) { return (static_cast<uint64_t>(a) << 32) | b; }
   Conn* Find(NodeId holder, NodeId peer);
-  // Both directions carry: data one way, acknowledgements and pongs back.
+  Conn* FindLive(NodeId holder, NodeId peer, uint32_t generation);
+  // Both directions carry: the handshake needs both.
   bool PathOk(NodeId a, NodeId b) const {
     return network_->IsConnected(a, b) && network_->IsConnected(b, a);
   }
-  // The time the ping rule closes a connection cut since c.cut_since.
-  SimTime PingDeath(const Conn& c) const;
-  // The first retransmission at or after `heal` of what was unacknowledged
-  // when the path healed (`heal` itself if nothing was).
-  SimTime ResumeTime(const Conn& c, SimTime heal) const;
-  void MarkCut(NodeId a, NodeId b, Conn& c);
-  void MaybeResume(NodeId a, NodeId b, Conn& c);
-  void Resume(NodeId a, NodeId b, uint64_t generation);
-  void Put(NodeId from, NodeId to, Conn& c, uint64_t seq, Message message, SimTime not_before);
+  // Sends one packet on a stream (held while the stream is cut).
+  void SendPacket(NodeId holder, NodeId peer, Conn& c, bool back, uint32_t word, Message message,
+                  SimTime not_before);
+  void Put(NodeId holder, NodeId peer, Conn& c, bool back, uint64_t seq, uint32_t word,
+           Message message, SimTime not_before);
+  // Packets arriving at each end (handle_inbound/2).
+  void ClientReceives(NodeId holder, NodeId peer, Conn& c, Kind kind, uint32_t arg);
+  void ServerReceives(NodeId holder, NodeId peer, Conn& c, Kind kind, uint32_t arg);
+  // reset_ping/1 of one end, and its timer.
+  void ResetPing(NodeId holder, NodeId peer, Conn& c, bool server);
+  void Arm(NodeId holder, NodeId peer, Conn& c, bool server);
+  void OnTimer(NodeId holder, NodeId peer, uint32_t generation, bool server, uint32_t token);
+  // The server process stops: its FIN follows what it already sent.
+  void StopServer(NodeId holder, NodeId peer, Conn& c, CloseReason reason);
+  // The first retransmission at or after `heal` of what the stream held
+  // unacknowledged (`heal` itself if nothing).
+  SimTime ResumeTime(const Stream& s, SimTime heal) const;
+  void MaybeResume(NodeId holder, NodeId peer, Conn& c, bool back);
+  void Resume(NodeId holder, NodeId peer, uint32_t generation, bool back);
+  // The peer's new OS answers the next packet with a reset.
+  void ResetByNewPeer(NodeId holder, NodeId peer, Conn& c, SimTime departure);
+  bool StreamOk(NodeId holder, NodeId peer, bool back) const;
   void ScheduleClose(NodeId a, NodeId b, Conn& c, SimTime at, CloseReason reason);
   void Close(NodeId holder, NodeId peer, CloseReason reason, bool notify);
 
@@ -139,7 +183,8 @@ class TcpConnections final : public BlockedArrivalSink {
   absl::flat_hash_map<uint64_t, Conn> conns_;
   std::vector<PeerSet> open_;     // per holder, ascending
   std::vector<PeerSet> holders_;  // per peer: who holds a connection to it
-  uint64_t next_generation_ = 1;
+  uint32_t next_generation_ = 1;
+  uint64_t pings_sent_ = 0;
 };
 
 }  // namespace plumsim

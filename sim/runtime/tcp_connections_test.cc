@@ -124,6 +124,18 @@ TEST_F(TcpTest, ConnectBlocksTheCallerAndFailsWhenUnreachable) {
   EXPECT_EQ(r.blocked, SimDuration::Zero());
 }
 
+// partisan_peer_service_client:connect/3 gives up after ?TIMEOUT (1 s)
+// even when the handshake would have completed later.
+TEST_F(TcpTest, AHandshakeSlowerThanTheConnectTimeoutFails) {
+  Make();
+  net_->SetLinkLatency(0, 1, LatencyDistribution::Constant(SimDuration::Milliseconds(600)));
+  net_->SetLinkLatency(1, 0, LatencyDistribution::Constant(SimDuration::Milliseconds(600)));
+  const TcpConnections::ConnectResult r = tcp_->Connect(0, 1);
+  EXPECT_FALSE(r.open);
+  EXPECT_EQ(r.blocked, SimDuration::Seconds(1));
+  EXPECT_FALSE(tcp_->IsOpen(0, 1));
+}
+
 TEST_F(TcpTest, HostCrashConnectsTimeOut) {
   Make({}, CrashMode::kHost);
   net_->SetNodeUp(1, false);
@@ -157,9 +169,10 @@ TEST_F(TcpTest, LossDelaysAndKeepsOrderInsteadOfDropping) {
   EXPECT_GE(worst, SimDuration::Milliseconds(200) + kLatency);  // at least one RTO
 }
 
-// A partition shorter than the ping rule kills nothing: what was sent
-// across waits and arrives, in order, after the heal, at TCP's next
-// retransmission (the RTO doubled while the path was cut).
+// A cut too short for two of an end's pings to pile up kills nothing: what
+// was sent across waits and arrives, in order, after the heal, at TCP's
+// next retransmission (the RTO doubled while the path was cut); the one
+// ping it held is answered and valid.
 TEST_F(TcpTest, ShortPartitionHoldsAndReleasesInOrder) {
   Make();
   ASSERT_TRUE(tcp_->Connect(0, 2).open);
@@ -167,17 +180,17 @@ TEST_F(TcpTest, ShortPartitionHoldsAndReleasesInOrder) {
   for (uint32_t i = 0; i < 5; ++i) {
     At(SimDuration::Seconds(11 + i), [this, i] { tcp_->Send(0, 2, Msg(i)); });
   }
-  At(SimDuration::Seconds(40), [this] { net_->Heal(); });
+  At(SimDuration::Seconds(18), [this] { net_->Heal(); });
   RunTo(SimDuration::Seconds(200));
   EXPECT_TRUE(rec_.closed.empty());
   EXPECT_TRUE(exits.empty());
   EXPECT_EQ(rec_.held, 5);
   ASSERT_EQ(rec_.arrivals.size(), 5u);
   // Unacknowledged since 11 s; retransmissions at 11 s + 0.2, 0.6, 1.4,
-  // 3.0, 6.2, 12.6, 25.4, 51.0 s: the first after the heal is at 62 s.
+  // 3.0, 6.2, 12.6 s: the first after the heal is at 23.6 s.
   for (uint32_t i = 0; i < 5; ++i) {
     EXPECT_EQ(rec_.arrivals[i].n, i);
-    EXPECT_EQ(rec_.arrivals[i].at, SimTime::Zero() + SimDuration::Seconds(62) + kLatency);
+    EXPECT_EQ(rec_.arrivals[i].at, SimTime::Zero() + SimDuration::Milliseconds(23600) + kLatency);
   }
 }
 
@@ -199,28 +212,61 @@ TEST_F(TcpTest, InFlightMessagesWaitAheadOfLaterOnes) {
   EXPECT_TRUE(rec_.closed.empty());
 }
 
+// The handshake (the server's hello at 10 ms, the client's reply, the
+// server's state at 20 ms) arms both ends; then only the client pings,
+// every idle_timeout plus a round trip, and each ping re-arms the server's
+// longer timer before it fires (partisan_peer_service_server:reset_ping/1).
+TEST_F(TcpTest, AHealthyConnectionPingsFromTheClientOnly) {
+  Make();
+  ASSERT_TRUE(tcp_->Connect(0, 1).open);
+  RunTo(SimDuration::Seconds(100));
+  // 20.02, 40.03, 60.04, 80.05 s.
+  EXPECT_EQ(tcp_->pings_sent(), 4u);
+  EXPECT_TRUE(rec_.closed.empty());
+}
+
 // partisan_peer_service_client: reset_ping/1 arms ping_idle_timeout after
 // idle_timeout (20 s) from the last pong; maybe_send_ping/1 then sends up to
 // max_attempts (5) pings, timeout (10 s) apart; partisan_retry:fail/1
 // returns max_retries and the client stops with {shutdown, ping_timeout}.
 // The manager gets 'EXIT'; what was held is lost.
-TEST_F(TcpTest, LongPartitionClosesAtThePingRulesTime) {
+TEST_F(TcpTest, LongPartitionClosesByPingTimeout) {
   Make();
-  ASSERT_TRUE(tcp_->Connect(0, 2).open);  // hello at 10 ms: pongs at 10 ms + 20 k s
+  ASSERT_TRUE(tcp_->Connect(0, 2).open);
   At(SimDuration::Seconds(45), [this] { net_->Partition({{0, 1}, {2, 3}}); });
   At(SimDuration::Seconds(50), [this] { tcp_->Send(0, 2, Msg(0)); });
   RunTo(SimDuration::Seconds(300));
   ASSERT_EQ(rec_.closed.size(), 1u);
   EXPECT_EQ(rec_.closed[0].holder, 0u);
   EXPECT_EQ(rec_.closed[0].reason, CloseReason::kPingTimeout);
-  // Last pong before the cut at 40.01 s; idle timer 60.01 s; 5 pings.
-  EXPECT_EQ(rec_.closed[0].at, SimTime::Zero() + SimDuration::Milliseconds(40010 + 20000 + 50000));
+  // Last pong before the cut at 40.04 s; idle timer 60.04 s; 5 pings.
+  EXPECT_EQ(rec_.closed[0].at, SimTime::Zero() + SimDuration::Milliseconds(40040 + 20000 + 50000));
   ASSERT_EQ(exits.size(), 1u);
   EXPECT_EQ(exits[0], std::make_pair(NodeId{0}, NodeId{2}));
   EXPECT_FALSE(tcp_->IsOpen(0, 2));
   ASSERT_EQ(rec_.drops.size(), 1u);
   EXPECT_EQ(rec_.drops[0], DropReason::kConnectionClosed);
   EXPECT_TRUE(rec_.arrivals.empty());
+}
+
+// A 40 s cut: the client's pings at 60.04, 70.04 and 80.04 s and the
+// server's at 65.035 and 75.035 s wait on their streams. After the heal the
+// server answers the client's three pings, but its pongs queue behind its
+// own held pings; the client answers those, then reads the pong of its
+// first ping, which is not its latest: handle_inbound/2's last #pong clause
+// stops it with {invalid_ping_response, Pong}.
+TEST_F(TcpTest, FortySecondCutKillsByStalePongAtTheHeal) {
+  Make();
+  ASSERT_TRUE(tcp_->Connect(0, 2).open);
+  At(SimDuration::Seconds(45), [this] { net_->Partition({{0, 1}, {2, 3}}); });
+  At(SimDuration::Seconds(85), [this] { net_->Heal(); });
+  RunTo(SimDuration::Seconds(300));
+  ASSERT_EQ(rec_.closed.size(), 1u);
+  EXPECT_EQ(rec_.closed[0].reason, CloseReason::kInvalidPingResponse);
+  // The server's stream resumes at its first retransmission after the heal
+  // (65.035 + 25.4 s); its packets arrive one latency later.
+  EXPECT_EQ(rec_.closed[0].at, SimTime::Zero() + SimDuration::Milliseconds(90440));
+  ASSERT_EQ(exits.size(), 1u);
 }
 
 // A heal before the ping rule's deadline whose retransmission only gets
@@ -231,13 +277,31 @@ TEST_F(TcpTest, HealTooLateForTheBackoffStillCloses) {
   At(SimDuration::Seconds(41), [this] { tcp_->Send(0, 2, Msg(0)); });
   At(SimDuration::Seconds(41), [this] { net_->Partition({{0, 1}, {2, 3}}); });
   // Unacknowledged since 41 s; retransmissions at 41 s + 51 s = 92 s
-  // (still cut) and 41 s + 102.2 s = 143.2 s, after the ping rule's
-  // deadline of 40.01 + 20 + 50 = 110.01 s: it closes then.
+  // (still cut) and 41 s + 102.2 s = 143.2 s; the server's pings, held
+  // since 65.035 s, next at 116.035 s: both after the client's deadline of
+  // 40.04 + 20 + 50 = 110.04 s, when it closes.
   At(SimDuration::Seconds(95), [this] { net_->Heal(); });
   RunTo(SimDuration::Seconds(300));
   ASSERT_EQ(rec_.closed.size(), 1u);
   EXPECT_EQ(rec_.closed[0].reason, CloseReason::kPingTimeout);
-  EXPECT_EQ(rec_.closed[0].at, SimTime::Zero() + SimDuration::Milliseconds(110010));
+  EXPECT_EQ(rec_.closed[0].at, SimTime::Zero() + SimDuration::Milliseconds(110040));
+}
+
+// Only client -> server is cut: the server's pings still reach the client,
+// whose pongs cannot come back; each server ping re-arms the client, so the
+// server is the one to stop ({shutdown, ping_timeout} 75 s after its last
+// inbound packet), and its FIN closes the client (?CLOSED_MSG).
+TEST_F(TcpTest, OneWayCutStopsTheServerWhoseFinClosesTheClient) {
+  Make();
+  ASSERT_TRUE(tcp_->Connect(0, 2).open);
+  At(SimDuration::Seconds(45), [this] { net_->PartitionOneWay({0}, {2}); });
+  RunTo(SimDuration::Seconds(300));
+  ASSERT_EQ(rec_.closed.size(), 1u);
+  EXPECT_EQ(rec_.closed[0].reason, CloseReason::kPingTimeout);
+  // Last inbound: the client's ping at 40.035 s; 25 s idle, 5 pings.
+  EXPECT_EQ(rec_.closed[0].at,
+            SimTime::Zero() + SimDuration::Milliseconds(40035 + 25000 + 50000) + kLatency);
+  ASSERT_EQ(exits.size(), 1u);
 }
 
 // A process crash: the OS closes the VM's sockets; the client's
@@ -262,7 +326,7 @@ TEST_F(TcpTest, ProcessCrashClosesPeersConnectionsAfterOneLatency) {
   EXPECT_EQ(exits[0], std::make_pair(NodeId{0}, NodeId{1}));
 }
 
-// A host crash is silent: peers find out by the ping rule.
+// A host crash is silent: peers find out by their keepalive.
 TEST_F(TcpTest, HostCrashIsFoundByThePingRule) {
   Make({}, CrashMode::kHost);
   ASSERT_TRUE(tcp_->Connect(0, 1).open);
@@ -273,8 +337,8 @@ TEST_F(TcpTest, HostCrashIsFoundByThePingRule) {
   RunTo(SimDuration::Seconds(200));
   ASSERT_EQ(rec_.closed.size(), 1u);
   EXPECT_EQ(rec_.closed[0].reason, CloseReason::kPingTimeout);
-  // Last pong 10 ms; idle timer at 20.01 s; 5 pings: 70.01 s.
-  EXPECT_EQ(rec_.closed[0].at, SimTime::Zero() + SimDuration::Milliseconds(70010));
+  // Last reset (state) at 20 ms; idle timer at 20.02 s; 5 pings: 70.02 s.
+  EXPECT_EQ(rec_.closed[0].at, SimTime::Zero() + SimDuration::Milliseconds(70020));
 }
 
 // A host back before the ping rule's deadline answers the next ping with
@@ -290,8 +354,8 @@ TEST_F(TcpTest, HostBackBeforeTheDeadlineResetsTheConnection) {
   RunTo(SimDuration::Seconds(200));
   ASSERT_EQ(rec_.closed.size(), 1u);
   EXPECT_EQ(rec_.closed[0].reason, CloseReason::kPeerClosed);
-  // The next ping (20.01 s) meets the new host's reset one latency later.
-  EXPECT_EQ(rec_.closed[0].at, SimTime::Zero() + SimDuration::Milliseconds(20010) + kLatency);
+  // The next ping (20.02 s) meets the new host's reset a round trip later.
+  EXPECT_EQ(rec_.closed[0].at, SimTime::Zero() + SimDuration::Milliseconds(20020) + kLatency * 2);
 }
 
 TEST_F(TcpTest, DisconnectClosesWithoutExit) {

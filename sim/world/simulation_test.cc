@@ -264,29 +264,60 @@ TEST(SimulationTest, DatagramPartitionDropsAcrossAndHealRestores) {
   EXPECT_EQ(sim.node(0).backend()->Lookup(2)->received.DebugString(), "[1..4]");
 }
 
-// tcp: a 20 s partition is shorter than the ping rule, so no connection
-// dies; what was sent across waits, and arrives with TCP's first
-// retransmission after the heal. Nothing crosses between 15 and 20 s (the
-// trees are built); the 20 s heartbeats are the first unacknowledged
-// data, retransmitted 0.2, 0.6, 1.4, 3, 6.2, 12.6, 25.4 s later: at
-// 45.4 s, not at the heal (35 s).
-TEST(SimulationTest, TcpPartitionHoldsMessagesAndDeliversThemAfterTheHeal) {
+constexpr char kPartition15To25[] = R"(
+[[events]]
+at = "15s"
+kind = "partition"
+groups = ["n0..n1", "n2..n3"]
+[[events]]
+at = "25s"
+kind = "heal"
+)";
+
+// tcp: during a 10 s cut each client pings at most once (its idle timer
+// runs 20 s from its last pong), so the pong that comes back is its latest
+// ping's and no connection dies; what was sent across waits, and arrives
+// with TCP's first retransmission after the heal. Nothing crosses between
+// 15 and 20 s (the trees are built); the 20 s heartbeats are the first
+// unacknowledged data, retransmitted 0.2, 0.6, 1.4, 3, 6.2 s later: at
+// 26.2 s, not at the heal (25 s).
+TEST(SimulationTest, TcpShortPartitionHoldsMessagesAndDeliversThemAfterTheHeal) {
   RunCounters stats;
-  Simulation sim(Parse(std::string(kBase) + kPartition15To35), &stats);
-  sim.RunUntil(At(34));
+  Simulation sim(Parse(std::string(kBase) + kPartition15To25), &stats);
+  sim.RunUntil(At(24));
   EXPECT_EQ(sim.node(0).backend()->Lookup(2)->received.DebugString(), "[1]");
   EXPECT_TRUE(sim.node(0).IsConnected(2));  // the connection lives
-  sim.RunUntil(At(45));
+  sim.RunUntil(At(26));
   EXPECT_EQ(sim.node(0).backend()->Lookup(2)->received.DebugString(), "[1]");
-  sim.RunUntil(At(46));
-  EXPECT_EQ(sim.node(0).backend()->Lookup(2)->received.DebugString(), "[1..4]");
+  sim.RunUntil(At(27));
+  EXPECT_EQ(sim.node(0).backend()->Lookup(2)->received.DebugString(), "[1..2]");
+  sim.RunUntil(At(100));
   uint64_t closed = 0;
   for (uint64_t c : stats.connections_closed) closed += c;
   EXPECT_EQ(closed, 0u);
   EXPECT_GT(stats.held, 0u);
   EXPECT_EQ(stats.released, stats.held);
-  EXPECT_EQ(stats.held_longest, SimDuration::Milliseconds(25400));
+  EXPECT_EQ(stats.held_longest, SimDuration::Milliseconds(6200));
   EXPECT_EQ(stats.dropped[static_cast<int>(DropReason::kCut)], 0u);
+}
+
+// tcp: a 20 s cut holds two pings of each client across it (its idle timer
+// fires ~20 s after the pong before the cut, then retries 10 s later).
+// After the heal (TCP resends at 45.4 s) the pong of the first ping reaches
+// a client whose latest ping is the second: every cross connection stops
+// with {invalid_ping_response, Pong}, and the managers reconnect.
+TEST(SimulationTest, TcpTwentySecondPartitionEndsInStalePongs) {
+  RunCounters stats;
+  Simulation sim(Parse(std::string(kBase) + kPartition15To35), &stats);
+  sim.RunUntil(At(45));
+  EXPECT_EQ(sim.node(0).backend()->Lookup(2)->received.DebugString(), "[1]");
+  sim.RunUntil(At(48));  // the backlog, then the 40 s heartbeat by graft
+  EXPECT_EQ(sim.node(0).backend()->Lookup(2)->received.DebugString(), "[1..4]");
+  sim.RunUntil(At(100));
+  EXPECT_EQ(stats.connections_closed[static_cast<int>(CloseReason::kInvalidPingResponse)], 8u);
+  EXPECT_EQ(stats.connections_closed[static_cast<int>(CloseReason::kPingTimeout)], 0u);
+  EXPECT_TRUE(sim.node(0).IsConnected(2));  // reconnected
+  EXPECT_EQ(sim.node(0).backend()->Lookup(2)->received.DebugString(), "[1..9]");
 }
 
 TEST(SimulationTest, ApplicationBroadcastsReachEveryNodeWithHeartbeatsOff) {
