@@ -231,7 +231,11 @@ nodes = "n2"
   EXPECT_EQ(persisted.node(3).hyparview()->epoch(), 1);
 }
 
-TEST(HyParViewSimTest, EpochOneLeavesAsymmetricViewsAfterChurn) {
+// Churn with epoch 1 or persisted epochs: every overlay stays one, and the
+// asymmetric active-view entries are counted for docs/runtime-model.md
+// (since keepalive pings are packets: 17 with epoch 1 against 18 persisted
+// over seeds 1-5; before, 27 against 16).
+TEST(HyParViewSimTest, ChurnKeepsTheOverlayOneWithEitherEpoch) {
   int64_t asymmetric_epoch_one = 0, asymmetric_persisted = 0;
   for (int seed = 1; seed <= 5; ++seed) {
     for (bool persist : {false, true}) {
@@ -239,10 +243,13 @@ TEST(HyParViewSimTest, EpochOneLeavesAsymmetricViewsAfterChurn) {
       sim.RunUntil(At(300));
       const OverlayReport r = InspectOverlay(sim);
       std::printf("churn seed %d persist_epoch=%d: %s\n", seed, persist, r.ToString().c_str());
+      EXPECT_TRUE(r.connected) << "seed " << seed << " persist " << persist;
       (persist ? asymmetric_persisted : asymmetric_epoch_one) += r.asymmetric;
     }
   }
-  EXPECT_GT(asymmetric_epoch_one, asymmetric_persisted);
+  std::printf("asymmetric entries: epoch 1 %lld, persisted %lld\n",
+              static_cast<long long>(asymmetric_epoch_one),
+              static_cast<long long>(asymmetric_persisted));
 }
 
 }  // namespace

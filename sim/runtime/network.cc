@@ -79,6 +79,7 @@ void Network::AddCut(Cut cut, bool notify) {
 }
 
 void Network::EnsureNode(NodeId node) {
+  PLUMSIM_CHECK(node < kBackLane);  // the lane bit (Schedule)
   if (up_.size() <= node) up_.resize(node + 1, false);
 }
 

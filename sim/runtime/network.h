@@ -104,7 +104,7 @@ class NetworkObserver {
 };
 
 // tcp: what a packet carries besides its message. Every packet belongs to
-// one connection (its generation) and one of its two streams: the
+// one connection (its slot and generation) and one of its two streams: the
 // holder's (from -> to) or, when `back`, its peer's answers (from is the
 // peer). Each stream is its own FIFO: a packet delayed on one does not hold
 // up the other, nor another connection on the same link. `word` is 0 for a
@@ -112,6 +112,7 @@ class NetworkObserver {
 // keepalive pings and pongs, a closing end's FIN), encoded by
 // TcpConnections.
 struct TcpPacket {
+  uint32_t conn = 0;  // the connection's slot in TcpConnections
   uint32_t generation = 0;
   uint32_t word = 0;
   bool back = false;

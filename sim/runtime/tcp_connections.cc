@@ -19,17 +19,18 @@ TcpConnections::TcpConnections(EventLoop* sim, Network* network,
 }
 
 TcpConnections::Conn* TcpConnections::Find(NodeId holder, NodeId peer) {
-  auto it = conns_.find(Key(holder, peer));
-  return it == conns_.end() ? nullptr : &it->second;
+  auto it = index_.find(Key(holder, peer));
+  return it == index_.end() ? nullptr : &slots_[it->second];
 }
 
-TcpConnections::Conn* TcpConnections::FindLive(NodeId holder, NodeId peer, uint32_t generation) {
-  Conn* c = Find(holder, peer);
-  return c != nullptr && c->generation == generation ? c : nullptr;
+TcpConnections::Conn* TcpConnections::Live(TcpPacket packet) {
+  if (packet.conn >= slots_.size()) return nullptr;
+  Conn& c = slots_[packet.conn];
+  return c.generation == packet.generation ? &c : nullptr;
 }
 
 bool TcpConnections::IsOpen(NodeId holder, NodeId peer) const {
-  return conns_.contains(Key(holder, peer));
+  return index_.contains(Key(holder, peer));
 }
 
 const PeerSet& TcpConnections::OpenPeers(NodeId holder) const {
@@ -53,28 +54,42 @@ TcpConnections::ConnectResult TcpConnections::Connect(NodeId holder, NodeId peer
     if (!refused) return {false, runtime_.connect_timeout};
     return {false, network_->SampleLatency(holder, peer) + network_->SampleLatency(peer, holder)};
   }
-  // SYN, SYN-ACK: connect returns to the client's init/1. The server
-  // process accepts when the SYN arrives and speaks first: acceptor_continue
-  // (partisan_peer_service_server) sends {hello, Node}; no timer is armed on
-  // either end until its first reset_ping/1.
+  // SYN, SYN-ACK: connect returns to the client's init/1, whose ACK
+  // completes the server's accept. The server process then speaks first:
+  // acceptor_continue (partisan_peer_service_server) sends {hello, Node}.
+  // No timer is armed on either end until its first reset_ping/1.
   const SimDuration syn = network_->SampleLatency(holder, peer);
   const SimDuration syn_ack = network_->SampleLatency(peer, holder);
   // connect/3's timeout (?TIMEOUT) runs out before a slow handshake ends.
   if (syn + syn_ack > runtime_.connect_timeout) return {false, runtime_.connect_timeout};
+  const SimDuration ack = network_->SampleLatency(holder, peer);
   PLUMSIM_CHECK(next_generation_ != 0);  // 2^32 connections
-  Conn fresh{next_generation_++,
-             at + syn + syn_ack,
-             {},
-             {},
-             End{Keepalive::Client(runtime_)},
-             End{Keepalive::Server(runtime_)}};
-  Conn& c = conns_.insert_or_assign(Key(holder, peer), std::move(fresh)).first->second;
+  uint32_t slot;
+  if (!free_slots_.empty()) {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+  } else {
+    slot = static_cast<uint32_t>(slots_.size());
+    slots_.emplace_back();
+  }
+  slots_[slot] = Conn{holder,
+                      peer,
+                      slot,
+                      next_generation_++,
+                      at + syn + syn_ack,
+                      {},
+                      {},
+                      End{Keepalive::Client(runtime_)},
+                      End{Keepalive::Server(runtime_)}};
+  index_[Key(holder, peer)] = slot;
+  Conn& c = slots_[slot];
   if (open_.size() <= holder) open_.resize(holder + 1);
   open_[holder] = ordsets::AddElement(peer, std::move(open_[holder]));
   if (holders_.size() <= peer) holders_.resize(peer + 1);
   holders_[peer] = ordsets::AddElement(holder, std::move(holders_[peer]));
   if (observer_ != nullptr) observer_->OnConnectionOpen(holder, peer);
-  SendPacket(holder, peer, c, /*back=*/true, Word(Kind::kServerHello), Message{}, at + syn);
+  SendPacket(holder, peer, c, /*back=*/true, Word(Kind::kServerHello), Message{},
+             at + syn + syn_ack + ack);
   return {true, syn + syn_ack};
 }
 
@@ -114,7 +129,8 @@ void TcpConnections::SendPacket(NodeId holder, NodeId peer, Conn& c, bool back, 
 void TcpConnections::Put(NodeId holder, NodeId peer, Conn& c, bool back, uint64_t seq,
                          uint32_t word, Message message, SimTime not_before) {
   const NodeId from = back ? peer : holder, to = back ? holder : peer;
-  if (network_->Transmit(from, to, seq, message, not_before, TcpPacket{c.generation, word, back})) {
+  if (network_->Transmit(from, to, seq, message, not_before,
+                         TcpPacket{c.slot, c.generation, word, back})) {
     return;
   }
   // tcp_retries2 exceeded: TCP aborts the connection (ETIMEDOUT), which
@@ -128,8 +144,7 @@ void TcpConnections::Put(NodeId holder, NodeId peer, Conn& c, bool back, uint64_
 void TcpConnections::OnBlockedArrival(NodeId from, NodeId to, uint64_t seq, SimTime sent_at,
                                       Message message, TcpPacket packet) {
   const bool back = packet.back;
-  const NodeId holder = back ? to : from, peer = back ? from : to;
-  Conn* c = FindLive(holder, peer, packet.generation);
+  Conn* c = Live(packet);
   if (c == nullptr || c->closing || (back && c->peer_gone)) {
     if (packet.is_message() && observer_ != nullptr) {
       observer_->OnDrop(from, to, message, DropReason::kConnectionClosed);
@@ -144,14 +159,14 @@ void TcpConnections::OnBlockedArrival(NodeId from, NodeId to, uint64_t seq, SimT
   // The cut that blocked it may be older than the stream's view of it
   // (OnPathsChanged runs once per instant): count it as cut from now.
   if (!s.cut()) s.cut_since = sim_->now();
-  if (StreamOk(holder, peer, back)) MaybeResume(holder, peer, *c, back);
+  if (StreamOk(c->holder, c->peer, back)) MaybeResume(c->holder, c->peer, *c, back);
 }
 
-void TcpConnections::OnControlArrival(NodeId from, NodeId to, TcpPacket packet) {
+void TcpConnections::OnControlArrival(NodeId /*from*/, NodeId /*to*/, TcpPacket packet) {
   const bool back = packet.back;
-  const NodeId holder = back ? to : from, peer = back ? from : to;
-  Conn* c = FindLive(holder, peer, packet.generation);
+  Conn* c = Live(packet);
   if (c == nullptr || c->closing) return;
+  const NodeId holder = c->holder, peer = c->peer;
   const Kind kind = static_cast<Kind>(packet.word & 15u);
   const uint32_t arg = packet.word >> 4;
   if (back) {
@@ -161,14 +176,15 @@ void TcpConnections::OnControlArrival(NodeId from, NodeId to, TcpPacket packet) 
   }
 }
 
-bool TcpConnections::OnMessageArrival(NodeId from, NodeId to, TcpPacket packet) {
-  Conn* c = FindLive(from, to, packet.generation);
-  // The client closed since: the server still reads what reached it.
-  if (c == nullptr) return true;
-  if (c->server.stopped) return false;  // the server's socket is closed
+bool TcpConnections::OnMessageArrival(NodeId /*from*/, NodeId /*to*/, TcpPacket packet) {
+  Conn* c = Live(packet);
+  // The client closed since: the server still reads what reached it before
+  // the client's FIN, unless it had stopped itself (its socket is closed).
+  if (c == nullptr) return !stopped_servers_.contains(packet.generation);
+  if (c->server.stopped) return false;
   // handle_inbound/2's catch-all clause (partisan_peer_service_server):
   // any message re-arms the server's ping timer.
-  ResetPing(from, to, *c, /*server=*/true);
+  ResetPing(c->holder, c->peer, *c, /*server=*/true);
   return true;
 }
 
@@ -249,16 +265,17 @@ void TcpConnections::Arm(NodeId holder, NodeId peer, Conn& c, bool server) {
   e.event_at = deadline;
   const uint32_t token = ++e.token;
   const uint32_t generation = c.generation;
-  sim_->ScheduleCallbackAt(deadline, [this, holder, peer, generation, server, token] {
-    OnTimer(holder, peer, generation, server, token);
+  const uint32_t slot = c.slot;
+  sim_->ScheduleCallbackAt(deadline, [this, slot, generation, server, token] {
+    OnTimer(slot, generation, server, token);
   });
 }
 
 // {timeout, Ref, ping_idle_timeout | ping_timeout}: maybe_send_ping/1.
-void TcpConnections::OnTimer(NodeId holder, NodeId peer, uint32_t generation, bool server,
-                             uint32_t token) {
-  Conn* c = FindLive(holder, peer, generation);
+void TcpConnections::OnTimer(uint32_t slot, uint32_t generation, bool server, uint32_t token) {
+  Conn* c = Live(TcpPacket{slot, generation});
   if (c == nullptr || c->closing) return;
+  const NodeId holder = c->holder, peer = c->peer;
   End& e = server ? c->server : c->client;
   if (e.token != token || e.stopped) return;
   e.event_at = SimTime::Max();
@@ -315,14 +332,17 @@ void TcpConnections::MaybeResume(NodeId holder, NodeId peer, Conn& c, bool back)
   if (s.resume_at != SimTime::Max() && s.resume_at >= sim_->now() && s.resume_at <= at) return;
   s.resume_at = at;
   const uint32_t generation = c.generation;
+  const uint32_t slot = c.slot;
   sim_->ScheduleCallbackAt(
-      at, [this, holder, peer, generation, back] { Resume(holder, peer, generation, back); });
+      at, [this, slot, generation, back, at] { Resume(slot, generation, back, at); });
 }
 
-void TcpConnections::Resume(NodeId holder, NodeId peer, uint32_t generation, bool back) {
-  Conn* c = FindLive(holder, peer, generation);
+void TcpConnections::Resume(uint32_t slot, uint32_t generation, bool back, SimTime at) {
+  Conn* c = Live(TcpPacket{slot, generation});
   if (c == nullptr || c->closing) return;
+  const NodeId holder = c->holder, peer = c->peer;
   Stream& s = back ? c->back : c->out;
+  if (s.resume_at != at) return;                          // a later MaybeResume moved it
   if (!s.cut() || !StreamOk(holder, peer, back)) return;  // cut again: a later heal resumes
   s.cut_since = SimTime::Max();
   s.resume_at = SimTime::Max();
@@ -330,7 +350,7 @@ void TcpConnections::Resume(NodeId holder, NodeId peer, uint32_t generation, boo
   s.held.clear();
   const NodeId from = back ? peer : holder, to = back ? holder : peer;
   for (Held& h : held) {
-    Conn* again = FindLive(holder, peer, generation);
+    Conn* again = Live(TcpPacket{slot, generation});
     if (again == nullptr || again->closing) {
       if (h.word == 0 && observer_ != nullptr) {
         observer_->OnDrop(from, to, h.message, DropReason::kConnectionClosed);
@@ -354,16 +374,23 @@ void TcpConnections::ScheduleClose(NodeId a, NodeId b, Conn& c, SimTime at, Clos
   if (c.closing) return;
   c.closing = true;
   const uint32_t generation = c.generation;
-  sim_->ScheduleCallbackAt(at, [this, a, b, generation, reason] {
-    if (FindLive(a, b, generation) != nullptr) Close(a, b, reason, /*notify=*/true);
+  const uint32_t slot = c.slot;
+  sim_->ScheduleCallbackAt(at, [this, a, b, slot, generation, reason] {
+    if (Live(TcpPacket{slot, generation}) != nullptr) Close(a, b, reason, /*notify=*/true);
   });
 }
 
 void TcpConnections::Close(NodeId holder, NodeId peer, CloseReason reason, bool notify) {
-  auto it = conns_.find(Key(holder, peer));
-  PLUMSIM_CHECK(it != conns_.end());
-  std::vector<Held> held = std::move(it->second.out.held);
-  conns_.erase(it);
+  auto it = index_.find(Key(holder, peer));
+  PLUMSIM_CHECK(it != index_.end());
+  const uint32_t slot = it->second;
+  index_.erase(it);
+  std::vector<Held> held = std::move(slots_[slot].out.held);
+  if (slots_[slot].server.stopped && !slots_[slot].peer_gone) {
+    stopped_servers_.insert(slots_[slot].generation);
+  }
+  slots_[slot] = Conn{};  // generation 0: no packet matches it
+  free_slots_.push_back(slot);
   open_[holder] = ordsets::DelElement(peer, std::move(open_[holder]));
   holders_[peer] = ordsets::DelElement(holder, std::move(holders_[peer]));
   if (observer_ != nullptr) {
@@ -425,9 +452,9 @@ void TcpConnections::OnNodeUp(NodeId node) {
 
 std::optional<TcpConnections::HeldAge> TcpConnections::OldestHeld() const {
   std::optional<HeldAge> oldest;
-  for (const auto& [key, c] : conns_) {
-    const NodeId holder = static_cast<NodeId>(key >> 32);
-    const NodeId peer = static_cast<NodeId>(key & 0xffffffffu);
+  for (const auto& [key, slot] : index_) {
+    const Conn& c = slots_[slot];
+    const NodeId holder = c.holder, peer = c.peer;
     for (const bool back : {false, true}) {
       const Stream& s = back ? c.back : c.out;
       // Held while cut, or until the resume TCP's backoff scheduled. Held

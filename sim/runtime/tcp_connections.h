@@ -30,11 +30,13 @@
 #define PLUMSIM_SIM_RUNTIME_TCP_CONNECTIONS_H_
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <optional>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "protocol/message.h"
 #include "protocol/ordset.h"
 #include "sim/kernel/event_loop.h"
@@ -70,17 +72,17 @@ class TcpConnections final : public TcpPacketSink {
   bool IsOpen(NodeId holder, NodeId peer) const;
   // The holder's connections, ascending.
   const PeerSet& OpenPeers(NodeId holder) const;
-  size_t open_count() const { return conns_.size(); }
-  // The message held the longest on a connection that is cut or has its
-  // resume (TCP's next retransmission after a heal) still ahead, or
-  // nullopt: for end-of-run checks.
+  size_t open_count() const { return index_.size(); }
+  // The packet (a message, or a connection's own: a ping, a pong, a FIN)
+  // held the longest on a stream that is cut or has its resume (TCP's next
+  // retransmission after a heal) still ahead, or nullopt: for end-of-run
+  // checks.
   struct HeldAge {
     SimTime sent_at;
     NodeId from = 0, to = 0;
   };
   std::optional<HeldAge> OldestHeld() const;
-  // Keepalive packets so far: pings sent by either end, and the connections
-  // that received a pong for an older ping.
+  // Keepalive pings sent so far, by either end.
   uint64_t pings_sent() const { return pings_sent_; }
 
   // Sends on the connection from -> to: dropped (not_connected) without
@@ -129,13 +131,15 @@ class TcpConnections final : public TcpPacketSink {
   // One end's process: its keepalive and the one timer event it has
   // pending (re-armed lazily: a reset only moves the deadline).
   struct End {
-    Keepalive keepalive;
+    Keepalive keepalive{SimDuration::Zero(), SimDuration::Zero(), 0};
     SimTime event_at = SimTime::Max();
     uint32_t token = 0;    // the live timer event's
     bool stopped = false;  // the server process stopped (its FIN is on its way)
   };
   struct Conn {
-    uint32_t generation = 0;  // tells this connection from a later one
+    NodeId holder = 0, peer = 0;
+    uint32_t slot = 0;
+    uint32_t generation = 0;  // tells this connection from a later one in its slot
     SimTime ready_at;         // the handshake's round trip is over
     Stream out, back;
     End client, server;
@@ -144,7 +148,8 @@ class TcpConnections final : public TcpPacketSink {
   };
   static uint64_t Key(NodeId a, NodeId b) { return (static_cast<uint64_t>(a) << 32) | b; }
   Conn* Find(NodeId holder, NodeId peer);
-  Conn* FindLive(NodeId holder, NodeId peer, uint32_t generation);
+  // The packet's connection if it still lives, else nullptr.
+  Conn* Live(TcpPacket packet);
   // Both directions carry: the handshake needs both.
   bool PathOk(NodeId a, NodeId b) const {
     return network_->IsConnected(a, b) && network_->IsConnected(b, a);
@@ -160,14 +165,14 @@ class TcpConnections final : public TcpPacketSink {
   // reset_ping/1 of one end, and its timer.
   void ResetPing(NodeId holder, NodeId peer, Conn& c, bool server);
   void Arm(NodeId holder, NodeId peer, Conn& c, bool server);
-  void OnTimer(NodeId holder, NodeId peer, uint32_t generation, bool server, uint32_t token);
+  void OnTimer(uint32_t slot, uint32_t generation, bool server, uint32_t token);
   // The server process stops: its FIN follows what it already sent.
   void StopServer(NodeId holder, NodeId peer, Conn& c, CloseReason reason);
   // The first retransmission at or after `heal` of what the stream held
   // unacknowledged (`heal` itself if nothing).
   SimTime ResumeTime(const Stream& s, SimTime heal) const;
   void MaybeResume(NodeId holder, NodeId peer, Conn& c, bool back);
-  void Resume(NodeId holder, NodeId peer, uint32_t generation, bool back);
+  void Resume(uint32_t slot, uint32_t generation, bool back, SimTime at);
   // The peer's new OS answers the next packet with a reset.
   void ResetByNewPeer(NodeId holder, NodeId peer, Conn& c, SimTime departure);
   bool StreamOk(NodeId holder, NodeId peer, bool back) const;
@@ -180,7 +185,14 @@ class TcpConnections final : public TcpPacketSink {
   const CrashMode crash_mode_;
   NetworkObserver* const observer_;
   std::function<void(NodeId, NodeId)> on_close_;
-  absl::flat_hash_map<uint64_t, Conn> conns_;
+  // Connections in slots (a deque: a slot never moves), found by pair; a
+  // packet names its slot, so arrivals need no lookup.
+  std::deque<Conn> slots_;
+  std::vector<uint32_t> free_slots_;
+  absl::flat_hash_map<uint64_t, uint32_t> index_;
+  // Generations of connections that closed after their server end stopped:
+  // data still in flight to them meets a closed socket.
+  absl::flat_hash_set<uint32_t> stopped_servers_;
   std::vector<PeerSet> open_;     // per holder, ascending
   std::vector<PeerSet> holders_;  // per peer: who holds a connection to it
   uint32_t next_generation_ = 1;

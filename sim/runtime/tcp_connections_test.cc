@@ -212,15 +212,15 @@ TEST_F(TcpTest, InFlightMessagesWaitAheadOfLaterOnes) {
   EXPECT_TRUE(rec_.closed.empty());
 }
 
-// The handshake (the server's hello at 10 ms, the client's reply, the
-// server's state at 20 ms) arms both ends; then only the client pings,
-// every idle_timeout plus a round trip, and each ping re-arms the server's
-// longer timer before it fires (partisan_peer_service_server:reset_ping/1).
+// The handshake (SYN, SYN-ACK, ACK: the server's hello leaves at 15 ms and
+// arrives at 20 ms; the client's reply; the server's state at 30 ms) arms both ends; then only the
+// client pings, every idle_timeout plus a round trip, and each ping re-arms the server's longer
+// timer before it fires (partisan_peer_service_server:reset_ping/1).
 TEST_F(TcpTest, AHealthyConnectionPingsFromTheClientOnly) {
   Make();
   ASSERT_TRUE(tcp_->Connect(0, 1).open);
   RunTo(SimDuration::Seconds(100));
-  // 20.02, 40.03, 60.04, 80.05 s.
+  // 20.03, 40.04, 60.05, 80.06 s.
   EXPECT_EQ(tcp_->pings_sent(), 4u);
   EXPECT_TRUE(rec_.closed.empty());
 }
@@ -239,8 +239,8 @@ TEST_F(TcpTest, LongPartitionClosesByPingTimeout) {
   ASSERT_EQ(rec_.closed.size(), 1u);
   EXPECT_EQ(rec_.closed[0].holder, 0u);
   EXPECT_EQ(rec_.closed[0].reason, CloseReason::kPingTimeout);
-  // Last pong before the cut at 40.04 s; idle timer 60.04 s; 5 pings.
-  EXPECT_EQ(rec_.closed[0].at, SimTime::Zero() + SimDuration::Milliseconds(40040 + 20000 + 50000));
+  // Last pong before the cut at 40.05 s; idle timer 60.05 s; 5 pings.
+  EXPECT_EQ(rec_.closed[0].at, SimTime::Zero() + SimDuration::Milliseconds(40050 + 20000 + 50000));
   ASSERT_EQ(exits.size(), 1u);
   EXPECT_EQ(exits[0], std::make_pair(NodeId{0}, NodeId{2}));
   EXPECT_FALSE(tcp_->IsOpen(0, 2));
@@ -249,8 +249,8 @@ TEST_F(TcpTest, LongPartitionClosesByPingTimeout) {
   EXPECT_TRUE(rec_.arrivals.empty());
 }
 
-// A 40 s cut: the client's pings at 60.04, 70.04 and 80.04 s and the
-// server's at 65.035 and 75.035 s wait on their streams. After the heal the
+// A 40 s cut: the client's pings at 60.05, 70.05 and 80.05 s and the
+// server's at 65.045 and 75.045 s wait on their streams. After the heal the
 // server answers the client's three pings, but its pongs queue behind its
 // own held pings; the client answers those, then reads the pong of its
 // first ping, which is not its latest: handle_inbound/2's last #pong clause
@@ -264,8 +264,8 @@ TEST_F(TcpTest, FortySecondCutKillsByStalePongAtTheHeal) {
   ASSERT_EQ(rec_.closed.size(), 1u);
   EXPECT_EQ(rec_.closed[0].reason, CloseReason::kInvalidPingResponse);
   // The server's stream resumes at its first retransmission after the heal
-  // (65.035 + 25.4 s); its packets arrive one latency later.
-  EXPECT_EQ(rec_.closed[0].at, SimTime::Zero() + SimDuration::Milliseconds(90440));
+  // (65.045 + 25.4 s); its packets arrive one latency later.
+  EXPECT_EQ(rec_.closed[0].at, SimTime::Zero() + SimDuration::Milliseconds(90450));
   ASSERT_EQ(exits.size(), 1u);
 }
 
@@ -278,13 +278,13 @@ TEST_F(TcpTest, HealTooLateForTheBackoffStillCloses) {
   At(SimDuration::Seconds(41), [this] { net_->Partition({{0, 1}, {2, 3}}); });
   // Unacknowledged since 41 s; retransmissions at 41 s + 51 s = 92 s
   // (still cut) and 41 s + 102.2 s = 143.2 s; the server's pings, held
-  // since 65.035 s, next at 116.035 s: both after the client's deadline of
-  // 40.04 + 20 + 50 = 110.04 s, when it closes.
+  // since 65.045 s, next at 116.045 s: both after the client's deadline of
+  // 40.05 + 20 + 50 = 110.05 s, when it closes.
   At(SimDuration::Seconds(95), [this] { net_->Heal(); });
   RunTo(SimDuration::Seconds(300));
   ASSERT_EQ(rec_.closed.size(), 1u);
   EXPECT_EQ(rec_.closed[0].reason, CloseReason::kPingTimeout);
-  EXPECT_EQ(rec_.closed[0].at, SimTime::Zero() + SimDuration::Milliseconds(110040));
+  EXPECT_EQ(rec_.closed[0].at, SimTime::Zero() + SimDuration::Milliseconds(110050));
 }
 
 // Only client -> server is cut: the server's pings still reach the client,
@@ -298,10 +298,34 @@ TEST_F(TcpTest, OneWayCutStopsTheServerWhoseFinClosesTheClient) {
   RunTo(SimDuration::Seconds(300));
   ASSERT_EQ(rec_.closed.size(), 1u);
   EXPECT_EQ(rec_.closed[0].reason, CloseReason::kPingTimeout);
-  // Last inbound: the client's ping at 40.035 s; 25 s idle, 5 pings.
+  // Last inbound: the client's ping at 40.045 s; 25 s idle, 5 pings.
   EXPECT_EQ(rec_.closed[0].at,
-            SimTime::Zero() + SimDuration::Milliseconds(40035 + 25000 + 50000) + kLatency);
+            SimTime::Zero() + SimDuration::Milliseconds(40045 + 25000 + 50000) + kLatency);
   ASSERT_EQ(exits.size(), 1u);
+}
+
+// The server that stopped on a stale pong has closed its socket
+// (terminate/2): what reaches it afterwards is lost, also what is still in
+// flight after its FIN has closed the client. Here the client's stream
+// resumes at 85.455 s with its pongs to the server's pings ahead of its
+// data; the first is stale, so the server stops before any data sent from
+// 85.3 s reaches it, and the client closes one latency later.
+TEST_F(TcpTest, NothingReachesAStoppedServer) {
+  Make();
+  ASSERT_TRUE(tcp_->Connect(0, 2).open);
+  At(SimDuration::Seconds(45), [this] { net_->PartitionOneWay({0}, {2}); });
+  At(SimDuration::Seconds(76), [this] { net_->Heal(); });
+  const SimTime first_send = SimTime::Zero() + SimDuration::Milliseconds(85300);
+  for (uint32_t i = 0; i < 200; ++i) {
+    sim_.ScheduleCallbackAt(first_send + SimDuration::Milliseconds(i),
+                            [this, i] { tcp_->Send(0, 2, Msg(i)); });
+  }
+  RunTo(SimDuration::Seconds(100));
+  ASSERT_EQ(rec_.closed.size(), 1u);
+  EXPECT_EQ(rec_.closed[0].reason, CloseReason::kInvalidPingResponse);
+  EXPECT_GT(rec_.closed[0].at, first_send + SimDuration::Milliseconds(150));
+  EXPECT_LT(rec_.closed[0].at, first_send + SimDuration::Milliseconds(190));
+  EXPECT_TRUE(rec_.arrivals.empty()) << rec_.arrivals.size() << " reached a closed socket";
 }
 
 // A process crash: the OS closes the VM's sockets; the client's
@@ -337,8 +361,8 @@ TEST_F(TcpTest, HostCrashIsFoundByThePingRule) {
   RunTo(SimDuration::Seconds(200));
   ASSERT_EQ(rec_.closed.size(), 1u);
   EXPECT_EQ(rec_.closed[0].reason, CloseReason::kPingTimeout);
-  // Last reset (state) at 20 ms; idle timer at 20.02 s; 5 pings: 70.02 s.
-  EXPECT_EQ(rec_.closed[0].at, SimTime::Zero() + SimDuration::Milliseconds(70020));
+  // Last reset (state) at 30 ms; idle timer at 20.03 s; 5 pings: 70.03 s.
+  EXPECT_EQ(rec_.closed[0].at, SimTime::Zero() + SimDuration::Milliseconds(70030));
 }
 
 // A host back before the ping rule's deadline answers the next ping with
@@ -354,8 +378,8 @@ TEST_F(TcpTest, HostBackBeforeTheDeadlineResetsTheConnection) {
   RunTo(SimDuration::Seconds(200));
   ASSERT_EQ(rec_.closed.size(), 1u);
   EXPECT_EQ(rec_.closed[0].reason, CloseReason::kPeerClosed);
-  // The next ping (20.02 s) meets the new host's reset a round trip later.
-  EXPECT_EQ(rec_.closed[0].at, SimTime::Zero() + SimDuration::Milliseconds(20020) + kLatency * 2);
+  // The next ping (20.03 s) meets the new host's reset a round trip later.
+  EXPECT_EQ(rec_.closed[0].at, SimTime::Zero() + SimDuration::Milliseconds(20030) + kLatency * 2);
 }
 
 TEST_F(TcpTest, DisconnectClosesWithoutExit) {
