@@ -73,14 +73,15 @@ int OverlayIslands(const Simulation& sim) {
   return islands;
 }
 
-// Why a TCP connection still holds a message sent before the quiet period
-// at the end ("" if none): its retransmission backed off past the quiet
-// period, or a cut outlived its heal.
+// Why a TCP connection still holds a packet (a message, or a keepalive ping
+// or pong) sent before the quiet period at the end ("" if none): its
+// retransmission backed off past the quiet period, or a cut outlived its
+// heal.
 std::string BackedOff(const Simulation& sim, SimTime quiet_from) {
   const std::optional<Network::InFlightAge> oldest = sim.network().OldestTcpInFlight();
   if (oldest && oldest->sent_at < quiet_from) {
     return absl::StrCat(
-        NodeName(oldest->from), " -> ", NodeName(oldest->to), " still has a message sent at ",
+        NodeName(oldest->from), " -> ", NodeName(oldest->to), " still has a packet sent at ",
         FormatSimTime(oldest->sent_at),
         " in flight at the end: a TCP retransmission timeout backed off past the quiet "
         "period, and the connection delivers nothing behind it");
@@ -89,7 +90,7 @@ std::string BackedOff(const Simulation& sim, SimTime quiet_from) {
       sim.tcp() != nullptr ? sim.tcp()->OldestHeld() : std::nullopt;
   if (held && held->sent_at < quiet_from) {
     return absl::StrCat(NodeName(held->from), " -> ", NodeName(held->to),
-                        " still holds a message sent at ", FormatSimTime(held->sent_at),
+                        " still holds a packet sent at ", FormatSimTime(held->sent_at),
                         " at the end: a cut outlived its heal (TCP resends at its next backed-off "
                         "retransmission after the heal, and nothing goes out before it)");
   }

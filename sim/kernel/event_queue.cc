@@ -32,12 +32,8 @@ void EventQueue::Push(SimTime at, EventHandler* handler, uint64_t arg) {
 
 TimerId EventQueue::PushTimer(SimTime at, EventHandler* handler, uint64_t arg) {
   PLUMSIM_CHECK(handler != nullptr);
-  uint32_t slot;
-  if (!free_slots_.empty()) {
-    slot = free_slots_.back();
-    free_slots_.pop_back();
-  } else {
-    slot = static_cast<uint32_t>(timer_slots_.size());
+  const uint32_t slot = free_slots_.Take(timer_slots_.size());
+  if (slot == timer_slots_.size()) {
     PLUMSIM_CHECK(slot != TimerId::kNoSlot);
     timer_slots_.emplace_back();
   }
@@ -90,7 +86,7 @@ const Event* EventQueue::Top() {
     const Event& front = buckets_[0][head_];
     if (front.handler == nullptr && timer_slots_[SlotOf(front)].generation != GenerationOf(front)) {
       // A cancelled timer: release its slot and drop it.
-      free_slots_.push_back(SlotOf(front));
+      free_slots_.Release(SlotOf(front));
       DropFront();
       continue;
     }
@@ -114,7 +110,7 @@ bool EventQueue::PopDue(SimTime limit, Event* event) {
     event->handler = entry.handler;
     event->arg = entry.arg;
     ++entry.generation;
-    free_slots_.push_back(slot);
+    free_slots_.Release(slot);
   }
   return true;
 }

@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "base/free_indices.h"
 #include "sim/kernel/time.h"
 
 namespace plumsim {
@@ -104,7 +105,7 @@ class EventQueue {
   // Timer slots: a slot is free when listed in free_slots_. A pending timer's
   // heap entry carries the slot's generation; firing and cancelling bump it.
   std::vector<TimerSlot> timer_slots_;
-  std::vector<uint32_t> free_slots_;
+  FreeIndices free_slots_;
 };
 
 }  // namespace plumsim

@@ -193,14 +193,8 @@ bool Network::Schedule(NodeId from, NodeId to, Message message, SimTime departur
     const NodeId lane = packet.back ? (to | kBackLane) : to;
     arrival = link_clocks_.Clamp(from, lane, arrival, sim_->now());
   }
-  uint32_t slot;
-  if (!free_slots_.empty()) {
-    slot = free_slots_.back();
-    free_slots_.pop_back();
-  } else {
-    slot = static_cast<uint32_t>(slots_.size());
-    slots_.emplace_back();
-  }
+  const uint32_t slot = free_slots_.Take(slots_.size());
+  if (slot == slots_.size()) slots_.emplace_back();
   InFlight& f = slots_[slot];
   f.from = from;
   f.to = to;
@@ -217,7 +211,7 @@ bool Network::Schedule(NodeId from, NodeId to, Message message, SimTime departur
 void Network::OnEvent(uint64_t slot_arg) {
   const uint32_t slot = static_cast<uint32_t>(slot_arg);
   InFlight f = std::move(slots_[slot]);
-  free_slots_.push_back(slot);
+  free_slots_.Release(slot);
   if (config_.transport == Transport::kTcp) {
     OnTcpArrival(std::move(f), tcp_slots_[slot]);
     return;
@@ -273,7 +267,7 @@ void Network::OnTcpArrival(InFlight f, TcpSlot tcp) {
 
 std::optional<Network::InFlightAge> Network::OldestTcpInFlight() const {
   std::vector<bool> free(slots_.size(), false);
-  for (uint32_t slot : free_slots_) free[slot] = true;
+  for (uint32_t slot : free_slots_.indices()) free[slot] = true;
   std::optional<InFlightAge> oldest;
   for (size_t slot = 0; slot < slots_.size() && slot < tcp_slots_.size(); ++slot) {
     if (free[slot]) continue;

@@ -37,6 +37,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "base/free_indices.h"
 #include "protocol/message.h"
 #include "protocol/ordset.h"
 #include "sim/kernel/event_loop.h"
@@ -272,7 +273,7 @@ class Network final : public EventHandler {
 
   std::vector<InFlight> slots_;
   std::vector<TcpSlot> tcp_slots_;
-  std::vector<uint32_t> free_slots_;
+  FreeIndices free_slots_;
 };
 
 }  // namespace plumsim

@@ -14,7 +14,9 @@ TcpConnections::TcpConnections(EventLoop* sim, Network* network,
       network_(network),
       runtime_(runtime),
       crash_mode_(crash_mode),
-      observer_(observer) {
+      observer_(observer),
+      client_times_(KeepaliveTimes::Client(runtime)),
+      server_times_(KeepaliveTimes::Server(runtime)) {
   network_->set_tcp_sink(this);
 }
 
@@ -64,23 +66,10 @@ TcpConnections::ConnectResult TcpConnections::Connect(NodeId holder, NodeId peer
   if (syn + syn_ack > runtime_.connect_timeout) return {false, runtime_.connect_timeout};
   const SimDuration ack = network_->SampleLatency(holder, peer);
   PLUMSIM_CHECK(next_generation_ != 0);  // 2^32 connections
-  uint32_t slot;
-  if (!free_slots_.empty()) {
-    slot = free_slots_.back();
-    free_slots_.pop_back();
-  } else {
-    slot = static_cast<uint32_t>(slots_.size());
-    slots_.emplace_back();
-  }
-  slots_[slot] = Conn{holder,
-                      peer,
-                      slot,
-                      next_generation_++,
-                      at + syn + syn_ack,
-                      {},
-                      {},
-                      End{Keepalive::Client(runtime_)},
-                      End{Keepalive::Server(runtime_)}};
+  const uint32_t slot = free_slots_.Take(slots_.size());
+  if (slot == slots_.size()) slots_.emplace_back();
+  slots_[slot] =
+      Conn{holder, peer, slot, next_generation_++, at + syn + syn_ack, {}, {}, End{}, End{}};
   index_[Key(holder, peer)] = slot;
   Conn& c = slots_[slot];
   if (open_.size() <= holder) open_.resize(holder + 1);
@@ -112,7 +101,7 @@ void TcpConnections::SendPacket(NodeId holder, NodeId peer, Conn& c, bool back, 
                                 Message message, SimTime not_before) {
   Stream& s = back ? c.back : c.out;
   const uint64_t seq = s.next_seq++;
-  const bool hold = s.cut() || !s.held.empty() || (!back && c.peer_gone);
+  const bool hold = s.cut || !s.held.empty() || (!back && c.peer_gone);
   if (hold) {
     const NodeId from = back ? peer : holder, to = back ? holder : peer;
     if (word == 0 && observer_ != nullptr) observer_->OnHeld(from, to, message);
@@ -156,9 +145,9 @@ void TcpConnections::OnBlockedArrival(NodeId from, NodeId to, uint64_t seq, SimT
   auto at = std::lower_bound(s.held.begin(), s.held.end(), seq,
                              [](const Held& h, uint64_t q) { return h.seq < q; });
   s.held.insert(at, Held{seq, sent_at, packet.word, std::move(message)});
-  // The cut that blocked it may be older than the stream's view of it
-  // (OnPathsChanged runs once per instant): count it as cut from now.
-  if (!s.cut()) s.cut_since = sim_->now();
+  // The cut that blocked it may not be known to the stream yet
+  // (OnPathsChanged runs once per instant).
+  s.cut = true;
   if (StreamOk(c->holder, c->peer, back)) MaybeResume(c->holder, c->peer, *c, back);
 }
 
@@ -250,7 +239,7 @@ void TcpConnections::ServerReceives(NodeId holder, NodeId peer, Conn& c, Kind ki
 
 void TcpConnections::ResetPing(NodeId holder, NodeId peer, Conn& c, bool server) {
   End& e = server ? c.server : c.client;
-  e.keepalive.Reset(sim_->now());
+  e.keepalive.Reset(sim_->now(), server ? server_times_ : client_times_);
   Arm(holder, peer, c, server);
 }
 
@@ -283,7 +272,7 @@ void TcpConnections::OnTimer(uint32_t slot, uint32_t generation, bool server, ui
     Arm(holder, peer, *c, server);
     return;
   }
-  const uint32_t id = e.keepalive.Fire(sim_->now());
+  const uint32_t id = e.keepalive.Fire(sim_->now(), server ? server_times_ : client_times_);
   if (id == 0) {  // {stop, {shutdown, ping_timeout}}
     if (server) {
       StopServer(holder, peer, *c, CloseReason::kPingTimeout);
@@ -342,9 +331,9 @@ void TcpConnections::Resume(uint32_t slot, uint32_t generation, bool back, SimTi
   if (c == nullptr || c->closing) return;
   const NodeId holder = c->holder, peer = c->peer;
   Stream& s = back ? c->back : c->out;
-  if (s.resume_at != at) return;                          // a later MaybeResume moved it
-  if (!s.cut() || !StreamOk(holder, peer, back)) return;  // cut again: a later heal resumes
-  s.cut_since = SimTime::Max();
+  if (s.resume_at != at) return;                        // a later MaybeResume moved it
+  if (!s.cut || !StreamOk(holder, peer, back)) return;  // cut again: a later heal resumes
+  s.cut = false;
   s.resume_at = SimTime::Max();
   std::vector<Held> held = std::move(s.held);
   s.held.clear();
@@ -390,7 +379,7 @@ void TcpConnections::Close(NodeId holder, NodeId peer, CloseReason reason, bool 
     stopped_servers_.insert(slots_[slot].generation);
   }
   slots_[slot] = Conn{};  // generation 0: no packet matches it
-  free_slots_.push_back(slot);
+  free_slots_.Release(slot);
   open_[holder] = ordsets::DelElement(peer, std::move(open_[holder]));
   holders_[peer] = ordsets::DelElement(holder, std::move(holders_[peer]));
   if (observer_ != nullptr) {
@@ -410,8 +399,8 @@ void TcpConnections::OnPathsChanged() {
         if (c.closing) break;
         Stream& s = back ? c.back : c.out;
         const bool ok = StreamOk(a, b, back);
-        if (!s.cut() && !ok) s.cut_since = sim_->now();
-        if (s.cut() && ok) MaybeResume(a, b, c, back);
+        if (!ok) s.cut = true;
+        if (s.cut && ok) MaybeResume(a, b, c, back);
       }
     }
   }
@@ -438,7 +427,7 @@ void TcpConnections::OnNodeDown(NodeId node) {
     c.server.stopped = true;
     ++c.server.token;
     c.back = Stream{c.back.next_seq};
-    if (!c.out.cut()) c.out.cut_since = sim_->now();
+    c.out.cut = true;
   }
 }
 
@@ -446,7 +435,7 @@ void TcpConnections::OnNodeUp(NodeId node) {
   if (node >= holders_.size()) return;
   for (NodeId a : PeerSet(holders_[node])) {
     Conn& c = *Find(a, node);
-    if (!c.closing && c.out.cut() && StreamOk(a, node, false)) MaybeResume(a, node, c, false);
+    if (!c.closing && c.out.cut && StreamOk(a, node, false)) MaybeResume(a, node, c, false);
   }
 }
 
@@ -460,7 +449,7 @@ std::optional<TcpConnections::HeldAge> TcpConnections::OldestHeld() const {
       // Held while cut, or until the resume TCP's backoff scheduled. Held
       // packets on a carrying path with no resume ahead would be stuck: a
       // bug, which this does not excuse.
-      const bool waiting = s.cut() || (s.resume_at != SimTime::Max() && s.resume_at > sim_->now());
+      const bool waiting = s.cut || (s.resume_at != SimTime::Max() && s.resume_at > sim_->now());
       if (s.held.empty() || !waiting) continue;
       const Held& h = s.held.front();  // ascending seq: the oldest
       const NodeId from = back ? peer : holder, to = back ? holder : peer;

@@ -37,6 +37,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "base/free_indices.h"
 #include "protocol/message.h"
 #include "protocol/ordset.h"
 #include "sim/kernel/event_loop.h"
@@ -123,15 +124,14 @@ class TcpConnections final : public TcpPacketSink {
   };
   struct Stream {
     uint64_t next_seq = 0;
-    SimTime cut_since = SimTime::Max();
+    bool cut = false;                    // its direction stopped carrying; packets wait in `held`
     SimTime resume_at = SimTime::Max();  // a resume is scheduled then
     std::vector<Held> held;              // ascending seq
-    bool cut() const { return cut_since != SimTime::Max(); }
   };
   // One end's process: its keepalive and the one timer event it has
   // pending (re-armed lazily: a reset only moves the deadline).
   struct End {
-    Keepalive keepalive{SimDuration::Zero(), SimDuration::Zero(), 0};
+    Keepalive keepalive;
     SimTime event_at = SimTime::Max();
     uint32_t token = 0;    // the live timer event's
     bool stopped = false;  // the server process stopped (its FIN is on its way)
@@ -184,11 +184,12 @@ class TcpConnections final : public TcpPacketSink {
   const PartisanRuntimeConfig runtime_;
   const CrashMode crash_mode_;
   NetworkObserver* const observer_;
+  const KeepaliveTimes client_times_, server_times_;
   std::function<void(NodeId, NodeId)> on_close_;
   // Connections in slots (a deque: a slot never moves), found by pair; a
   // packet names its slot, so arrivals need no lookup.
   std::deque<Conn> slots_;
-  std::vector<uint32_t> free_slots_;
+  FreeIndices free_slots_;
   absl::flat_hash_map<uint64_t, uint32_t> index_;
   // Generations of connections that closed after their server end stopped:
   // data still in flight to them meets a closed socket.
