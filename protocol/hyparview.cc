@@ -38,8 +38,10 @@ void HyParView::SchedulePassiveViewMaintenance() {
   env_->StartTimer(config_.shuffle_interval, TimerKind::kPassiveViewMaintenance);
 }
 
+// do_send_message/3 (~lines 2222-2281): partisan_peer_connections:
+// dispatch_pid/1, the default channel's connection.
 void HyParView::Send(NodeId to, Message message) {
-  env_->Send(to, std::move(message), Channel::kMembership);
+  env_->Send(to, std::move(message), Channel::kDefault);
 }
 
 // notify/1: partisan_peer_service_events:update(Active).

@@ -16,7 +16,8 @@ using ::testing::IsEmpty;
 
 constexpr NodeId kSelf = 1;
 
-SentMessage To(NodeId to, Message m) { return SentMessage{to, std::move(m), Channel::kMembership}; }
+// do_send_message/3: the default channel.
+SentMessage To(NodeId to, Message m) { return SentMessage{to, std::move(m), Channel::kDefault}; }
 
 class HyParViewTest : public ::testing::Test {
  protected:

@@ -75,15 +75,16 @@ TEST(ShippedScenariosTest, CrashRestartLosesOnlyTheCrashedNodesShare) {
 }
 
 // Over tcp the 40 s partition holds everything sent across; at TCP's
-// first retransmission after the heal every cross connection delivers its
-// backlog and then dies by a stale pong ({invalid_ping_response, Pong}),
-// and every heartbeat still reaches every node.
+// first retransmission after the heal every cross connection, both
+// channels', delivers its backlog and then dies by a stale pong
+// ({invalid_ping_response, Pong}), and every heartbeat still reaches every
+// node.
 TEST(ShippedScenariosTest, PartitionHealHoldsAcrossThenDeliversOverTcp) {
   auto r = RunShipped("partition_heal.toml");
   uint64_t closed = 0;
   for (uint64_t c : r->stats.connections_closed) closed += c;
-  EXPECT_EQ(closed, 72u);
-  EXPECT_EQ(r->stats.connections_closed[static_cast<int>(CloseReason::kInvalidPingResponse)], 72u);
+  EXPECT_EQ(closed, 144u);
+  EXPECT_EQ(r->stats.connections_closed[static_cast<int>(CloseReason::kInvalidPingResponse)], 144u);
   EXPECT_GT(r->stats.held, 0u);
   EXPECT_EQ(r->stats.released, r->stats.held);
   EXPECT_EQ(r->stats.dropped[static_cast<int>(DropReason::kUnreachable)], 0u);
@@ -92,8 +93,10 @@ TEST(ShippedScenariosTest, PartitionHealHoldsAcrossThenDeliversOverTcp) {
 }
 
 // partition_tcp: the 5 s partition closes nothing and releases everything
-// it held; the 40 s one closes the 72 cross connections by stale pongs
-// after the heal; the 150 s one by ping timeout, dropping what they held.
+// it held; the 40 s one closes the 72 cross connections of the membership
+// channel by stale pongs after the heal, and the 72 idle ones of the
+// default channel by ping timeout before TCP resends their pings; the 150 s
+// one closes all 144 by ping timeout, dropping what they held.
 TEST(ShippedScenariosTest, PartitionTcpShortHoldsFortyStalePongsLongTimesOut) {
   absl::StatusOr<Scenario> s =
       LoadScenario("scenarios/partition_tcp.toml", std::vector<std::string>{});
@@ -110,9 +113,11 @@ TEST(ShippedScenariosTest, PartitionTcpShortHoldsFortyStalePongsLongTimesOut) {
   sim.RunUntil(SimTime::Zero() + SimDuration::Seconds(135));
   EXPECT_EQ(closed(CloseReason::kInvalidPingResponse), 72u);
   EXPECT_EQ(closed(CloseReason::kPingTimeout), 0u);
+  sim.RunUntil(SimTime::Zero() + SimDuration::Seconds(140));
+  EXPECT_EQ(closed(CloseReason::kPingTimeout), 72u);
   EXPECT_TRUE(sim.Run());
   EXPECT_EQ(closed(CloseReason::kInvalidPingResponse), 72u);
-  EXPECT_EQ(closed(CloseReason::kPingTimeout), 72u);
+  EXPECT_EQ(closed(CloseReason::kPingTimeout), 72u + 144u);
   EXPECT_GT(stats.dropped[static_cast<int>(DropReason::kConnectionClosed)], 0u);
   EXPECT_LT(stats.released, stats.held);
 }

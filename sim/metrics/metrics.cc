@@ -194,7 +194,8 @@ void MetricsCollector::OnDeliver(NodeId, NodeId, const Message& message) {
       message);
 }
 
-void MetricsCollector::OnConnectionClose(NodeId holder, NodeId peer, CloseReason reason) {
+void MetricsCollector::OnConnectionClose(NodeId holder, NodeId peer, Channel /*channel*/,
+                                         CloseReason reason) {
   connection_closes_.push_back(ConnectionClose{sim_->now(), holder, peer, reason});
 }
 

@@ -135,7 +135,7 @@ class MetricsCollector final : public SimObserver {
   void OnNetworkChange(const TimelineEvent&) override { ++connectivity_version_; }
   void OnOriginate(NodeId node, HandlerId handler, const BroadcastId& id) override;
   void OnMerge(NodeId node, const BroadcastMsg& m, bool valid) override;
-  void OnConnectionClose(NodeId holder, NodeId peer, CloseReason reason) override;
+  void OnConnectionClose(NodeId holder, NodeId peer, Channel channel, CloseReason reason) override;
   void OnPeersChanged(NodeId node, const PeerSetChange& change) override;
 
   struct ConnectionClose {

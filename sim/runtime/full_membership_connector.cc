@@ -26,7 +26,7 @@ void FullMembershipConnector::OnStart(NodeId node) {
   for (NodeId m : *members_) {
     if (m == node || !network_->IsUp(m)) continue;
     // {connected, ...} takes the node out of m's Pending (~line 1553).
-    if (connections_->Connect(m, node).open && m < managers_.size()) {
+    if (connections_->Connect(m, node).opened > 0 && m < managers_.size()) {
       std::vector<NodeId>& pending = managers_[m].pending;
       auto it = std::find(pending.begin(), pending.end(), node);
       if (it != pending.end()) pending.erase(it);
@@ -78,22 +78,24 @@ void FullMembershipConnector::Run(NodeId node, uint64_t incarnation, Round round
 
 SimDuration FullMembershipConnector::Establish(NodeId node, SimTime at) {
   Manager& manager = managers_[node];
-  if (manager.pending.empty() && connections_->OpenPeers(node).size() + 1 >= members_->size()) {
-    return SimDuration::Zero();  // connected to every member: nothing to try
+  if (manager.pending.empty() && connections_->CompletePeers(node) + 1 >= members_->size()) {
+    return SimDuration::Zero();  // every channel to every member: nothing to try
   }
   std::vector<NodeId> specs(members_->begin(), members_->end());  // Members ++ Pending
   specs.insert(specs.end(), manager.pending.begin(), manager.pending.end());
   SimDuration blocked = SimDuration::Zero();
   for (NodeId m : specs) {
-    if (m == node || connections_->IsOpen(node, m)) continue;
-    ++connect_attempts_;
-    // Each connect waits for the one before it.
+    if (m == node) continue;
+    // connect/2 for each: maybe_connect/3,4 opens what the pair lacks, each
+    // connect waiting for the one before it.
     const TcpConnections::ConnectResult r = connections_->Connect(node, m, at + blocked);
     blocked = blocked + r.blocked;
-    if (!r.open) continue;
-    // {connected, ...}: Pending0 -- [NodeSpec].
-    auto it = std::find(manager.pending.begin(), manager.pending.end(), m);
-    if (it != manager.pending.end()) manager.pending.erase(it);
+    connect_attempts_ += r.attempts;
+    // {connected, ...} once per connection: Pending0 -- [NodeSpec].
+    for (int i = 0; i < r.opened; ++i) {
+      auto it = std::find(manager.pending.begin(), manager.pending.end(), m);
+      if (it != manager.pending.end()) manager.pending.erase(it);
+    }
   }
   return blocked;
 }

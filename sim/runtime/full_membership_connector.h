@@ -3,15 +3,17 @@
 // connects").
 //
 // establish_connections/1 (~lines 1640-1672) folds over Members ++ Pending
-// and connects to each member it holds no connection to. It runs:
+// and calls connect/2 for each, which opens what the pair lacks: the
+// default channel's connection, or, once that one exists, the membership
+// channel's (TcpConnections::Connect). It runs:
 // - on join, after avoid_rush/0 sleeps connection_jitter in the manager
 //   (internal_join/3 ~line 2122, avoid_rush ~lines 2189-2197);
 // - on handle_info(connections, _) every connection_interval (~line 1482);
 // - on handle_info(periodic, _) every periodic_interval (~line 1416).
 // Both ticks are re-armed after the work (schedule_connections/0,
-// schedule_periodic/0). An 'EXIT' that leaves a member without a connection
-// appends it to Pending (maybe_append_pending/2, ~lines 1521, 2360-2370);
-// a connect that succeeds removes one occurrence ({connected, ...}, ~line
+// schedule_periodic/0). An 'EXIT' that leaves a member without any connection
+// (either channel's) appends it to Pending (maybe_append_pending/2, ~lines
+// 1521, 2360-2370); each connection opened removes one occurrence ({connected, ...}, ~line
 // 1553). So a lost member that cannot be reached costs two blocking
 // connects per round.
 //

@@ -16,6 +16,7 @@ constexpr SimDuration kLatency = SimDuration::Milliseconds(5);
 struct Opened {
   NodeId holder, peer;
   SimTime at;
+  Channel channel = Channel::kDefault;
   bool operator==(const Opened&) const = default;
 };
 
@@ -26,8 +27,8 @@ class Recorder : public MessageReceiver, public NetworkObserver {
   void OnSend(NodeId, NodeId, const Message&) override {}
   void OnDeliver(NodeId, NodeId, const Message&) override {}
   void OnDrop(NodeId, NodeId, const Message&, DropReason) override {}
-  void OnConnectionOpen(NodeId holder, NodeId peer) override {
-    opened.push_back({holder, peer, sim_->now()});
+  void OnConnectionOpen(NodeId holder, NodeId peer, Channel channel) override {
+    opened.push_back({holder, peer, sim_->now(), channel});
   }
   std::vector<Opened> opened;
 
@@ -73,7 +74,9 @@ class FullMembershipConnectorTest : public ::testing::Test {
 
 // A starting node: the running members connect to it at once; its own
 // join sleeps connection_jitter in the manager (avoid_rush/0), then
-// establish_connections/1 connects it to every member. No other pair.
+// establish_connections/1 connects it to every member: the default
+// channel's connections; the connections tick, waiting behind the join,
+// adds the membership channel's (maybe_connect/4). No other pair.
 TEST_F(FullMembershipConnectorTest, AStartingNodeIsConnectedAtOnceAndJoinsAfterAvoidRush) {
   connector_->OnStart(0);
   for (NodeId m = 1; m < 4; ++m) {
@@ -85,20 +88,29 @@ TEST_F(FullMembershipConnectorTest, AStartingNodeIsConnectedAtOnceAndJoinsAfterA
             (std::vector<Opened>{{0, 1, T(1000)}, {0, 2, T(1000)}, {0, 3, T(1000)}}));
   EXPECT_FALSE(tcp_->IsOpen(1, 2));
   EXPECT_EQ(tcp_->open_count(), 6u);
+  sim_.RunUntil(T(1030));
+  const Channel m = Channel::kMembership;
+  EXPECT_EQ(OpenedBetween(1001, 1030),
+            (std::vector<Opened>{{0, 1, T(1030), m}, {0, 2, T(1030), m}, {0, 3, T(1030), m}}));
+  EXPECT_EQ(tcp_->open_count(), 9u);
 }
 
 // A reachable host whose VM is down refuses after one round trip. The join
 // at 1 s blocks 30 ms (two handshakes and node 2's refusal, 10 ms each);
-// the connections tick due at 1 s waits for the manager and finds node 2
-// refusing again (10 ms); the next tick comes one interval after that.
+// the connections tick due at 1 s waits for the manager, opens the
+// membership channel to 1 and 3 and finds node 2 refusing again (30 ms);
+// the next tick comes one interval after that and opens node 2's default
+// channel.
 TEST_F(FullMembershipConnectorTest, ARefusedConnectDelaysTheNextRoundByItsRoundTrip) {
   net_->SetNodeUp(2, false);
   connector_->OnStart(0);
   At(1500, [this] { net_->SetNodeUp(2, true); });
   sim_.RunUntil(T(3000));
-  EXPECT_EQ(OpenedBetween(1001, 3000), (std::vector<Opened>{{0, 2, T(2040)}}));
+  const Channel m = Channel::kMembership;
+  EXPECT_EQ(OpenedBetween(1001, 3000),
+            (std::vector<Opened>{{0, 1, T(1030), m}, {0, 3, T(1030), m}, {0, 2, T(2060)}}));
   EXPECT_FALSE(tcp_->IsOpen(2, 0));  // node 2's own connector would do that
-  EXPECT_EQ(connector_->connect_attempts(), 3u + 1u + 1u);
+  EXPECT_EQ(connector_->connect_attempts(), 3u + 3u + 1u);
 }
 
 // Each unreachable member blocks the manager connect_timeout (?TIMEOUT of
@@ -121,13 +133,15 @@ TEST_F(FullMembershipConnectorTest, EachUnreachableMemberBlocksTheManagerForTheC
   EXPECT_EQ(stats.blocked(ProcessKind::kPeerService), SimDuration::Milliseconds(6030));
 }
 
-// handle_info(connections, _): each round re-connects what is missing. (The
-// join's three handshakes held the manager 30 ms, so the ticks run at x.03 s.)
+// handle_info(connections, _): each round re-connects what is missing, one
+// channel per round. (The join's three handshakes held the manager 30 ms,
+// the first tick's three more 30 ms, so the ticks run at x.06 s.)
 TEST_F(FullMembershipConnectorTest, ARoundReconnectsADroppedConnection) {
   connector_->OnStart(0);
   At(1500, [this] { tcp_->Disconnect(0, 1); });
-  sim_.RunUntil(T(2500));
-  EXPECT_EQ(OpenedBetween(1001, 2500), (std::vector<Opened>{{0, 1, T(2030)}}));
+  sim_.RunUntil(T(3500));
+  EXPECT_EQ(OpenedBetween(1501, 3500),
+            (std::vector<Opened>{{0, 1, T(2060)}, {0, 1, T(3070), Channel::kMembership}}));
 }
 
 // 'EXIT' appends the lost member to Pending (maybe_append_pending/2), and
@@ -145,9 +159,12 @@ TEST_F(FullMembershipConnectorTest, ALostMemberIsTriedTwicePerRoundUntilItAnswer
   At(1600, [this] { connector_->OnConnectionExit(0, 2); });  // still connected: no
   At(6500, [this] { net_->Heal(); });
   sim_.RunUntil(T(10000));
-  // Ticks at 2.03 s (blocked 2 s), 5.03 s (blocked 2 s), 8.03 s: connected.
-  EXPECT_EQ(OpenedBetween(1001, 10000), (std::vector<Opened>{{0, 1, T(8030)}}));
-  EXPECT_EQ(connector_->connect_attempts(), 3u + 4u + 1u);
+  // Ticks at 2.06 s (blocked 2 s), 5.06 s (blocked 2 s), 8.06 s: the
+  // member's connect opens the default channel, its Pending entry's the
+  // membership one.
+  EXPECT_EQ(OpenedBetween(1501, 10000),
+            (std::vector<Opened>{{0, 1, T(8060)}, {0, 1, T(8060), Channel::kMembership}}));
+  EXPECT_EQ(connector_->connect_attempts(), 3u + 3u + 2u + 2u + 2u);
   EXPECT_TRUE(connector_->pending(0).empty());
 }
 
@@ -184,7 +201,9 @@ TEST_F(FullMembershipConnectorTest, ThePeriodicTickReconnectsToo) {
   connector_->OnStart(0);
   At(1500, [this] { tcp_->Disconnect(0, 3); });
   sim_.RunUntil(T(20000));
-  EXPECT_EQ(OpenedBetween(1001, 20000), (std::vector<Opened>{{0, 3, T(10000)}}));
+  const Channel m = Channel::kMembership;
+  EXPECT_EQ(OpenedBetween(1001, 20000),
+            (std::vector<Opened>{{0, 1, T(10000), m}, {0, 2, T(10000), m}, {0, 3, T(10000)}}));
 }
 
 // The ticks die with the manager: after OnStop nothing re-connects.
@@ -195,7 +214,7 @@ TEST_F(FullMembershipConnectorTest, AStoppedNodesRoundsStop) {
     tcp_->Disconnect(0, 1);
   });
   sim_.RunUntil(T(30000));
-  EXPECT_EQ(OpenedBetween(1001, 30000), std::vector<Opened>{});
+  EXPECT_EQ(OpenedBetween(1501, 30000), std::vector<Opened>{});
 }
 
 // A restarted node has its new incarnation's rounds only: the old join and

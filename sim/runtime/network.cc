@@ -8,7 +8,10 @@
 namespace plumsim {
 namespace {
 
+// Lane bits above the node id (Schedule): a connection's back stream, and
+// its channel.
 constexpr NodeId kBackLane = NodeId{1} << 31;
+constexpr NodeId kMembershipLane = NodeId{1} << 30;
 
 }  // namespace
 
@@ -79,7 +82,7 @@ void Network::AddCut(Cut cut, bool notify) {
 }
 
 void Network::EnsureNode(NodeId node) {
-  PLUMSIM_CHECK(node < kBackLane);  // the lane bit (Schedule)
+  PLUMSIM_CHECK(node < kMembershipLane);  // the lane bits (Schedule)
   if (up_.size() <= node) up_.resize(node + 1, false);
 }
 
@@ -189,8 +192,10 @@ bool Network::Schedule(NodeId from, NodeId to, Message message, SimTime departur
   }
   SimTime arrival = departure + latency;
   if (!config_.reorder) {
-    // A connection's back stream has its own lane (node ids stay below 2^31).
-    const NodeId lane = packet.back ? (to | kBackLane) : to;
+    // Each stream of each connection has its own lane (node ids stay below
+    // 2^30).
+    NodeId lane = packet.back ? (to | kBackLane) : to;
+    if (packet.channel == Channel::kMembership) lane |= kMembershipLane;
     arrival = link_clocks_.Clamp(from, lane, arrival, sim_->now());
   }
   const uint32_t slot = free_slots_.Take(slots_.size());

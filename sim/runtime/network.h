@@ -91,9 +91,10 @@ class NetworkObserver {
   virtual void OnDeliver(NodeId from, NodeId to, const Message& message) = 0;
   virtual void OnDrop(NodeId from, NodeId to, const Message& message, DropReason reason) = 0;
   // --- tcp transport only ---
-  // `holder` opened its connection to `peer` / it closed.
-  virtual void OnConnectionOpen(NodeId /*holder*/, NodeId /*peer*/) {}
-  virtual void OnConnectionClose(NodeId /*holder*/, NodeId /*peer*/, CloseReason /*reason*/) {}
+  // `holder` opened its connection to `peer` on `channel` / it closed.
+  virtual void OnConnectionOpen(NodeId /*holder*/, NodeId /*peer*/, Channel /*channel*/) {}
+  virtual void OnConnectionClose(NodeId /*holder*/, NodeId /*peer*/, Channel /*channel*/,
+                                 CloseReason /*reason*/) {}
   // A message waits on its connection because the path is cut; released
   // (sent on) after `held` when the connection resumes.
   virtual void OnHeld(NodeId /*from*/, NodeId /*to*/, const Message& /*message*/) {}
@@ -108,7 +109,8 @@ class NetworkObserver {
 // one connection (its slot and generation) and one of its two streams: the
 // holder's (from -> to) or, when `back`, its peer's answers (from is the
 // peer). Each stream is its own FIFO: a packet delayed on one does not hold
-// up the other, nor another connection on the same link. `word` is 0 for a
+// up the other, nor another connection on the same link (the pair's other
+// channel). `word` is 0 for a
 // message and otherwise a packet of the connection's own (the handshake,
 // keepalive pings and pongs, a closing end's FIN), encoded by
 // TcpConnections.
@@ -117,6 +119,7 @@ struct TcpPacket {
   uint32_t generation = 0;
   uint32_t word = 0;
   bool back = false;
+  Channel channel = Channel::kDefault;  // the connection's
   bool is_message() const { return word == 0; }
 };
 

@@ -20,8 +20,8 @@ TcpConnections::TcpConnections(EventLoop* sim, Network* network,
   network_->set_tcp_sink(this);
 }
 
-TcpConnections::Conn* TcpConnections::Find(NodeId holder, NodeId peer) {
-  auto it = index_.find(Key(holder, peer));
+TcpConnections::Conn* TcpConnections::Find(NodeId holder, NodeId peer, Channel channel) {
+  auto it = index_.find(Key(holder, peer, channel));
   return it == index_.end() ? nullptr : &slots_[it->second];
 }
 
@@ -32,7 +32,11 @@ TcpConnections::Conn* TcpConnections::Live(TcpPacket packet) {
 }
 
 bool TcpConnections::IsOpen(NodeId holder, NodeId peer) const {
-  return index_.contains(Key(holder, peer));
+  return holder < open_.size() && ordsets::IsElement(peer, open_[holder]);
+}
+
+bool TcpConnections::IsOpen(NodeId holder, NodeId peer, Channel channel) const {
+  return index_.contains(Key(holder, peer, channel));
 }
 
 const PeerSet& TcpConnections::OpenPeers(NodeId holder) const {
@@ -44,17 +48,37 @@ bool TcpConnections::StreamOk(NodeId holder, NodeId peer, bool back) const {
   return back ? network_->IsConnected(peer, holder) : network_->IsConnected(holder, peer);
 }
 
+// maybe_connect/3 (partisan_peer_service_manager, ~lines 354-419): no
+// connection to the peer yet: the default channel's only. maybe_connect/4
+// (~lines 430-494): otherwise each channel below its parallelism (1) gets
+// one, in maps:to_list/1 order (partisan_membership sorts before
+// undefined), whether or not the one before it succeeded.
 TcpConnections::ConnectResult TcpConnections::Connect(NodeId holder, NodeId peer, SimTime at) {
   at = std::max(at, sim_->now());
   if (holder == peer) return {};
-  if (IsOpen(holder, peer)) return {true, SimDuration::Zero()};
+  if (!IsOpen(holder, peer)) return ConnectChannel(holder, peer, Channel::kDefault, at);
+  ConnectResult result{true};
+  for (const Channel channel : {Channel::kMembership, Channel::kDefault}) {
+    if (IsOpen(holder, peer, channel)) continue;
+    const ConnectResult r = ConnectChannel(holder, peer, channel, at + result.blocked);
+    result.blocked = result.blocked + r.blocked;
+    result.attempts += r.attempts;
+    result.opened += r.opened;
+  }
+  return result;
+}
+
+TcpConnections::ConnectResult TcpConnections::ConnectChannel(NodeId holder, NodeId peer,
+                                                             Channel channel, SimTime at) {
+  const bool was_open = IsOpen(holder, peer);
   if (!PathOk(holder, peer)) {
     // A host that is up but whose VM is down answers the SYN with a reset.
     const bool refused = crash_mode_ == CrashMode::kProcess && !network_->IsUp(peer) &&
                          network_->IsUp(holder) && network_->CanReach(holder, peer) &&
                          network_->CanReach(peer, holder);
-    if (!refused) return {false, runtime_.connect_timeout};
-    return {false, network_->SampleLatency(holder, peer) + network_->SampleLatency(peer, holder)};
+    if (!refused) return {was_open, runtime_.connect_timeout, 1, 0};
+    return {was_open, network_->SampleLatency(holder, peer) + network_->SampleLatency(peer, holder),
+            1, 0};
   }
   // SYN, SYN-ACK: connect returns to the client's init/1, whose ACK
   // completes the server's accept. The server process then speaks first:
@@ -63,32 +87,48 @@ TcpConnections::ConnectResult TcpConnections::Connect(NodeId holder, NodeId peer
   const SimDuration syn = network_->SampleLatency(holder, peer);
   const SimDuration syn_ack = network_->SampleLatency(peer, holder);
   // connect/3's timeout (?TIMEOUT) runs out before a slow handshake ends.
-  if (syn + syn_ack > runtime_.connect_timeout) return {false, runtime_.connect_timeout};
+  if (syn + syn_ack > runtime_.connect_timeout) {
+    return {was_open, runtime_.connect_timeout, 1, 0};
+  }
   const SimDuration ack = network_->SampleLatency(holder, peer);
   PLUMSIM_CHECK(next_generation_ != 0);  // 2^32 connections
   const uint32_t slot = free_slots_.Take(slots_.size());
   if (slot == slots_.size()) slots_.emplace_back();
-  slots_[slot] =
-      Conn{holder, peer, slot, next_generation_++, at + syn + syn_ack, {}, {}, End{}, End{}};
-  index_[Key(holder, peer)] = slot;
   Conn& c = slots_[slot];
-  if (open_.size() <= holder) open_.resize(holder + 1);
-  open_[holder] = ordsets::AddElement(peer, std::move(open_[holder]));
-  if (holders_.size() <= peer) holders_.resize(peer + 1);
-  holders_[peer] = ordsets::AddElement(holder, std::move(holders_[peer]));
-  if (observer_ != nullptr) observer_->OnConnectionOpen(holder, peer);
+  c = Conn{};
+  c.holder = holder;
+  c.peer = peer;
+  c.channel = channel;
+  c.slot = slot;
+  c.generation = next_generation_++;
+  c.ready_at = at + syn + syn_ack;
+  index_[Key(holder, peer, channel)] = slot;
+  if (!was_open) {
+    if (open_.size() <= holder) open_.resize(holder + 1);
+    open_[holder] = ordsets::AddElement(peer, std::move(open_[holder]));
+    if (holders_.size() <= peer) holders_.resize(peer + 1);
+    holders_[peer] = ordsets::AddElement(holder, std::move(holders_[peer]));
+  } else {
+    if (complete_.size() <= holder) complete_.resize(holder + 1);
+    ++complete_[holder];  // the pair's other channel was open
+  }
+  if (observer_ != nullptr) observer_->OnConnectionOpen(holder, peer, channel);
   SendPacket(holder, peer, c, /*back=*/true, Word(Kind::kServerHello), Message{},
              at + syn + syn_ack + ack);
-  return {true, syn + syn_ack};
+  return {true, syn + syn_ack, 1, 1};
 }
 
 void TcpConnections::Disconnect(NodeId holder, NodeId peer) {
-  if (IsOpen(holder, peer)) Close(holder, peer, CloseReason::kDisconnect, /*notify=*/false);
+  for (const Channel channel : kChannels) {
+    if (Conn* c = Find(holder, peer, channel)) Close(*c, CloseReason::kDisconnect, false);
+  }
 }
 
-void TcpConnections::Send(NodeId from, NodeId to, Message message, SimTime departure) {
+void TcpConnections::Send(NodeId from, NodeId to, Message message, Channel channel,
+                          SimTime departure) {
   if (observer_ != nullptr) observer_->OnSend(from, to, message);
-  Conn* c = Find(from, to);
+  Conn* c = Find(from, to, channel);
+  if (c == nullptr && channel != Channel::kDefault) c = Find(from, to, Channel::kDefault);
   if (c == nullptr) {
     // do_send_message/3 without a connection: {error, not_yet_connected}.
     if (observer_ != nullptr) observer_->OnDrop(from, to, message, DropReason::kNotConnected);
@@ -119,7 +159,7 @@ void TcpConnections::Put(NodeId holder, NodeId peer, Conn& c, bool back, uint64_
                          uint32_t word, Message message, SimTime not_before) {
   const NodeId from = back ? peer : holder, to = back ? holder : peer;
   if (network_->Transmit(from, to, seq, message, not_before,
-                         TcpPacket{c.slot, c.generation, word, back})) {
+                         TcpPacket{c.slot, c.generation, word, back, c.channel})) {
     return;
   }
   // tcp_retries2 exceeded: TCP aborts the connection (ETIMEDOUT), which
@@ -196,11 +236,11 @@ void TcpConnections::ClientReceives(NodeId holder, NodeId peer, Conn& c, Kind ki
       if (c.client.keepalive.Accepts(arg)) {
         ResetPing(holder, peer, c, false);
       } else {
-        Close(holder, peer, CloseReason::kInvalidPingResponse, /*notify=*/true);
+        Close(c, CloseReason::kInvalidPingResponse, /*notify=*/true);
       }
       return;
     case Kind::kFin:  // ?CLOSED_MSG: {stop, normal}
-      Close(holder, peer, static_cast<CloseReason>(arg), /*notify=*/true);
+      Close(c, static_cast<CloseReason>(arg), /*notify=*/true);
       return;
     case Kind::kMessage:
     case Kind::kClientHello:
@@ -277,7 +317,7 @@ void TcpConnections::OnTimer(uint32_t slot, uint32_t generation, bool server, ui
     if (server) {
       StopServer(holder, peer, *c, CloseReason::kPingTimeout);
     } else {
-      Close(holder, peer, CloseReason::kPingTimeout, /*notify=*/true);
+      Close(*c, CloseReason::kPingTimeout, /*notify=*/true);
     }
     return;
   }
@@ -359,34 +399,40 @@ void TcpConnections::ResetByNewPeer(NodeId holder, NodeId peer, Conn& c, SimTime
   ScheduleClose(holder, peer, c, departure + rtt, CloseReason::kPeerClosed);
 }
 
-void TcpConnections::ScheduleClose(NodeId a, NodeId b, Conn& c, SimTime at, CloseReason reason) {
+void TcpConnections::ScheduleClose(NodeId /*a*/, NodeId /*b*/, Conn& c, SimTime at,
+                                   CloseReason reason) {
   if (c.closing) return;
   c.closing = true;
   const uint32_t generation = c.generation;
   const uint32_t slot = c.slot;
-  sim_->ScheduleCallbackAt(at, [this, a, b, slot, generation, reason] {
-    if (Live(TcpPacket{slot, generation}) != nullptr) Close(a, b, reason, /*notify=*/true);
+  sim_->ScheduleCallbackAt(at, [this, slot, generation, reason] {
+    if (Conn* live = Live(TcpPacket{slot, generation})) Close(*live, reason, /*notify=*/true);
   });
 }
 
-void TcpConnections::Close(NodeId holder, NodeId peer, CloseReason reason, bool notify) {
-  auto it = index_.find(Key(holder, peer));
-  PLUMSIM_CHECK(it != index_.end());
-  const uint32_t slot = it->second;
-  index_.erase(it);
+void TcpConnections::Close(Conn& c, CloseReason reason, bool notify) {
+  const NodeId holder = c.holder, peer = c.peer;
+  const Channel channel = c.channel;
+  const uint32_t slot = c.slot;
+  PLUMSIM_CHECK(index_.erase(Key(holder, peer, channel)) == 1);
   std::vector<Held> held = std::move(slots_[slot].out.held);
   if (slots_[slot].server.stopped && !slots_[slot].peer_gone) {
     stopped_servers_.insert(slots_[slot].generation);
   }
   slots_[slot] = Conn{};  // generation 0: no packet matches it
   free_slots_.Release(slot);
-  open_[holder] = ordsets::DelElement(peer, std::move(open_[holder]));
-  holders_[peer] = ordsets::DelElement(holder, std::move(holders_[peer]));
+  if (IsOpen(holder, peer,
+             channel == Channel::kDefault ? Channel::kMembership : Channel::kDefault)) {
+    --complete_[holder];
+  } else {
+    open_[holder] = ordsets::DelElement(peer, std::move(open_[holder]));
+    holders_[peer] = ordsets::DelElement(holder, std::move(holders_[peer]));
+  }
   if (observer_ != nullptr) {
     for (const Held& h : held) {
       if (h.word == 0) observer_->OnDrop(holder, peer, h.message, DropReason::kConnectionClosed);
     }
-    observer_->OnConnectionClose(holder, peer, reason);
+    observer_->OnConnectionClose(holder, peer, channel, reason);
   }
   if (notify && on_close_) on_close_(holder, peer);
 }
@@ -394,13 +440,16 @@ void TcpConnections::Close(NodeId holder, NodeId peer, CloseReason reason, bool 
 void TcpConnections::OnPathsChanged() {
   for (NodeId a = 0; a < open_.size(); ++a) {
     for (NodeId b : open_[a]) {
-      Conn& c = *Find(a, b);
-      for (const bool back : {false, true}) {
-        if (c.closing) break;
-        Stream& s = back ? c.back : c.out;
-        const bool ok = StreamOk(a, b, back);
-        if (!ok) s.cut = true;
-        if (s.cut && ok) MaybeResume(a, b, c, back);
+      for (const Channel channel : kChannels) {
+        Conn* c = Find(a, b, channel);
+        if (c == nullptr) continue;
+        for (const bool back : {false, true}) {
+          if (c->closing) break;
+          Stream& s = back ? c->back : c->out;
+          const bool ok = StreamOk(a, b, back);
+          if (!ok) s.cut = true;
+          if (s.cut && ok) MaybeResume(a, b, *c, back);
+        }
       }
     }
   }
@@ -409,33 +458,46 @@ void TcpConnections::OnPathsChanged() {
 void TcpConnections::OnNodeDown(NodeId node) {
   if (node < open_.size()) {
     const PeerSet own = open_[node];
-    for (NodeId peer : own) Close(node, peer, CloseReason::kCrash, /*notify=*/false);
+    for (NodeId peer : own) {
+      for (const Channel channel : kChannels) {
+        if (Conn* c = Find(node, peer, channel)) Close(*c, CloseReason::kCrash, false);
+      }
+    }
   }
   if (node >= holders_.size()) return;
   for (NodeId a : PeerSet(holders_[node])) {
-    Conn& c = *Find(a, node);
-    if (c.closing) continue;
-    if (crash_mode_ == CrashMode::kProcess && network_->CanReach(node, a) && !c.peer_gone) {
-      // The OS resets the dead VM's sockets: ?CLOSED_MSG reaches the client.
-      ScheduleClose(a, node, c, sim_->now() + network_->SampleLatency(node, a),
-                    CloseReason::kPeerClosed);
-      continue;
+    for (const Channel channel : kChannels) {
+      if (Conn* c = Find(a, node, channel)) PeerDown(node, a, *c);
     }
-    // Silent: the client's pings go unanswered (its keepalive), or meet a
-    // reset once the peer's host is back. The server end is gone.
-    c.peer_gone = true;
-    c.server.stopped = true;
-    ++c.server.token;
-    c.back = Stream{c.back.next_seq};
-    c.out.cut = true;
   }
+}
+
+void TcpConnections::PeerDown(NodeId node, NodeId a, Conn& c) {
+  if (c.closing) return;
+  if (crash_mode_ == CrashMode::kProcess && network_->CanReach(node, a) && !c.peer_gone) {
+    // The OS resets the dead VM's sockets: ?CLOSED_MSG reaches the client.
+    ScheduleClose(a, node, c, sim_->now() + network_->SampleLatency(node, a),
+                  CloseReason::kPeerClosed);
+    return;
+  }
+  // Silent: the client's pings go unanswered (its keepalive), or meet a
+  // reset once the peer's host is back. The server end is gone.
+  c.peer_gone = true;
+  c.server.stopped = true;
+  ++c.server.token;
+  c.back = Stream{c.back.next_seq, false, SimTime::Max(), {}};
+  c.out.cut = true;
 }
 
 void TcpConnections::OnNodeUp(NodeId node) {
   if (node >= holders_.size()) return;
   for (NodeId a : PeerSet(holders_[node])) {
-    Conn& c = *Find(a, node);
-    if (!c.closing && c.out.cut && StreamOk(a, node, false)) MaybeResume(a, node, c, false);
+    for (const Channel channel : kChannels) {
+      Conn* c = Find(a, node, channel);
+      if (c != nullptr && !c->closing && c->out.cut && StreamOk(a, node, false)) {
+        MaybeResume(a, node, *c, false);
+      }
+    }
   }
 }
 

@@ -1,11 +1,13 @@
 // Partisan's connections over TCP (docs/runtime-model.md, "Transport" and
 // "Keepalive pings").
 //
-// One connection per ordered pair (holder -> peer): the holder's
-// partisan_peer_service_client process (default channel, parallelism 1)
-// and the peer's partisan_peer_service_server process that accepted it.
-// It carries two FIFO streams: `out` (client -> server: messages, the
-// client's hello, its pings and its pongs) and `back` (server -> client:
+// Up to one connection per ordered pair (holder -> peer) and channel:
+// Partisan configures two channels, the default one (`undefined`) and
+// `partisan_membership`, with parallelism 1 each (partisan_config:set/2 for
+// `channels`, ~lines 625-647). A connection is the holder's
+// partisan_peer_service_client process and the peer's
+// partisan_peer_service_server process that accepted it. It carries two FIFO streams: `out` (client
+// -> server: messages, the client's hello, its pings and its pongs) and `back` (server -> client:
 // hello, state, the server's pings and pongs, and the FIN when the server
 // end stops). Packets sent while a stream's path is cut wait on it (held)
 // and go out, in order, when TCP's next retransmission after the heal gets
@@ -26,6 +28,14 @@
 // - when its holder crashes or disconnects it.
 // Held messages are lost when it dies. The holder's peer service then gets
 // 'EXIT' (the on_close callback) unless the holder closed it itself.
+//
+// partisan_peer_service_manager:connect/1 (maybe_connect/3,4, ~lines
+// 354-497) opens the default channel's connection when the pair has none,
+// and otherwise one connection for each channel that lacks one: the
+// membership channel's opens on the connect after the default one's. A
+// message goes on its channel's connection, or on the default channel's
+// when its own has none (partisan_peer_connections:dispatch_pid/3,
+// ~lines 920-975, channel_fallback = true by default).
 #ifndef PLUMSIM_SIM_RUNTIME_TCP_CONNECTIONS_H_
 #define PLUMSIM_SIM_RUNTIME_TCP_CONNECTIONS_H_
 
@@ -52,7 +62,8 @@ class TcpConnections final : public TcpPacketSink {
   TcpConnections(EventLoop* sim, Network* network, const PartisanRuntimeConfig& runtime,
                  CrashMode crash_mode, NetworkObserver* observer);
 
-  // 'EXIT' for the holder's peer service: its connection to peer died.
+  // 'EXIT' for the holder's peer service: one of its connections to peer
+  // died (called once per connection).
   void set_on_close(std::function<void(NodeId holder, NodeId peer)> on_close) {
     on_close_ = std::move(on_close);
   }
@@ -63,16 +74,32 @@ class TcpConnections final : public TcpPacketSink {
   // (connect_timeout); a reachable host without the peer's VM refuses
   // after one round trip. `at` is the caller's clock (>= now). Reachability
   // is judged now, not at `at`.
+  // maybe_connect/3,4: the channels it opens, one blocking connect each.
   struct ConnectResult {
     bool open = false;                          // a connection exists afterwards
     SimDuration blocked = SimDuration::Zero();  // how long the caller waited
+    int attempts = 0;                           // connects tried
+    int opened = 0;                             // of which succeeded
   };
   ConnectResult Connect(NodeId holder, NodeId peer, SimTime at = SimTime::Zero());
-  // The holder stops its own connection (no 'EXIT': unlinked first).
+  // The holder stops its connections to peer, every channel's
+  // (disconnect/1: partisan_peer_connections:prune(Node); no 'EXIT':
+  // unlinked first).
   void Disconnect(NodeId holder, NodeId peer);
+  // partisan:is_connected/1: any channel.
   bool IsOpen(NodeId holder, NodeId peer) const;
-  // The holder's connections, ascending.
+  bool IsOpen(NodeId holder, NodeId peer, Channel channel) const;
+  // Every channel has its connections (maybe_connect/4 would open none).
+  bool IsComplete(NodeId holder, NodeId peer) const {
+    return IsOpen(holder, peer, Channel::kDefault) && IsOpen(holder, peer, Channel::kMembership);
+  }
+  // The peers the holder has a connection to (any channel), ascending.
   const PeerSet& OpenPeers(NodeId holder) const;
+  // How many peers the holder has every channel's connection to.
+  size_t CompletePeers(NodeId holder) const {
+    return holder < complete_.size() ? complete_[holder] : 0;
+  }
+  // Connections open, counting each channel's.
   size_t open_count() const { return index_.size(); }
   // The packet (a message, or a connection's own: a ping, a pong, a FIN)
   // held the longest on a stream that is cut or has its resume (TCP's next
@@ -86,10 +113,12 @@ class TcpConnections final : public TcpPacketSink {
   // Keepalive pings sent so far, by either end.
   uint64_t pings_sent() const { return pings_sent_; }
 
-  // Sends on the connection from -> to: dropped (not_connected) without
-  // one, held while it is cut, else put on the wire.
-  // The message leaves no earlier than `departure` (a busy sender's clock).
-  void Send(NodeId from, NodeId to, Message message, SimTime departure = SimTime::Zero());
+  // Sends on the connection from -> to of `channel`, or of the default
+  // channel when that one has none: dropped (not_connected) without
+  // either, held while it is cut, else put on the wire. The message leaves
+  // no earlier than `departure` (a busy sender's clock).
+  void Send(NodeId from, NodeId to, Message message, Channel channel = Channel::kDefault,
+            SimTime departure = SimTime::Zero());
 
   // TcpPacketSink.
   void OnBlockedArrival(NodeId from, NodeId to, uint64_t seq, SimTime sent_at, Message message,
@@ -138,6 +167,7 @@ class TcpConnections final : public TcpPacketSink {
   };
   struct Conn {
     NodeId holder = 0, peer = 0;
+    Channel channel = Channel::kDefault;
     uint32_t slot = 0;
     uint32_t generation = 0;  // tells this connection from a later one in its slot
     SimTime ready_at;         // the handshake's round trip is over
@@ -146,8 +176,14 @@ class TcpConnections final : public TcpPacketSink {
     bool peer_gone = false;  // the peer's incarnation died: a reset awaits
     bool closing = false;    // a close is scheduled
   };
-  static uint64_t Key(NodeId a, NodeId b) { return (static_cast<uint64_t>(a) << 32) | b; }
-  Conn* Find(NodeId holder, NodeId peer);
+  // Node ids stay below 2^30 (Network::EnsureNode).
+  static uint64_t Key(NodeId a, NodeId b, Channel channel) {
+    return (static_cast<uint64_t>(a) << 32) | (static_cast<uint64_t>(channel) << 31) | b;
+  }
+  static constexpr Channel kChannels[] = {Channel::kDefault, Channel::kMembership};
+  Conn* Find(NodeId holder, NodeId peer, Channel channel);
+  // partisan_peer_service_client:start_link/5 for one channel.
+  ConnectResult ConnectChannel(NodeId holder, NodeId peer, Channel channel, SimTime at);
   // The packet's connection if it still lives, else nullptr.
   Conn* Live(TcpPacket packet);
   // Both directions carry: the handshake needs both.
@@ -177,7 +213,9 @@ class TcpConnections final : public TcpPacketSink {
   void ResetByNewPeer(NodeId holder, NodeId peer, Conn& c, SimTime departure);
   bool StreamOk(NodeId holder, NodeId peer, bool back) const;
   void ScheduleClose(NodeId a, NodeId b, Conn& c, SimTime at, CloseReason reason);
-  void Close(NodeId holder, NodeId peer, CloseReason reason, bool notify);
+  // `node` (c's peer) died; `a` holds c.
+  void PeerDown(NodeId node, NodeId a, Conn& c);
+  void Close(Conn& c, CloseReason reason, bool notify);
 
   EventLoop* const sim_;
   Network* const network_;
@@ -194,8 +232,9 @@ class TcpConnections final : public TcpPacketSink {
   // Generations of connections that closed after their server end stopped:
   // data still in flight to them meets a closed socket.
   absl::flat_hash_set<uint32_t> stopped_servers_;
-  std::vector<PeerSet> open_;     // per holder, ascending
-  std::vector<PeerSet> holders_;  // per peer: who holds a connection to it
+  std::vector<PeerSet> open_;       // per holder, ascending
+  std::vector<PeerSet> holders_;    // per peer: who holds a connection to it
+  std::vector<uint32_t> complete_;  // per holder: CompletePeers
   uint32_t next_generation_ = 1;
   uint64_t pings_sent_ = 0;
 };

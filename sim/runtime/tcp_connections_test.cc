@@ -22,6 +22,7 @@ struct Closed {
   NodeId holder, peer;
   CloseReason reason;
   SimTime at;
+  Channel channel = Channel::kDefault;
 };
 
 class Recorder : public MessageReceiver, public NetworkObserver {
@@ -33,8 +34,8 @@ class Recorder : public MessageReceiver, public NetworkObserver {
   void OnSend(NodeId, NodeId, const Message&) override {}
   void OnDeliver(NodeId, NodeId, const Message&) override {}
   void OnDrop(NodeId, NodeId, const Message&, DropReason r) override { drops.push_back(r); }
-  void OnConnectionClose(NodeId a, NodeId b, CloseReason r) override {
-    closed.push_back({a, b, r, sim_->now()});
+  void OnConnectionClose(NodeId a, NodeId b, Channel c, CloseReason r) override {
+    closed.push_back({a, b, r, sim_->now(), c});
   }
   void OnHeld(NodeId, NodeId, const Message&) override { ++held; }
   void OnRetransmit(NodeId, NodeId, const Message&, int count) override {
@@ -119,9 +120,106 @@ TEST_F(TcpTest, ConnectBlocksTheCallerAndFailsWhenUnreachable) {
   r = tcp_->Connect(0, 1);
   EXPECT_TRUE(r.open);
   EXPECT_EQ(r.blocked, kLatency * 2);
-  r = tcp_->Connect(0, 1);  // already open: no wait
+  r = tcp_->Connect(0, 1);  // the membership channel's
+  EXPECT_EQ(r.blocked, kLatency * 2);
+  r = tcp_->Connect(0, 1);  // every channel open: no wait
   EXPECT_TRUE(r.open);
   EXPECT_EQ(r.blocked, SimDuration::Zero());
+  EXPECT_EQ(r.attempts, 0);
+}
+
+// maybe_connect/3 (partisan_peer_service_manager ~lines 354-419): a pair
+// with no connection gets the default channel's only; maybe_connect/4
+// (~lines 430-494): the next connect/1 opens each channel still below its
+// parallelism (1), partisan_membership first (maps:to_list/1 order), each a
+// blocking connect of its own. A failure on one does not stop the walk.
+TEST_F(TcpTest, TheFirstConnectOpensTheDefaultChannelTheNextTheMembershipOne) {
+  Make();
+  TcpConnections::ConnectResult r = tcp_->Connect(0, 1);
+  EXPECT_EQ(r.attempts, 1);
+  EXPECT_TRUE(tcp_->IsOpen(0, 1, Channel::kDefault));
+  EXPECT_FALSE(tcp_->IsOpen(0, 1, Channel::kMembership));
+  EXPECT_FALSE(tcp_->IsComplete(0, 1));
+  EXPECT_EQ(tcp_->CompletePeers(0), 0u);
+  r = tcp_->Connect(0, 1);
+  EXPECT_EQ(r.attempts, 1);
+  EXPECT_EQ(r.opened, 1);
+  EXPECT_TRUE(tcp_->IsComplete(0, 1));
+  EXPECT_EQ(tcp_->CompletePeers(0), 1u);
+  EXPECT_EQ(tcp_->open_count(), 2u);
+  EXPECT_EQ(tcp_->OpenPeers(0), PeerSet{1});
+  // With only the membership channel's left, connect/1 re-opens the
+  // default one.
+  tcp_->Disconnect(0, 1);
+  EXPECT_FALSE(tcp_->IsOpen(0, 1));  // disconnect/1 prunes every channel's
+  EXPECT_EQ(tcp_->CompletePeers(0), 0u);
+  EXPECT_TRUE(exits.empty());
+}
+
+// partisan_peer_connections:dispatch_pid/3 (~lines 920-975): a message
+// goes on its channel's connection; without one, channel_fallback (true by
+// default) takes the default channel's; without that either, it is
+// dropped ({error, not_yet_connected}). The two connections are separate
+// Each channel's connection has its own client, pings and death. The
+// default channel's opened at 0 s pings at 20 s and 30 s inside a 20-40 s
+// cut: the first pong, after the heal, is stale. The membership channel's,
+// opened at 15 s, pings once inside it (35 s): its pong is valid. Only the
+// default one closes, with one 'EXIT'; the pair stays connected.
+TEST_F(TcpTest, EachChannelsConnectionDiesOnItsOwn) {
+  Make();
+  tcp_->Connect(0, 1);
+  At(SimDuration::Seconds(15), [this] { tcp_->Connect(0, 1); });
+  At(SimDuration::Seconds(20), [this] { net_->Partition({{0}, {1, 2, 3}}); });
+  At(SimDuration::Seconds(40), [this] { net_->Heal(); });
+  RunTo(SimDuration::Seconds(60));
+  ASSERT_EQ(rec_.closed.size(), 1u);
+  EXPECT_EQ(rec_.closed[0].channel, Channel::kDefault);
+  EXPECT_EQ(rec_.closed[0].reason, CloseReason::kInvalidPingResponse);
+  EXPECT_EQ(exits, (std::vector<std::pair<NodeId, NodeId>>{{0, 1}}));
+  EXPECT_TRUE(tcp_->IsOpen(0, 1, Channel::kMembership));
+  EXPECT_TRUE(tcp_->IsOpen(0, 1));
+  EXPECT_EQ(tcp_->CompletePeers(0), 0u);
+}
+
+// FIFOs: a message on one does not wait for the other's.
+TEST_F(TcpTest, AMessageGoesOnItsChannelOrFallsBackToTheDefaultOne) {
+  Make();
+  tcp_->Connect(0, 1);  // default only
+  tcp_->Send(0, 1, Msg(1), Channel::kMembership);
+  At(SimDuration::Seconds(2), [this] {
+    ASSERT_EQ(rec_.arrivals.size(), 1u);  // by fallback
+    tcp_->Disconnect(0, 1);
+    tcp_->Send(0, 1, Msg(2), Channel::kMembership);
+    ASSERT_EQ(rec_.drops.size(), 1u);
+    EXPECT_EQ(rec_.drops[0], DropReason::kNotConnected);
+    // Both channels, latencies drawn from 1-50 ms.
+    net_->SetLinkLatency(
+        0, 1,
+        LatencyDistribution::Uniform(SimDuration::Milliseconds(1), SimDuration::Milliseconds(50)));
+    tcp_->Connect(0, 1);
+    tcp_->Connect(0, 1);
+  });
+  At(SimDuration::Seconds(3), [this] {
+    rec_.arrivals.clear();
+    for (uint32_t i = 0; i < 40; ++i) {
+      tcp_->Send(0, 1, Msg(i), i % 2 == 0 ? Channel::kDefault : Channel::kMembership);
+    }
+  });
+  RunTo(SimDuration::Seconds(4));
+  // Each channel keeps its order; one channel's messages overtake the
+  // other's.
+  ASSERT_EQ(rec_.arrivals.size(), 40u);
+  uint32_t last[2] = {0, 0};
+  bool seen[2] = {false, false};
+  bool overtaken = false;
+  for (size_t k = 0; k < rec_.arrivals.size(); ++k) {
+    const uint32_t n = rec_.arrivals[k].n;
+    if (seen[n % 2]) EXPECT_GT(n, last[n % 2]) << "channel order broken at " << n;
+    seen[n % 2] = true;
+    last[n % 2] = n;
+    if (k > 0 && n < rec_.arrivals[k - 1].n) overtaken = true;
+  }
+  EXPECT_TRUE(overtaken);
 }
 
 // partisan_peer_service_client:connect/3 gives up after ?TIMEOUT (1 s)

@@ -150,6 +150,13 @@ void TraceRecorder::Begin(uint8_t code, const char* name) {
   }
 }
 
+void TraceRecorder::ChannelField(Channel channel) {
+  digest_.AddUint64(static_cast<uint64_t>(channel));
+  if (out_ == nullptr) return;
+  absl::StrAppend(&line_, ",\"channel\":\"",
+                  channel == Channel::kMembership ? "membership" : "default", "\"");
+}
+
 void TraceRecorder::Node(const char* key, NodeId node) {
   digest_.AddUint64(node);
   if (out_ == nullptr) return;
@@ -252,17 +259,20 @@ void TraceRecorder::OnMailboxWait(NodeId node, ProcessKind kind, SimDuration wai
   End();
 }
 
-void TraceRecorder::OnConnectionOpen(NodeId holder, NodeId peer) {
+void TraceRecorder::OnConnectionOpen(NodeId holder, NodeId peer, Channel channel) {
   Begin(kConnectionOpen, "connection_open");
   Node("holder", holder);
   Node("peer", peer);
+  ChannelField(channel);
   End();
 }
 
-void TraceRecorder::OnConnectionClose(NodeId holder, NodeId peer, CloseReason reason) {
+void TraceRecorder::OnConnectionClose(NodeId holder, NodeId peer, Channel channel,
+                                      CloseReason reason) {
   Begin(kConnectionClose, "connection_close");
   Node("holder", holder);
   Node("peer", peer);
+  ChannelField(channel);
   digest_.AddUint64(static_cast<uint64_t>(reason));
   if (out_ != nullptr) absl::StrAppend(&line_, ",\"reason\":\"", CloseReasonName(reason), "\"");
   End();

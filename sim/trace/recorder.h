@@ -46,8 +46,8 @@ class TraceRecorder final : public SimObserver {
   void OnDrop(NodeId from, NodeId to, const Message& m, DropReason r) override;
   void OnTimer(NodeId node, TimerKind kind) override;
   void OnMailboxWait(NodeId node, ProcessKind kind, SimDuration waited) override;
-  void OnConnectionOpen(NodeId holder, NodeId peer) override;
-  void OnConnectionClose(NodeId holder, NodeId peer, CloseReason reason) override;
+  void OnConnectionOpen(NodeId holder, NodeId peer, Channel channel) override;
+  void OnConnectionClose(NodeId holder, NodeId peer, Channel channel, CloseReason reason) override;
   void OnHeld(NodeId from, NodeId to, const Message& m) override;
   void OnReleased(NodeId from, NodeId to, const Message& m, SimDuration held) override;
   void OnRetransmit(NodeId from, NodeId to, const Message& m, int count) override;
@@ -66,6 +66,7 @@ class TraceRecorder final : public SimObserver {
  private:
   void Begin(uint8_t code, const char* name);
   void Node(const char* key, NodeId node);
+  void ChannelField(Channel channel);
   void MessageFields(const Message& m);
   void Id(const BroadcastId& id);
   void End();

@@ -253,9 +253,9 @@ void NodeHost::HandleBroadcast(Payload payload) {
   incarnation_state_->server.Broadcast(std::any(StoreBroadcast{std::move(payload)}), kStoreHandler);
 }
 
-void NodeHost::Send(NodeId to, Message message, Channel /*channel*/) {
+void NodeHost::Send(NodeId to, Message message, Channel channel) {
   if (config_->tcp != nullptr) {
-    config_->tcp->Send(id_, to, std::move(message), Clock());
+    config_->tcp->Send(id_, to, std::move(message), channel, Clock());
     return;
   }
   if (config_->connections != nullptr && !config_->connections->IsConnected(id_, to)) {

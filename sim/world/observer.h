@@ -61,11 +61,11 @@ class ObserverList final : public SimObserver {
   void OnDrop(NodeId a, NodeId b, const Message& m, DropReason r) override {
     for (auto* o : observers_) o->OnDrop(a, b, m, r);
   }
-  void OnConnectionOpen(NodeId a, NodeId b) override {
-    for (auto* o : observers_) o->OnConnectionOpen(a, b);
+  void OnConnectionOpen(NodeId a, NodeId b, Channel c) override {
+    for (auto* o : observers_) o->OnConnectionOpen(a, b, c);
   }
-  void OnConnectionClose(NodeId a, NodeId b, CloseReason r) override {
-    for (auto* o : observers_) o->OnConnectionClose(a, b, r);
+  void OnConnectionClose(NodeId a, NodeId b, Channel c, CloseReason r) override {
+    for (auto* o : observers_) o->OnConnectionClose(a, b, c, r);
   }
   void OnHeld(NodeId a, NodeId b, const Message& m) override {
     for (auto* o : observers_) o->OnHeld(a, b, m);

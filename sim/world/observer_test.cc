@@ -20,8 +20,8 @@ class Logger final : public SimObserver {
   void OnDrop(NodeId a, NodeId b, const Message& m, DropReason r) override {
     Log("drop", a, b, Round(m), DropReasonName(r));
   }
-  void OnConnectionOpen(NodeId a, NodeId b) override { Log("open", a, b); }
-  void OnConnectionClose(NodeId a, NodeId b, CloseReason r) override {
+  void OnConnectionOpen(NodeId a, NodeId b, Channel) override { Log("open", a, b); }
+  void OnConnectionClose(NodeId a, NodeId b, Channel, CloseReason r) override {
     Log("close", a, b, CloseReasonName(r));
   }
   void OnHeld(NodeId a, NodeId b, const Message& m) override { Log("held", a, b, Round(m)); }
@@ -72,8 +72,8 @@ void CallEveryCallback(SimObserver& o) {
   o.OnSend(1, 2, Msg(3));
   o.OnDeliver(2, 1, Msg(4));
   o.OnDrop(1, 3, Msg(5), DropReason::kCut);
-  o.OnConnectionOpen(3, 4);
-  o.OnConnectionClose(4, 3, CloseReason::kPingTimeout);
+  o.OnConnectionOpen(3, 4, Channel::kDefault);
+  o.OnConnectionClose(4, 3, Channel::kDefault, CloseReason::kPingTimeout);
   o.OnHeld(5, 6, Msg(6));
   o.OnReleased(5, 6, Msg(6), SimDuration::Milliseconds(250));
   o.OnRetransmit(6, 5, Msg(7), 2);

@@ -22,8 +22,8 @@ class RunCounters final : public SimObserver {
     ++dropped[static_cast<int>(r)];
   }
   void OnSkipped(TimelineEvent::Kind, NodeId, const char*) override { ++skipped; }
-  void OnConnectionOpen(NodeId, NodeId) override { ++connections_opened; }
-  void OnConnectionClose(NodeId, NodeId, CloseReason r) override {
+  void OnConnectionOpen(NodeId, NodeId, Channel) override { ++connections_opened; }
+  void OnConnectionClose(NodeId, NodeId, Channel, CloseReason r) override {
     ++connections_closed[static_cast<int>(r)];
   }
   void OnHeld(NodeId, NodeId, const Message&) override { ++held; }

@@ -33,9 +33,9 @@ TEST(RunCountersTest, MessagesAreCountedByTypeAndDropsByReason) {
 
 TEST(RunCountersTest, TcpCountsConnectionsHeldMessagesAndRetransmissions) {
   RunCounters c;
-  c.OnConnectionOpen(0, 1);
-  c.OnConnectionOpen(1, 0);
-  c.OnConnectionClose(0, 1, CloseReason::kPingTimeout);
+  c.OnConnectionOpen(0, 1, Channel::kDefault);
+  c.OnConnectionOpen(1, 0, Channel::kMembership);
+  c.OnConnectionClose(0, 1, Channel::kDefault, CloseReason::kPingTimeout);
   c.OnHeld(0, 1, Broadcast(0));
   c.OnHeld(0, 1, Broadcast(0));
   c.OnHeld(0, 1, Broadcast(0));

@@ -94,12 +94,12 @@ nodes = "n3"
       EXPECT_GT(stats.dropped[static_cast<int>(DropReason::kUnreachable)], 0u);
       continue;
     }
-    // tcp, process crash: n3's own 3 connections go with it; the OS resets
-    // the others' 3 connections to n3 one latency later; sends to n3 then
-    // find no connection, and the full-membership manager's reconnects
-    // are refused every connection_interval.
-    EXPECT_EQ(stats.connections_closed[static_cast<int>(CloseReason::kCrash)], 3u);
-    EXPECT_EQ(stats.connections_closed[static_cast<int>(CloseReason::kPeerClosed)], 3u);
+    // tcp, process crash: n3's own 6 connections (3 peers, 2 channels) go
+    // with it; the OS resets the others' 6 connections to n3 one latency
+    // later; sends to n3 then find no connection, and the full-membership
+    // manager's reconnects are refused every connection_interval.
+    EXPECT_EQ(stats.connections_closed[static_cast<int>(CloseReason::kCrash)], 6u);
+    EXPECT_EQ(stats.connections_closed[static_cast<int>(CloseReason::kPeerClosed)], 6u);
     EXPECT_GT(stats.dropped[static_cast<int>(DropReason::kNotConnected)], 0u);
     EXPECT_EQ(stats.dropped[static_cast<int>(DropReason::kUnreachable)], 0u);
     EXPECT_FALSE(sim.node(0).IsConnected(3));
@@ -128,8 +128,9 @@ nodes = "n3"
     EXPECT_TRUE(sim.node(n).IsConnected(3)) << n;
     EXPECT_TRUE(sim.node(3).IsConnected(n)) << n;
   }
-  // 12 at the start, 6 again after the restart.
-  EXPECT_EQ(stats.connections_opened, 18u);
+  // 12 pairs with 2 channels each at the start; 6 pairs again after the
+  // restart.
+  EXPECT_EQ(stats.connections_opened, 24u + 12u);
 }
 
 // Node names are atoms: the broadcast server's ordsets follow their text
@@ -314,7 +315,8 @@ TEST(SimulationTest, TcpTwentySecondPartitionEndsInStalePongs) {
   sim.RunUntil(At(48));  // the backlog, then the 40 s heartbeat by graft
   EXPECT_EQ(sim.node(0).backend()->Lookup(2)->received.DebugString(), "[1..4]");
   sim.RunUntil(At(100));
-  EXPECT_EQ(stats.connections_closed[static_cast<int>(CloseReason::kInvalidPingResponse)], 8u);
+  // 8 cross pairs, both channels' connections.
+  EXPECT_EQ(stats.connections_closed[static_cast<int>(CloseReason::kInvalidPingResponse)], 16u);
   EXPECT_EQ(stats.connections_closed[static_cast<int>(CloseReason::kPingTimeout)], 0u);
   EXPECT_TRUE(sim.node(0).IsConnected(2));  // reconnected
   EXPECT_EQ(sim.node(0).backend()->Lookup(2)->received.DebugString(), "[1..9]");
