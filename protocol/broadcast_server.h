@@ -18,8 +18,9 @@
 //
 // Deliberate differences, each for the simulator's sake and invisible in the
 // messages a node sends:
-//  - broadcast/2 casts to the server; here Broadcast() runs the cast's
-//    handler at once (the same virtual instant, before later events).
+//  - broadcast/2 casts to the server; Broadcast() is the cast's handler. The
+//    heartbeat backend casts through a Broadcaster, which the host routes
+//    through the server's mailbox (tests call the server at once).
 //  - Running exchanges are tracked by an id the handler returns instead of a
 //    monitored pid; cancel_exchanges/1 (an operator API) is not ported.
 #ifndef PLUMSIM_PROTOCOL_BROADCAST_SERVER_H_
@@ -40,7 +41,15 @@
 
 namespace plumsim {
 
-class BroadcastServer {
+// partisan_plumtree_broadcast:broadcast/2: a cast to the node's broadcast
+// server.
+class Broadcaster {
+ public:
+  virtual ~Broadcaster() = default;
+  virtual void Broadcast(const std::any& message, HandlerId handler) = 0;
+};
+
+class BroadcastServer final : public Broadcaster {
  public:
   // `env` outlives the server.
   BroadcastServer(Environment* env, PlumtreeConfig config);
@@ -58,7 +67,7 @@ class BroadcastServer {
              const std::vector<NodeId>& initial_lazys);
 
   // broadcast/2, then handle_cast({broadcast, MessageId, Payload, Mod}).
-  void Broadcast(const std::any& message, HandlerId handler);
+  void Broadcast(const std::any& message, HandlerId handler) override;
 
   // update/1 -> handle_cast({update, Members}).
   void Update(const std::vector<NodeId>& members);

@@ -6,7 +6,7 @@
 
 namespace plumsim {
 
-HeartbeatBackend::HeartbeatBackend(Environment* env, BroadcastServer* server, HandlerId handler_id,
+HeartbeatBackend::HeartbeatBackend(Environment* env, Broadcaster* server, HandlerId handler_id,
                                    HeartbeatConfig config, int64_t epoch)
     : env_(env),
       server_(server),

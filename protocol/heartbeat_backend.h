@@ -47,8 +47,8 @@ class HeartbeatBackend final : public BroadcastHandler {
 
   // `epoch` is the node's start time (erlang:system_time() at init); a
   // restarted node must get a larger one. `server` receives the heartbeats
-  // this node originates under `handler_id`.
-  HeartbeatBackend(Environment* env, BroadcastServer* server, HandlerId handler_id,
+  // this node originates under `handler_id` (broadcast/2, a cast).
+  HeartbeatBackend(Environment* env, Broadcaster* server, HandlerId handler_id,
                    HeartbeatConfig config, int64_t epoch);
 
   // init/1: schedules the first heartbeat one interval from now (if the
@@ -87,7 +87,7 @@ class HeartbeatBackend final : public BroadcastHandler {
   void ScheduleHeartbeat();
 
   Environment* const env_;
-  BroadcastServer* const server_;
+  Broadcaster* const server_;
   const HandlerId handler_id_;
   const HeartbeatConfig config_;
   const NodeId node_;

@@ -120,7 +120,9 @@ Json RootJson(const TreeShape& t, const MetricsCollector& metrics,
 // metrics.json "processes": per process kind, the inputs handled and the
 // mailbox length each found on arrival (itself included; 0 when handled at
 // once), its max and 99th percentile, the longest wait, and the total time
-// its handlers were blocked in calls (connects).
+// its handlers were blocked in calls (connects, calls into the peer service
+// manager); "connection_servers": the connections' server processes' time
+// blocked in receive_message calls.
 Json ProcessesJson(const ProcessStats& stats) {
   Json out = Json::object();
   for (int k = 0; k < kProcessKinds; ++k) {
@@ -132,6 +134,8 @@ Json ProcessesJson(const ProcessStats& stats) {
                                       {"wait_max_ns", stats.max_wait(kind).ns()},
                                       {"blocked_ns", stats.blocked(kind).ns()}};
   }
+  out["connection_servers"] =
+      Json{{"calls", stats.server_calls()}, {"blocked_ns", stats.server_blocked().ns()}};
   return out;
 }
 

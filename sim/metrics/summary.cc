@@ -190,8 +190,9 @@ std::string SummaryTable(const Scenario& scenario, const MetricsCollector& metri
                                           "and RMR)\n",
                                           all.redelivered));
   }
-  // Mailboxes, when anything had to wait (service times, blocking
-  // connects), and the time blocked in connects.
+  // Mailboxes, when anything had to wait (service times, blocking calls),
+  // and the time blocked in calls (connects, calls into the peer service
+  // manager).
   const ProcessStats& processes = metrics.simulation().process_stats();
   std::vector<std::string> waited;
   for (int k = 0; k < kProcessKinds; ++k) {
@@ -206,10 +207,14 @@ std::string SummaryTable(const Scenario& scenario, const MetricsCollector& metri
                                  FormatSimDuration(processes.max_wait(kind))));
     }
     if (processes.blocked(kind) > SimDuration::Zero()) {
-      absl::StrAppend(&line, processes.queued(kind) > 0 ? "," : "", " blocked in connects ",
+      absl::StrAppend(&line, processes.queued(kind) > 0 ? "," : "", " blocked in calls ",
                       FormatSimDuration(processes.blocked(kind)));
     }
     waited.push_back(std::move(line));
+  }
+  if (processes.server_blocked() > SimDuration::Zero()) {
+    waited.push_back(absl::StrFormat("connection servers blocked in receive_message calls %s",
+                                     FormatSimDuration(processes.server_blocked())));
   }
   if (!waited.empty()) {
     absl::StrAppend(&out, "  processes: ", absl::StrJoin(waited, "; "), "\n");

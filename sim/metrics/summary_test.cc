@@ -47,7 +47,7 @@ TEST(SummaryTest, TheTableHasARowPerHandlerWithMessagesAndTheTrees) {
   // ticks then open the membership channel to the 3 others from each of the
   // 4 nodes: 12 more. 36 ms in the full-membership managers. No mailbox
   // waited.
-  EXPECT_THAT(table, HasSubstr("  processes: peer_service blocked in connects 36ms\n"));
+  EXPECT_THAT(table, HasSubstr("  processes: peer_service blocked in calls 36ms\n"));
 }
 
 TEST(SummaryTest, CountersTextNamesDropsConnectionsAndNodeEvents) {

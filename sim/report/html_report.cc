@@ -439,7 +439,7 @@ std::string ReportBuilder::RuntimeHtml() {
   absl::StrAppend(&html,
                   "<h2 id=\"runtime\">Mailboxes and connections</h2>\n<table><tr><th>"
                   "process</th><th>inputs</th><th>waited</th><th>mailbox max</th><th>"
-                  "mailbox p99</th><th>longest wait</th><th>blocked in connects</th></tr>\n");
+                  "mailbox p99</th><th>longest wait</th><th>blocked in calls</th></tr>\n");
   const ProcessStats& ps = in_.metrics.simulation().process_stats();
   for (int k = 0; k < kProcessKinds; ++k) {
     const ProcessKind kind = static_cast<ProcessKind>(k);
@@ -449,6 +449,9 @@ std::string ReportBuilder::RuntimeHtml() {
                     Html(FormatSimDuration(ps.max_wait(kind))), "</td><td>",
                     Html(FormatSimDuration(ps.blocked(kind))), "</td></tr>\n");
   }
+  absl::StrAppend(&html, "<tr><td>connection servers</td><td>", ps.server_calls(),
+                  "</td><td></td><td></td><td></td><td></td><td>",
+                  Html(FormatSimDuration(ps.server_blocked())), "</td></tr>\n");
   absl::StrAppend(&html, "</table>\n");
   if (!in_.metrics.connection_closes().empty()) {
     absl::StrAppend(&html, Figure("connections", "TCP connections closed, by reason.",

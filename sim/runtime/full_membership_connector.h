@@ -56,6 +56,10 @@ class FullMembershipConnector {
 
   // Connects tried so far (opened or not), over all nodes.
   uint64_t connect_attempts() const { return connect_attempts_; }
+  // When `node`'s manager is done with the connects it is blocked in.
+  SimTime FreeAt(NodeId node) const {
+    return node < managers_.size() ? managers_[node].busy_until : SimTime::Zero();
+  }
   // `node`'s Pending list, in order (duplicates kept, as Partisan's).
   const std::vector<NodeId>& pending(NodeId node) const;
 

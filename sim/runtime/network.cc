@@ -259,15 +259,30 @@ void Network::OnTcpArrival(InFlight f, TcpSlot tcp) {
       tcp_sink_->OnControlArrival(f.from, f.to, tcp.packet);
       return;
     }
-    if (!tcp_sink_->OnMessageArrival(f.from, f.to, tcp.packet)) {
-      if (observer_ != nullptr) {
-        observer_->OnDrop(f.from, f.to, f.message, DropReason::kConnectionClosed);
-      }
-      return;
+    switch (tcp_sink_->OnMessageArrival(f.from, f.to, tcp.packet, f.message)) {
+      case TcpPacketSink::Arrival::kDeliver:
+        break;
+      case TcpPacketSink::Arrival::kDrop:
+        if (observer_ != nullptr) {
+          observer_->OnDrop(f.from, f.to, f.message, DropReason::kConnectionClosed);
+        }
+        return;
+      case TcpPacketSink::Arrival::kTaken:
+        return;
     }
   }
-  if (observer_ != nullptr) observer_->OnDeliver(f.from, f.to, f.message);
-  receiver_->Deliver(f.from, f.to, f.message);
+  DeliverNow(f.from, f.to, f.message);
+}
+
+void Network::DeliverNow(NodeId from, NodeId to, const Message& message) {
+  if (observer_ != nullptr) observer_->OnDeliver(from, to, message);
+  receiver_->Deliver(from, to, message);
+}
+
+void Network::DeliverByCall(NodeId from, NodeId to, const Message& message,
+                            MessageReceiver::Reply reply) {
+  if (observer_ != nullptr) observer_->OnDeliver(from, to, message);
+  receiver_->DeliverByCall(from, to, message, std::move(reply));
 }
 
 std::optional<Network::InFlightAge> Network::OldestTcpInFlight() const {

@@ -33,6 +33,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -133,16 +134,28 @@ class TcpPacketSink {
                                 Message message, TcpPacket packet) = 0;
   // A connection's own packet arrived.
   virtual void OnControlArrival(NodeId from, NodeId to, TcpPacket packet) = 0;
-  // A message is about to be delivered: false drops it (its receiving end
-  // is gone).
-  virtual bool OnMessageArrival(NodeId from, NodeId to, TcpPacket packet) = 0;
+  // A message reached its connection's server end: deliver it now, drop it
+  // (the receiving end is gone), or leave it to the sink (taken: the sink
+  // moved it out of `message` and delivers it later, through DeliverNow or
+  // DeliverByCall).
+  enum class Arrival : uint8_t { kDeliver, kDrop, kTaken };
+  virtual Arrival OnMessageArrival(NodeId from, NodeId to, TcpPacket packet, Message& message) = 0;
 };
 
 // Receives the messages that arrive.
 class MessageReceiver {
  public:
+  // A synchronous call's answer: the callee took the message at that time.
+  using Reply = std::function<void(SimTime)>;
   virtual ~MessageReceiver() = default;
   virtual void Deliver(NodeId from, NodeId to, const Message& message) = 0;
+  // tcp: a connection's server process hands `message` to its node's peer
+  // service by gen_server:call and waits; `reply` runs when the peer
+  // service has taken it. By default at once.
+  virtual void DeliverByCall(NodeId from, NodeId to, const Message& message, Reply reply) {
+    Deliver(from, to, message);
+    reply(SimTime::Zero());
+  }
 };
 
 class Network final : public EventHandler {
@@ -182,6 +195,9 @@ class Network final : public EventHandler {
   // One draw of the link's latency (the network's random stream).
   SimDuration SampleLatency(NodeId from, NodeId to);
   void set_tcp_sink(TcpPacketSink* sink) { tcp_sink_ = sink; }
+  // tcp: delivers a message the sink took (observed as delivered now).
+  void DeliverNow(NodeId from, NodeId to, const Message& message);
+  void DeliverByCall(NodeId from, NodeId to, const Message& message, MessageReceiver::Reply reply);
 
   // --- Faults and changes (scenario timeline) ---
   // Symmetric partition: nodes in different groups cannot reach each other;

@@ -54,10 +54,19 @@ class ProcessStats {
   // A message found `length` messages ahead of it (length >= 1).
   void CountQueued(ProcessKind kind, size_t length);
   void CountWait(ProcessKind kind, SimDuration waited);
-  // A handler of `kind` was blocked in a call (a connect) for `blocked`.
+  // A handler of `kind` was blocked in a call (a connect, or a call into
+  // the peer service manager) for `blocked`.
   void CountBlocked(ProcessKind kind, SimDuration blocked) {
     blocked_[static_cast<int>(kind)] = blocked_[static_cast<int>(kind)] + blocked;
   }
+  // A connection's server process waited `blocked` for its peer service to
+  // take a message (receive_message/3).
+  void CountServerBlocked(SimDuration blocked) {
+    server_blocked_ = server_blocked_ + blocked;
+    ++server_calls_;
+  }
+  SimDuration server_blocked() const { return server_blocked_; }
+  uint64_t server_calls() const { return server_calls_; }
 
   uint64_t inputs(ProcessKind kind) const { return inputs_[static_cast<int>(kind)]; }
   uint64_t queued(ProcessKind kind) const;
@@ -74,6 +83,8 @@ class ProcessStats {
   std::array<std::vector<uint64_t>, kProcessKinds> lengths_;
   std::array<SimDuration, kProcessKinds> max_wait_{};
   std::array<SimDuration, kProcessKinds> blocked_{};
+  SimDuration server_blocked_ = SimDuration::Zero();
+  uint64_t server_calls_ = 0;
 };
 
 }  // namespace plumsim

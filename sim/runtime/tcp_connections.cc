@@ -205,16 +205,69 @@ void TcpConnections::OnControlArrival(NodeId /*from*/, NodeId /*to*/, TcpPacket 
   }
 }
 
-bool TcpConnections::OnMessageArrival(NodeId /*from*/, NodeId /*to*/, TcpPacket packet) {
+TcpPacketSink::Arrival TcpConnections::OnMessageArrival(NodeId from, NodeId to, TcpPacket packet,
+                                                        Message& message) {
   Conn* c = Live(packet);
-  // The client closed since: the server still reads what reached it before
-  // the client's FIN, unless it had stopped itself (its socket is closed).
-  if (c == nullptr) return !stopped_servers_.contains(packet.generation);
-  if (c->server.stopped) return false;
-  // handle_inbound/2's catch-all clause (partisan_peer_service_server):
-  // any message re-arms the server's ping timer.
-  ResetPing(c->holder, c->peer, *c, /*server=*/true);
-  return true;
+  if (c == nullptr) {
+    // The client closed since: the server still reads what reached it
+    // before the client's FIN, unless it had stopped itself (its socket is
+    // closed).
+    if (stopped_servers_.contains(packet.generation)) return Arrival::kDrop;
+  } else {
+    if (c->server.stopped) return Arrival::kDrop;
+    // handle_inbound/2's catch-all clause (partisan_peer_service_server):
+    // any message re-arms the server's ping timer.
+    ResetPing(c->holder, c->peer, *c, /*server=*/true);
+  }
+  if (auto it = blocked_servers_.find(packet.generation); it != blocked_servers_.end()) {
+    it->second.unread.push_back(std::move(message));  // the server is in a call
+    return Arrival::kTaken;
+  }
+  if (IsPlumtreeMessage(message)) return Arrival::kDeliver;
+  CallManager(packet.generation, from, to, message);
+  return Arrival::kTaken;
+}
+
+void TcpConnections::CallManager(uint32_t generation, NodeId from, NodeId to,
+                                 const Message& message) {
+  blocked_servers_[generation] = BlockedServer{from, to, {}};
+  const SimTime called_at = sim_->now();
+  network_->DeliverByCall(from, to, message, [this, generation, called_at](SimTime at) {
+    OnManagerReply(generation, called_at, at);
+  });
+}
+
+void TcpConnections::OnManagerReply(uint32_t generation, SimTime called_at, SimTime at) {
+  at = std::max(at, sim_->now());
+  if (process_stats_ != nullptr) process_stats_->CountServerBlocked(at - called_at);
+  if (at == sim_->now()) {
+    ReadOn(generation);
+    return;
+  }
+  sim_->ScheduleCallbackAt(at, [this, generation] { ReadOn(generation); });
+}
+
+void TcpConnections::ReadOn(uint32_t generation) {
+  while (true) {
+    auto it = blocked_servers_.find(generation);
+    if (it == blocked_servers_.end()) return;  // its node died meanwhile
+    BlockedServer& server = it->second;
+    if (server.unread.empty()) {
+      blocked_servers_.erase(it);
+      return;
+    }
+    const NodeId from = server.from, to = server.to;
+    Message next = std::move(server.unread.front());
+    server.unread.pop_front();
+    if (!IsPlumtreeMessage(next)) {
+      const SimTime called_at = sim_->now();
+      network_->DeliverByCall(from, to, next, [this, generation, called_at](SimTime at) {
+        OnManagerReply(generation, called_at, at);
+      });
+      return;
+    }
+    network_->DeliverNow(from, to, next);
+  }
 }
 
 // handle_inbound/2 of partisan_peer_service_client: only what the server
@@ -456,6 +509,22 @@ void TcpConnections::OnPathsChanged() {
 }
 
 void TcpConnections::OnNodeDown(NodeId node) {
+  // Server processes of the dead VM, blocked in a call: what they had not
+  // read dies with them.
+  std::vector<uint32_t> dead;  // in connection order: the map's must not show
+  for (const auto& [generation, server] : blocked_servers_) {
+    if (server.to == node) dead.push_back(generation);
+  }
+  std::sort(dead.begin(), dead.end());
+  for (const uint32_t generation : dead) {
+    auto it = blocked_servers_.find(generation);
+    if (observer_ != nullptr) {
+      for (const Message& m : it->second.unread) {
+        observer_->OnDrop(it->second.from, node, m, DropReason::kConnectionClosed);
+      }
+    }
+    blocked_servers_.erase(it);
+  }
   if (node < open_.size()) {
     const PeerSet own = open_[node];
     for (NodeId peer : own) {

@@ -29,6 +29,15 @@
 // Held messages are lost when it dies. The holder's peer service then gets
 // 'EXIT' (the on_close callback) unless the holder closed it itself.
 //
+// The server process hands each HyParView message to its peer service by
+// gen_server:call (receive_message/3, partisan_hyparview_peer_service_
+// manager ~lines 608-625) and reads nothing more from its socket until the
+// manager has taken it (handle_call({receive_message, ...}) casts it to
+// itself and replies, ~lines 942-951): later messages on that connection,
+// Plumtree ones included, wait. Plumtree messages are delivered straight
+// to their process (disable_fast_receive = false, partisan_config ~line
+// 469).
+//
 // partisan_peer_service_manager:connect/1 (maybe_connect/3,4, ~lines
 // 354-497) opens the default channel's connection when the pair has none,
 // and otherwise one connection for each channel that lacks one: the
@@ -54,6 +63,7 @@
 #include "sim/runtime/keepalive.h"
 #include "sim/runtime/network.h"
 #include "sim/runtime/partisan_config.h"
+#include "sim/runtime/processes.h"
 
 namespace plumsim {
 
@@ -89,6 +99,12 @@ class TcpConnections final : public TcpPacketSink {
   // partisan:is_connected/1: any channel.
   bool IsOpen(NodeId holder, NodeId peer) const;
   bool IsOpen(NodeId holder, NodeId peer, Channel channel) const;
+  // partisan_peer_connections:dispatch_pid/3 finds a connection for a
+  // message on `channel` (its own, or the default channel's).
+  bool CanDispatch(NodeId from, NodeId to, Channel channel) const {
+    return IsOpen(from, to, channel) ||
+           (channel != Channel::kDefault && IsOpen(from, to, Channel::kDefault));
+  }
   // Every channel has its connections (maybe_connect/4 would open none).
   bool IsComplete(NodeId holder, NodeId peer) const {
     return IsOpen(holder, peer, Channel::kDefault) && IsOpen(holder, peer, Channel::kMembership);
@@ -112,6 +128,9 @@ class TcpConnections final : public TcpPacketSink {
   std::optional<HeldAge> OldestHeld() const;
   // Keepalive pings sent so far, by either end.
   uint64_t pings_sent() const { return pings_sent_; }
+  // Counts the server processes' time blocked in receive_message calls
+  // (may be null).
+  void set_process_stats(ProcessStats* stats) { process_stats_ = stats; }
 
   // Sends on the connection from -> to of `channel`, or of the default
   // channel when that one has none: dropped (not_connected) without
@@ -124,7 +143,7 @@ class TcpConnections final : public TcpPacketSink {
   void OnBlockedArrival(NodeId from, NodeId to, uint64_t seq, SimTime sent_at, Message message,
                         TcpPacket packet) override;
   void OnControlArrival(NodeId from, NodeId to, TcpPacket packet) override;
-  bool OnMessageArrival(NodeId from, NodeId to, TcpPacket packet) override;
+  Arrival OnMessageArrival(NodeId from, NodeId to, TcpPacket packet, Message& message) override;
 
   // After any cut or heal: streams whose path stopped carrying hold what is
   // sent on them; cut ones whose path is back resume.
@@ -216,6 +235,12 @@ class TcpConnections final : public TcpPacketSink {
   // `node` (c's peer) died; `a` holds c.
   void PeerDown(NodeId node, NodeId a, Conn& c);
   void Close(Conn& c, CloseReason reason, bool notify);
+  // The server process of connection `generation` calls its peer service
+  // with `message` (receive_message/3) and waits for the reply.
+  void CallManager(uint32_t generation, NodeId from, NodeId to, const Message& message);
+  // The reply came at `at`: the server reads on.
+  void OnManagerReply(uint32_t generation, SimTime called_at, SimTime at);
+  void ReadOn(uint32_t generation);
 
   EventLoop* const sim_;
   Network* const network_;
@@ -237,6 +262,16 @@ class TcpConnections final : public TcpPacketSink {
   std::vector<uint32_t> complete_;  // per holder: CompletePeers
   uint32_t next_generation_ = 1;
   uint64_t pings_sent_ = 0;
+  // Server processes blocked in a receive_message call, by connection
+  // generation, with the messages that reached them meanwhile, in order.
+  // A connection's server outlives its slot: it reads what reached it
+  // before the client's FIN.
+  struct BlockedServer {
+    NodeId from = 0, to = 0;
+    std::deque<Message> unread;
+  };
+  absl::flat_hash_map<uint32_t, BlockedServer> blocked_servers_;
+  ProcessStats* process_stats_ = nullptr;
 };
 
 }  // namespace plumsim

@@ -28,9 +28,24 @@ struct Closed {
 class Recorder : public MessageReceiver, public NetworkObserver {
  public:
   explicit Recorder(EventLoop* sim) : sim_(sim) {}
+  // A HyParView message is recorded as n = kCallMark.
+  static constexpr uint32_t kCallMark = 1000;
   void Deliver(NodeId from, NodeId to, const Message& m) override {
-    arrivals.push_back({from, to, std::get<BroadcastMsg>(m).round, sim_->now()});
+    const uint32_t n = IsPlumtreeMessage(m) ? std::get<BroadcastMsg>(m).round : kCallMark;
+    arrivals.push_back({from, to, n, sim_->now()});
   }
+  // The peer service takes each call when the test says (replies), or at
+  // once.
+  void DeliverByCall(NodeId from, NodeId to, const Message& m, Reply reply) override {
+    Deliver(from, to, m);
+    if (hold_calls) {
+      replies.push_back(std::move(reply));
+    } else {
+      reply(sim_->now());
+    }
+  }
+  bool hold_calls = false;
+  std::vector<Reply> replies;
   void OnSend(NodeId, NodeId, const Message&) override {}
   void OnDeliver(NodeId, NodeId, const Message&) override {}
   void OnDrop(NodeId, NodeId, const Message&, DropReason r) override { drops.push_back(r); }
@@ -126,6 +141,63 @@ TEST_F(TcpTest, ConnectBlocksTheCallerAndFailsWhenUnreachable) {
   EXPECT_TRUE(r.open);
   EXPECT_EQ(r.blocked, SimDuration::Zero());
   EXPECT_EQ(r.attempts, 0);
+}
+
+// receive_message/3 (partisan_hyparview_peer_service_manager ~lines
+// 608-625): the server process hands a HyParView message to its manager by
+// gen_server:call and reads nothing more from that connection until the
+// manager replies (handle_call({receive_message, ...}), ~lines 942-951).
+// The Plumtree message behind it waits; one on the pair's other connection
+// does not (Plumtree messages go straight to their process:
+// disable_fast_receive = false, partisan_config ~line 469).
+TEST_F(TcpTest, AHyParViewMessageHoldsItsConnectionUntilTheManagerTakesIt) {
+  Make();
+  ProcessStats stats;
+  tcp_->set_process_stats(&stats);
+  rec_.hold_calls = true;
+  tcp_->Connect(0, 1);
+  tcp_->Connect(0, 1);
+  At(SimDuration::Seconds(1), [this] {
+    tcp_->Send(0, 1, ShuffleMsg{{2}, 1, 0}, Channel::kDefault);
+    tcp_->Send(0, 1, Msg(1), Channel::kDefault);
+    tcp_->Send(0, 1, Msg(2), Channel::kMembership);
+  });
+  At(SimDuration::Seconds(2), [this] {
+    ASSERT_EQ(rec_.arrivals.size(), 2u);
+    EXPECT_EQ(rec_.arrivals[0].n, Recorder::kCallMark);
+    EXPECT_EQ(rec_.arrivals[1].n, 2u);
+    ASSERT_EQ(rec_.replies.size(), 1u);
+    rec_.replies[0](SimTime::Zero() + SimDuration::Milliseconds(2500));  // taken at 2.5 s
+  });
+  RunTo(SimDuration::Seconds(3));
+  ASSERT_EQ(rec_.arrivals.size(), 3u);
+  EXPECT_EQ(rec_.arrivals[2].n, 1u);
+  EXPECT_EQ(rec_.arrivals[2].at, SimTime::Zero() + SimDuration::Milliseconds(2500));
+  EXPECT_EQ(stats.server_calls(), 1u);
+  EXPECT_EQ(stats.server_blocked(),
+            SimDuration::Milliseconds(2500) - SimDuration::Seconds(1) - kLatency);
+}
+
+// A server process blocked in its call dies with its VM: what it had not
+// read is lost, and the late reply finds nothing.
+TEST_F(TcpTest, ABlockedServerDiesWithItsNode) {
+  Make();
+  rec_.hold_calls = true;
+  tcp_->Connect(0, 1);
+  At(SimDuration::Seconds(1), [this] {
+    tcp_->Send(0, 1, ShuffleMsg{{2}, 1, 0}, Channel::kDefault);
+    tcp_->Send(0, 1, Msg(1), Channel::kDefault);
+  });
+  At(SimDuration::Seconds(2), [this] {
+    net_->SetNodeUp(1, false);
+    tcp_->OnNodeDown(1);
+    ASSERT_EQ(rec_.replies.size(), 1u);
+    rec_.replies[0](sim_.now());
+  });
+  RunTo(SimDuration::Seconds(3));
+  EXPECT_EQ(rec_.arrivals.size(), 1u);
+  ASSERT_EQ(rec_.drops.size(), 1u);
+  EXPECT_EQ(rec_.drops[0], DropReason::kConnectionClosed);
 }
 
 // maybe_connect/3 (partisan_peer_service_manager ~lines 354-419): a pair

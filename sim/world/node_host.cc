@@ -27,7 +27,8 @@ bool NodeHost::ObservedHandler::Merge(const BroadcastId& id, const Payload& payl
 
 NodeHost::Incarnation::Incarnation(NodeHost* host, const NodeConfig& config, int64_t epoch)
     : server(host, config.plumtree),
-      backend(host, &server, kHeartbeatHandler, config.heartbeat, epoch),
+      backend_cast(host),
+      backend(host, &backend_cast, kHeartbeatHandler, config.heartbeat, epoch),
       store(host->id_, epoch),
       store_wrapper(config.wrap_store_handler ? config.wrap_store_handler(&store, host) : nullptr),
       observed_backend(host, kHeartbeatHandler, &backend),
@@ -199,9 +200,11 @@ void NodeHost::Handle(const Input& input) {
         } else if constexpr (std::is_same_v<T, UpdateInput>) {
           HandleUpdate(in.members);
         } else if constexpr (std::is_same_v<T, BroadcastInput>) {
-          HandleBroadcast(in.payload);
-        } else {
+          HandleBroadcast(in);
+        } else if constexpr (std::is_same_v<T, ExitInput>) {
           HandleExit(in.peer);
+        } else {
+          HandleReceiveCall(in);
         }
       },
       input);
@@ -216,6 +219,22 @@ void NodeHost::Deliver(NodeId from, const Message& message) {
   } else {
     Enqueue(kind, DeliverInput{from, message});
   }
+}
+
+void NodeHost::DeliverByCall(NodeId from, const Message& message, MessageReceiver::Reply reply) {
+  if (!running_) {
+    reply(sim_->now());
+    return;
+  }
+  Dispatch(ProcessKind::kPeerService, ReceiveCallInput{from, message, std::move(reply)});
+}
+
+// handle_call({receive_message, ...}) (partisan_hyparview_peer_service_
+// manager ~lines 942-951): the manager casts the message to itself, to be
+// handled after what its mailbox holds, and replies at once.
+void NodeHost::HandleReceiveCall(const ReceiveCallInput& call) {
+  Dispatch(ProcessKind::kPeerService, DeliverInput{call.from, call.message});
+  call.reply(Clock());
 }
 
 void NodeHost::HandleDeliver(const Message& message) {
@@ -246,15 +265,20 @@ void NodeHost::HandleUpdate(const PeerSet& members) {
 }
 
 void NodeHost::BroadcastApplication(Payload payload) {
-  Dispatch(ProcessKind::kBroadcastServer, BroadcastInput{std::move(payload)});
+  Dispatch(ProcessKind::kBroadcastServer,
+           BroadcastInput{std::any(StoreBroadcast{std::move(payload)}), kStoreHandler});
 }
 
-void NodeHost::HandleBroadcast(Payload payload) {
-  incarnation_state_->server.Broadcast(std::any(StoreBroadcast{std::move(payload)}), kStoreHandler);
+void NodeHost::HandleBroadcast(const BroadcastInput& in) {
+  incarnation_state_->server.Broadcast(in.message, in.handler);
 }
 
 void NodeHost::Send(NodeId to, Message message, Channel channel) {
   if (config_->tcp != nullptr) {
+    if (handling_ != ProcessKind::kPeerService && !config_->tcp->CanDispatch(id_, to, channel)) {
+      SendThroughManager(to, std::move(message), channel);
+      return;
+    }
     config_->tcp->Send(id_, to, std::move(message), channel, Clock());
     return;
   }
@@ -267,6 +291,45 @@ void NodeHost::Send(NodeId to, Message message, Channel channel) {
     return;
   }
   network_->Send(id_, to, std::move(message), Clock());
+}
+
+// partisan:cast_message/4 -> forward_message/4: when the fast path
+// (partisan_peer_connections:dispatch/1) finds no connection, the caller
+// makes gen_server:call(?MODULE, Cmd, infinity) into the peer service
+// manager (partisan_pluggable_peer_service_manager ~lines 564-571,
+// partisan_hyparview_peer_service_manager ~lines 583-589) and waits until
+// the manager handles it: do_send_message then tries the connections again
+// (the pluggable manager on the message's channel, HyParView's on the
+// default one, ~lines 2222-2234). The handler's clock moves to the reply.
+void NodeHost::SendThroughManager(NodeId to, Message message, Channel channel) {
+  const SimTime called_at = Clock();
+  const SimTime taken_at = ManagerFreeAt(called_at);
+  const Channel resend = config_->hyparview ? Channel::kDefault : channel;
+  if (taken_at == called_at) {
+    config_->tcp->Send(id_, to, std::move(message), resend, called_at);
+    return;
+  }
+  const SimDuration blocked = taken_at - called_at;
+  elapsed_ = elapsed_ + blocked;
+  if (config_->process_stats != nullptr) config_->process_stats->CountBlocked(handling_, blocked);
+  const uint32_t incarnation = incarnation_;
+  sim_->ScheduleCallbackAt(
+      taken_at, [this, to, resend, incarnation, taken_at, message = std::move(message)]() mutable {
+        if (!running_ || incarnation != incarnation_) return;
+        config_->tcp->Send(id_, to, std::move(message), resend, taken_at);
+      });
+}
+
+// The manager takes the call when it is done with what it is doing now: a
+// handler (HyParView's process), or a round of blocking connects (full
+// membership). Messages already queued in its mailbox are not counted:
+// their handling times are not known before they run.
+SimTime NodeHost::ManagerFreeAt(SimTime at) const {
+  if (config_->hyparview) {
+    return std::max(at, processes_[static_cast<int>(ProcessKind::kPeerService)].busy_until);
+  }
+  if (config_->connector != nullptr) return std::max(at, config_->connector->FreeAt(id_));
+  return at;
 }
 
 bool NodeHost::IsConnected(NodeId peer) const {

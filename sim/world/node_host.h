@@ -18,6 +18,7 @@
 #ifndef PLUMSIM_SIM_WORLD_NODE_HOST_H_
 #define PLUMSIM_SIM_WORLD_NODE_HOST_H_
 
+#include <any>
 #include <array>
 #include <cstdint>
 #include <deque>
@@ -32,6 +33,7 @@
 #include "protocol/store_handler.h"
 #include "sim/kernel/event_loop.h"
 #include "sim/kernel/random.h"
+#include "sim/runtime/full_membership_connector.h"
 #include "sim/runtime/hyparview_connections.h"
 #include "sim/runtime/network.h"
 #include "sim/runtime/processes.h"
@@ -55,6 +57,8 @@ struct NodeConfig {
   HyParViewConnections* connections = nullptr;  // HyParView over datagrams
   // tcp transport: every send needs a connection (both memberships).
   TcpConnections* tcp = nullptr;
+  // tcp, full membership: the peer service manager (its connect loops).
+  const FullMembershipConnector* connector = nullptr;
   // [partisan] persist_epoch: HyParView's epoch grows across restarts;
   // otherwise every incarnation is epoch 1.
   bool persist_epoch = false;
@@ -90,6 +94,10 @@ class NodeHost final : public Environment, public EventHandler {
 
   // A message from the network.
   void Deliver(NodeId from, const Message& message);
+  // tcp, a HyParView message: its connection's server process calls the
+  // peer service (receive_message/3); `reply` runs when the call is
+  // handled, with the handler's clock.
+  void DeliverByCall(NodeId from, const Message& message, MessageReceiver::Reply reply);
   // The full-membership peer service's update/1 callback.
   void UpdateMembership(const PeerSet& members);
   // HyParView: the connection to `peer` died ('EXIT').
@@ -145,12 +153,19 @@ class NodeHost final : public Environment, public EventHandler {
     PeerSet members;
   };  // update/1 (a cast)
   struct BroadcastInput {
-    Payload payload;
+    std::any message;
+    HandlerId handler;
   };  // broadcast/2 (a cast)
   struct ExitInput {
     NodeId peer;
   };  // 'EXIT' of a connection
-  using Input = std::variant<DeliverInput, TimerInput, UpdateInput, BroadcastInput, ExitInput>;
+  struct ReceiveCallInput {
+    NodeId from;
+    Message message;
+    MessageReceiver::Reply reply;
+  };  // receive_message/3 (a call from a connection's server process)
+  using Input = std::variant<DeliverInput, TimerInput, UpdateInput, BroadcastInput, ExitInput,
+                             ReceiveCallInput>;
   struct Pending {
     Input input;
     SimTime arrived;
@@ -185,8 +200,14 @@ class NodeHost final : public Environment, public EventHandler {
   void HandleDeliver(const Message& message);
   void HandleTimer(TimerKind kind);
   void HandleUpdate(const PeerSet& members);
-  void HandleBroadcast(Payload payload);
+  void HandleBroadcast(const BroadcastInput& in);
   void HandleExit(NodeId peer);
+  void HandleReceiveCall(const ReceiveCallInput& call);
+  // tcp: the fast path found no connection to `to`: the running handler
+  // calls the peer service manager and waits (forward_message/4).
+  void SendThroughManager(NodeId to, Message message, Channel channel);
+  // When the peer service manager can take a call made at `at`.
+  SimTime ManagerFreeAt(SimTime at) const;
 
   // Reports merge results to the observer, then answers as the real handler.
   class ObservedHandler final : public BroadcastHandler {
@@ -207,9 +228,22 @@ class NodeHost final : public Environment, public EventHandler {
     BroadcastHandler* inner_;
   };
 
+  // The backend's broadcast/2: a cast to the broadcast server's mailbox.
+  class BackendCast final : public Broadcaster {
+   public:
+    explicit BackendCast(NodeHost* host) : host_(host) {}
+    void Broadcast(const std::any& message, HandlerId handler) override {
+      host_->Dispatch(ProcessKind::kBroadcastServer, BroadcastInput{message, handler});
+    }
+
+   private:
+    NodeHost* host_;
+  };
+
   struct Incarnation {
     Incarnation(NodeHost* host, const NodeConfig& config, int64_t epoch);
     BroadcastServer server;
+    BackendCast backend_cast;
     HeartbeatBackend backend;
     StoreHandler store;
     std::unique_ptr<BroadcastHandler> store_wrapper;  // NodeConfig::wrap_store_handler

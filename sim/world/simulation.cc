@@ -74,6 +74,7 @@ Simulation::~Simulation() = default;
 void Simulation::SetUpTcp() {
   tcp_ = std::make_unique<TcpConnections>(&sim_, network_.get(), scenario_.partisan,
                                           scenario_.crash_mode, observer_);
+  tcp_->set_process_stats(&process_stats_);
   node_config_.tcp = tcp_.get();
   network_->set_on_cut([this] { OncePerInstant(&paths_scheduled_, &Simulation::PathsChanged); });
   network_->set_on_heal([this] { OncePerInstant(&paths_scheduled_, &Simulation::PathsChanged); });
@@ -90,6 +91,7 @@ void Simulation::SetUpTcp() {
   } else {
     connector_ = std::make_unique<FullMembershipConnector>(
         &sim_, network_.get(), tcp_.get(), scenario_.partisan, &members_, &process_stats_);
+    node_config_.connector = connector_.get();
     // The clients are linked to the manager: handle_info({'EXIT', ...}).
     tcp_->set_on_close(
         [this](NodeId holder, NodeId peer) { connector_->OnConnectionExit(holder, peer); });
@@ -359,6 +361,10 @@ void Simulation::Skipped(TimelineEvent::Kind kind, NodeId node, const char* why)
 
 void Simulation::Deliver(NodeId from, NodeId to, const Message& message) {
   nodes_[to]->Deliver(from, message);
+}
+
+void Simulation::DeliverByCall(NodeId from, NodeId to, const Message& message, Reply reply) {
+  nodes_[to]->DeliverByCall(from, message, std::move(reply));
 }
 
 bool Simulation::Run(const std::function<void()>& progress, SimDuration progress_step,
