@@ -19,15 +19,19 @@ inline uint32_t GenerationOf(const Event& e) { return static_cast<uint32_t>(e.ar
 
 void EventQueue::Insert(const Event& event) {
   const uint64_t time = static_cast<uint64_t>(event.at.ns());
-  PLUMSIM_CHECK_MSG(event.at.ns() >= 0 && time >= last_,
+  PLUMSIM_CHECK_MSG(event.at.ns() >= 0 && time >= popped_,
                     "event scheduled before the last popped event");
-  buckets_[BucketOf(time, last_)].push_back(event);
+  if (time <= bottom_end_) {
+    // Within the bottom's span (or at its end): after the events of equal
+    // time, which were pushed earlier.
+    const auto at = std::upper_bound(
+        bottom_.begin() + static_cast<std::ptrdiff_t>(head_), bottom_.end(), time,
+        [](uint64_t t, const Event& e) { return t < static_cast<uint64_t>(e.at.ns()); });
+    bottom_.insert(at, event);
+  } else {
+    buckets_[BucketOf(time, last_)].push_back(event);
+  }
   ++size_;
-}
-
-void EventQueue::Push(SimTime at, EventHandler* handler, uint64_t arg) {
-  PLUMSIM_CHECK(handler != nullptr);
-  Insert(Event{at, handler, arg});
 }
 
 TimerId EventQueue::PushTimer(SimTime at, EventHandler* handler, uint64_t arg) {
@@ -60,22 +64,44 @@ bool EventQueue::Cancel(TimerId timer) {
   return true;
 }
 
+void EventQueue::MakeBottom(std::vector<Event>& bucket) {
+  bottom_.swap(bucket);  // the bucket takes the empty bottom's storage
+  // Insertion sort: stable (ties keep push order) and fast on kBottomMax.
+  for (size_t k = 1; k < bottom_.size(); ++k) {
+    const Event e = bottom_[k];
+    size_t j = k;
+    for (; j > 0 && bottom_[j - 1].at > e.at; --j) bottom_[j] = bottom_[j - 1];
+    bottom_[j] = e;
+  }
+  // The bucket's events share the bits above its own with last_, so the
+  // other buckets keep their meaning relative to the new last_.
+  last_ = static_cast<uint64_t>(bottom_.front().at.ns());
+  bottom_end_ = static_cast<uint64_t>(bottom_.back().at.ns());
+}
+
 bool EventQueue::Refill() {
-  if (head_ < buckets_[0].size()) return true;
-  buckets_[0].clear();
+  if (head_ < bottom_.size()) return true;
+  bottom_.clear();
   head_ = 0;
   if (size_ == 0) return false;
   int i = 1;
   while (buckets_[i].empty()) ++i;
   std::vector<Event>& source = buckets_[i];
+  if (source.size() <= kBottomMax) {
+    MakeBottom(source);
+    return true;
+  }
   uint64_t min_time = static_cast<uint64_t>(source.front().at.ns());
   for (const Event& e : source) {
     min_time = std::min(min_time, static_cast<uint64_t>(e.at.ns()));
   }
   last_ = min_time;
-  // In order, so that events of equal time keep their push order.
+  bottom_end_ = min_time;
+  // In order, so that events of equal time keep their push order. The
+  // events at the new minimum form the bottom.
   for (const Event& e : source) {
-    buckets_[BucketOf(static_cast<uint64_t>(e.at.ns()), last_)].push_back(e);
+    const int bucket = BucketOf(static_cast<uint64_t>(e.at.ns()), last_);
+    (bucket == 0 ? bottom_ : buckets_[bucket]).push_back(e);
   }
   source.clear();
   return true;
@@ -83,7 +109,7 @@ bool EventQueue::Refill() {
 
 const Event* EventQueue::Top() {
   while (Refill()) {
-    const Event& front = buckets_[0][head_];
+    const Event& front = bottom_[head_];
     if (front.handler == nullptr && timer_slots_[SlotOf(front)].generation != GenerationOf(front)) {
       // A cancelled timer: release its slot and drop it.
       free_slots_.Release(SlotOf(front));
@@ -97,10 +123,11 @@ const Event* EventQueue::Top() {
 
 bool EventQueue::Pop(Event* event) { return PopDue(SimTime::Max(), event); }
 
-bool EventQueue::PopDue(SimTime limit, Event* event) {
+bool EventQueue::PopDueSlow(SimTime limit, Event* event) {
   const Event* top = Top();
   if (top == nullptr || top->at > limit) return false;
-  *event = buckets_[0][head_];
+  *event = bottom_[head_];
+  popped_ = static_cast<uint64_t>(event->at.ns());
   DropFront();
   if (event->handler == nullptr) {
     // A timer fires: restore its handler and argument, bump the generation

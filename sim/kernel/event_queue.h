@@ -3,14 +3,23 @@
 // (docs/architecture.md, "Event order").
 //
 // It is a monotone priority queue: a radix heap keyed on time (Ahuja,
-// Mehlhorn, Orlin & Tarjan 1990). That is valid because virtual time never
-// goes back: every push is at or after the time of the last popped event
-// (checked). Bucket b holds the events whose time first differs from that
-// time in bit b-1; bucket 0 holds events at exactly that time, in push
-// order, and is drained from the front. Events of equal time always share a
-// bucket and keep their relative order when a bucket is redistributed, so
-// ties stay FIFO. Push is O(1); pop is O(1) amortised plus O(log spread)
-// moves per event. Measured: 2-3x a 4-ary heap at 10^5 pending events.
+// Mehlhorn, Orlin & Tarjan 1990) whose lowest levels are replaced by one
+// short sorted run, as a ladder queue's bottom (Tang, Goh & Thng 2005).
+// That is valid because virtual time never goes back: every push is at or
+// after the time of the last popped event (checked). Bucket b (1..64) holds
+// the events whose time first differs from `last_` in bit b-1. The bottom
+// holds the earliest events, sorted by (time, push order), and is drained
+// from the front; every event in a bucket is later than every event in the
+// bottom. When the bottom runs dry, the lowest non-empty bucket becomes the
+// new bottom if it holds at most kBottomMax events (taken in push order,
+// then stably sorted by time); a larger one is split into lower buckets in
+// push order, as in a plain radix heap, until one is small enough. A push
+// into the bottom's time span is inserted after the events of equal time.
+// So ties stay FIFO, and an event moves through fewer buckets than in a
+// plain radix heap (its last five or so splits become one small sort).
+// Push and the common case of PopDue (a live event at the bottom's front)
+// are inline. Measured: docs/performance.md, "The event queue's sorted
+// bottom".
 //
 // Events are small plain records (a handler pointer and a 64-bit argument), so
 // scheduling allocates nothing beyond the heap's own storage. Timers are
@@ -25,6 +34,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "base/check.h"
 #include "base/free_indices.h"
 #include "sim/kernel/time.h"
 
@@ -60,7 +70,10 @@ struct Event {
 class EventQueue {
  public:
   // Schedules an event that cannot be cancelled.
-  void Push(SimTime at, EventHandler* handler, uint64_t arg);
+  void Push(SimTime at, EventHandler* handler, uint64_t arg) {
+    PLUMSIM_CHECK(handler != nullptr);
+    Insert(Event{at, handler, arg});
+  }
   // Schedules a cancellable event.
   TimerId PushTimer(SimTime at, EventHandler* handler, uint64_t arg);
   // Cancels a pending timer. Returns whether it was pending.
@@ -72,7 +85,17 @@ class EventQueue {
   // live event remains. Cancelled timers are dropped on the way.
   bool Pop(Event* event);
   // Pop, but only if the earliest live event is due at or before `limit`.
-  bool PopDue(SimTime limit, Event* event);
+  bool PopDue(SimTime limit, Event* event) {
+    // Inline for the common case: the bottom holds a live event.
+    if (head_ < bottom_.size() && bottom_[head_].handler != nullptr) {
+      if (bottom_[head_].at > limit) return false;
+      *event = bottom_[head_];
+      popped_ = static_cast<uint64_t>(event->at.ns());
+      DropFront();
+      return true;
+    }
+    return PopDueSlow(limit, event);
+  }
   // The earliest live event, or nullptr when none remains. Drops cancelled
   // timers at the top on the way; the pointer is valid until the next change.
   const Event* Top();
@@ -88,19 +111,29 @@ class EventQueue {
   };
 
   static constexpr int kBuckets = 65;
+  // The largest bucket that becomes the bottom without being split.
+  static constexpr size_t kBottomMax = 32;
 
   void Insert(const Event& event);
-  // Makes bucket 0 non-empty if any event remains; returns false if none.
+  bool PopDueSlow(SimTime limit, Event* event);
+  // Makes the bottom non-empty if any event remains; returns false if none.
   bool Refill();
+  // Moves buckets_[index] into the empty bottom, sorted by time.
+  void MakeBottom(std::vector<Event>& bucket);
   void DropFront() {
     ++head_;
     --size_;
   }
 
-  // buckets_[0][head_..] are the events at time last_, in sequence order.
+  // bottom_[head_..] are the earliest events, sorted by (time, push order);
+  // their times lie in [last_, bottom_end_]. buckets_[0] is unused.
+  std::vector<Event> bottom_;
   std::vector<Event> buckets_[kBuckets];
   size_t head_ = 0;
   uint64_t last_ = 0;
+  uint64_t bottom_end_ = 0;
+  // The time of the last popped event: no push may come before it.
+  uint64_t popped_ = 0;
   size_t size_ = 0;
   // Timer slots: a slot is free when listed in free_slots_. A pending timer's
   // heap entry carries the slot's generation; firing and cancelling bump it.

@@ -1,5 +1,9 @@
 #include "sim/kernel/event_queue.h"
 
+#include <algorithm>
+#include <set>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -135,6 +139,115 @@ TEST(EventQueueTest, InterleavedPushPopKeepsTimeThenFifoOrder) {
     }
   }
   EXPECT_GE(popped, 20000);
+}
+
+// Against a reference (every live event kept in a vector, the earliest
+// by (time, push order) taken each time): pushes into the sorted bottom's
+// span, buckets split and made bottoms, timers cancelled anywhere, over
+// delays from 0 ns to 2^40 ns so that every bucket is used.
+// A small deterministic generator for the reference tests.
+class Lcg {
+ public:
+  explicit Lcg(uint64_t seed) : x_(seed) {}
+  uint64_t operator()() {
+    x_ = x_ * 6364136223846793005ULL + 1442695040888963407ULL;
+    return x_ >> 33;
+  }
+
+ private:
+  uint64_t x_;
+};
+
+// Runs the queue beside a reference (an ordered set of (time, push index))
+// for `pops` pops, starting with about 1.5 x `initial_rounds` events, each pop
+// followed by 0-3 pushes at now + delay(rng) (a third of them timers) and,
+// one time in five, the cancel of a random pending timer. Every pop must
+// return the reference's earliest event.
+template <typename Delay>
+void CheckAgainstReference(int initial_rounds, int pops, Delay delay) {
+  EventQueue queue;
+  Recorder r;
+  Lcg next(7);
+  std::set<std::pair<int64_t, uint64_t>> order;
+  std::unordered_map<uint64_t, TimerId> timers;  // push index -> pending timer
+  std::vector<std::pair<int64_t, uint64_t>> timer_list;
+  uint64_t pushed = 0;
+  int64_t now = 0;
+  auto push_some = [&] {
+    const int n = static_cast<int>(next() % 4);
+    for (int k = 0; k < n; ++k) {
+      const int64_t at = now + delay(next);
+      if (next() % 3 == 0) {
+        timers[pushed] = queue.PushTimer(At(at), &r, pushed);
+        timer_list.push_back({at, pushed});
+      } else {
+        queue.Push(At(at), &r, pushed);
+      }
+      order.insert({at, pushed++});
+    }
+  };
+  for (int k = 0; k < initial_rounds; ++k) push_some();
+  Event event;
+  int popped = 0;
+  while (popped < pops) {
+    if (next() % 5 == 0 && !timer_list.empty()) {  // cancel a timer, if still pending
+      const size_t victim = next() % timer_list.size();
+      const auto key = timer_list[victim];
+      timer_list[victim] = timer_list.back();
+      timer_list.pop_back();
+      if (order.erase(key) == 1) {
+        EXPECT_TRUE(queue.Cancel(timers.at(key.second)));
+      }
+    }
+    if (order.empty()) push_some();
+    if (order.empty()) continue;
+    const auto earliest = *order.begin();
+    ASSERT_TRUE(queue.Pop(&event));
+    ASSERT_EQ(event.at, At(earliest.first));
+    ASSERT_EQ(event.arg, earliest.second);
+    now = earliest.first;
+    order.erase(order.begin());
+    ++popped;
+    push_some();
+  }
+}
+
+TEST(EventQueueTest, MatchesAReferenceUnderMixedDelaysAndCancels) {
+  // Delays from 0 to 2^40 ns: the radix buckets at every level.
+  CheckAgainstReference(200, 50000, [](Lcg& next) {
+    const int shift = static_cast<int>(next() % 41);
+    return static_cast<int64_t>(next() & ((uint64_t{1} << shift) - 1));
+  });
+}
+
+TEST(EventQueueTest, MatchesAReferenceWithManyPendingAndTies) {
+  // 30,000 pending events on multiples of 1 us within 1 ms: rungs whose
+  // buckets hold many events of one time.
+  CheckAgainstReference(20000, 60000,
+                        [](Lcg& next) { return static_cast<int64_t>(next() % 1000) * 1000; });
+}
+
+TEST(EventQueueTest, MatchesAReferenceWithClusteredTimes) {
+  // Most events within 16 ns of now, a few up to 2^30 ns later: rungs within
+  // rungs down to the deepest, whose large buckets are sorted whole.
+  CheckAgainstReference(20000, 60000, [](Lcg& next) {
+    if (next() % 8 != 0) return static_cast<int64_t>(next() % 16);
+    const int shift = static_cast<int>(next() % 31);
+    return static_cast<int64_t>(next() & ((uint64_t{1} << shift) - 1));
+  });
+}
+
+TEST(EventQueueDeathTest, PushingBeforeThePoppedTimeIsAnErrorWithinTheBottom) {
+  EventQueue queue;
+  Recorder r;
+  queue.Push(At(10), &r, 0);
+  queue.Push(At(20), &r, 1);
+  Event event;
+  ASSERT_TRUE(queue.Pop(&event));
+  queue.Push(At(15), &r, 2);  // between the popped time and the bottom's end
+  ASSERT_TRUE(queue.Pop(&event));
+  EXPECT_EQ(event.arg, 2u);
+  EXPECT_DEATH(queue.Push(At(12), &r, 3), "before the last popped");
 }
 
 TEST(EventQueueDeathTest, PushingBeforeThePoppedTimeIsAnError) {
