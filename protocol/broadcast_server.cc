@@ -77,6 +77,14 @@ void BroadcastServer::Broadcast(const std::any& message, HandlerId handler_id) {
   ScheduleLazyPush(data->id, handler_id, 0, self_, self_);
 }
 
+void BroadcastServer::Prefetch(const Message& message) const {
+  std::visit(
+      [this](const auto& m) {
+        if constexpr (requires { m.root; }) root_peers_.Prefetch(m.root);
+      },
+      message);
+}
+
 void BroadcastServer::HandleMessage(const Message& message) {
   switch (message.index()) {
     case 0: {

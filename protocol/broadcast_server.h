@@ -74,6 +74,9 @@ class BroadcastServer final : public Broadcaster {
 
   // handle_cast/2 for the five protocol messages from peers.
   void HandleMessage(const Message& message);
+  // A hint, not Partisan's: starts loading the root's entry that
+  // HandleMessage(message) will read first. Changes nothing.
+  void Prefetch(const Message& message) const;
 
   // handle_info(lazy_tick | exchange_tick).
   void OnTimer(TimerKind kind);

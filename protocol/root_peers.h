@@ -46,6 +46,8 @@ class RootPeers {
     const uint32_t* pair = root_to_pair_.Find(root);
     return pair == nullptr ? nullptr : &pairs_[*pair - 1].sets;
   }
+  // A hint: starts loading what Find(root) and Move(root, ...) read first.
+  void Prefetch(NodeId root) const { root_to_pair_.Prefetch(root); }
   // orddict:store/3 into both maps.
   void Set(NodeId root, const EagerLazy& sets);
   // update_peers/5 for add_eager (`to_eager`) or add_lazy: the root's pair

@@ -44,6 +44,11 @@ class StoreHandler final : public BroadcastHandler {
 
   size_t delivered_count() const { return delivered_; }
   int64_t sent_count() const { return next_sequence_ - 1; }
+  // A hint: starts loading the stream the last merge used (the likeliest
+  // next one).
+  void PrefetchLastStream() const {
+    if (last_stream_ < streams_.size()) __builtin_prefetch(&streams_[last_stream_]);
+  }
 
  private:
   // Storage, not behaviour: the ids a store handler hands out are dense per

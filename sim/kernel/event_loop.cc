@@ -51,12 +51,23 @@ void EventLoop::ScheduleCallbackAt(SimTime at, absl::AnyInvocable<void()> callba
   ScheduleAt(at, &Trampoline(), reinterpret_cast<uint64_t>(owned));
 }
 
+void EventLoop::PrefetchAhead() {
+  // Stage s for the event kPrefetchDistance[s] places ahead: the further
+  // away, the earlier the stage. Timers (handler unknown until popped) and
+  // events beyond the sorted bottom get no hint.
+  for (int stage = 0; stage < kPrefetchStages; ++stage) {
+    const Event* next = queue_.PeekAhead(kPrefetchDistance[stage]);
+    if (next != nullptr && next->handler != nullptr) next->handler->Prefetch(next->arg, stage);
+  }
+}
+
 bool EventLoop::Step(SimTime limit) {
   Event event;
   if (!queue_.PopDue(limit, &event)) return false;
   PLUMSIM_CHECK_MSG(event.at >= now_, "time went backwards");
   now_ = event.at;
   ++events_executed_;
+  PrefetchAhead();
   event.handler->OnEvent(event.arg);
   if (observer_ != nullptr) observer_->OnEventExecuted(event);
   return true;

@@ -89,6 +89,11 @@ class EventLoop {
  private:
   // Runs the next event if it is due by `limit`. Returns false if none.
   bool Step(SimTime limit);
+  // Calls EventHandler::Prefetch on the events a few places ahead.
+  void PrefetchAhead();
+
+  static constexpr int kPrefetchStages = 4;
+  static constexpr size_t kPrefetchDistance[kPrefetchStages] = {8, 6, 4, 2};
 
   EventQueue queue_;
   SimTime now_ = SimTime::Zero();

@@ -150,3 +150,45 @@ TEST(EventLoopTest, TheHeadersUsageExampleRunsAsItSays) {
 
 }  // namespace
 }  // namespace plumsim
+
+namespace plumsim {
+namespace {
+
+// Records the Prefetch hints it gets, as "arg@stage", before each OnEvent.
+class HintRecorder final : public EventHandler {
+ public:
+  void OnEvent(uint64_t arg) override { log.push_back("run " + std::to_string(arg)); }
+  void Prefetch(uint64_t arg, int stage) override {
+    log.push_back(std::to_string(arg) + "@" + std::to_string(stage));
+  }
+  std::vector<std::string> log;
+};
+
+TEST(EventLoopTest, HintsTheEventsAheadStageByStageAndNotTimers) {
+  EventLoop loop;
+  HintRecorder h;
+  // Ten events, one per nanosecond from 1024 ns: one radix bucket, which
+  // becomes the sorted bottom whole.
+  for (uint64_t i = 0; i < 10; ++i) loop.ScheduleAt(SimTime::FromNanoseconds(1024 + i), &h, i);
+  ASSERT_EQ(loop.RunEvents(1), 1u);
+  // Event 0 runs after hints for the events 8, 6, 4 and 2 places behind it
+  // (stages 0 to 3: the further, the earlier the stage).
+  EXPECT_EQ(h.log, (std::vector<std::string>{"9@0", "7@1", "5@2", "3@3", "run 0"}));
+  h.log.clear();
+  ASSERT_EQ(loop.RunEvents(1), 1u);
+  EXPECT_EQ(h.log, (std::vector<std::string>{"8@1", "6@2", "4@3", "run 1"}));
+
+  // A pending timer's handler is not known until it fires: no hint.
+  EventLoop timers;
+  HintRecorder t;
+  timers.StartTimerAt(SimTime::FromNanoseconds(1024), &t, 0);
+  for (uint64_t i = 1; i < 9; ++i) timers.ScheduleAt(SimTime::FromNanoseconds(1024 + i), &t, i);
+  timers.StartTimerAt(SimTime::FromNanoseconds(1033), &t, 9);
+  ASSERT_EQ(timers.RunEvents(2), 2u);
+  // Event 9, a timer 8 places behind event 0, gets no hint.
+  EXPECT_EQ(t.log,
+            (std::vector<std::string>{"7@1", "5@2", "3@3", "run 0", "8@1", "6@2", "4@3", "run 1"}));
+}
+
+}  // namespace
+}  // namespace plumsim

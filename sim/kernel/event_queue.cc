@@ -89,6 +89,7 @@ bool EventQueue::Refill() {
   std::vector<Event>& source = buckets_[i];
   if (source.size() <= kBottomMax) {
     MakeBottom(source);
+    NoteNextBucket(i + 1);
     return true;
   }
   uint64_t min_time = static_cast<uint64_t>(source.front().at.ns());
@@ -104,7 +105,14 @@ bool EventQueue::Refill() {
     (bucket == 0 ? bottom_ : buckets_[bucket]).push_back(e);
   }
   source.clear();
+  NoteNextBucket(1);
   return true;
+}
+
+void EventQueue::NoteNextBucket(int from) {
+  int i = from;
+  while (i < kBuckets && buckets_[i].empty()) ++i;
+  next_bucket_ = i < kBuckets ? i : 0;
 }
 
 const Event* EventQueue::Top() {

@@ -45,6 +45,10 @@ class EventHandler {
  public:
   virtual ~EventHandler() = default;
   virtual void OnEvent(uint64_t arg) = 0;
+  // A hint, called a few events before OnEvent(arg) runs: start loading
+  // (__builtin_prefetch) what it will touch. Stage 0 comes earliest; a later
+  // stage may read what an earlier one fetched. Must not change any state.
+  virtual void Prefetch(uint64_t /*arg*/, int /*stage*/) {}
 };
 
 // Identifies a pending timer. Default-constructed: refers to no timer.
@@ -96,6 +100,17 @@ class EventQueue {
     }
     return PopDueSlow(limit, event);
   }
+  // For hints only: an event that comes soon, about `ahead` places after
+  // the earliest (exactly, within the sorted bottom; beyond it, from the
+  // bucket that was next when the bottom was made, in push order), or
+  // nullptr. It may be a cancelled timer.
+  const Event* PeekAhead(size_t ahead) const {
+    const size_t at = head_ + ahead;
+    if (at < bottom_.size()) return &bottom_[at];
+    const std::vector<Event>& next = buckets_[next_bucket_];
+    const size_t beyond = at - bottom_.size();
+    return beyond < next.size() ? &next[beyond] : nullptr;
+  }
   // The earliest live event, or nullptr when none remains. Drops cancelled
   // timers at the top on the way; the pointer is valid until the next change.
   const Event* Top();
@@ -120,6 +135,8 @@ class EventQueue {
   bool Refill();
   // Moves buckets_[index] into the empty bottom, sorted by time.
   void MakeBottom(std::vector<Event>& bucket);
+  // Notes the lowest non-empty bucket from `from` on, for PeekAhead.
+  void NoteNextBucket(int from);
   void DropFront() {
     ++head_;
     --size_;
@@ -134,6 +151,8 @@ class EventQueue {
   uint64_t bottom_end_ = 0;
   // The time of the last popped event: no push may come before it.
   uint64_t popped_ = 0;
+  // The lowest non-empty bucket when the bottom was made (0: none); a hint.
+  int next_bucket_ = 0;
   size_t size_ = 0;
   // Timer slots: a slot is free when listed in free_slots_. A pending timer's
   // heap entry carries the slot's generation; firing and cancelling bump it.

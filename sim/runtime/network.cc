@@ -213,6 +213,16 @@ bool Network::Schedule(NodeId from, NodeId to, Message message, SimTime departur
   return true;
 }
 
+void Network::Prefetch(uint64_t slot_arg, int stage) {
+  const InFlight& f = slots_[static_cast<uint32_t>(slot_arg)];
+  if (stage == 0) {
+    __builtin_prefetch(&f);
+    __builtin_prefetch(reinterpret_cast<const char*>(&f) + 64);
+    return;
+  }
+  receiver_->PrefetchReceiver(f.to, f.message, stage - 1);
+}
+
 void Network::OnEvent(uint64_t slot_arg) {
   const uint32_t slot = static_cast<uint32_t>(slot_arg);
   InFlight f = std::move(slots_[slot]);

@@ -149,6 +149,8 @@ class MessageReceiver {
   using Reply = std::function<void(SimTime)>;
   virtual ~MessageReceiver() = default;
   virtual void Deliver(NodeId from, NodeId to, const Message& message) = 0;
+  // A hint that a message for `to` arrives soon (EventHandler::Prefetch).
+  virtual void PrefetchReceiver(NodeId /*to*/, const Message& /*message*/, int /*stage*/) {}
   // tcp: a connection's server process hands `message` to its node's peer
   // service by gen_server:call and waits; `reply` runs when the peer
   // service has taken it. By default at once.
@@ -231,6 +233,8 @@ class Network final : public EventHandler {
 
   // Delivery events.
   void OnEvent(uint64_t slot) override;
+  // Stage 0: the in-flight slot; later stages: the receiver's state.
+  void Prefetch(uint64_t slot, int stage) override;
 
  private:
   struct LinkOverride {

@@ -210,6 +210,25 @@ void NodeHost::Handle(const Input& input) {
       input);
 }
 
+void NodeHost::PrefetchState(const Message& message, int stage) const {
+  if (stage == 0) {
+    const char* self = reinterpret_cast<const char*>(this);
+    for (size_t line = 0; line < 4; ++line) __builtin_prefetch(self + 64 * line);
+    return;
+  }
+  const Incarnation* state = incarnation_state_.get();
+  if (state == nullptr || !IsPlumtreeMessage(message)) return;
+  if (stage == 1) {
+    // From the broadcast server's start to the store handler's end.
+    const char* begin = reinterpret_cast<const char*>(state);
+    const char* end = reinterpret_cast<const char*>(&state->store + 1);
+    for (const char* line = begin; line < end; line += 64) __builtin_prefetch(line);
+    return;
+  }
+  state->server.Prefetch(message);
+  state->store.PrefetchLastStream();
+}
+
 void NodeHost::Deliver(NodeId from, const Message& message) {
   if (!running_) return;
   const ProcessKind kind =

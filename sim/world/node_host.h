@@ -139,6 +139,10 @@ class NodeHost final : public Environment, public EventHandler {
 
   // Timer events.
   void OnEvent(uint64_t arg) override;
+  // A hint that `message` arrives soon. Stage 0: this host's own record;
+  // stage 1: its incarnation's state (the broadcast server's and store's
+  // records); stage 2: the root's entry and the store's last stream.
+  void PrefetchState(const Message& message, int stage) const;
 
  private:
   // What a process's mailbox can hold.

@@ -359,6 +359,10 @@ void Simulation::Skipped(TimelineEvent::Kind kind, NodeId node, const char* why)
   if (observer_ != nullptr) observer_->OnSkipped(kind, node, why);
 }
 
+void Simulation::PrefetchReceiver(NodeId to, const Message& message, int stage) {
+  if (to < nodes_.size()) nodes_[to]->PrefetchState(message, stage);
+}
+
 void Simulation::Deliver(NodeId from, NodeId to, const Message& message) {
   nodes_[to]->Deliver(from, message);
 }

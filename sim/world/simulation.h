@@ -70,6 +70,7 @@ class Simulation final : public MessageReceiver {
 
   // MessageReceiver
   void Deliver(NodeId from, NodeId to, const Message& message) override;
+  void PrefetchReceiver(NodeId to, const Message& message, int stage) override;
   void DeliverByCall(NodeId from, NodeId to, const Message& message, Reply reply) override;
 
  private:
