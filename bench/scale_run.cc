@@ -73,17 +73,28 @@ uint64_t ScaleRun::DeliveredMessages() const {
   return n;
 }
 
-double ScaleRun::StateBytesPerNode() const {
-  double bytes = 0;
+ScaleRun::StateBytes ScaleRun::StateBytesPerNode() const {
+  StateBytes bytes;
   int64_t running = 0;
   for (size_t i = 0; i < simulation_->node_count(); ++i) {
     const NodeHost& node = simulation_->node(static_cast<NodeId>(i));
     if (node.server() == nullptr) continue;
     ++running;
-    bytes += static_cast<double>(node.server()->ApproximateStateBytes() +
-                                 node.backend()->ApproximateTableBytes());
+    const BroadcastServer::StateBytes server = node.server()->ApproximateStateBytes();
+    bytes.server += static_cast<double>(server.server);
+    bytes.root_index += static_cast<double>(server.root_peers.root_index);
+    bytes.pairs += static_cast<double>(server.root_peers.pairs);
+    bytes.moves += static_cast<double>(server.root_peers.moves);
+    bytes.outstanding += static_cast<double>(server.outstanding);
+    bytes.heartbeat_table += static_cast<double>(node.backend()->ApproximateTableBytes());
   }
-  return running > 0 ? bytes / static_cast<double>(running) : 0;
+  if (running == 0) return bytes;
+  const double n = static_cast<double>(running);
+  for (double* part : {&bytes.server, &bytes.root_index, &bytes.pairs, &bytes.moves,
+                       &bytes.outstanding, &bytes.heartbeat_table}) {
+    *part /= n;
+  }
+  return bytes;
 }
 
 void ScaleRun::ReportCounters(benchmark::State& state, double wall_seconds, uint64_t events,
@@ -96,7 +107,15 @@ void ScaleRun::ReportCounters(benchmark::State& state, double wall_seconds, uint
   state.counters["messages"] = static_cast<double>(messages);
   state.counters["messages_per_s"] = static_cast<double>(messages) / wall_seconds;
   state.counters["peak_rss_MB"] = static_cast<double>(PeakRssBytes()) / 1e6;
-  state.counters["state_bytes_per_node"] = StateBytesPerNode();
+  const StateBytes bytes = StateBytesPerNode();
+  state.counters["state_bytes_per_node"] = bytes.total();
+  // Its parts (docs/performance.md, "Where a heartbeat run's memory goes").
+  state.counters["state_server_B"] = bytes.server;
+  state.counters["state_root_index_B"] = bytes.root_index;
+  state.counters["state_pairs_B"] = bytes.pairs;
+  state.counters["state_moves_B"] = bytes.moves;
+  state.counters["state_outstanding_B"] = bytes.outstanding;
+  state.counters["state_heartbeat_table_B"] = bytes.heartbeat_table;
 }
 
 }  // namespace plumsim

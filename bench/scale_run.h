@@ -44,9 +44,19 @@ class ScaleRun {
 
   // Protocol messages delivered so far (every type, Plumtree and HyParView).
   uint64_t DeliveredMessages() const;
-  // Bytes of protocol state (broadcast server, heartbeat table) per running
-  // node, on average.
-  double StateBytesPerNode() const;
+  // Bytes of protocol state per running node, on average, by part.
+  struct StateBytes {
+    double server = 0;           // the broadcast server's own record and common sets
+    double root_index = 0;       // root -> (eager, lazy) pair: what each root costs
+    double pairs = 0;            // the distinct pairs, their sets and index
+    double moves = 0;            // RootPeers' remembered moves
+    double outstanding = 0;      // the outstanding i_have table
+    double heartbeat_table = 0;  // the heartbeat backend's table
+    double total() const {
+      return server + root_index + pairs + moves + outstanding + heartbeat_table;
+    }
+  };
+  StateBytes StateBytesPerNode() const;
 
   // Sets the usual counters: events/s, messages/s, wall and virtual seconds,
   // peak RSS, state per node. `wall_seconds` is the time measured.

@@ -436,11 +436,14 @@ std::vector<std::pair<NodeId, OutstandingPush>> BroadcastServer::OutstandingEntr
   return out;
 }
 
-size_t BroadcastServer::ApproximateStateBytes() const {
-  return sizeof(*this) +
-         (all_members_.capacity() + common_eagers_.capacity() + common_lazys_.capacity()) *
-             sizeof(NodeId) +
-         root_peers_.ApproximateBytes() + outstanding_.ApproximateBytes();
+BroadcastServer::StateBytes BroadcastServer::ApproximateStateBytes() const {
+  StateBytes bytes;
+  bytes.server = sizeof(*this) +
+                 (all_members_.capacity() + common_eagers_.capacity() + common_lazys_.capacity()) *
+                     sizeof(NodeId);
+  bytes.root_peers = root_peers_.ApproximateBytes();
+  bytes.outstanding = outstanding_.ApproximateBytes();
+  return bytes;
 }
 
 // schedule_lazy_tick/1, schedule_exchange_tick/1.

@@ -101,8 +101,14 @@ class BroadcastServer final : public Broadcaster {
   // The outstanding table in lazy-tick order: (peer, push).
   std::vector<std::pair<NodeId, OutstandingPush>> OutstandingEntries() const;
   size_t outstanding_count() const { return outstanding_.size(); }
-  // Bytes of protocol state held (sets, outstanding table), approximately.
-  size_t ApproximateStateBytes() const;
+  // Bytes of protocol state held, approximately, by part.
+  struct StateBytes {
+    size_t server = 0;  // this object and the common sets
+    RootPeers::Bytes root_peers;
+    size_t outstanding = 0;
+    size_t total() const { return server + root_peers.total() + outstanding; }
+  };
+  StateBytes ApproximateStateBytes() const;
   // handlers in `mods` order and running exchanges {Mod, Peer, Exchange}.
   const std::vector<HandlerId>& mods() const { return mods_; }
   struct RunningExchange {

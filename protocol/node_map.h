@@ -50,7 +50,13 @@ class NodeMap {
     if (dense_mode_) {
       if (key >= dense_.size()) {
         if (WorthDense(key)) {
-          dense_.resize(std::max<size_t>(key + 1, 2 * dense_.size()));
+          // Grows by a quarter (or to the key), allocating exactly that: a
+          // node's tables end near the largest id they hold, not up to
+          // twice it (docs/performance.md, "Where a heartbeat run's memory
+          // goes").
+          const size_t grown = std::max<size_t>(key + 1, dense_.size() + dense_.size() / 4);
+          dense_.reserve(grown);
+          dense_.resize(grown);
         } else {
           ToSparse();
           return {&sparse_[key], true};

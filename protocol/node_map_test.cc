@@ -44,6 +44,23 @@ TEST(NodeMapTest, SparseKeysStayFindableAsTheMapTurnsDenseAndBack) {
   EXPECT_EQ(*again, 6);
 }
 
+TEST(NodeMapTest, ADenseTableEndsNearItsLargestKey) {
+  // A heartbeat table fills in id order or close to it: the vector grows by
+  // a quarter at most, so 10,000 keys hold at most 12,500 slots (doubling
+  // held 16,384).
+  IntMap ascending;
+  for (NodeId k = 0; k < 10000; ++k) *ascending.TryEmplace(k).first = 1;
+  EXPECT_LE(ascending.ApproximateBytes(), 12500u * sizeof(int));
+  EXPECT_GE(ascending.ApproximateBytes(), 10000u * sizeof(int));
+  // A key far ahead turns the table sparse; it turns dense again, exactly
+  // as large as its largest key, once a quarter of the span is filled.
+  IntMap jumping;
+  for (NodeId k = 0; k < 64; ++k) *jumping.TryEmplace(k).first = 1;
+  for (NodeId k = 9999; k >= 64; --k) *jumping.TryEmplace(k).first = 1;
+  EXPECT_EQ(jumping.ApproximateBytes(), 10000u * sizeof(int));
+  for (NodeId k = 0; k < 10000; ++k) ASSERT_NE(jumping.Find(k), nullptr);
+}
+
 TEST(NodeMapTest, DenseMapAcceptsAFarKeyByTurningSparse) {
   IntMap map;
   for (NodeId k = 0; k < 100; ++k) *map.TryEmplace(k).first = 1;

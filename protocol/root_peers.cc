@@ -114,15 +114,16 @@ std::vector<NodeId> RootPeers::Roots() const {
   return roots;
 }
 
-size_t RootPeers::ApproximateBytes() const {
-  size_t bytes = root_to_pair_.ApproximateBytes() +
-                 index_.capacity() * (sizeof(EagerLazy) + sizeof(uint32_t) + 1) +
-                 pairs_.size() * sizeof(Slot) + free_.capacity() * sizeof(uint32_t) +
-                 moves_.capacity() * (sizeof(MoveKey) + sizeof(MoveResult) + 1);
+RootPeers::Bytes RootPeers::ApproximateBytes() const {
+  Bytes bytes;
+  bytes.root_index = root_to_pair_.ApproximateBytes();
+  bytes.pairs = index_.capacity() * (sizeof(EagerLazy) + sizeof(uint32_t) + 1) +
+                pairs_.size() * sizeof(Slot) + free_.capacity() * sizeof(uint32_t);
   for (const Slot& slot : pairs_) {
     // Each set twice: in its slot and as the index's key.
-    bytes += 2 * (slot.sets.eagers.capacity() + slot.sets.lazys.capacity()) * sizeof(NodeId);
+    bytes.pairs += 2 * (slot.sets.eagers.capacity() + slot.sets.lazys.capacity()) * sizeof(NodeId);
   }
+  bytes.moves = moves_.capacity() * (sizeof(MoveKey) + sizeof(MoveResult) + 1);
   return bytes;
 }
 

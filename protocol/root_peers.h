@@ -73,7 +73,13 @@ class RootPeers {
   std::vector<NodeId> Roots() const;
   // Distinct pairs in use, and bytes held (for the memory benchmarks).
   size_t distinct_pairs() const { return pairs_in_use_; }
-  size_t ApproximateBytes() const;
+  struct Bytes {
+    size_t root_index = 0;  // root -> pair (what each root costs)
+    size_t pairs = 0;       // the distinct pairs, their sets and their index
+    size_t moves = 0;       // the remembered moves
+    size_t total() const { return root_index + pairs + moves; }
+  };
+  Bytes ApproximateBytes() const;
 
  private:
   struct Slot {
