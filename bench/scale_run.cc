@@ -116,6 +116,10 @@ void ScaleRun::ReportCounters(benchmark::State& state, double wall_seconds, uint
   state.counters["state_moves_B"] = bytes.moves;
   state.counters["state_outstanding_B"] = bytes.outstanding;
   state.counters["state_heartbeat_table_B"] = bytes.heartbeat_table;
+  // What the metrics hold beside it (the whole run's, not per node).
+  const MetricsCollector::Bytes metrics = metrics_->ApproximateBytes();
+  state.counters["metrics_messages_MB"] = static_cast<double>(metrics.messages) / 1e6;
+  state.counters["metrics_delivery_trees_MB"] = static_cast<double>(metrics.delivery_trees) / 1e6;
 }
 
 }  // namespace plumsim

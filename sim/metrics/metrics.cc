@@ -43,6 +43,21 @@ void MessageMetrics::AddLatency(int64_t ns) {
   }
 }
 
+MetricsCollector::Bytes MetricsCollector::ApproximateBytes() const {
+  Bytes bytes;
+  bytes.messages = messages_.capacity() * sizeof(MessageMetrics) +
+                   index_.capacity() * (sizeof(MessageKey) + sizeof(uint32_t) + 1);
+  for (const MessageMetrics& m : messages_) {
+    bytes.messages += m.short_latencies_ns.capacity() * sizeof(uint32_t) +
+                      m.long_latencies_ns.capacity() * sizeof(int64_t) +
+                      m.delivered_by.capacity() / 8;
+  }
+  for (const auto& [root, tree] : delivery_trees_) {
+    bytes.delivery_trees += sizeof(root) + sizeof(tree) + tree.capacity() * sizeof(tree[0]);
+  }
+  return bytes;
+}
+
 std::vector<int64_t> MessageMetrics::Latencies() const {
   std::vector<int64_t> all(short_latencies_ns.begin(), short_latencies_ns.end());
   all.insert(all.end(), long_latencies_ns.begin(), long_latencies_ns.end());

@@ -151,6 +151,13 @@ class MetricsCollector final : public SimObserver {
   void Finish(SimTime end, SimDuration settle);
 
   const std::vector<MessageMetrics>& messages() const { return messages_; }
+  // Bytes held, approximately, by part (for the memory benchmarks).
+  struct Bytes {
+    size_t messages = 0;        // per-message records, their latencies and delivered_by
+    size_t delivery_trees = 0;  // each tracked root's latest delivery tree
+    size_t total() const { return messages + delivery_trees; }
+  };
+  Bytes ApproximateBytes() const;
   const std::vector<WindowMetrics>& windows() const { return windows_; }
   // Per root, over settled messages of `handler` (or of every handler when
   // nullopt): the earliest send time from which every later message has

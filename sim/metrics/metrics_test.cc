@@ -217,6 +217,25 @@ TEST(MetricsTest, DeliveryTreesOnlyForTrackedRoots) {
   EXPECT_TRUE(none.metrics->delivery_trees().empty());
 }
 
+TEST(MetricsTest, ApproximateBytesCountWhatIsHeld) {
+  SmallRun all(kFour);
+  all.To(25);
+  const MetricsCollector::Bytes bytes = all.metrics->ApproximateBytes();
+  size_t latencies = 0;
+  for (const MessageMetrics& m : all.metrics->messages()) latencies += m.Latencies().size();
+  ASSERT_GT(latencies, 0u);
+  EXPECT_GE(bytes.messages,
+            all.metrics->messages().size() * sizeof(MessageMetrics) + latencies * sizeof(uint32_t));
+  // Four roots' latest trees, three edges each.
+  EXPECT_GE(bytes.delivery_trees, 4 * 3 * sizeof(std::pair<NodeId, NodeId>));
+  EXPECT_EQ(bytes.total(), bytes.messages + bytes.delivery_trees);
+
+  SmallRun none(kFour);
+  none.metrics->TrackDeliveryTrees(PeerSet{});
+  none.To(25);
+  EXPECT_EQ(none.metrics->ApproximateBytes().delivery_trees, 0u);
+}
+
 TEST(MessageMetricsTest, LatenciesBeyondFourSecondsKeepTheirExactValue) {
   MessageMetrics m;
   m.AddLatency(3);
