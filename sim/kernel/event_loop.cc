@@ -67,7 +67,7 @@ bool EventLoop::Step(SimTime limit) {
   PLUMSIM_CHECK_MSG(event.at >= now_, "time went backwards");
   now_ = event.at;
   ++events_executed_;
-  PrefetchAhead();
+  if (prefetch_hints_) PrefetchAhead();
   event.handler->OnEvent(event.arg);
   if (observer_ != nullptr) observer_->OnEventExecuted(event);
   return true;

@@ -77,6 +77,11 @@ class EventLoop {
   // Makes the running loop return at the next event boundary (Ctrl-C), and
   // every later Run* return at once, until ClearStop(). Safe to call from a
   // signal handler.
+  // Turns on EventHandler::Prefetch hints (off by default: a loop whose
+  // handlers have nothing to load would only pay for them). The network
+  // turns them on; see docs/performance.md, "Prefetching the next
+  // deliveries".
+  void EnablePrefetchHints() { prefetch_hints_ = true; }
   void RequestStop() { stop_requested_.store(true, std::memory_order_relaxed); }
   bool stop_requested() const { return stop_requested_.load(std::memory_order_relaxed); }
   void ClearStop() { stop_requested_.store(false, std::memory_order_relaxed); }
@@ -96,6 +101,7 @@ class EventLoop {
   static constexpr size_t kPrefetchDistance[kPrefetchStages] = {8, 6, 4, 2};
 
   EventQueue queue_;
+  bool prefetch_hints_ = false;
   SimTime now_ = SimTime::Zero();
   uint64_t events_executed_ = 0;
   std::atomic<bool> stop_requested_{false};

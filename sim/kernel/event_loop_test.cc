@@ -166,6 +166,7 @@ class HintRecorder final : public EventHandler {
 
 TEST(EventLoopTest, HintsTheEventsAheadStageByStageAndNotTimers) {
   EventLoop loop;
+  loop.EnablePrefetchHints();
   HintRecorder h;
   // Ten events, one per nanosecond from 1024 ns: one radix bucket, which
   // becomes the sorted bottom whole.
@@ -180,6 +181,7 @@ TEST(EventLoopTest, HintsTheEventsAheadStageByStageAndNotTimers) {
 
   // A pending timer's handler is not known until it fires: no hint.
   EventLoop timers;
+  timers.EnablePrefetchHints();
   HintRecorder t;
   timers.StartTimerAt(SimTime::FromNanoseconds(1024), &t, 0);
   for (uint64_t i = 1; i < 9; ++i) timers.ScheduleAt(SimTime::FromNanoseconds(1024 + i), &t, i);
@@ -188,6 +190,14 @@ TEST(EventLoopTest, HintsTheEventsAheadStageByStageAndNotTimers) {
   // Event 9, a timer 8 places behind event 0, gets no hint.
   EXPECT_EQ(t.log,
             (std::vector<std::string>{"7@1", "5@2", "3@3", "run 0", "8@1", "6@2", "4@3", "run 1"}));
+}
+
+TEST(EventLoopTest, NoHintsUnlessEnabled) {
+  EventLoop loop;
+  HintRecorder h;
+  for (uint64_t i = 0; i < 10; ++i) loop.ScheduleAt(SimTime::FromNanoseconds(1024 + i), &h, i);
+  ASSERT_EQ(loop.RunEvents(1), 1u);
+  EXPECT_EQ(h.log, (std::vector<std::string>{"run 0"}));
 }
 
 }  // namespace

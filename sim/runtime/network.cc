@@ -74,7 +74,9 @@ Network::Network(EventLoop* sim, NetworkConfig config, uint64_t root_seed,
       config_(std::move(config)),
       rng_(root_seed, StreamDomain::kNetwork, 0),
       receiver_(receiver),
-      observer_(observer) {}
+      observer_(observer) {
+  sim_->EnablePrefetchHints();  // Prefetch: the slot, then the receiver
+}
 
 void Network::AddCut(Cut cut, bool notify) {
   cuts_.push_back(std::move(cut));
