@@ -106,7 +106,6 @@ class BroadcastServer final : public Broadcaster {
     size_t server = 0;  // this object and the common sets
     RootPeers::Bytes root_peers;
     size_t outstanding = 0;
-    size_t total() const { return server + root_peers.total() + outstanding; }
   };
   StateBytes ApproximateStateBytes() const;
   // handlers in `mods` order and running exchanges {Mod, Peer, Exchange}.

@@ -77,7 +77,6 @@ class RootPeers {
     size_t root_index = 0;  // root -> pair (what each root costs)
     size_t pairs = 0;       // the distinct pairs, their sets and their index
     size_t moves = 0;       // the remembered moves
-    size_t total() const { return root_index + pairs + moves; }
   };
   Bytes ApproximateBytes() const;
 

@@ -54,7 +54,7 @@ void EventLoop::ScheduleCallbackAt(SimTime at, absl::AnyInvocable<void()> callba
 void EventLoop::PrefetchAhead() {
   // Stage s for the event kPrefetchDistance[s] places ahead: the further
   // away, the earlier the stage. Timers (handler unknown until popped) and
-  // events beyond the sorted bottom get no hint.
+  // events the queue cannot see ahead (EventQueue::PeekAhead) get no hint.
   for (int stage = 0; stage < kPrefetchStages; ++stage) {
     const Event* next = queue_.PeekAhead(kPrefetchDistance[stage]);
     if (next != nullptr && next->handler != nullptr) next->handler->Prefetch(next->arg, stage);

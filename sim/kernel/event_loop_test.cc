@@ -172,7 +172,7 @@ TEST(EventLoopTest, HintsTheEventsAheadStageByStageAndNotTimers) {
   // becomes the sorted bottom whole.
   for (uint64_t i = 0; i < 10; ++i) loop.ScheduleAt(SimTime::FromNanoseconds(1024 + i), &h, i);
   ASSERT_EQ(loop.RunEvents(1), 1u);
-  // Event 0 runs after hints for the events 8, 6, 4 and 2 places behind it
+  // Event 0 runs after hints for the events 8, 6, 4 and 2 places after it
   // (stages 0 to 3: the further, the earlier the stage).
   EXPECT_EQ(h.log, (std::vector<std::string>{"9@0", "7@1", "5@2", "3@3", "run 0"}));
   h.log.clear();

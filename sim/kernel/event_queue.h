@@ -133,7 +133,7 @@ class EventQueue {
   bool PopDueSlow(SimTime limit, Event* event);
   // Makes the bottom non-empty if any event remains; returns false if none.
   bool Refill();
-  // Moves buckets_[index] into the empty bottom, sorted by time.
+  // Moves `bucket` into the empty bottom, stably sorted by time.
   void MakeBottom(std::vector<Event>& bucket);
   // Notes the lowest non-empty bucket from `from` on, for PeekAhead.
   void NoteNextBucket(int from);

@@ -141,10 +141,6 @@ TEST(EventQueueTest, InterleavedPushPopKeepsTimeThenFifoOrder) {
   EXPECT_GE(popped, 20000);
 }
 
-// Against a reference (every live event kept in a vector, the earliest
-// by (time, push order) taken each time): pushes into the sorted bottom's
-// span, buckets split and made bottoms, timers cancelled anywhere, over
-// delays from 0 ns to 2^40 ns so that every bucket is used.
 // A small deterministic generator for the reference tests.
 class Lcg {
  public:
@@ -221,15 +217,15 @@ TEST(EventQueueTest, MatchesAReferenceUnderMixedDelaysAndCancels) {
 }
 
 TEST(EventQueueTest, MatchesAReferenceWithManyPendingAndTies) {
-  // 30,000 pending events on multiples of 1 us within 1 ms: rungs whose
-  // buckets hold many events of one time.
+  // 30,000 pending events on multiples of 1 us within 1 ms: buckets split
+  // down to bottoms of many events of one time.
   CheckAgainstReference(20000, 60000,
                         [](Lcg& next) { return static_cast<int64_t>(next() % 1000) * 1000; });
 }
 
 TEST(EventQueueTest, MatchesAReferenceWithClusteredTimes) {
-  // Most events within 16 ns of now, a few up to 2^30 ns later: rungs within
-  // rungs down to the deepest, whose large buckets are sorted whole.
+  // Most events within 16 ns of now, a few up to 2^30 ns later: pushes into
+  // the bottom's span beside buckets split at every level.
   CheckAgainstReference(20000, 60000, [](Lcg& next) {
     if (next() % 8 != 0) return static_cast<int64_t>(next() % 16);
     const int shift = static_cast<int>(next() % 31);
