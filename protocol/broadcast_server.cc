@@ -233,10 +233,7 @@ void BroadcastServer::ScheduleLazyPush(const BroadcastId& id, HandlerId handler,
 // peer of `peers` but `except` (lazy_peers/3 = all_filtered_peers).
 void BroadcastServer::AddAllOutstanding(const BroadcastId& id, HandlerId handler, uint32_t round,
                                         NodeId root, const PeerSet& peers, NodeId except) {
-  for (NodeId peer : peers) {
-    if (peer == except) continue;
-    outstanding_.Insert(peer, OutstandingPush{id, handler, round, root});
-  }
+  outstanding_.InsertAll(peers, except, OutstandingPush{id, handler, round, root});
 }
 
 // ack_outstanding/5: ets:delete_object removes every identical entry.

@@ -1,18 +1,79 @@
 #include "protocol/outstanding_table.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "absl/hash/hash.h"
 #include "base/check.h"
 
 namespace plumsim {
 
-uint64_t OutstandingTable::Fingerprint(NodeId peer, const OutstandingPush& push) {
-  return absl::HashOf(peer, push.id.origin, push.id.epoch, push.id.sequence, push.handler,
-                      push.round, push.root);
+uint32_t OutstandingTable::Fingerprint(NodeId peer, const OutstandingPush& push) {
+  const uint64_t hash = absl::HashOf(peer, push.id.origin, push.id.epoch, push.id.sequence,
+                                     push.handler, push.round, push.root);
+  return static_cast<uint32_t>(hash ^ (hash >> 32));
 }
 
-void OutstandingTable::Forget(uint64_t fingerprint, uint32_t n) {
+uint32_t OutstandingTable::NewRecord(const OutstandingPush& push) {
+  if (free_records_ != kNoRecord) {
+    const uint32_t record = free_records_;
+    free_records_ = records_[record].entries;
+    --free_record_count_;
+    records_[record] = Record{push, 0};
+    return record;
+  }
+  PLUMSIM_CHECK(records_.size() < kNoRecord);
+  records_.push_back(Record{push, 0});
+  return static_cast<uint32_t>(records_.size() - 1);
+}
+
+void OutstandingTable::Release(uint32_t record) {
+  Record& r = records_[record];
+  PLUMSIM_CHECK(r.entries > 0);
+  if (--r.entries > 0) return;
+  r.entries = free_records_;
+  free_records_ = record;
+  ++free_record_count_;
+}
+
+void OutstandingTable::MaybeCompactRecords() {
+  if (free_record_count_ > records_.size() - free_record_count_ + 64) CompactRecords();
+  if (count_.capacity() > 8 * count_.size() + 64) count_.rehash(0);
+}
+
+void OutstandingTable::CompactRecords() {
+  std::vector<uint32_t> renumbered(records_.size(), kNoRecord);
+  std::vector<bool> in_use(records_.size(), true);
+  for (uint32_t r = free_records_; r != kNoRecord; r = records_[r].entries) in_use[r] = false;
+  std::vector<Record> kept;
+  kept.reserve(records_.size() - free_record_count_);
+  for (size_t r = 0; r < records_.size(); ++r) {
+    if (!in_use[r]) continue;
+    renumbered[r] = static_cast<uint32_t>(kept.size());
+    kept.push_back(records_[r]);
+  }
+  for (auto& [peer, queue] : by_peer_) {
+    for (size_t i = queue.head; i < queue.entries.size(); ++i) {
+      Entry& entry = queue.entries[i];
+      if (entry.record != kAcked) entry.record = renumbered[entry.record];
+    }
+  }
+  records_ = std::move(kept);
+  free_records_ = kNoRecord;
+  free_record_count_ = 0;
+}
+
+void OutstandingTable::AddEntry(NodeId peer, const OutstandingPush& push, uint32_t record) {
+  const uint32_t fingerprint = Fingerprint(peer, push);
+  PeerQueue& queue = by_peer_[peer];
+  queue.entries.push_back(Entry{record, fingerprint});
+  ++queue.live;
+  ++records_[record].entries;
+  ++count_[fingerprint];
+  ++size_;
+}
+
+void OutstandingTable::Forget(uint32_t fingerprint, uint32_t n) {
   auto it = count_.find(fingerprint);
   PLUMSIM_CHECK(it != count_.end() && it->second >= n);
   it->second -= n;
@@ -20,15 +81,11 @@ void OutstandingTable::Forget(uint64_t fingerprint, uint32_t n) {
 }
 
 void OutstandingTable::Insert(NodeId peer, const OutstandingPush& push) {
-  PeerQueue& queue = by_peer_[peer];
-  queue.entries.push_back(Entry{push, false});
-  ++queue.live;
-  ++count_[Fingerprint(peer, push)];
-  ++size_;
+  AddEntry(peer, push, NewRecord(push));
 }
 
 size_t OutstandingTable::DeleteObject(NodeId peer, const OutstandingPush& push) {
-  const uint64_t fingerprint = Fingerprint(peer, push);
+  const uint32_t fingerprint = Fingerprint(peer, push);
   auto counted = count_.find(fingerprint);
   if (counted == count_.end()) return 0;
   auto it = by_peer_.find(peer);
@@ -40,16 +97,16 @@ size_t OutstandingTable::DeleteObject(NodeId peer, const OutstandingPush& push) 
   uint32_t removed = 0;
   for (size_t i = queue.head; i < queue.entries.size() && candidates > 0; ++i) {
     Entry& entry = queue.entries[i];
-    if (entry.acked) continue;
-    if (entry.push == push) {
-      entry.acked = true;
+    if (entry.record == kAcked || entry.fingerprint != fingerprint) continue;
+    --candidates;
+    if (records_[entry.record].push == push) {
+      Release(entry.record);
+      entry.record = kAcked;
       ++removed;
-      --candidates;
-    } else if (Fingerprint(peer, entry.push) == fingerprint) {
-      --candidates;
     }
   }
   if (removed == 0) return 0;
+  MaybeCompactRecords();
   Forget(fingerprint, removed);
   size_ -= removed;
   queue.live -= removed;
@@ -57,13 +114,14 @@ size_t OutstandingTable::DeleteObject(NodeId peer, const OutstandingPush& push) 
     by_peer_.erase(it);
     return removed;
   }
-  while (queue.entries[queue.head].acked) ++queue.head;
+  while (queue.entries[queue.head].record == kAcked) ++queue.head;
   // Drop the marks once they outnumber the live entries.
   if (queue.entries.size() - queue.live > queue.live + 16) {
     queue.entries.erase(std::remove_if(queue.entries.begin(), queue.entries.end(),
-                                       [](const Entry& e) { return e.acked; }),
+                                       [](const Entry& e) { return e.record == kAcked; }),
                         queue.entries.end());
     queue.head = 0;
+    if (queue.entries.capacity() > 4 * queue.entries.size() + 16) queue.entries.shrink_to_fit();
   }
   return removed;
 }
@@ -73,14 +131,19 @@ void OutstandingTable::Delete(NodeId peer) {
   if (it == by_peer_.end()) return;
   const PeerQueue& queue = it->second;
   for (size_t i = queue.head; i < queue.entries.size(); ++i) {
-    if (!queue.entries[i].acked) Forget(Fingerprint(peer, queue.entries[i].push), 1);
+    const Entry& entry = queue.entries[i];
+    if (entry.record == kAcked) continue;
+    Forget(entry.fingerprint, 1);
+    Release(entry.record);
   }
   size_ -= queue.live;
   by_peer_.erase(it);
+  MaybeCompactRecords();
 }
 
 size_t OutstandingTable::ApproximateBytes() const {
-  size_t bytes = count_.capacity() * (sizeof(uint64_t) + sizeof(uint32_t) + 1);
+  size_t bytes = count_.capacity() * (2 * sizeof(uint32_t) + 1);
+  bytes += records_.capacity() * sizeof(Record);
   for (const auto& [peer, queue] : by_peer_) {
     bytes += sizeof(peer) + sizeof(queue) + queue.entries.capacity() * sizeof(Entry);
   }

@@ -6,12 +6,18 @@
 // ascending, and within a peer the order of insertion (what a duplicate_bag
 // keeps for one key). send_lazy sends i_have messages in this order.
 //
-// Storage, not behaviour: per peer, its entries in insertion order; an
+// Storage, not behaviour. A lazy push goes to several peers at once
+// (add_all_outstanding/5 inserts the same {Id, Mod, Round, Root} for each
+// lazy peer), so the push is stored once, as a shared record counted by its
+// entries, and each peer's queue holds, in insertion order, 8-byte entries:
+// the record's index and a 32-bit fingerprint of (peer, push). An
 // acknowledged entry is marked and dropped when the marks outnumber the live
-// entries. A count per fingerprint of (peer, entry) lets an acknowledgement
-// that matches nothing return without a scan, and one that matches stop
-// scanning once it has seen every entry that could be identical. At 10,000
-// roots a node holds thousands of entries per peer, and scanning them all on
+// entries; records whose entries are all gone are reused, and compacted away
+// once they outnumber the records in use, so the table's memory follows the
+// lazy pushes pending, not the most it ever held. A count per fingerprint lets an acknowledgement
+// that matches nothing return without a scan, and one that matches stop scanning once it has seen
+// every entry that could be identical; the scan compares fingerprints and reads a record only when
+// they agree. At 10,000 roots a node holds thousands of entries per peer, and scanning them all on
 // every ignored_i_have made acknowledgements quadratic.
 #ifndef PLUMSIM_PROTOCOL_OUTSTANDING_TABLE_H_
 #define PLUMSIM_PROTOCOL_OUTSTANDING_TABLE_H_
@@ -40,6 +46,17 @@ class OutstandingTable {
  public:
   // ets:insert(Tab, {Peer, Push}).
   void Insert(NodeId peer, const OutstandingPush& push);
+  // ets:insert(Tab, {Peer, Push}) for each of `peers` but `except`, in the
+  // order given (add_all_outstanding/5); the push is stored once.
+  template <typename Peers>
+  void InsertAll(const Peers& peers, NodeId except, const OutstandingPush& push) {
+    uint32_t record = kNoRecord;
+    for (NodeId peer : peers) {
+      if (peer == except) continue;
+      if (record == kNoRecord) record = NewRecord(push);
+      AddEntry(peer, push, record);
+    }
+  }
   // ets:delete_object(Tab, {Peer, Push}): removes every identical entry.
   // Returns how many it removed.
   size_t DeleteObject(NodeId peer, const OutstandingPush& push);
@@ -57,7 +74,8 @@ class OutstandingTable {
     for (const auto& [peer, queue] : by_peer_) {
       if (!want_peer(peer)) continue;
       for (size_t i = queue.head; i < queue.entries.size(); ++i) {
-        if (!queue.entries[i].acked) visit(peer, queue.entries[i].push);
+        const uint32_t record = queue.entries[i].record;
+        if (record != kAcked) visit(peer, records_[record].push);
       }
     }
   }
@@ -66,21 +84,42 @@ class OutstandingTable {
   size_t ApproximateBytes() const;
 
  private:
-  struct Entry {
+  static constexpr uint32_t kNoRecord = 0xffffffffu;
+  static constexpr uint32_t kAcked = 0xffffffffu;  // an entry's mark
+  // A push and the number of live entries that point to it. A record with
+  // no entries is free and heads the free list through `entries`.
+  struct Record {
     OutstandingPush push;
-    bool acked = false;
+    uint32_t entries = 0;
+  };
+  struct Entry {
+    uint32_t record;  // kAcked once acknowledged
+    uint32_t fingerprint;
   };
   struct PeerQueue {
     std::vector<Entry> entries;
     size_t head = 0;  // entries before head are all acked
     size_t live = 0;  // entries not acked
   };
-  static uint64_t Fingerprint(NodeId peer, const OutstandingPush& push);
-  void Forget(uint64_t fingerprint, uint32_t n);
+  static uint32_t Fingerprint(NodeId peer, const OutstandingPush& push);
+  uint32_t NewRecord(const OutstandingPush& push);
+  void AddEntry(NodeId peer, const OutstandingPush& push, uint32_t record);
+  void Release(uint32_t record);
+  // Moves the records in use to the front, renumbers the entries, frees the
+  // rest.
+  void CompactRecords();
+  // Compacts when free records outnumber those in use (by 64), and shrinks
+  // the fingerprint counts when they fill an eighth of their table:
+  // amortised O(1) per release. Never while a queue is being walked.
+  void MaybeCompactRecords();
+  void Forget(uint32_t fingerprint, uint32_t n);
 
   absl::btree_map<NodeId, PeerQueue> by_peer_;
+  std::vector<Record> records_;
+  uint32_t free_records_ = kNoRecord;  // a free list through Record::entries
+  size_t free_record_count_ = 0;
   // Entries held per fingerprint (collisions only cost a longer scan).
-  absl::flat_hash_map<uint64_t, uint32_t> count_;
+  absl::flat_hash_map<uint32_t, uint32_t> count_;
   size_t size_ = 0;
 };
 

@@ -1,5 +1,7 @@
 #include "protocol/outstanding_table.h"
 
+#include <algorithm>
+#include <random>
 #include <utility>
 #include <vector>
 
@@ -67,6 +69,88 @@ TEST(OutstandingTableTest, KeepsOrderThroughManyAcknowledgementsAndDeletesByPeer
   EXPECT_EQ(table.size(), 1u);
   table.Insert(4, Push(1));  // the peer's fingerprints were forgotten with it
   EXPECT_EQ(table.DeleteObject(4, Push(1)), 1u);
+}
+
+TEST(OutstandingTableTest, InsertAllSkipsTheExceptedPeerAndSharesOnePush) {
+  OutstandingTable table;
+  const std::vector<NodeId> peers = {3, 5, 8};
+  table.InsertAll(peers, /*except=*/5, Push(4));
+  table.InsertAll(peers, /*except=*/9, Push(6));
+  EXPECT_THAT(Entries(table),
+              ElementsAre(Pair(3, 4), Pair(3, 6), Pair(5, 6), Pair(8, 4), Pair(8, 6)));
+  // Acknowledging one peer's copy leaves the others' copies of the push.
+  EXPECT_EQ(table.DeleteObject(3, Push(4)), 1u);
+  table.Delete(8);
+  EXPECT_THAT(Entries(table), ElementsAre(Pair(3, 6), Pair(5, 6)));
+  // Pushes whose every copy was acknowledged free their storage for reuse.
+  table.InsertAll(peers, /*except=*/3, Push(7));
+  EXPECT_THAT(Entries(table), ElementsAre(Pair(3, 6), Pair(5, 6), Pair(5, 7), Pair(8, 7)));
+  EXPECT_EQ(table.size(), 4u);
+}
+
+TEST(OutstandingTableTest, MemoryFollowsThePendingPushesNotTheMostEverHeld) {
+  OutstandingTable table;
+  const std::vector<NodeId> peers = {1, 2, 3};
+  for (int64_t s = 0; s < 5000; ++s) table.InsertAll(peers, /*except=*/0, Push(s));
+  const size_t flood_bytes = table.ApproximateBytes();
+  // Every 1000th push stays pending: its records are renumbered when the
+  // others are compacted away, and the entries keep their order.
+  for (int64_t s = 0; s < 5000; ++s) {
+    if (s % 1000 == 0) continue;
+    ASSERT_EQ(table.DeleteObject(1, Push(s)), 1u);
+    ASSERT_EQ(table.DeleteObject(2, Push(s)), 1u);
+    ASSERT_EQ(table.DeleteObject(3, Push(s)), 1u);
+  }
+  EXPECT_LT(table.ApproximateBytes(), flood_bytes / 10);
+  EXPECT_THAT(Entries(table),
+              ElementsAre(Pair(1, 0), Pair(1, 1000), Pair(1, 2000), Pair(1, 3000), Pair(1, 4000),
+                          Pair(2, 0), Pair(2, 1000), Pair(2, 2000), Pair(2, 3000), Pair(2, 4000),
+                          Pair(3, 0), Pair(3, 1000), Pair(3, 2000), Pair(3, 3000), Pair(3, 4000)));
+  EXPECT_EQ(table.DeleteObject(2, Push(3000)), 1u);
+}
+
+TEST(OutstandingTableTest, BehavesAsADuplicateBagUnderRandomOperations) {
+  // The reference: a list of {Peer, Push} in insertion order; the fold
+  // visits it sorted by peer, stably.
+  std::vector<std::pair<NodeId, OutstandingPush>> bag;
+  OutstandingTable table;
+  std::mt19937_64 rng(2026);
+  auto pick = [&rng](int n) { return static_cast<int>(rng() % static_cast<uint64_t>(n)); };
+  for (int step = 0; step < 20000; ++step) {
+    const int op = pick(10);
+    const OutstandingPush push = Push(pick(40), /*root=*/static_cast<NodeId>(pick(3)));
+    if (op < 5) {
+      std::vector<NodeId> peers;
+      for (NodeId p = 0; p < 6; ++p) {
+        if (pick(2) == 0) peers.push_back(p);
+      }
+      const NodeId except = static_cast<NodeId>(pick(7));
+      table.InsertAll(peers, except, push);
+      for (NodeId p : peers) {
+        if (p != except) bag.emplace_back(p, push);
+      }
+    } else if (op < 9) {
+      const NodeId peer = static_cast<NodeId>(pick(6));
+      const auto end = std::remove_if(bag.begin(), bag.end(), [&](const auto& e) {
+        return e.first == peer && e.second == push;
+      });
+      const size_t expected = static_cast<size_t>(bag.end() - end);
+      bag.erase(end, bag.end());
+      ASSERT_EQ(table.DeleteObject(peer, push), expected) << "step " << step;
+    } else {
+      const NodeId peer = static_cast<NodeId>(pick(6));
+      std::erase_if(bag, [peer](const auto& e) { return e.first == peer; });
+      table.Delete(peer);
+    }
+    ASSERT_EQ(table.size(), bag.size()) << "step " << step;
+  }
+  std::stable_sort(bag.begin(), bag.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<std::pair<NodeId, OutstandingPush>> folded;
+  table.ForEach([](NodeId) { return true; },
+                [&folded](NodeId peer, const OutstandingPush& p) { folded.emplace_back(peer, p); });
+  EXPECT_EQ(folded, bag);
+  EXPECT_GT(bag.size(), 100u);  // the walk ends with a populated table
 }
 
 }  // namespace
