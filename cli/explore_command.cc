@@ -208,7 +208,9 @@ absl::Status RunWorkers(const ExploreArgs& args, const std::string& dir, int job
 // What the finished runs found, by invariant (run indices in order).
 struct Tally {
   std::vector<Json> runs;
-  std::map<std::string, std::vector<int64_t>> findings, known;
+  // Each run under its first finding: the simulator's (safety, liveness,
+  // expect) or, failing one, a protocol finding.
+  std::map<std::string, std::vector<int64_t>> findings, protocol, known;
   int64_t ok = 0;
 };
 
@@ -219,16 +221,22 @@ Tally ReadRuns(const ExploreArgs& args, const std::string& dir) {
     if (!text) continue;
     Json j = Json::parse(*text, nullptr, false);
     if (!j.is_object()) continue;
-    std::string first_finding;
+    std::string first_finding, first_protocol;
     for (const Json& v : j["violations"]) {
       const std::string name = v["invariant"].get<std::string>();
       if (v["class"] == "known") {
         t.known[name].push_back(i);
+      } else if (v["class"] == "protocol") {
+        if (first_protocol.empty()) first_protocol = name;
       } else if (first_finding.empty()) {
         first_finding = name;
       }
     }
-    if (!first_finding.empty()) t.findings[first_finding].push_back(i);
+    if (!first_finding.empty()) {
+      t.findings[first_finding].push_back(i);
+    } else if (!first_protocol.empty()) {
+      t.protocol[first_protocol].push_back(i);
+    }
     t.ok += j["outcome"] == "ok" ? 1 : 0;
     t.runs.push_back(std::move(j));
   }
@@ -287,29 +295,33 @@ std::string KnownFile(const Loaded& l, const ExploreRun& run) {
 }
 
 // Shrinks the first `args.shrink` findings of each invariant (cached in
-// runs/) into findings/<invariant>-<n>.toml; returns the paths.
+// runs/) into findings/<invariant>-<n>.toml, protocol findings into
+// findings/protocol-<invariant>-<n>.toml; returns the paths.
 absl::StatusOr<std::vector<std::string>> WriteFindings(const ExploreArgs& args, const Loaded& l,
                                                        const std::string& dir, const Tally& t) {
   std::vector<std::string> written;
-  for (const auto& [invariant, indices] : t.findings) {
-    for (size_t n = 0; n < indices.size() && static_cast<int>(n) < args.shrink; ++n) {
-      const std::string name = absl::StrCat(invariant, "-", n + 1, ".toml");
-      const std::string target = (fs::path(dir) / "findings" / name).string();
-      const std::string cache = RunFile(dir, indices[n], ".shrunk.toml");
-      std::optional<std::string> text = ReadFileIfPresent(cache);
-      if (!text) {
-        const ExploreRun run = RecordedRun(l, t.runs, indices[n]);
-        absl::StatusOr<ShrunkFinding> shrunk = ShrinkFinding(l.scenario, l.settings, run, target);
-        if (!shrunk.ok()) return shrunk.status();
-        text = shrunk->toml;
-        if (absl::Status s = WriteFileAtomically(cache, *text); !s.ok()) return s;
+  for (const bool protocol : {false, true}) {
+    for (const auto& [invariant, indices] : protocol ? t.protocol : t.findings) {
+      for (size_t n = 0; n < indices.size() && static_cast<int>(n) < args.shrink; ++n) {
+        const std::string name =
+            absl::StrCat(protocol ? "protocol-" : "", invariant, "-", n + 1, ".toml");
+        const std::string target = (fs::path(dir) / "findings" / name).string();
+        const std::string cache = RunFile(dir, indices[n], ".shrunk.toml");
+        std::optional<std::string> text = ReadFileIfPresent(cache);
+        if (!text) {
+          const ExploreRun run = RecordedRun(l, t.runs, indices[n]);
+          absl::StatusOr<ShrunkFinding> shrunk = ShrinkFinding(l.scenario, l.settings, run, target);
+          if (!shrunk.ok()) return shrunk.status();
+          text = shrunk->toml;
+          if (absl::Status s = WriteFileAtomically(cache, *text); !s.ok()) return s;
+        }
+        if (absl::Status s = ReplaceOwnFile(dir, absl::StrCat("findings/", name), *text,
+                                            "# plumsim explore finding");
+            !s.ok()) {
+          return s;
+        }
+        written.push_back(target);
       }
-      if (absl::Status s = ReplaceOwnFile(dir, absl::StrCat("findings/", name), *text,
-                                          "# plumsim explore finding");
-          !s.ok()) {
-        return s;
-      }
-      written.push_back(target);
     }
   }
   return written;
@@ -347,6 +359,7 @@ std::string Summary(const ExploreArgs& args, const std::string& dir, const Tally
     }
   };
   list("findings", t.findings);
+  list("protocol findings", t.protocol);
   list("known", t.known);
   if (ran_now > 0) {
     absl::StrAppend(&summary, "  ", ran_now, " run(s) in ", static_cast<int64_t>(seconds), " s: ",
@@ -393,7 +406,7 @@ int Check(const ExploreArgs& args) {
   bool finding = false;
   for (const Violation& v : report->violations) {
     std::printf("  %-20s %-8s %s\n", v.invariant.c_str(), v.klass.c_str(), v.detail.c_str());
-    finding = finding || v.klass != "known";
+    finding = finding || (v.klass != "known" && v.klass != "protocol");
   }
   if (report->violations.empty()) std::printf("  every invariant holds\n");
   std::printf("trace digest: %s\n", report->digest.c_str());

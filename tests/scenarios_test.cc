@@ -1,10 +1,12 @@
 // Runs every shipped scenario end to end (the larger ones scaled down so the
 // suite stays quick in a debug build) and checks what each one is there to
 // show, from the run's counters.
+#include <algorithm>
 #include <string>
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "sim/metrics/overlay_views.h"
 #include "sim/scenario/scenario.h"
 #include "sim/world/run_counters.h"
 #include "sim/world/simulation.h"
@@ -31,6 +33,25 @@ std::unique_ptr<Ran> RunShipped(const std::string& file,
 
 uint64_t Heartbeats(const RunCounters& s) { return s.originated[kHeartbeatHandler]; }
 uint64_t FirstDeliveries(const RunCounters& s) { return s.merged_new[kHeartbeatHandler]; }
+
+// gray_failures: a join lost in the bootstrap race, a dead listener whose
+// node is then listed by nobody but keeps its own one-way views, and a
+// starved node. Checked on the overlay at the end, not only the counters.
+TEST(ShippedScenariosTest, GrayFailuresLeaveTheOverlayChangedForGood) {
+  absl::StatusOr<Scenario> s = LoadScenario("scenarios/gray_failures.toml");
+  ASSERT_TRUE(s.ok()) << s.status();
+  RunCounters stats;
+  Simulation sim(*s, &stats);
+  ASSERT_TRUE(sim.Run());
+  EXPECT_GE(stats.joins_lost, 1u);
+  EXPECT_GE(stats.connections_closed[static_cast<int>(CloseReason::kListenerClosed)], 2u);
+  EXPECT_EQ(sim.StarvedTime(), SimDuration::Seconds(30));
+  const OverlayViews v = ReadOverlayViews(sim);
+  EXPECT_EQ(v.unlisted.size(), stats.joins_lost + 1);
+  EXPECT_TRUE(std::find(v.unlisted.begin(), v.unlisted.end(), 7u) != v.unlisted.end());
+  ASSERT_FALSE(v.one_way.empty());
+  for (const auto& [holder, peer] : v.one_way) EXPECT_EQ(holder, 7u) << NodeName(peer);
+}
 
 TEST(ShippedScenariosTest, QuickstartDeliversEveryHeartbeatEverywhere) {
   auto r = RunShipped("quickstart.toml");

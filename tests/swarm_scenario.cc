@@ -63,6 +63,15 @@ class Generator {
     if (Chance(0.5)) AddBroadcasts();
     if (Chance(0.2)) AddLatencyChange();
     if (Chance(0.2)) AddLossChange();
+    // The gray failures (drawn last: earlier seeds keep their other faults).
+    if (tcp_ && Chance(0.3)) AddListenerDown();
+    if (Chance(0.3)) AddSlow();
+    if (hyparview_ && Chance(0.3)) {
+      const char* bootstrap = Chance(0.5) ? "seed" : "earlier";
+      const std::string nodes = "[nodes]\n";
+      out_.replace(out_.find(nodes), nodes.size(),
+                   absl::StrCat(nodes, "bootstrap = \"", bootstrap, "\"\n"));
+    }
 
     SwarmScenario s;
     s.toml = out_;
@@ -157,6 +166,29 @@ class Generator {
     absl::StrAppend(&out_, "[[events]]\nat = \"", up, "s\"\nkind = \"link_up\"\nfrom = \"", a,
                     "\"\nto = \"", b, "\"\nsymmetric = ", symmetric, "\n");
     Fault(up);
+  }
+  void AddListenerDown() {
+    const int64_t at = At(3, duration_s_ / 2);
+    const std::string node = Node();
+    const bool stays_down = Chance(0.5);
+    absl::StrAppend(&out_, "[[events]]\nat = \"", at, "s\"\nkind = \"listener_down\"\nnodes = \"",
+                    node, "\"\nstays_down = ", stays_down ? "true" : "false", "\n");
+    Fault(at);
+    if (stays_down) {
+      const int64_t up = at + Int(1, 15);
+      absl::StrAppend(&out_, "[[events]]\nat = \"", up, "s\"\nkind = \"listener_up\"\nnodes = \"",
+                      node, "\"\n");
+      Fault(up);
+    }
+  }
+  void AddSlow() {
+    const int64_t at = At(3, duration_s_ / 2), end = at + Int(1, 20);
+    const std::string node = Node();
+    absl::StrAppend(&out_, "[[events]]\nat = \"", at, "s\"\nkind = \"slow\"\nnodes = \"", node,
+                    "\"\nfactor = ", Int(2, 100), "\n");
+    absl::StrAppend(&out_, "[[events]]\nat = \"", end, "s\"\nkind = \"slow_end\"\nnodes = \"", node,
+                    "\"\n");
+    Fault(end);
   }
   void AddCrashes() {
     const std::vector<NodeId> victims = Take(Int(1, std::max<int64_t>(1, nodes_ / 3)));

@@ -1,7 +1,8 @@
 // Random valid scenarios for the swarm test: node counts, both memberships,
 // every latency model, loss, duplication, reordering, partitions (both
 // kinds), link cuts, crashes with and without restarts, joins, leaves,
-// churn, application broadcasts and latency/loss changes. As in swarm
+// churn, application broadcasts, latency/loss changes and the gray failures
+// (dead listeners, starved nodes, a racing bootstrap). As in swarm
 // testing, each scenario enables a random subset of the fault kinds, so
 // rare combinations get explored.
 #ifndef PLUMSIM_TESTS_SWARM_SCENARIO_H_

@@ -18,6 +18,7 @@
 #include <string>
 #include <tuple>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
@@ -130,6 +131,20 @@ TEST(SwarmTest, RandomScenariosKeepTheInvariantsAndReplayExactly) {
               static_cast<long long>(count), static_cast<long long>(first),
               static_cast<long long>(with_liveness));
   EXPECT_GT(with_liveness, 0);
+}
+
+// The 40 scenarios the suite runs include each gray failure.
+TEST(SwarmTest, TheSuitesScenariosIncludeTheGrayFailures) {
+  int listener = 0, slow = 0, bootstrap = 0;
+  for (uint64_t seed = 1; seed <= 40; ++seed) {
+    const std::string toml = MakeSwarmScenario(seed).toml;
+    listener += absl::StrContains(toml, "kind = \"listener_down\"");
+    slow += absl::StrContains(toml, "kind = \"slow\"");
+    bootstrap += absl::StrContains(toml, "bootstrap = ");
+  }
+  EXPECT_GT(listener, 0);
+  EXPECT_GT(slow, 0);
+  EXPECT_GT(bootstrap, 0);
 }
 
 // The generator itself is deterministic and valid.

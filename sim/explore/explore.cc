@@ -58,10 +58,15 @@ SimTime LivenessFrom(const Scenario& s, const NemesisConfig& nemesis) {
 }
 
 const Violation* ExploreRun::finding() const {
+  const Violation* protocol = nullptr;
   for (const Violation& v : report.violations) {
-    if (v.klass != "known") return &v;
+    if (v.klass == "protocol") {
+      if (protocol == nullptr) protocol = &v;
+    } else if (v.klass != "known") {
+      return &v;
+    }
   }
-  return nullptr;
+  return protocol;
 }
 
 Scenario ExploreBase(const Scenario& scenario, const ExploreSettings& settings, int64_t index) {
@@ -86,9 +91,10 @@ absl::StatusOr<ExploreRun> ExploreOne(const Scenario& scenario, const ExploreSet
   absl::StatusOr<InvariantReport> report = CheckInvariants(*faulted, Options(*faulted, settings));
   if (!report.ok()) return report.status();
   run.report = *std::move(report);
-  run.outcome = run.finding() != nullptr        ? "finding"
-                : run.report.violations.empty() ? "ok"
-                                                : "known";
+  const Violation* finding = run.finding();
+  run.outcome = finding == nullptr             ? (run.report.violations.empty() ? "ok" : "known")
+                : finding->klass == "protocol" ? "protocol"
+                                               : "finding";
   return run;
 }
 

@@ -52,7 +52,9 @@ struct ExploreRun {
   // "ok"; "finding" (a safety, liveness or expect violation); "known" (only
   // known liveness violations).
   std::string outcome;
-  const Violation* finding() const;  // the first non-known violation
+  // The first violation that is not known: one that points at the
+  // simulator (safety, liveness, expect) before a protocol finding.
+  const Violation* finding() const;
 };
 
 // The base scenario of run i (its seed set) and its faulted scenario.

@@ -46,6 +46,15 @@ TimelineEvent LinkEvent(K kind, SimTime at, const Fault& f) {
 
 SimTime End(const Fault& f) { return f.at + f.length; }
 
+// listener_down on the fault's nodes (none over datagrams: a listener is a
+// TCP socket).
+std::optional<TimelineEvent> ListenerDown(const Scenario& base, const Fault& f, bool stays_down) {
+  if (base.network.transport != Transport::kTcp) return std::nullopt;
+  TimelineEvent e = NodesEvent(K::kListenerDown, f.at, f);
+  e.stays_down = stays_down;
+  return e;
+}
+
 // Draws for FaultNodes::kTaken: some running nodes (none left: no fault).
 bool DrawTaken(FaultDraw& d, Fault* f) {
   f->nodes = d.Take(d.Share());
@@ -79,6 +88,7 @@ void DescribeLoss(const Fault& f, std::string* text) { absl::StrAppend(text, " l
 
 constexpr absl::string_view kLossSpikeSettings[] = {"max_loss"};
 constexpr absl::string_view kLatencySpikeSettings[] = {"spike_latency"};
+constexpr absl::string_view kSlowSettings[] = {"slow_factor"};
 
 // The table. Its order is that of the default [explore] faults (every kind,
 // when a file lists none), which a schedule goes through drawing the kinds
@@ -209,6 +219,55 @@ constexpr FaultKindEntry kFaultKinds[] = {
         .begin = [](const Scenario&, const Fault& f) -> std::optional<TimelineEvent> {
           return NodesEvent(K::kLeave, f.at, f);
         },
+    },
+    {
+        // The listener dies and Partisan's supervisor reopens it at once
+        // (tcp only): what a real cluster meets.
+        .name = "listener_crash",
+        .nodes = FaultNodes::kTaken,
+        .draw = DrawTaken,
+        .begin = [](const Scenario& base, const Fault& f) -> std::optional<TimelineEvent> {
+          return ListenerDown(base, f, /*stays_down=*/false);
+        },
+    },
+    {
+        // The listener stays down for the fault's length (tcp only).
+        .name = "listener_down",
+        .nodes = FaultNodes::kTaken,
+        .draw = DrawTaken,
+        .begin = [](const Scenario& base, const Fault& f) -> std::optional<TimelineEvent> {
+          return ListenerDown(base, f, /*stays_down=*/true);
+        },
+        .end = [](const Scenario&,
+                  const Fault& f) { return NodesEvent(K::kListenerUp, End(f), f); },
+    },
+    {
+        // A starved machine: service times and timer dispatch slow_factor
+        // times longer, then back.
+        .name = "slow",
+        .nodes = FaultNodes::kTaken,
+        .setting_keys = kSlowSettings,
+        .read_settings =
+            [](const toml::table& t, ScenarioReader* r, FaultKindSettings* s) {
+              if (const toml::node* v = t.get("slow_factor")) {
+                if (auto x = r->Number(*v, "explore.slow_factor", 1, 1e6, "a factor")) {
+                  s->slow_factor = *x;
+                }
+              }
+            },
+        .draw =
+            [](FaultDraw& d, Fault* f) {
+              f->slow_factor = d.settings().slow_factor;
+              return DrawTaken(d, f);
+            },
+        .begin = [](const Scenario&, const Fault& f) -> std::optional<TimelineEvent> {
+          TimelineEvent e = NodesEvent(K::kSlow, f.at, f);
+          e.factor = f.slow_factor;
+          return e;
+        },
+        .end = [](const Scenario&, const Fault& f) { return NodesEvent(K::kSlowEnd, End(f), f); },
+        .describe = [](const Fault& f,
+                       std::string* text) { absl::StrAppend(text, " x", f.slow_factor); },
     },
 };
 

@@ -31,6 +31,7 @@ namespace plumsim {
 struct FaultKindSettings {
   double max_loss = 0.3;                                       // loss_spike: its loss, at most
   SimDuration spike_latency = SimDuration::Milliseconds(200);  // latency_spike: the latency
+  double slow_factor = 10;                                     // slow: the factor
 };
 
 struct FaultKindEntry;
@@ -62,6 +63,7 @@ struct Fault {
   std::vector<NodeId> nodes = {};                   // as kind->nodes says
   double loss = 0;                                  // loss_spike
   SimDuration spike_latency = SimDuration::Zero();  // latency_spike: the latency meanwhile
+  double slow_factor = 1;                           // slow: the factor meanwhile
   std::string Describe() const;                     // "crash_restart n3,n7 at 31s for 12s"
 };
 

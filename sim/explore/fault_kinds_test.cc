@@ -82,7 +82,8 @@ TEST(FaultKindsTest, EachKindIsNamedOnceInTheDocumentedOrder) {
   }
   // The default [explore] faults (docs/explore.md).
   EXPECT_THAT(names, ElementsAre("crash_restart", "crash", "partition", "partition_one_way",
-                                 "link_down", "loss_spike", "latency_spike", "join", "leave"));
+                                 "link_down", "loss_spike", "latency_spike", "join", "leave",
+                                 "listener_crash", "listener_down", "slow"));
   EXPECT_FALSE(FaultKind::Named("meteor").has_value());
   EXPECT_NE(Kind("crash"), Kind("crash_restart"));
 }
@@ -104,6 +105,30 @@ TEST(FaultKindsTest, EachKindAddsItsEventsAndOnlyHealingKindsEnd) {
   EXPECT_THAT(events("latency_spike", {}, five), ElementsAre("set_latency@20s", "set_latency@25s"));
   EXPECT_THAT(events("join", {6, 7}, none), ElementsAre("join@20s"));
   EXPECT_THAT(events("leave", {3}, none), ElementsAre("leave@20s"));
+  EXPECT_THAT(events("listener_crash", {2}, none), ElementsAre("listener_down@20s"));
+  EXPECT_THAT(events("listener_down", {2}, five),
+              ElementsAre("listener_down@20s", "listener_up@25s"));
+  EXPECT_THAT(events("slow", {2}, five), ElementsAre("slow@20s", "slow_end@25s"));
+}
+
+// A listener is Partisan's listening TCP socket: reopened at once by its
+// supervisor (listener_crash) or held down until listener_up; over
+// datagrams neither kind adds an event.
+TEST(FaultKindsTest, ListenerKindsHoldTheListenerOrNotAndNeedTcp) {
+  Scenario base = SixNodes();
+  ASSERT_EQ(base.network.transport, Transport::kTcp);
+  const Fault crash{.kind = Kind("listener_crash"), .at = At(20), .nodes = {2, 4}};
+  const TimelineEvent reopened = *crash.kind->begin(base, crash);
+  EXPECT_EQ(reopened.nodes.ToString(), "n2, n4");
+  EXPECT_FALSE(reopened.stays_down);
+  EXPECT_FALSE(crash.kind->heals());
+  const Fault held{
+      .kind = Kind("listener_down"), .at = At(20), .length = SimDuration::Seconds(5), .nodes = {3}};
+  EXPECT_TRUE(held.kind->begin(base, held)->stays_down);
+  EXPECT_EQ(held.kind->end(base, held).nodes.ToString(), "n3");
+  base.network.transport = Transport::kDatagram;
+  EXPECT_FALSE(crash.kind->begin(base, crash).has_value());
+  EXPECT_FALSE(held.kind->begin(base, held).has_value());
 }
 
 TEST(FaultKindsTest, EventsCarryTheFaultsNodesAndRestoreTheBase) {

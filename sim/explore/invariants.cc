@@ -4,6 +4,7 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
+#include "sim/metrics/overlay_views.h"
 #include "sim/metrics/summary.h"
 #include "sim/metrics/tree_analysis.h"
 #include "sim/run/runner.h"
@@ -73,6 +74,46 @@ int OverlayIslands(const Simulation& sim) {
   return islands;
 }
 
+// What HyParView's active views at the end show that only Partisan's own
+// clauses explain (protocol findings; "" when views are symmetric and every
+// running node is listed).
+struct OverlayFindings {
+  std::string unlisted;  // a running node no other running node lists
+  std::string one_way;   // a running node lists a running peer that does not list it
+};
+
+constexpr char kUnlistedWhy[] =
+    "a peer whose connection dies is dropped from both views without a word "
+    "(partisan_hyparview_peer_service_manager handle_info({'EXIT', ...}), ~lines "
+    "1135-1189), a join through a contact that is not up is lost for good "
+    "(handle_cast({join, ...}), ~lines 999-1016: \"we currently ignore errors\"), and "
+    "random promotion draws only from the node's own passive view (~lines 1046-1067)";
+constexpr char kOneWayWhy[] =
+    "'EXIT' removes the peer from the holder's views without a disconnect "
+    "(partisan_hyparview_peer_service_manager handle_info({'EXIT', ...}), ~lines "
+    "1135-1189), while the peer's own connection to the holder lives on (its listener's "
+    "death closed only the connections it had accepted: partisan_peer_service_server "
+    "handle_info({'DOWN', ..., port, ...}), ~line 120), so it keeps the holder";
+
+OverlayFindings FindOverlayFindings(const Simulation& sim) {
+  OverlayFindings out;
+  const OverlayViews v = ReadOverlayViews(sim);
+  if (!v.one_way.empty()) {
+    const auto [holder, peer] = v.one_way.front();
+    out.one_way = absl::StrCat(NodeName(holder), " lists ", NodeName(peer),
+                               " in its active view at the end, but ", NodeName(peer),
+                               " does not list ", NodeName(holder), " (", v.one_way.size(),
+                               " one-way entries of ", v.entries, ")");
+  }
+  if (!v.unlisted.empty()) {
+    out.unlisted = absl::StrCat(NodeName(v.unlisted.front()),
+                                " is running at the end, and no other running node has it in its "
+                                "active view (",
+                                v.unlisted.size(), " such nodes of ", v.running, ")");
+  }
+  return out;
+}
+
 // Why a TCP connection still holds a packet (a message, or a keepalive ping
 // or pong) sent before the quiet period at the end ("" if none): its
 // retransmission backed off past the quiet period, or a cut outlived its
@@ -116,6 +157,7 @@ class RunChecks {
     run.on_finished = [this](const Simulation& sim, const MetricsCollector& metrics,
                              const std::vector<TreeShape>& trees) {
       islands_ = OverlayIslands(sim);
+      overlay_ = FindOverlayFindings(sim);
       backed_off_ = BackedOff(sim, options_.quiet_from);
       verdicts_ = CheckExpectations(scenario_, metrics, trees);
       CheckMessages(metrics);
@@ -144,6 +186,17 @@ class RunChecks {
           {"expect", "expect",
            absl::StrCat("[[expect]] ", e.description, "; measured ", e.measured)});
       break;
+    }
+    // The end of a run with a quiet period: what the faults left for good.
+    if (options_.liveness_from != SimTime::Max()) {
+      if (!overlay_.unlisted.empty()) {
+        report_.violations.push_back(
+            {"unlisted_node", "protocol", absl::StrCat(overlay_.unlisted, "; ", kUnlistedWhy)});
+      }
+      if (!overlay_.one_way.empty()) {
+        report_.violations.push_back(
+            {"one_way_views", "protocol", absl::StrCat(overlay_.one_way, "; ", kOneWayWhy)});
+      }
     }
     return std::move(report_);
   }
@@ -176,6 +229,12 @@ class RunChecks {
     } else if (!backed_off_.empty()) {
       v.klass = "known";
       absl::StrAppend(&v.detail, "; known: ", backed_off_);
+    } else if (!overlay_.unlisted.empty() || !overlay_.one_way.empty()) {
+      // Partisan's own clauses leave a node out: a protocol finding.
+      v.klass = "protocol";
+      absl::StrAppend(&v.detail, "; protocol: ",
+                      !overlay_.unlisted.empty() ? overlay_.unlisted : overlay_.one_way, ": ",
+                      !overlay_.unlisted.empty() ? kUnlistedWhy : kOneWayWhy);
     }
     return v;
   }
@@ -189,6 +248,7 @@ class RunChecks {
   std::vector<Violation> liveness_;
   std::vector<ExpectationResult> verdicts_;
   int islands_ = 1;
+  OverlayFindings overlay_;
   std::string backed_off_;  // a TCP retransmission outliving the faults
 };
 

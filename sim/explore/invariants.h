@@ -15,6 +15,17 @@
 //                        not a spanning tree of its live component
 // and the scenario's own [[expect]] entries (invariant `expect`).
 //
+// protocol findings, at the end of a run with a quiet period (HyParView):
+// behaviour Partisan's own clauses produce, not a simulator bug, each
+// reported with the Erlang clause that explains it (class "protocol"):
+//   unlisted_node        a running node that no other running node has in
+//                        its active view
+//   one_way_views        a running node lists a running peer in its active
+//                        view that does not list it back
+// A liveness violation that one of these explains is a protocol finding
+// too (unless the islands or a backed-off retransmission below make it
+// known).
+//
 // A liveness violation is *known* (docs/explore.md) when
 //   - HyParView's active views at the end split the running nodes into
 //     islands: HyParView never retries a dead connection
@@ -46,7 +57,7 @@ namespace plumsim {
 
 struct Violation {
   std::string invariant;  // "duplicate_delivery", ...
-  std::string klass;      // "safety", "liveness", "known" or "expect"
+  std::string klass;      // "safety", "liveness", "expect", "protocol" or "known"
   std::string detail;     // the first instance, in words
 };
 

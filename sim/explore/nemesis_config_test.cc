@@ -86,7 +86,7 @@ TEST(NemesisConfigTest, KindSettingsAreCheckedLikeTheOthers) {
   EXPECT_THAT(Error("[explore]\nmax_los = 0.2\n"),
               HasSubstr("explore.max_los: unknown key; expected one of: faults, faults_per_run, "
                         "max_share, start, quiet, max_fault_duration, max_loss, spike_latency, "
-                        "swarm"));
+                        "slow_factor, swarm"));
 }
 
 TEST(NemesisConfigTest, EveryErrorAtOnceInFileOrder) {

@@ -1,11 +1,14 @@
 #include "sim/metrics/expectations.h"
 
 #include <optional>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "sim/metrics/overlay_views.h"
 
 namespace plumsim {
 namespace {
@@ -128,6 +131,34 @@ void CheckConnectionsClosed(const Expectation& e, const MetricsCollector& metric
                                           FormatSimTime(*last), ")");
 }
 
+// unlisted_nodes, one_way_views: HyParView's active views at the end.
+void CheckViewCount(const Expectation& e, const MetricsCollector& metrics, ExpectationResult* r) {
+  const bool unlisted = e.metric == Expectation::Metric::kUnlistedNodes;
+  r->description = absl::StrCat(unlisted ? "unlisted_nodes" : "one_way_views",
+                                e.upper_bound ? " <= " : " >= ", Num(e.bound), " at the end");
+  const OverlayViews v = ReadOverlayViews(metrics.simulation());
+  std::vector<std::string> shown;
+  if (unlisted) {
+    for (NodeId n : v.unlisted) shown.push_back(NodeName(n));
+  } else {
+    for (const auto& [holder, peer] : v.one_way) {
+      shown.push_back(absl::StrCat(NodeName(holder), "->", NodeName(peer)));
+    }
+  }
+  const size_t count = shown.size();
+  const double n = static_cast<double>(count);
+  r->passed = e.upper_bound ? n <= e.bound : n >= e.bound;
+  if (shown.size() > 10) {
+    const size_t more = shown.size() - 10;
+    shown.resize(10);
+    shown.push_back(absl::StrCat("and ", more, " more"));
+  }
+  r->measured = absl::StrCat(count,
+                             unlisted ? absl::StrCat(" of ", v.running, " running nodes")
+                                      : absl::StrCat(" of ", v.entries, " entries"),
+                             shown.empty() ? "" : ": ", absl::StrJoin(shown, ", "));
+}
+
 // tree_stable_before, rmr_settled_before: a share of roots reached it.
 void CheckConvergedShare(const Expectation& e, const MetricsCollector& metrics,
                          ExpectationResult* r) {
@@ -205,6 +236,10 @@ ExpectationResult Check(const Expectation& e, const MetricsCollector& metrics,
       break;
     case Expectation::Metric::kConvergedBefore:
       CheckConvergedBefore(e, metrics, &r);
+      break;
+    case Expectation::Metric::kUnlistedNodes:
+    case Expectation::Metric::kOneWayViews:
+      CheckViewCount(e, metrics, &r);
       break;
   }
   return r;

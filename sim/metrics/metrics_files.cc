@@ -145,7 +145,9 @@ Json NetworkJson(const Scenario& scenario, const RunCounters& stats) {
   for (int r = 0; r < kDropReasons; ++r) {
     dropped[DropReasonName(static_cast<DropReason>(r))] = stats.dropped[r];
   }
-  Json out{{"transport", TransportName(scenario.network.transport)}, {"dropped", dropped}};
+  Json out{{"transport", TransportName(scenario.network.transport)},
+           {"dropped", dropped},
+           {"joins_lost", stats.joins_lost}};
   if (scenario.network.transport == Transport::kTcp) {
     Json closed = Json::object();
     for (int r = 0; r < kCloseReasons; ++r) {

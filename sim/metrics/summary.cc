@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "sim/metrics/overlay_views.h"
 
 namespace plumsim {
 
@@ -68,6 +69,11 @@ std::string CountersText(const RunCounters& c) {
                     absl::StrFormat("  timeline: %d actions skipped (node in the wrong state; "
                                     "\"skipped\" in the trace)\n",
                                     c.skipped));
+  }
+  if (c.joins_lost > 0) {
+    absl::StrAppend(&out, absl::StrFormat("  joins lost: %d (through a contact not up or not "
+                                          "listening; \"join_lost\" in the trace)\n",
+                                          c.joins_lost));
   }
   return out;
 }
@@ -218,6 +224,18 @@ std::string SummaryTable(const Scenario& scenario, const MetricsCollector& metri
   }
   if (!waited.empty()) {
     absl::StrAppend(&out, "  processes: ", absl::StrJoin(waited, "; "), "\n");
+  }
+  if (const OverlayViews v = ReadOverlayViews(metrics.simulation());
+      !v.unlisted.empty() || !v.one_way.empty()) {
+    absl::StrAppend(&out,
+                    absl::StrFormat("  overlay at end: %d of %d running nodes listed by no one, %d "
+                                    "of %d active-view entries one-way (docs/runtime-model.md)\n",
+                                    v.unlisted.size(), v.running, v.one_way.size(), v.entries));
+  }
+  if (const SimDuration starved = metrics.simulation().StarvedTime(); starved.ns() > 0) {
+    absl::StrAppend(&out, "  starved: ", FormatSimDuration(starved),
+                    " of node time under slow events (service times and timer dispatch "
+                    "stretched)\n");
   }
   absl::StrAppend(&out, ExpectationsText(scenario, expectations));
   return out;

@@ -17,7 +17,7 @@ std::string Data(double v) { return std::isfinite(v) ? absl::StrFormat("%.9g", v
 std::vector<FaultMark> FaultMarks(const Scenario& s) {
   std::vector<FaultMark> out;
   const double end = Seconds(SimTime::Zero() + s.duration);
-  std::optional<double> partition_since, link_since;
+  std::optional<double> partition_since, link_since, listener_since, slow_since;
   using K = TimelineEvent::Kind;
   for (const TimelineEvent& e : s.events) {
     const double t = Seconds(e.at);
@@ -49,12 +49,32 @@ std::vector<FaultMark> FaultMarks(const Scenario& s) {
       case K::kLeave:
         out.push_back({t, t, "leave"});
         break;
+      case K::kListenerDown:
+        if (!e.stays_down) {
+          out.push_back({t, t, "listener_down"});  // reopened at once
+        } else if (!listener_since) {
+          listener_since = t;
+        }
+        break;
+      case K::kListenerUp:
+        if (listener_since) out.push_back({*listener_since, t, "listener_down"});
+        listener_since.reset();
+        break;
+      case K::kSlow:
+        if (!slow_since) slow_since = t;
+        break;
+      case K::kSlowEnd:
+        if (slow_since) out.push_back({*slow_since, t, "slow"});
+        slow_since.reset();
+        break;
       default:
         break;
     }
   }
   if (partition_since) out.push_back({*partition_since, end, "partition"});
   if (link_since) out.push_back({*link_since, end, "link_down"});
+  if (listener_since) out.push_back({*listener_since, end, "listener_down"});
+  if (slow_since) out.push_back({*slow_since, end, "slow"});
   for (const ChurnSpec& c : s.churn) out.push_back({Seconds(c.start), Seconds(c.end), "churn"});
   return out;
 }
@@ -63,13 +83,17 @@ std::string FaultObjects(const std::vector<FaultMark>& marks) {
   std::string out;
   for (const FaultMark& m : marks) {
     if (m.to_s > m.from_s) {
-      const char* color = m.kind == "partition"   ? "#f4b6b6"
-                          : m.kind == "link_down" ? "#f9d9a6"
-                                                  : "#dddddd";
+      const char* color = m.kind == "partition"       ? "#f4b6b6"
+                          : m.kind == "link_down"     ? "#f9d9a6"
+                          : m.kind == "listener_down" ? "#d7c4ec"
+                          : m.kind == "slow"          ? "#c8e6c9"
+                                                      : "#dddddd";
       absl::StrAppend(&out, "set object rect from ", Data(m.from_s), ", graph 0 to ", Data(m.to_s),
                       ", graph 1 fc rgb \"", color, "\" fs solid 0.45 noborder behind\n");
     } else {
-      const char* color = m.kind == "crash" || m.kind == "leave" ? "#c0392b" : "#27ae60";
+      const char* color = m.kind == "crash" || m.kind == "leave" ? "#c0392b"
+                          : m.kind == "listener_down"            ? "#8e44ad"
+                                                                 : "#27ae60";
       absl::StrAppend(&out, "set arrow from ", Data(m.from_s), ", graph 0 to ", Data(m.from_s),
                       ", graph 1 nohead lc rgb \"", color, "\" dt 2 lw 1\n");
     }

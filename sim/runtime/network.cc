@@ -47,6 +47,8 @@ const char* CloseReasonName(CloseReason reason) {
       return "retransmit_timeout";
     case CloseReason::kInvalidPingResponse:
       return "invalid_ping_response";
+    case CloseReason::kListenerClosed:
+      return "listener_closed";
   }
   return "?";
 }

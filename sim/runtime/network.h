@@ -80,8 +80,13 @@ enum class CloseReason : uint8_t {
   // ({invalid_ping_response, Pong}: handle_inbound/2 of
   // partisan_peer_service_client and _server)
   kInvalidPingResponse,
+  // The peer's listening socket died: every server process it accepted
+  // stops ({'DOWN', _, port, ...} in partisan_peer_service_server), and the
+  // client sees the socket close (listener_down; docs/runtime-model.md,
+  // "A dead listener")
+  kListenerClosed,
 };
-inline constexpr int kCloseReasons = 6;
+inline constexpr int kCloseReasons = 7;
 const char* CloseReasonName(CloseReason reason);
 
 // Sees every message the network handles.

@@ -71,6 +71,13 @@ TcpConnections::ConnectResult TcpConnections::Connect(NodeId holder, NodeId peer
 TcpConnections::ConnectResult TcpConnections::ConnectChannel(NodeId holder, NodeId peer,
                                                              Channel channel, SimTime at) {
   const bool was_open = IsOpen(holder, peer);
+  if (PathOk(holder, peer) && !Listening(peer)) {
+    // Nothing listens on the peer's port: its OS answers the SYN with a
+    // reset, and partisan_peer_service_client:init/1 stops `normal`
+    // ("Node isn't online just yet", maybe_connect/3 ~line 400).
+    return {was_open, network_->SampleLatency(holder, peer) + network_->SampleLatency(peer, holder),
+            1, 0};
+  }
   if (!PathOk(holder, peer)) {
     // A host that is up but whose VM is down answers the SYN with a reset.
     const bool refused = crash_mode_ == CrashMode::kProcess && !network_->IsUp(peer) &&
@@ -558,7 +565,22 @@ void TcpConnections::PeerDown(NodeId node, NodeId a, Conn& c) {
   c.out.cut = true;
 }
 
+void TcpConnections::ListenerDown(NodeId node, bool stays_down) {
+  if (stays_down) not_listening_.insert(node);
+  if (node >= holders_.size()) return;
+  for (NodeId a : PeerSet(holders_[node])) {
+    for (const Channel channel : kChannels) {
+      Conn* c = Find(a, node, channel);
+      if (c == nullptr || c->closing || c->server.stopped) continue;
+      StopServer(a, node, *c, CloseReason::kListenerClosed);
+    }
+  }
+}
+
+void TcpConnections::ListenerUp(NodeId node) { not_listening_.erase(node); }
+
 void TcpConnections::OnNodeUp(NodeId node) {
+  not_listening_.erase(node);  // the new VM's acceptor listens
   if (node >= holders_.size()) return;
   for (NodeId a : PeerSet(holders_[node])) {
     for (const Channel channel : kChannels) {

@@ -154,8 +154,23 @@ class TcpConnections final : public TcpPacketSink {
   // crash, or the reset cannot reach them).
   void OnNodeDown(NodeId node);
   // `node` is up again (a new incarnation): connections others still hold
-  // to its old one meet a reset when they next reach it.
+  // to its old one meet a reset when they next reach it. A new VM listens.
   void OnNodeUp(NodeId node);
+
+  // `node`'s listening socket dies (acceptor.erl failure/2 exits it; the
+  // `einval` of a join burst). Every server process it accepted monitors it
+  // and stops `normal` (partisan_peer_service_server handle_info({'DOWN',
+  // MRef, port, _, _}), ~line 120), closing its socket: each client that
+  // holds a connection to `node` sees ?CLOSED_MSG and its holder's peer
+  // service gets 'EXIT'. `node`'s own connections (its clients) live on
+  // and it is told nothing. Partisan's supervisor reopens the listener at
+  // once (partisan_acceptor_socket is a permanent child of
+  // partisan_acceptor_socket_pool_sup); with `stays_down` it refuses
+  // connects until ListenerUp.
+  void ListenerDown(NodeId node, bool stays_down);
+  // The listener accepts again. No connection comes back by itself.
+  void ListenerUp(NodeId node);
+  bool Listening(NodeId node) const { return !not_listening_.contains(node); }
 
  private:
   // A connection's own packets (TcpPacket::word): kind in bits 0-3, a ping
@@ -262,6 +277,8 @@ class TcpConnections final : public TcpPacketSink {
   std::vector<uint32_t> complete_;  // per holder: CompletePeers
   uint32_t next_generation_ = 1;
   uint64_t pings_sent_ = 0;
+  // Nodes whose listener is down and stays down (a refused connect).
+  absl::flat_hash_set<NodeId> not_listening_;
   // Server processes blocked in a receive_message call, by connection
   // generation, with the messages that reached them meanwhile, in order.
   // A connection's server outlives its slot: it reads what reached it

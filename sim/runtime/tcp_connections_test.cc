@@ -143,6 +143,65 @@ TEST_F(TcpTest, ConnectBlocksTheCallerAndFailsWhenUnreachable) {
   EXPECT_EQ(r.attempts, 0);
 }
 
+// A dead listener (acceptor.erl failure/2 exits the listen socket): every
+// server process node 1 accepted monitors the socket and stops `normal`
+// (partisan_peer_service_server handle_info({'DOWN', MRef, port, _, _}),
+// ~line 120), closing its socket, so each holder's client sees ?CLOSED_MSG
+// one latency later and its peer service gets 'EXIT'. Node 1's own
+// connections live on and carry. While the listener stays down a connect
+// is refused after a round trip ("Node isn't online just yet",
+// partisan_peer_service_manager maybe_connect/3 ~line 400); once it is up
+// again a connect succeeds, and nothing reconnects by itself.
+TEST_F(TcpTest, ADeadListenerClosesInboundConnectionsOnly) {
+  Make();
+  tcp_->Connect(0, 1);
+  tcp_->Connect(0, 1);  // both channels
+  tcp_->Connect(2, 1);
+  tcp_->Connect(1, 3);  // node 1's own
+  At(SimDuration::Seconds(1), [this] { tcp_->ListenerDown(1, /*stays_down=*/true); });
+  At(SimDuration::Seconds(2), [this] {
+    EXPECT_FALSE(tcp_->IsOpen(0, 1));
+    EXPECT_FALSE(tcp_->IsOpen(2, 1));
+    EXPECT_TRUE(tcp_->IsOpen(1, 3));
+    tcp_->Send(1, 3, Msg(7));
+    const TcpConnections::ConnectResult refused = tcp_->Connect(0, 1);
+    EXPECT_FALSE(refused.open);
+    EXPECT_EQ(refused.blocked, kLatency * 2);
+    tcp_->ListenerUp(1);
+    EXPECT_FALSE(tcp_->IsOpen(0, 1));  // nothing came back by itself
+    EXPECT_TRUE(tcp_->Connect(0, 1).open);
+  });
+  RunTo(SimDuration::Seconds(3));
+  ASSERT_EQ(rec_.closed.size(), 3u);
+  for (const Closed& c : rec_.closed) {
+    EXPECT_EQ(c.peer, 1u);
+    EXPECT_EQ(c.reason, CloseReason::kListenerClosed);
+    EXPECT_EQ(c.at, SimTime::Zero() + SimDuration::Seconds(1) + kLatency);
+  }
+  EXPECT_EQ(exits.size(), 3u);  // one 'EXIT' per connection
+  ASSERT_EQ(rec_.arrivals.size(), 1u);
+  EXPECT_EQ(rec_.arrivals[0].to, 3u);
+}
+
+// Partisan's supervisor reopens the listener at once (a permanent child of
+// partisan_acceptor_socket_pool_sup): the inbound connections are gone,
+// but a connect right after succeeds.
+TEST_F(TcpTest, AListenerReopenedAtOnceAcceptsTheNextConnect) {
+  Make();
+  tcp_->Connect(0, 1);
+  At(SimDuration::Seconds(1), [this] {
+    tcp_->ListenerDown(1, /*stays_down=*/false);
+    EXPECT_TRUE(tcp_->Listening(1));
+  });
+  At(SimDuration::Seconds(2), [this] {
+    EXPECT_FALSE(tcp_->IsOpen(0, 1));
+    EXPECT_TRUE(tcp_->Connect(0, 1).open);
+  });
+  RunTo(SimDuration::Seconds(3));
+  ASSERT_EQ(rec_.closed.size(), 1u);
+  EXPECT_EQ(rec_.closed[0].reason, CloseReason::kListenerClosed);
+}
+
 // receive_message/3 (partisan_hyparview_peer_service_manager ~lines
 // 608-625): the server process hands a HyParView message to its manager by
 // gen_server:call and reads nothing more from that connection until the

@@ -87,6 +87,21 @@ void ReadNoOptions(const toml::table& t, const MetricSpec&, ScenarioReader* r, c
   ReadHandler(t, r, ex);
 }
 
+// One of at_least / at_most: a count's bound.
+void ReadCountBound(const toml::table& t, absl::string_view metric, ScenarioReader* r,
+                    Expectation* ex) {
+  const toml::node* at_least = t.get("at_least");
+  const toml::node* at_most = t.get("at_most");
+  if ((at_least == nullptr) == (at_most == nullptr)) {
+    r->Error(&t, "expect", absl::StrCat(metric, " needs one of at_least or at_most"));
+    return;
+  }
+  ex->upper_bound = at_most != nullptr;
+  const toml::node* bound = ex->upper_bound ? at_most : at_least;
+  SetIfRead(r->Number(*bound, ex->upper_bound ? "expect.at_most" : "expect.at_least", 0, 1e12),
+            &ex->bound);
+}
+
 // connections_closed: reason, after, before, and one of at_least / at_most.
 void ReadConnectionsClosed(const toml::table& t, const MetricSpec&, ScenarioReader* r,
                            const Scenario& s, Expectation* ex) {
@@ -107,16 +122,18 @@ void ReadConnectionsClosed(const toml::table& t, const MetricSpec&, ScenarioRead
   }
   ReadTime(t, "after", r, &ex->after);
   ReadTime(t, "before", r, &ex->before);
-  const toml::node* at_least = t.get("at_least");
-  const toml::node* at_most = t.get("at_most");
-  if ((at_least == nullptr) == (at_most == nullptr)) {
-    r->Error(&t, "expect", "connections_closed needs one of at_least or at_most");
-    return;
+  ReadCountBound(t, "connections_closed", r, ex);
+}
+
+// unlisted_nodes, one_way_views: HyParView's views at the end, a count
+// bounded by one of at_least / at_most.
+void ReadViewCount(const toml::table& t, const MetricSpec& spec, ScenarioReader* r,
+                   const Scenario& s, Expectation* ex) {
+  if (s.membership != "hyparview") {
+    r->Error(&t, "expect.metric",
+             absl::StrCat(spec.name, " needs membership kind = \"hyparview\" (active views)"));
   }
-  ex->upper_bound = at_most != nullptr;
-  const toml::node* bound = ex->upper_bound ? at_most : at_least;
-  SetIfRead(r->Number(*bound, ex->upper_bound ? "expect.at_most" : "expect.at_least", 0, 1e12),
-            &ex->bound);
+  ReadCountBound(t, spec.name, r, ex);
 }
 
 // Every metric (each Expectation::Metric once), in the order the
@@ -160,6 +177,8 @@ const std::vector<MetricSpec>& Metrics() {
        "connections_closed",
        {"metric", "reason", "after", "before", "at_least", "at_most"},
        &ReadConnectionsClosed},
+      {Metric::kUnlistedNodes, "unlisted_nodes", {"metric", "at_least", "at_most"}, &ReadViewCount},
+      {Metric::kOneWayViews, "one_way_views", {"metric", "at_least", "at_most"}, &ReadViewCount},
   };
   return *metrics;
 }
@@ -230,6 +249,10 @@ toml::table ExpectationToToml(const Expectation& e) {
       t.insert(e.upper_bound ? "at_most" : "at_least", e.bound);
       break;
     case Metric::kTreesSpanning:
+      break;
+    case Metric::kUnlistedNodes:
+    case Metric::kOneWayViews:
+      t.insert(e.upper_bound ? "at_most" : "at_least", e.bound);
       break;
     case Metric::kConvergedBefore:
       t.insert("before", FormatSimDuration(e.before.SinceStart()));

@@ -14,8 +14,22 @@
 namespace plumsim {
 namespace {
 
-constexpr absl::string_view kNodesKeys[] = {"count", "start_interval", "start_jitter",
-                                            "crash", "names",          "addresses"};
+constexpr absl::string_view kNodesKeys[] = {"count",     "start_interval", "start_jitter", "crash",
+                                            "bootstrap", "names",          "addresses"};
+
+constexpr const char* kBootstrapNames[] = {"started", "earlier", "seed"};
+
+void ReadBootstrap(const toml::node& v, ScenarioReader* r, Scenario* s) {
+  const std::optional<std::string> name = r->String(v, "nodes.bootstrap");
+  if (!name) return;
+  for (size_t i = 0; i < std::size(kBootstrapNames); ++i) {
+    if (*name == kBootstrapNames[i]) {
+      s->bootstrap = static_cast<Scenario::Bootstrap>(i);
+      return;
+    }
+  }
+  r->Error(&v, "nodes.bootstrap", "expected \"started\", \"earlier\" or \"seed\"");
+}
 
 void ReadCrashMode(const toml::node& v, ScenarioReader* r, Scenario* s) {
   const std::optional<std::string> mode = r->String(v, "nodes.crash");
@@ -28,7 +42,7 @@ void ReadCrashMode(const toml::node& v, ScenarioReader* r, Scenario* s) {
   }
 }
 
-// count, start_interval, start_jitter, crash.
+// count, start_interval, start_jitter, crash, bootstrap.
 void ReadNodeCounts(const toml::table& root, ScenarioReader* r, Scenario* s) {
   const toml::table* nodes = SectionTable(root, "nodes", r);
   if (nodes == nullptr) {
@@ -39,6 +53,7 @@ void ReadNodeCounts(const toml::table& root, ScenarioReader* r, Scenario* s) {
   }
   r->CheckKeys(*nodes, "nodes", kNodesKeys);
   if (const toml::node* v = nodes->get("crash")) ReadCrashMode(*v, r, s);
+  if (const toml::node* v = nodes->get("bootstrap")) ReadBootstrap(*v, r, s);
   if (const toml::node* v = nodes->get("count")) {
     SetIfRead(r->Integer(*v, "nodes.count", 1, kMaxNodes), &s->node_count);
   } else {
@@ -150,6 +165,10 @@ void WriteNodes(const Scenario& s, toml::table* root) {
                     {"start_interval", FormatSimDuration(s.start_interval)},
                     {"start_jitter", FormatSimDuration(s.start_jitter)},
                     {"crash", CrashModeName(s.crash_mode)}};
+  // Written when set, so that resolved files of earlier runs stay the same.
+  if (s.bootstrap != Scenario::Bootstrap::kStarted) {
+    nodes.insert("bootstrap", kBootstrapNames[static_cast<int>(s.bootstrap)]);
+  }
   if (!s.node_names.empty()) {
     toml::table t;
     for (const auto& [node, name] : s.node_names) t.insert(NodeName(node), name);

@@ -69,10 +69,14 @@ struct TimelineEvent {
     kSetLatency,
     kSetLoss,
     kBroadcast,
+    kListenerDown,
+    kListenerUp,
+    kSlow,
+    kSlowEnd,
   };
   Kind kind = Kind::kCrash;
   SimTime at;
-  NodeSet nodes;                  // crash, restart, join, leave
+  NodeSet nodes;                  // crash, restart, join, leave, listener_*, slow*
   std::optional<NodeId> contact;  // restart, join
   std::vector<NodeSet> groups;    // partition
   NodeSet from, to;               // partition_one_way, link_*, set_* (scope), broadcast (from)
@@ -82,7 +86,12 @@ struct TimelineEvent {
   int64_t count = 1;                               // broadcast
   SimDuration interval = SimDuration::Seconds(1);  // broadcast
   int64_t size_bytes = 64;                         // broadcast
-  int line = 0, column = 0;                        // where it was written (0: not from a file)
+  // listener_down: the listener stays down until listener_up (else
+  // Partisan's supervisor reopens it at once).
+  bool stays_down = false;
+  // slow: the factor on the nodes' service times and timer dispatch.
+  double factor = 1;
+  int line = 0, column = 0;  // where it was written (0: not from a file)
 };
 const char* EventKindName(TimelineEvent::Kind kind);
 
@@ -115,12 +124,14 @@ struct Expectation {
     kReachMin,           // min reach (share of running nodes that delivered) of messages
     kTreeStableBefore,   // a share of roots tree-stable before `before`
     kRmrSettledBefore,   // a share of roots RMR-settled before `before`
+    kUnlistedNodes,      // HyParView: running nodes no running node lists, at the end
+    kOneWayViews,        // HyParView: active-view entries not returned, at the end
   };
   Metric metric = Metric::kReliabilityMin;
   std::string handler = "heartbeat";  // "heartbeat", "application" or "all"
   SimTime after;                      // messages sent (connections closed) at or after
   double bound = 0;                   // at_least / at_most; k*Before: the share of roots
-  bool upper_bound = false;           // kConnectionsClosed: at_most (else at_least)
+  bool upper_bound = false;           // counts (connections, views): at_most (else at_least)
   // kConvergedBefore: the deadline; message metrics and kConnectionsClosed:
   // the end of the window (sent / closed before it), Max if none.
   SimTime before = SimTime::Max();
@@ -157,6 +168,13 @@ struct Scenario {
   SimDuration start_interval;                  // node i starts at i * start_interval
   SimDuration start_jitter;                    // plus a uniform draw in [0, start_jitter]
   CrashMode crash_mode = CrashMode::kProcess;  // [nodes] crash
+  // [nodes] bootstrap: whom an initial node joins through (HyParView).
+  enum class Bootstrap : uint8_t {
+    kStarted,  // a node running at its start, uniformly (never lost)
+    kEarlier,  // a lower id, uniformly, started or not (a racing deployment)
+    kSeed,     // n0, started or not
+  };
+  Bootstrap bootstrap = Bootstrap::kStarted;
   // [nodes] names / addresses: Erlang node names and listen addresses that
   // differ from the defaults (sim/runtime/node_identity.h), by node.
   absl::btree_map<NodeId, std::string> node_names;

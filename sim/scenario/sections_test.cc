@@ -29,6 +29,7 @@ duration = "100s"
 count = 4
 start_interval = "10ms"
 crash = "host"
+bootstrap = "earlier"
 names = { n1 = "alpha@h1" }
 addresses = { n2 = "10.9.0.1:9000" }
 [membership]
@@ -109,6 +110,24 @@ from = "n0..n1"
 count = 3
 interval = "2s"
 size = 100
+[[events]]
+at = "13s"
+kind = "listener_down"
+nodes = "n1"
+stays_down = true
+[[events]]
+at = "14s"
+kind = "listener_up"
+nodes = "n1"
+[[events]]
+at = "15s"
+kind = "slow"
+nodes = "n0"
+factor = 2.5
+[[events]]
+at = "16s"
+kind = "slow_end"
+nodes = "n0"
 [[churn]]
 start = "20s"
 end = "30s"
@@ -154,6 +173,12 @@ before = "60s"
 metric = "connections_closed"
 reason = "crash"
 at_most = 2
+[[expect]]
+metric = "unlisted_nodes"
+at_most = 0
+[[expect]]
+metric = "one_way_views"
+at_least = 3
 )";
 
 std::vector<std::string> Names() {
@@ -281,14 +306,47 @@ TEST(SectionsTest, EveryEventKindAndMetricReadsBack) {
   for (const Expectation& e : s->expectations) metrics.push_back(ExpectationMetricName(e.metric));
   EXPECT_THAT(kinds,
               ElementsAre("crash", "restart", "join", "leave", "partition", "partition_one_way",
-                          "heal", "link_down", "link_up", "set_latency", "set_loss", "broadcast"));
-  EXPECT_THAT(metrics, ElementsAre("reliability_min", "reach_min", "rmr_max", "ldh_max",
-                                   "trees_spanning", "converged_before", "tree_stable_before",
-                                   "rmr_settled_before", "connections_closed"));
+                          "heal", "link_down", "link_up", "set_latency", "set_loss", "broadcast",
+                          "listener_down", "listener_up", "slow", "slow_end"));
+  EXPECT_TRUE(s->events[12].stays_down);
+  EXPECT_EQ(s->events[14].factor, 2.5);
+  EXPECT_EQ(s->bootstrap, Scenario::Bootstrap::kEarlier);
+  EXPECT_THAT(metrics,
+              ElementsAre("reliability_min", "reach_min", "rmr_max", "ldh_max", "trees_spanning",
+                          "converged_before", "tree_stable_before", "rmr_settled_before",
+                          "connections_closed", "unlisted_nodes", "one_way_views"));
+  EXPECT_TRUE(s->expectations[9].upper_bound);
+  EXPECT_FALSE(s->expectations[10].upper_bound);
+  EXPECT_EQ(s->expectations[10].bound, 3);
   EXPECT_EQ(s->expectations[2].bound, 3);
   EXPECT_EQ(s->expectations[7].bound, 1.0);  // share's default
   EXPECT_TRUE(s->expectations[8].upper_bound);
   EXPECT_EQ(s->events[11].size_bytes, 100);
+}
+
+// A listener is a TCP socket; a slow event needs its factor; bootstrap names
+// one of three rules. Each error says where.
+TEST(SectionsTest, GrayFailureEventsAreCheckedWhereWritten) {
+  const std::string head = "name = \"g\"\nduration = \"10s\"\n[nodes]\ncount = 2\n";
+  absl::StatusOr<Scenario> s =
+      ParseScenario(head +
+                        "[network]\ntransport = \"datagram\"\n[[events]]\nat = \"1s\"\n"
+                        "kind = \"listener_down\"\nnodes = \"n1\"\n",
+                    "g.toml");
+  EXPECT_THAT(std::string(s.status().message()),
+              HasSubstr("g.toml:7:1: events: listener_down needs network.transport = \"tcp\""));
+  s = ParseScenario(head + "[[events]]\nat = \"1s\"\nkind = \"slow\"\nnodes = \"n1\"\n", "g.toml");
+  EXPECT_THAT(std::string(s.status().message()), HasSubstr("events.factor"));
+  s = ParseScenario(head +
+                        "[[events]]\nat = \"1s\"\nkind = \"slow\"\nnodes = \"n1\"\n"
+                        "factor = 0.5\n",
+                    "g.toml");
+  EXPECT_THAT(std::string(s.status().message()), HasSubstr("g.toml:9:10: events.factor"));
+  s = ParseScenario("name = \"g\"\nduration = \"10s\"\n[nodes]\ncount = 2\nbootstrap = \"any\"\n",
+                    "g.toml");
+  EXPECT_THAT(std::string(s.status().message()),
+              HasSubstr("g.toml:5:13: nodes.bootstrap: expected \"started\", \"earlier\" or "
+                        "\"seed\""));
 }
 
 TEST(SectionsTest, UnknownKindsListEveryKnownOne) {
@@ -298,16 +356,16 @@ TEST(SectionsTest, UnknownKindsListEveryKnownOne) {
   EXPECT_EQ(s.status().message(),
             "u.toml:7:8: events.kind: unknown event kind \"explode\"; expected crash, restart, "
             "join, leave, partition, partition_one_way, heal, link_down, link_up, set_latency, "
-            "set_loss or broadcast");
+            "set_loss, broadcast, listener_down, listener_up, slow or slow_end");
   s = ParseScenario(head + "[[expect]]\nmetric = \"speed\"\n", "u.toml");
   EXPECT_EQ(s.status().message(),
             "u.toml:6:10: expect.metric: unknown metric \"speed\"; expected reliability_min, "
             "reach_min, rmr_max, ldh_max, trees_spanning, converged_before, tree_stable_before, "
-            "rmr_settled_before or connections_closed");
+            "rmr_settled_before, connections_closed, unlisted_nodes or one_way_views");
   s = ParseScenario(head + "colour = 1\n", "u.toml");  // lands in [nodes]
   EXPECT_THAT(std::string(s.status().message()),
               HasSubstr("nodes.colour: unknown key; expected one of: count, start_interval, "
-                        "start_jitter, crash, names, addresses"));
+                        "start_jitter, crash, bootstrap, names, addresses"));
   s = ParseScenario("colour = 1\n" + head, "u.toml");
   EXPECT_EQ(s.status().message(),
             "u.toml:1:10: colour: unknown key; expected one of: name, description, seed, "

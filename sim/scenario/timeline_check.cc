@@ -113,6 +113,15 @@ class TimelineChecker {
         NotBeforeStart(e, "leave");
         states_.Assign(e.nodes, S::kLeft);
         break;
+      case K::kListenerDown:
+      case K::kListenerUp:
+        if (s_.network.transport != Transport::kTcp) {
+          r_.ErrorAt(e.line, e.column, "events",
+                     absl::StrCat(EventKindName(e.kind),
+                                  " needs network.transport = \"tcp\": a listener is Partisan's "
+                                  "listening TCP socket"));
+        }
+        break;
       default:
         break;
     }

@@ -38,6 +38,20 @@ class EventsReader {
   void ReadSetLatency(const toml::table& t, TimelineEvent* ev);
   void ReadSetLoss(const toml::table& t, TimelineEvent* ev);
   void ReadBroadcast(const toml::table& t, TimelineEvent* ev);
+  void ReadSlow(const toml::table& t, TimelineEvent* ev) {
+    ReadNodesOnly(t, ev);
+    if (const toml::node* v = t.get("factor")) {
+      SetIfRead(r_.Number(*v, "events.factor", 1, 1e6, "a factor on service times"), &ev->factor);
+    } else {
+      r_.Missing(&t, "events.factor", "how many times slower, e.g. factor = 10");
+    }
+  }
+  void ReadListenerDown(const toml::table& t, TimelineEvent* ev) {
+    ReadNodesOnly(t, ev);
+    if (const toml::node* v = t.get("stays_down")) {
+      SetIfRead(r_.Bool(*v, "events.stays_down"), &ev->stays_down);
+    }
+  }
 
  private:
   void ReadEvent(const toml::table& t);
@@ -88,6 +102,13 @@ const std::vector<EventKindSpec>& EventKinds() {
        "broadcast",
        {"at", "kind", "from", "count", "interval", "size"},
        &R::ReadBroadcast},
+      {Kind::kListenerDown,
+       "listener_down",
+       {"at", "kind", "nodes", "of", "stays_down"},
+       &R::ReadListenerDown},
+      {Kind::kListenerUp, "listener_up", {"at", "kind", "nodes", "of"}, &R::ReadNodesOnly},
+      {Kind::kSlow, "slow", {"at", "kind", "nodes", "of", "factor"}, &R::ReadSlow},
+      {Kind::kSlowEnd, "slow_end", {"at", "kind", "nodes", "of"}, &R::ReadNodesOnly},
   };
   return *kinds;
 }
@@ -290,7 +311,17 @@ toml::table EventToToml(const TimelineEvent& e) {
   switch (e.kind) {
     case Kind::kCrash:
     case Kind::kLeave:
+    case Kind::kListenerUp:
+    case Kind::kSlowEnd:
       t.insert("nodes", e.nodes.ToString());
+      break;
+    case Kind::kSlow:
+      t.insert("nodes", e.nodes.ToString());
+      t.insert("factor", e.factor);
+      break;
+    case Kind::kListenerDown:
+      t.insert("nodes", e.nodes.ToString());
+      t.insert("stays_down", e.stays_down);
       break;
     case Kind::kRestart:
     case Kind::kJoin:

@@ -119,6 +119,9 @@ enum : uint8_t {
   kNeighborsDown
 };
 
+// A node event's digest word for join_lost (past every NodeEventKind).
+constexpr uint64_t kJoinLostMark = 100;
+
 bool TraceRecorder::KindWanted(uint8_t code, const char* name) const {
   if (all_kinds_) return true;
   if (kinds_.contains(name)) return true;
@@ -324,7 +327,11 @@ void TraceRecorder::OnNodeEvent(NodeEventKind kind, NodeId node, int64_t epoch) 
 }
 
 void TraceRecorder::OnNetworkChange(const TimelineEvent& e) {
-  Begin(kNetwork, EventKindName(e.kind));
+  // A node's listener and its machine's speed belong to the "node" group.
+  using K = TimelineEvent::Kind;
+  const bool of_nodes = e.kind == K::kListenerDown || e.kind == K::kListenerUp ||
+                        e.kind == K::kSlow || e.kind == K::kSlowEnd;
+  Begin(of_nodes ? kNode : kNetwork, EventKindName(e.kind));
   digest_.AddUint64(static_cast<uint64_t>(e.kind));
   std::string detail;
   switch (e.kind) {
@@ -335,6 +342,14 @@ void TraceRecorder::OnNetworkChange(const TimelineEvent& e) {
       break;
     }
     case TimelineEvent::Kind::kHeal:
+      break;
+    case TimelineEvent::Kind::kListenerDown:
+    case TimelineEvent::Kind::kListenerUp:
+    case TimelineEvent::Kind::kSlow:
+    case TimelineEvent::Kind::kSlowEnd:
+      detail = absl::StrCat(",\"nodes\":\"", e.nodes.ToString(), "\"");
+      if (e.stays_down) absl::StrAppend(&detail, ",\"stays_down\":true");
+      if (e.kind == TimelineEvent::Kind::kSlow) absl::StrAppend(&detail, ",\"factor\":", e.factor);
       break;
     default:
       if (!e.from.empty()) {
@@ -351,6 +366,14 @@ void TraceRecorder::OnNetworkChange(const TimelineEvent& e) {
   }
   digest_.AddString(detail);
   if (out_ != nullptr) line_.append(detail);
+  End();
+}
+
+void TraceRecorder::OnJoinLost(NodeId node, NodeId contact) {
+  Begin(kNode, "join_lost");
+  digest_.AddUint64(kJoinLostMark);
+  Node("node", node);
+  Node("contact", contact);
   End();
 }
 

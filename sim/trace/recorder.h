@@ -57,6 +57,7 @@ class TraceRecorder final : public SimObserver {
   void OnOriginate(NodeId node, HandlerId handler, const BroadcastId& id) override;
   void OnMerge(NodeId node, const BroadcastMsg& m, bool valid) override;
   void OnSkipped(TimelineEvent::Kind kind, NodeId node, const char* why) override;
+  void OnJoinLost(NodeId node, NodeId contact) override;
   void OnPeersChanged(NodeId node, const PeerSetChange& change) override;
 
   const TraceDigest& digest() const { return digest_; }

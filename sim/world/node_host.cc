@@ -116,6 +116,12 @@ void NodeHost::Kill() {
   if (config_->tcp != nullptr) config_->tcp->OnNodeDown(id_);
 }
 
+SimDuration NodeHost::Slowed(SimDuration d) const {
+  if (slow_factor_ == 1) return d;
+  return SimDuration::Nanoseconds(
+      static_cast<int64_t>(std::llround(static_cast<double>(d.ns()) * slow_factor_)));
+}
+
 bool NodeHost::Idle(ProcessKind kind) const {
   const Process& p = processes_[static_cast<int>(kind)];
   return elapsed_ == SimDuration::Zero() && p.empty() && p.busy_until <= sim_->now();
@@ -126,9 +132,10 @@ void NodeHost::Run(ProcessKind kind, F&& handle) {
   const SimDuration outer = elapsed_;
   const ProcessKind outer_kind = handling_;
   handling_ = kind;
-  elapsed_ = config_->free_processing[static_cast<int>(kind)]
-                 ? SimDuration::Zero()
-                 : config_->processing.per_message[static_cast<int>(kind)].Sample(processing_rng_);
+  elapsed_ =
+      config_->free_processing[static_cast<int>(kind)]
+          ? SimDuration::Zero()
+          : Slowed(config_->processing.per_message[static_cast<int>(kind)].Sample(processing_rng_));
   if (config_->process_stats != nullptr) config_->process_stats->CountInput(kind);
   handle();
   if (elapsed_ > SimDuration::Zero()) {
@@ -392,8 +399,8 @@ TimerHandle NodeHost::StartTimer(absl::Duration delay, TimerKind kind) {
   // handler runs, `timer_dispatch` later.
   const SimTime expiry = ErlangTimerExpiry(Clock(), SimDuration::FromAbsl(delay),
                                            config_->processing.timer_granularity, vm_clock_phase_);
-  const SimDuration dispatch =
-      config_->processing.timer_dispatch[static_cast<int>(ProcessOf(kind))].Sample(timer_rng_);
+  const SimDuration dispatch = Slowed(
+      config_->processing.timer_dispatch[static_cast<int>(ProcessOf(kind))].Sample(timer_rng_));
   const TimerId id = sim_->StartTimerAt(expiry + dispatch, this, arg);
   return (static_cast<uint64_t>(id.slot) << 32 | id.generation) + 1;
 }

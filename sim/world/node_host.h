@@ -89,6 +89,11 @@ class NodeHost final : public Environment, public EventHandler {
   // Kills the running incarnation: every protocol object and its state go.
   void Kill();
   bool running() const { return running_; }
+  // A starved machine (slow / slow_end events): its processes' service
+  // times and timer dispatch delays are `factor` times longer. The
+  // machine's, so it outlasts a restart. 1: not starved.
+  void set_slow_factor(double factor) { slow_factor_ = factor; }
+  double slow_factor() const { return slow_factor_; }
   int64_t epoch() const { return epoch_; }
   uint32_t incarnation() const { return incarnation_; }
 
@@ -185,6 +190,8 @@ class NodeHost final : public Environment, public EventHandler {
   // Whether `kind` can handle an input at once (idle, nothing queued, and
   // not called from a handler whose clock is ahead of now).
   bool Idle(ProcessKind kind) const;
+  // `d` times the machine's slow factor.
+  SimDuration Slowed(SimDuration d) const;
   // Runs one handler of `kind` now: `handle` sees the handler's clock.
   template <typename F>
   void Run(ProcessKind kind, F&& handle);
@@ -279,6 +286,7 @@ class NodeHost final : public Environment, public EventHandler {
   // dispatch draws (sim/runtime/erlang_timers.h).
   RandomStream timer_rng_;
   SimDuration vm_clock_phase_;
+  double slow_factor_ = 1;
 };
 
 }  // namespace plumsim

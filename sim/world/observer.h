@@ -46,6 +46,9 @@ class SimObserver : public NetworkObserver {
   // A timeline action (crash, restart, broadcast) could not apply to `node`
   // at this instant, for the reason given; nothing was done.
   virtual void OnSkipped(TimelineEvent::Kind /*kind*/, NodeId /*node*/, const char* /*why*/) {}
+  // `node` started joining (HyParView) through `contact`, which is not up
+  // or not listening: Partisan loses the join (it ignores the send error).
+  virtual void OnJoinLost(NodeId /*node*/, NodeId /*contact*/) {}
 };
 
 // Forwards every callback to several observers, in the order added.
@@ -99,6 +102,9 @@ class ObserverList final : public SimObserver {
   }
   void OnPeersChanged(NodeId n, const PeerSetChange& c) override {
     for (auto* o : observers_) o->OnPeersChanged(n, c);
+  }
+  void OnJoinLost(NodeId node, NodeId contact) override {
+    for (auto* o : observers_) o->OnJoinLost(node, contact);
   }
   void OnSkipped(TimelineEvent::Kind k, NodeId n, const char* why) override {
     for (auto* o : observers_) o->OnSkipped(k, n, why);

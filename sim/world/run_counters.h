@@ -22,6 +22,7 @@ class RunCounters final : public SimObserver {
     ++dropped[static_cast<int>(r)];
   }
   void OnSkipped(TimelineEvent::Kind, NodeId, const char*) override { ++skipped; }
+  void OnJoinLost(NodeId, NodeId) override { ++joins_lost; }
   void OnConnectionOpen(NodeId, NodeId, Channel) override { ++connections_opened; }
   void OnConnectionClose(NodeId, NodeId, Channel, CloseReason r) override {
     ++connections_closed[static_cast<int>(r)];
@@ -49,7 +50,8 @@ class RunCounters final : public SimObserver {
   std::array<uint64_t, kMessageTypes> sent{};
   std::array<uint64_t, kMessageTypes> delivered{};
   std::array<uint64_t, kDropReasons> dropped{};
-  uint64_t skipped = 0;  // timeline actions that could not apply
+  uint64_t skipped = 0;     // timeline actions that could not apply
+  uint64_t joins_lost = 0;  // HyParView joins through a contact not up
   // tcp transport
   uint64_t connections_opened = 0;
   std::array<uint64_t, kCloseReasons> connections_closed{};

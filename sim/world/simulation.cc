@@ -131,10 +131,8 @@ void Simulation::ScheduleTimeline() {
                     static_cast<uint64_t>(scenario_.start_jitter.ns()) + 1)));
     }
     const NodeId node = static_cast<NodeId>(i);
-    // HyParView bootstrap: each node joins a node started before it, drawn
-    // uniformly among those running at its start (n0 starts alone).
     sim_.ScheduleCallbackAt(SimTime::Zero() + at, [this, node] {
-      StartNode(node, NodeEventKind::kStart, PickContact(node, std::nullopt, node));
+      StartNode(node, NodeEventKind::kStart, BootstrapContact(node));
     });
   }
   // At one instant: node starts, then the timeline's faults and node events,
@@ -199,9 +197,32 @@ void Simulation::StartNode(NodeId node, NodeEventKind why, std::optional<NodeId>
   if (host.running()) return;
   const int64_t epoch = NextEpoch(node);
   if (observer_ != nullptr) observer_->OnNodeEvent(why, node, epoch);
+  // handle_cast({join, Peer}) (partisan_hyparview_peer_service_manager
+  // ~lines 999-1016) connects, sends the join and ignores the error ("we
+  // currently ignore errors"): through a contact that is not up (or does
+  // not listen) the join is lost for good. Counted here; the protocol
+  // loses it by itself.
+  if (contact && *contact != node && observer_ != nullptr &&
+      (!nodes_[*contact]->running() || (tcp_ != nullptr && !tcp_->Listening(*contact)))) {
+    observer_->OnJoinLost(node, *contact);
+  }
   host.Boot(members_, epoch, contact);
   running_.Set(node, true);
   if (connector_ != nullptr) connector_->OnStart(node);
+}
+
+// HyParView bootstrap ([nodes] bootstrap): "started", a node running at
+// this one's start, uniformly (n0 starts alone); "earlier", a lower id,
+// uniformly, whether it has started or not; "seed", n0. The last two are
+// how a deployment configures its nodes, and with start_jitter the contact
+// may not be up yet: the join is lost (StartNode).
+std::optional<NodeId> Simulation::BootstrapContact(NodeId node) {
+  if (!hyparview() || scenario_.bootstrap == Scenario::Bootstrap::kStarted) {
+    return PickContact(node, std::nullopt, node);
+  }
+  if (node == 0) return std::nullopt;
+  if (scenario_.bootstrap == Scenario::Bootstrap::kSeed) return NodeId{0};
+  return static_cast<NodeId>(startup_rng_.UniformInt(node));
 }
 
 std::optional<NodeId> Simulation::PickContact(NodeId node, std::optional<NodeId> given,
@@ -271,6 +292,56 @@ void Simulation::Apply(const TimelineEvent& e) {
       break;
     case K::kBroadcast:
       break;  // scheduled message by message in ScheduleTimeline
+    case K::kListenerDown:
+    case K::kListenerUp:
+      ApplyListener(e);
+      break;
+    case K::kSlow:
+    case K::kSlowEnd:
+      ApplySlow(e);
+      break;
+  }
+}
+
+// slow, slow_end: the machine's factor, whether a VM runs on it or not.
+void Simulation::ApplySlow(const TimelineEvent& e) {
+  if (observer_ != nullptr) observer_->OnNetworkChange(e);
+  const double factor = e.kind == TimelineEvent::Kind::kSlow ? e.factor : 1;
+  for (NodeId n : e.nodes) {
+    NodeHost& host = *nodes_[n];
+    if (host.slow_factor() != 1) starved_ = starved_ + (sim_.now() - slow_since_[n]);
+    host.set_slow_factor(factor);
+    if (factor != 1) {
+      if (slow_since_.size() <= n) slow_since_.resize(n + 1);
+      slow_since_[n] = sim_.now();
+    }
+  }
+}
+
+SimDuration Simulation::StarvedTime() const {
+  SimDuration total = starved_;
+  for (NodeId n = 0; n < slow_since_.size(); ++n) {
+    if (nodes_[n]->slow_factor() != 1) total = total + (sim_.now() - slow_since_[n]);
+  }
+  return total;
+}
+
+// listener_down, listener_up (tcp only: the reader refuses them otherwise).
+// Observers see the change first; a node that is not running has no
+// listener to change.
+void Simulation::ApplyListener(const TimelineEvent& e) {
+  PLUMSIM_CHECK(tcp_ != nullptr);
+  if (observer_ != nullptr) observer_->OnNetworkChange(e);
+  for (NodeId n : e.nodes) {
+    if (!nodes_[n]->running()) {
+      Skipped(e.kind, n, "the node is not running");
+      continue;
+    }
+    if (e.kind == TimelineEvent::Kind::kListenerDown) {
+      tcp_->ListenerDown(n, e.stays_down);
+    } else {
+      tcp_->ListenerUp(n);
+    }
   }
 }
 

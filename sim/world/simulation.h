@@ -58,6 +58,8 @@ class Simulation final : public MessageReceiver {
   const Network& network() const { return *network_; }
   // tcp transport only (else null).
   const TcpConnections* tcp() const { return tcp_.get(); }
+  // Node-time spent starved (slow events) so far, over all nodes.
+  SimDuration StarvedTime() const;
   const Scenario& scenario() const { return scenario_; }
   size_t node_count() const { return nodes_.size(); }
   const NodeHost& node(NodeId id) const { return *nodes_[id]; }
@@ -85,9 +87,13 @@ class Simulation final : public MessageReceiver {
   void ApplyPartition(const TimelineEvent& event);
   // link_down, link_up, set_latency, set_loss.
   void ApplyLinkChange(const TimelineEvent& event);
+  void ApplyListener(const TimelineEvent& event);
+  void ApplySlow(const TimelineEvent& event);
   void StartNode(NodeId node, NodeEventKind why, std::optional<NodeId> contact = std::nullopt);
   // HyParView: a contact for a (re)joining node -- the one given, or a
   // running node drawn uniformly among `candidates` (all nodes if empty).
+  // The contact an initial node joins through ([nodes] bootstrap).
+  std::optional<NodeId> BootstrapContact(NodeId node);
   std::optional<NodeId> PickContact(NodeId node, std::optional<NodeId> given, NodeId below);
   // HyParView: connections the network no longer carries die; their holders
   // get 'EXIT'. Runs after each fault (Network::set_on_cut).
@@ -116,8 +122,10 @@ class Simulation final : public MessageReceiver {
   std::unique_ptr<TcpConnections> tcp_;                 // tcp transport
   std::unique_ptr<FullMembershipConnector> connector_;  // tcp, full membership
   std::vector<std::unique_ptr<NodeHost>> nodes_;
-  PeerSet members_;       // full membership: every joined node not left
-  CountedFlags running_;  // per node: set while an incarnation runs
+  PeerSet members_;                            // full membership: every joined node not left
+  CountedFlags running_;                       // per node: set while an incarnation runs
+  std::vector<SimTime> slow_since_;            // per node: when its slow began
+  SimDuration starved_ = SimDuration::Zero();  // starved node-time that ended
   RandomStream startup_rng_;
   RandomStream fault_rng_;
   uint64_t broadcasts_scheduled_ = 0;

@@ -1,5 +1,6 @@
 #include "sim/world/simulation.h"
 
+#include <algorithm>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -188,6 +189,73 @@ broadcast_server = "20ms"
   EXPECT_GE(slow_ticks.lazy_ticks_n0, 90);
 }
 
+// [nodes] bootstrap = "seed": every node joins through n0, as a deployment
+// configures it. With start_jitter some start before n0 does, and their
+// join is lost for good (handle_cast({join, ...}) ignores the error,
+// partisan_hyparview_peer_service_manager ~lines 999-1016): they stay
+// alone, listed by nobody. "started" (the default) never loses one.
+TEST(SimulationTest, AJoinThroughAContactNotUpYetIsLostForGood) {
+  const std::string overlay = R"(
+name = "race"
+duration = "60s"
+[nodes]
+count = 10
+start_interval = "0s"
+start_jitter = "2s"
+bootstrap = "seed"
+[membership]
+kind = "hyparview"
+[network]
+latency = "3ms"
+)";
+  RunCounters stats;
+  Simulation sim(Parse(overlay), &stats);
+  sim.RunUntil(At(60));
+  ASSERT_GT(stats.joins_lost, 0u);
+  int alone = 0;
+  for (NodeId n = 1; n < 10; ++n) {
+    if (sim.node(n).hyparview()->active().size() == 1) ++alone;  // itself only
+  }
+  EXPECT_EQ(static_cast<uint64_t>(alone), stats.joins_lost);
+  RunCounters started_stats;
+  Simulation started(Parse(overlay, {"nodes.bootstrap=\"started\""}), &started_stats);
+  started.RunUntil(At(60));
+  EXPECT_EQ(started_stats.joins_lost, 0u);
+}
+
+// slow / slow_end: a starved machine's service times and timer dispatch
+// are `factor` times longer while it lasts, and only on that machine.
+TEST(SimulationTest, ASlowNodeQueuesWhileStarvedAndOnlyThen) {
+  const std::string base = std::string(kBase) + R"(
+[processing]
+broadcast_server = "2ms"
+)";
+  TimerCounter plain_ticks, slow_ticks;
+  Simulation plain(Parse(base), &plain_ticks);
+  plain.RunUntil(At(100));
+  Simulation slow(Parse(base + R"(
+[[events]]
+at = "20s"
+kind = "slow"
+nodes = "n0"
+factor = 50
+[[events]]
+at = "60s"
+kind = "slow_end"
+nodes = "n0"
+)"),
+                  &slow_ticks);
+  slow.RunUntil(At(100));
+  EXPECT_EQ(slow.StarvedTime(), SimDuration::Seconds(40));
+  EXPECT_EQ(plain.StarvedTime(), SimDuration::Zero());
+  EXPECT_EQ(slow.node(0).slow_factor(), 1);
+  // 100 ms per message on n0 for 40 s: its lazy ticks come later, its
+  // mailbox waits; n1 keeps its pace.
+  EXPECT_GT(slow.process_stats().max_wait(ProcessKind::kBroadcastServer),
+            plain.process_stats().max_wait(ProcessKind::kBroadcastServer));
+  EXPECT_LT(slow_ticks.lazy_ticks_n0, plain_ticks.lazy_ticks_n0 - 2);
+}
+
 // partisan_peer_service_client:init/1 connects inside the manager's call:
 // the HyParView manager waits a round trip per connect, and what arrives
 // meanwhile waits in its mailbox. Over datagrams connects are instant.
@@ -221,6 +289,53 @@ latency = "3ms"
   EXPECT_LT(stats.blocked(ProcessKind::kBroadcastServer), stats.blocked(ProcessKind::kPeerService));
   EXPECT_EQ(stats.blocked(ProcessKind::kBackend), SimDuration::Zero());
   EXPECT_EQ(datagram.process_stats().blocked(ProcessKind::kPeerService), SimDuration::Zero());
+}
+
+// A dead listener (docs/runtime-model.md, "A dead listener"): n3's inbound
+// connections close (partisan_peer_service_server stops on the listen
+// socket's 'DOWN'); each peer holding one gets 'EXIT' and drops n3 from its
+// views without telling it (partisan_hyparview_peer_service_manager
+// handle_info({'EXIT', ...}), ~lines 1135-1189). n3's own connections live
+// on, so it keeps those peers: one-way active views.
+TEST(SimulationTest, ADeadListenerLeavesOneWayActiveViews) {
+  const std::string overlay = std::string(R"(
+name = "listener"
+duration = "40s"
+[nodes]
+count = 12
+start_interval = "10ms"
+[membership]
+kind = "hyparview"
+[network]
+latency = "3ms"
+[[events]]
+at = "20s"
+kind = "listener_down"
+nodes = "n3"
+)");
+  RunCounters stats;
+  Simulation sim(Parse(overlay), &stats);
+  sim.RunUntil(At(20) - SimDuration::Milliseconds(1));
+  auto lists_n3 = [&sim](NodeId n) {
+    const PeerSet& active = sim.node(n).hyparview()->active();
+    return n != 3 && std::find(active.begin(), active.end(), 3u) != active.end();
+  };
+  PeerSet listed_by;
+  for (NodeId n = 0; n < 12; ++n) {
+    if (lists_n3(n)) listed_by.push_back(n);
+  }
+  ASSERT_FALSE(listed_by.empty());
+  sim.RunUntil(At(20) + SimDuration::Milliseconds(100));
+  EXPECT_GT(stats.connections_closed[static_cast<int>(CloseReason::kListenerClosed)], 0u);
+  for (NodeId n : listed_by) EXPECT_FALSE(lists_n3(n)) << "n" << n;
+  // n3 still lists its peers, and still has connections to them.
+  int one_way = 0;
+  for (NodeId peer : sim.node(3).hyparview()->active()) {
+    if (peer == 3) continue;
+    EXPECT_TRUE(sim.node(3).IsConnected(peer));
+    one_way += lists_n3(peer) ? 0 : 1;
+  }
+  EXPECT_GT(one_way, 0);
 }
 
 // forward_message/4 (partisan_pluggable_peer_service_manager ~lines
