@@ -64,6 +64,34 @@ digest=$(sed -n 's/^# Reproduce (trace digest \([0-9a-f]*\)):$/\1/p' "$f")
 expect 1 "trace digest: $digest" -- "$plumsim" run "$f" --quiet
 expect 1 "expect +expect" -- "$plumsim" explore "$f" --check
 
+# A protocol finding: over HyParView a dead listener (reopened at once, as
+# Partisan's supervisor does) leaves one-way active views. It is shrunk to
+# findings/protocol-*.toml, listed apart from findings, and exits 0.
+cat > gray.toml <<'TOML'
+name = "gray"
+seed = 3
+duration = "90s"
+[nodes]
+count = 10
+start_interval = "10ms"
+[membership]
+kind = "hyparview"
+[heartbeat]
+broadcast_heartbeat_interval = "2s"
+[explore]
+faults = ["listener_crash"]
+faults_per_run = { min = 1, max = 1 }
+quiet = "40s"
+TOML
+expect 0 "protocol findings [a-z_]+: [0-9] run" -- "$plumsim" explore gray.toml --runs 3 --out gray --quiet
+grep -q "^  findings: none$" gray/summary.txt || fail "a protocol finding counted as a simulator finding"
+grep -q ",protocol," gray/explore.csv || fail "explore.csv outcome protocol: $(cat gray/explore.csv)"
+f=$(ls gray/findings/protocol-*-1.toml 2>/dev/null | head -1)
+[ -n "$f" ] || fail "no shrunk protocol finding: $(ls gray/findings)"
+grep -q "partisan_hyparview_peer_service_manager" "$f" || fail "the finding names no Erlang clause"
+expect 0 "one_way_views +protocol" -- "$plumsim" explore "$f" --check
+expect 0 "trace digest" -- "$plumsim" run "$f" --quiet
+
 # --check: one run against the invariants.
 expect 0 "every invariant holds" -- "$plumsim" explore "$scenario" --check
 

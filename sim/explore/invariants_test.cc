@@ -267,6 +267,52 @@ kind = "heal"
   }
 }
 
+// A dead listener (n3, reopened at once) leaves what only Partisan's own
+// clauses explain: its peers dropped it on 'EXIT' and it kept them
+// (partisan_hyparview_peer_service_manager handle_info({'EXIT', ...});
+// partisan_peer_service_server handle_info({'DOWN', ..., port, ...})).
+// These are protocol findings, not the simulator's, and name the clauses.
+// A quiet run of the same overlay has none.
+TEST(InvariantsTest, ADeadListenersAftermathIsAProtocolFinding) {
+  const std::string text = R"(
+name = "listener"
+seed = 4
+duration = "120s"
+[nodes]
+count = 12
+start_interval = "10ms"
+[membership]
+kind = "hyparview"
+[heartbeat]
+broadcast_heartbeat_interval = "2s"
+[network]
+latency = "3ms"
+)";
+  const InvariantOptions options = Window(/*liveness_from_s=*/90, /*quiet_from_s=*/60);
+  absl::StatusOr<Scenario> quiet = ParseScenario(text, "l.toml", std::vector<std::string>{});
+  ASSERT_TRUE(quiet.ok()) << quiet.status();
+  absl::StatusOr<InvariantReport> r = CheckInvariants(*quiet, options);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_TRUE(r->violations.empty()) << r->violations.front().detail;
+
+  absl::StatusOr<Scenario> dead =
+      ParseScenario(text + "[[events]]\nat = \"30s\"\nkind = \"listener_down\"\nnodes = \"n3\"\n",
+                    "l.toml", std::vector<std::string>{});
+  ASSERT_TRUE(dead.ok()) << dead.status();
+  r = CheckInvariants(*dead, options);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_TRUE(r->Breaks("one_way_views", "protocol"));
+  EXPECT_TRUE(r->Breaks("unlisted_node", "protocol"));
+  for (const Violation& v : r->violations) {
+    EXPECT_EQ(v.klass, "protocol") << v.invariant << ": " << v.detail;
+    EXPECT_THAT(v.detail, HasSubstr("partisan_hyparview_peer_service_manager")) << v.invariant;
+  }
+  // Without a quiet period (a plain check) the end is not judged.
+  r = CheckInvariants(*dead, InvariantOptions{});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_FALSE(r->Breaks("one_way_views", "protocol"));
+}
+
 // Over TCP a 30 s cut healed at 40 s holds its data until the first
 // backed-off retransmission after the heal (61 s): a run ending at 60 s
 // misses nodes, a known case (a partition outliving its heal).
