@@ -95,6 +95,13 @@ constexpr char kOneWayWhy[] =
     "death closed only the connections it had accepted: partisan_peer_service_server "
     "handle_info({'DOWN', ..., port, ...}), ~line 120), so it keeps the holder";
 
+constexpr char kPruneWhy[] =
+    "the prune is dropped ({error, not_yet_connected} from do_send_message is ignored: "
+    "partisan_hyparview_peer_service_manager do_send_message/3, ~lines "
+    "2222-2281), and the node that sent the stale copy still has the pruner eager: its "
+    "manager dropped the pruner on 'EXIT' without notify/1 (~lines 1135-1189), so its "
+    "broadcast server was never told, and it keeps pushing";
+
 OverlayFindings FindOverlayFindings(const Simulation& sim) {
   OverlayFindings out;
   const OverlayViews v = ReadOverlayViews(sim);
@@ -148,10 +155,11 @@ class RunChecks {
   // The run's options; `this` must outlive the run.
   RunOptions Options() {
     RunOptions run;
-    run.observers = {&once_, &cuts_, &trees_at_broadcast_};
+    run.observers = {&once_, &cuts_, &trees_at_broadcast_, &prunes_};
     run.customize_nodes = options_.customize_nodes;
     run.on_built = [this](const Simulation& sim) {
       cuts_.set_simulation(&sim);
+      prunes_.set_simulation(&sim);
       trees_at_broadcast_.set_simulation(&sim);
     };
     run.on_finished = [this](const Simulation& sim, const MetricsCollector& metrics,
@@ -197,6 +205,11 @@ class RunChecks {
         report_.violations.push_back(
             {"one_way_views", "protocol", absl::StrCat(overlay_.one_way, "; ", kOneWayWhy)});
       }
+      if (prunes_.drops > 0) {
+        report_.violations.push_back(
+            {"undelivered_prune", "protocol",
+             absl::StrCat(prunes_.first, " (", prunes_.drops, " in the window); ", kPruneWhy)});
+      }
     }
     return std::move(report_);
   }
@@ -229,6 +242,9 @@ class RunChecks {
     } else if (!backed_off_.empty()) {
       v.klass = "known";
       absl::StrAppend(&v.detail, "; known: ", backed_off_);
+    } else if (prunes_.drops > 0) {
+      v.klass = "protocol";
+      absl::StrAppend(&v.detail, "; protocol: ", prunes_.first, ": ", kPruneWhy);
     } else if (!overlay_.unlisted.empty() || !overlay_.one_way.empty()) {
       // Partisan's own clauses leave a node out: a protocol finding.
       v.klass = "protocol";
@@ -243,6 +259,7 @@ class RunChecks {
   const InvariantOptions& options_;
   DeliveredOnce once_;
   CutWatch cuts_;
+  PruneDropWatch prunes_{options_.liveness_from};
   TreeWatch trees_at_broadcast_;
   InvariantReport report_;
   std::vector<Violation> liveness_;
@@ -270,6 +287,17 @@ void DeliveredOnce::OnMerge(NodeId node, const BroadcastMsg& m, bool valid) {
                            HandlerName(m.handler), " message {", NodeName(m.id.origin), ",",
                            m.id.epoch, ",", m.id.sequence, "} twice");
     }
+  }
+}
+
+void PruneDropWatch::OnDrop(NodeId from, NodeId to, const Message& message, DropReason reason) {
+  if (reason != DropReason::kNotConnected || !std::holds_alternative<PruneMsg>(message)) return;
+  if (sim_ == nullptr || sim_->now() < from_) return;
+  if (drops++ == 0) {
+    first =
+        absl::StrCat(NodeName(from), "'s prune of ", NodeName(to), " for root ",
+                     NodeName(std::get<PruneMsg>(message).root), " at ", FormatSimTime(sim_->now()),
+                     " was dropped: ", NodeName(from), " holds no connection to ", NodeName(to));
   }
 }
 

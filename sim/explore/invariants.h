@@ -22,6 +22,9 @@
 //                        its active view
 //   one_way_views        a running node lists a running peer in its active
 //                        view that does not list it back
+//   undelivered_prune    in the liveness window, a prune dropped because its
+//                        sender holds no connection to the node it prunes:
+//                        that node keeps it eager and pushes stale copies
 // A liveness violation that one of these explains is a protocol finding
 // too (unless the islands or a backed-off retransmission below make it
 // known).
@@ -96,6 +99,22 @@ class DeliveredOnce final : public SimObserver {
  private:
   absl::flat_hash_map<NodeId, int64_t> epoch_;
   absl::flat_hash_set<std::tuple<NodeId, int64_t, HandlerId, NodeId, int64_t, uint64_t>> seen_;
+};
+
+// undelivered_prune: counts prunes dropped for want of a connection at or
+// after `from` (the liveness window): the sender of a stale copy stays
+// eager for good.
+class PruneDropWatch final : public SimObserver {
+ public:
+  explicit PruneDropWatch(SimTime from) : from_(from) {}
+  void set_simulation(const Simulation* sim) { sim_ = sim; }
+  void OnDrop(NodeId from, NodeId to, const Message& message, DropReason reason) override;
+  int64_t drops = 0;
+  std::string first;  // the first one, in words
+
+ private:
+  const SimTime from_;
+  const Simulation* sim_ = nullptr;
 };
 
 // delivery_across_cut: counts deliveries from a node to one the network

@@ -156,6 +156,29 @@ groups = ["n0..n3"]
   EXPECT_EQ(cuts.first, "n2 -> n6 delivered at 11.000000000s while n2 cannot reach n6");
 }
 
+// A prune dropped for want of a connection (do_send_message's ignored
+// {error, not_yet_connected}) in the liveness window is counted; other
+// drops, other messages and drops before the window are not.
+TEST(PruneDropWatchTest, CountsPrunesDroppedWithoutAConnectionInTheWindow) {
+  Simulation sim(Eight("datagram"), nullptr);
+  sim.RunUntil(SimTime::Zero() + SimDuration::Seconds(11));
+  PruneDropWatch before_window(SimTime::Zero() + SimDuration::Seconds(20));
+  before_window.set_simulation(&sim);
+  before_window.OnDrop(3, 5, PruneMsg{3, 3}, DropReason::kNotConnected);
+  EXPECT_EQ(before_window.drops, 0);
+  PruneDropWatch watch(SimTime::Zero() + SimDuration::Seconds(10));
+  watch.set_simulation(&sim);
+  watch.OnDrop(3, 5, PruneMsg{3, 3}, DropReason::kLoss);
+  watch.OnDrop(3, 5, IHaveMsg{}, DropReason::kNotConnected);
+  EXPECT_EQ(watch.drops, 0);
+  watch.OnDrop(3, 5, PruneMsg{3, 3}, DropReason::kNotConnected);
+  watch.OnDrop(4, 1, PruneMsg{0, 4}, DropReason::kNotConnected);
+  EXPECT_EQ(watch.drops, 2);
+  EXPECT_EQ(watch.first,
+            "n3's prune of n5 for root n3 at 11.000000000s was dropped: n3 holds no connection "
+            "to n5");
+}
+
 TEST(ReliabilityOutOfRangeTest, NamesAMessageOutsideTheRange) {
   MessageMetrics m;
   m.root = 2;
