@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "sim/scenario/scenario.h"
@@ -12,34 +13,27 @@ namespace {
 using ::testing::IsEmpty;
 using ::testing::Not;
 
-Scenario Parse(const std::string& text) {
-  absl::StatusOr<Scenario> s = ParseScenario(text, "o.toml");
+// 16 HyParView nodes for 40 s, with `events` added.
+Scenario Overlay(const std::string& events = "") {
+  absl::StatusOr<Scenario> s =
+      ParseScenario(absl::StrCat("name = \"overlay\"\nduration = \"40s\"\n[nodes]\ncount = 16\n"
+                                 "start_interval = \"20ms\"\n[membership]\nkind = \"hyparview\"\n",
+                                 events),
+                    "o.toml");
   EXPECT_TRUE(s.ok()) << s.status();
   return *s;
 }
-
-constexpr char kOverlay[] = R"(
-name = "overlay"
-duration = "40s"
-[nodes]
-count = 12
-start_interval = "10ms"
-[membership]
-kind = "hyparview"
-[network]
-latency = "3ms"
-)";
 
 SimTime At(int64_t seconds) { return SimTime::Zero() + SimDuration::Seconds(seconds); }
 
 // A quiet overlay: every running node listed, every entry returned.
 TEST(OverlayViewsTest, AQuietOverlayIsSymmetricAndListsEveryone) {
-  Simulation sim(Parse(kOverlay), nullptr);
+  Simulation sim(Overlay(), nullptr);
   sim.RunUntil(At(40));
   const OverlayViews v = ReadOverlayViews(sim);
   EXPECT_TRUE(v.hyparview);
-  EXPECT_EQ(v.running, 12);
-  EXPECT_GT(v.entries, 12);
+  EXPECT_EQ(v.running, 16);
+  EXPECT_GT(v.entries, 16);
   EXPECT_THAT(v.unlisted, IsEmpty());
   EXPECT_THAT(v.one_way, IsEmpty());
 }
@@ -47,12 +41,7 @@ TEST(OverlayViewsTest, AQuietOverlayIsSymmetricAndListsEveryone) {
 // A dead listener (n3) and its aftermath: the peers that held connections
 // to it dropped it; n3 still lists them.
 TEST(OverlayViewsTest, ADeadListenerLeavesOneWayEntriesFromItsNode) {
-  Simulation sim(Parse(std::string(kOverlay) + R"(
-[[events]]
-at = "20s"
-kind = "listener_down"
-nodes = "n3"
-)"),
+  Simulation sim(Overlay("[[events]]\nat = \"20s\"\nkind = \"listener_down\"\nnodes = \"n3\"\n"),
                  nullptr);
   sim.RunUntil(At(20) + SimDuration::Milliseconds(100));
   const OverlayViews v = ReadOverlayViews(sim);
@@ -62,7 +51,10 @@ nodes = "n3"
 }
 
 TEST(OverlayViewsTest, FullMembershipHasNoViews) {
-  Simulation sim(Parse("name = \"f\"\nduration = \"5s\"\n[nodes]\ncount = 3\n"), nullptr);
+  absl::StatusOr<Scenario> full =
+      ParseScenario("name = \"f\"\nduration = \"5s\"\n[nodes]\ncount = 3\n", "f.toml");
+  ASSERT_TRUE(full.ok()) << full.status();
+  Simulation sim(*full, nullptr);
   sim.RunUntil(At(5));
   const OverlayViews v = ReadOverlayViews(sim);
   EXPECT_FALSE(v.hyparview);
