@@ -158,9 +158,10 @@ MetricsSummary Summarize(const MetricsCollector& metrics, std::optional<HandlerI
   return s;
 }
 
-std::string SummaryTable(const Scenario& scenario, const MetricsCollector& metrics,
-                         const std::vector<TreeShape>& final_trees,
-                         const std::vector<ExpectationResult>& expectations) {
+namespace {
+
+// The per-handler table, then each handler's convergence lines.
+std::string HandlerTable(const Scenario& scenario, const MetricsCollector& metrics) {
   std::string out = absl::StrFormat(
       "  metrics (messages sent at least %s before the end)\n"
       "  %-12s %8s %12s %9s %8s %8s %12s %14s\n",
@@ -179,7 +180,11 @@ std::string SummaryTable(const Scenario& scenario, const MetricsCollector& metri
                   FormatSimDuration(SimDuration::Nanoseconds(s.latency_ns_max)),
                   s.converged_at ? FormatSimTime(*s.converged_at) : std::string("not converged")));
   }
-  out += convergence;
+  return out + convergence;
+}
+
+// The trees at the end, and re-deliveries if any.
+std::string TreesText(const MetricsCollector& metrics, const std::vector<TreeShape>& final_trees) {
   int64_t spanning = 0, running = 0, depth = 0;
   for (const TreeShape& t : final_trees) {
     if (!t.root_running) continue;
@@ -187,19 +192,21 @@ std::string SummaryTable(const Scenario& scenario, const MetricsCollector& metri
     spanning += t.spanning;
     depth = std::max(depth, t.depth);
   }
-  absl::StrAppend(&out,
-                  absl::StrFormat("  trees at end: %d of %d running roots spanning, max depth %d\n",
-                                  spanning, running, depth));
+  std::string out = absl::StrFormat(
+      "  trees at end: %d of %d running roots spanning, max depth %d\n", spanning, running, depth);
   if (const MetricsSummary all = Summarize(metrics, std::nullopt); all.redelivered > 0) {
     absl::StrAppend(&out, absl::StrFormat("  re-deliveries: %d (a restarted node's new incarnation "
                                           "delivered a message again; counted once in reliability "
                                           "and RMR)\n",
                                           all.redelivered));
   }
-  // Mailboxes, when anything had to wait (service times, blocking calls),
-  // and the time blocked in calls (connects, calls into the peer service
-  // manager).
-  const ProcessStats& processes = metrics.simulation().process_stats();
+  return out;
+}
+
+// Mailboxes, when anything had to wait (service times, blocking calls),
+// and the time blocked in calls (connects, calls into the peer service
+// manager); "" if nothing waited.
+std::string ProcessesText(const ProcessStats& processes) {
   std::vector<std::string> waited;
   for (int k = 0; k < kProcessKinds; ++k) {
     const ProcessKind kind = static_cast<ProcessKind>(k);
@@ -222,23 +229,36 @@ std::string SummaryTable(const Scenario& scenario, const MetricsCollector& metri
     waited.push_back(absl::StrFormat("connection servers blocked in receive_message calls %s",
                                      FormatSimDuration(processes.server_blocked())));
   }
-  if (!waited.empty()) {
-    absl::StrAppend(&out, "  processes: ", absl::StrJoin(waited, "; "), "\n");
-  }
-  if (const OverlayViews v = ReadOverlayViews(metrics.simulation());
-      !v.unlisted.empty() || !v.one_way.empty()) {
+  if (waited.empty()) return "";
+  return absl::StrCat("  processes: ", absl::StrJoin(waited, "; "), "\n");
+}
+
+// What gray failures left: HyParView views nobody returns, starved time.
+std::string GrayFailuresText(const Simulation& sim) {
+  std::string out;
+  if (const OverlayViews v = ReadOverlayViews(sim); !v.unlisted.empty() || !v.one_way.empty()) {
     absl::StrAppend(&out,
                     absl::StrFormat("  overlay at end: %d of %d running nodes listed by no one, %d "
                                     "of %d active-view entries one-way (docs/runtime-model.md)\n",
                                     v.unlisted.size(), v.running, v.one_way.size(), v.entries));
   }
-  if (const SimDuration starved = metrics.simulation().StarvedTime(); starved.ns() > 0) {
+  if (const SimDuration starved = sim.StarvedTime(); starved.ns() > 0) {
     absl::StrAppend(&out, "  starved: ", FormatSimDuration(starved),
                     " of node time under slow events (service times and timer dispatch "
                     "stretched)\n");
   }
-  absl::StrAppend(&out, ExpectationsText(scenario, expectations));
   return out;
+}
+
+}  // namespace
+
+std::string SummaryTable(const Scenario& scenario, const MetricsCollector& metrics,
+                         const std::vector<TreeShape>& final_trees,
+                         const std::vector<ExpectationResult>& expectations) {
+  return absl::StrCat(HandlerTable(scenario, metrics), TreesText(metrics, final_trees),
+                      ProcessesText(metrics.simulation().process_stats()),
+                      GrayFailuresText(metrics.simulation()),
+                      ExpectationsText(scenario, expectations));
 }
 
 }  // namespace plumsim

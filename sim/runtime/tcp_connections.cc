@@ -71,7 +71,7 @@ TcpConnections::ConnectResult TcpConnections::Connect(NodeId holder, NodeId peer
 TcpConnections::ConnectResult TcpConnections::ConnectChannel(NodeId holder, NodeId peer,
                                                              Channel channel, SimTime at) {
   const bool was_open = IsOpen(holder, peer);
-  if (PathOk(holder, peer) && !Listening(peer)) {
+  if (!not_listening_.empty() && !Listening(peer) && PathOk(holder, peer)) {
     // Nothing listens on the peer's port: its OS answers the SYN with a
     // reset, and partisan_peer_service_client:init/1 stops `normal`
     // ("Node isn't online just yet", maybe_connect/3 ~line 400).
