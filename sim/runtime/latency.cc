@@ -36,8 +36,21 @@ SimDuration LatencyDistribution::Sample(RandomStream& rng) const {
       const double u = rng.UniformDouble();
       return FromDoubleNs(static_cast<double>(a.ns()) / std::pow(1.0 - u, 1.0 / shape));
     }
+    case Kind::kEmpirical:
+      return (*samples)[rng.UniformInt(samples->size())];
   }
   return a;
+}
+
+LatencyDistribution LatencyDistribution::Empirical(std::vector<SimDuration> values) {
+  PLUMSIM_CHECK(!values.empty());
+  std::vector<SimDuration> sorted = values;
+  std::sort(sorted.begin(), sorted.end());
+  LatencyDistribution out;
+  out.kind = Kind::kEmpirical;
+  out.a = sorted[(sorted.size() - 1) / 2];
+  out.samples = std::make_shared<const std::vector<SimDuration>>(std::move(values));
+  return out;
 }
 
 const std::vector<LatencyDistribution::KindSpec>& LatencyDistribution::KindSpecs() {
@@ -48,6 +61,8 @@ const std::vector<LatencyDistribution::KindSpec>& LatencyDistribution::KindSpecs
       {Kind::kExponential, "exponential", "mean", nullptr, false},
       {Kind::kLogNormal, "lognormal", "median", "sigma", true},
       {Kind::kPareto, "pareto", "scale", "alpha", true},
+      // Its one key holds a list of durations (read apart from the others).
+      {Kind::kEmpirical, "empirical", "samples", nullptr, false},
   };
   return *specs;
 }
@@ -64,6 +79,10 @@ const char* LatencyDistribution::KindName() const { return spec().name; }
 
 std::string LatencyDistribution::DebugString() const {
   const KindSpec& s = spec();
+  if (kind == Kind::kEmpirical) {
+    return absl::StrCat(s.name, "(", samples->size(), " samples, median ", FormatSimDuration(a),
+                        ")");
+  }
   std::string out = absl::StrCat(s.name, "(", FormatSimDuration(a));
   if (s.second != nullptr) {
     absl::StrAppend(&out, ", ",

@@ -38,7 +38,8 @@ double FractionBelow(const std::vector<SimDuration>& draws, SimDuration limit) {
 std::vector<LatencyDistribution> EveryKind() {
   return {LatencyDistribution::Constant(kMs * 3), LatencyDistribution::Uniform(kMs, kMs * 5),
           {Kind::kNormal, kMs * 10, kMs * 2, 0},  {Kind::kExponential, kMs * 10, {}, 0},
-          {Kind::kLogNormal, kMs * 10, {}, 0.5},  {Kind::kPareto, kMs * 10, {}, 1.5}};
+          {Kind::kLogNormal, kMs * 10, {}, 0.5},  {Kind::kPareto, kMs * 10, {}, 1.5},
+          LatencyDistribution::Empirical({kMs * 2, kMs, kMs * 7, kMs * 3})};
 }
 
 TEST(LatencyTest, EveryKindGivesTheSameDrawsForTheSameSeed) {
@@ -136,7 +137,22 @@ TEST(LatencyTest, EveryKindHasExactlyOneSpecWithAUniqueName) {
     names.insert(d.KindName());
   }
   EXPECT_EQ(names.size(), LatencyDistribution::KindSpecs().size());
-  EXPECT_EQ(names.size(), 6u);
+  EXPECT_EQ(names.size(), 7u);
+}
+
+// An empirical latency draws only its samples, each about equally often
+// (a bootstrap of measured latencies), and names its median.
+TEST(LatencyTest, EmpiricalDrawsOnlyItsSamplesEachAboutEquallyOften) {
+  const LatencyDistribution d = LatencyDistribution::Empirical({kMs * 2, kMs, kMs * 7, kMs * 2});
+  EXPECT_EQ(d.a, kMs * 2);
+  EXPECT_EQ(d.DebugString(), "empirical(4 samples, median 2ms)");
+  const std::vector<SimDuration> draws = Draws(d, 5, 8000);
+  for (SimDuration x : draws) {
+    ASSERT_TRUE(x == kMs || x == kMs * 2 || x == kMs * 7) << FormatSimDuration(x);
+  }
+  EXPECT_NEAR(FractionBelow(draws, kMs * 2), 0.25, 0.03);               // 1ms: one of four
+  EXPECT_NEAR(FractionBelow(draws, kMs * 3), 0.75, 0.03);               // 2ms: two of four
+  EXPECT_NEAR(1 - FractionBelow(draws, kMs * 7), 0.25, 0.03);           // 7ms: one of four
 }
 
 }  // namespace

@@ -209,6 +209,7 @@ std::optional<LatencyDistribution> ScenarioReader::Latency(const toml::node& n,
   const toml::table& t = *n.as_table();
   const LatencyDistribution::KindSpec* spec = LatencyKind(t, key);
   if (spec == nullptr) return std::nullopt;
+  if (spec->kind == LatencyDistribution::Kind::kEmpirical) return EmpiricalLatency(t, key);
   std::optional<LatencyDistribution> out = LatencyParameters(t, key, *spec);
   if (!out) return std::nullopt;
   if (out->kind == LatencyDistribution::Kind::kUniform && out->b < out->a) {
@@ -243,6 +244,31 @@ const LatencyDistribution::KindSpec* ScenarioReader::LatencyKind(const toml::tab
                        "\"; expected one of: ", absl::StrJoin(names, ", ")));
   }
   return spec;
+}
+
+std::optional<LatencyDistribution> ScenarioReader::EmpiricalLatency(const toml::table& t,
+                                                                    absl::string_view key) {
+  bool ok = CheckKeys(t, key, {"kind", "samples"});
+  const toml::node* samples = t.get("samples");
+  if (samples == nullptr) {
+    Missing(&t, Join(key, "samples"), "a list of durations, e.g. samples = [\"1.2ms\", \"0.9ms\"]");
+    return std::nullopt;
+  }
+  const toml::array* list = samples->as_array();
+  if (list == nullptr || list->empty()) {
+    Error(samples, Join(key, "samples"),
+          "expected a non-empty list of durations, e.g. [\"1.2ms\", \"0.9ms\"]");
+    return std::nullopt;
+  }
+  std::vector<SimDuration> values;
+  values.reserve(list->size());
+  for (const toml::node& v : *list) {
+    std::optional<SimDuration> d = Duration(v, Join(key, "samples"));
+    ok = ok && d.has_value();
+    if (d) values.push_back(*d);
+  }
+  if (!ok) return std::nullopt;
+  return LatencyDistribution::Empirical(std::move(values));
 }
 
 std::optional<LatencyDistribution> ScenarioReader::LatencyParameters(

@@ -109,7 +109,7 @@ TEST(ScenarioReaderTest, LatencyErrors) {
       Errors(r),
       ElementsAre(
           "t.toml:1:14: a.kind: unknown latency kind \"gamma\"; expected one of: constant, "
-          "uniform, normal, exponential, lognormal, pareto",
+          "uniform, normal, exponential, lognormal, pareto, empirical",
           "t.toml:2:5: b: uniform latency needs min <= max",
           "t.toml:3:5: c.stddev: missing from this table (latency kind \"normal\" needs it)",
           "t.toml:4:5: d: mean must be > 0",

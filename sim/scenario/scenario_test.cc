@@ -14,6 +14,7 @@ namespace plumsim {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 constexpr char kMinimal[] = R"(
 name = "t"
@@ -267,6 +268,42 @@ shuffle_interval = "5s"
   absl::StatusOr<Scenario> again = ParseScenario(s->ToToml(), "resolved.toml");
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_EQ(again->ToToml(), s->ToToml());
+}
+
+// plumsim validate hands the simulation a real cluster's one-hop latencies.
+TEST(ScenarioTest, AnEmpiricalLatencyIsReadAndWrittenBack) {
+  absl::StatusOr<Scenario> s = ParseScenario(R"(
+name = "e"
+duration = "10s"
+[nodes]
+count = 3
+[network]
+latency = { kind = "empirical", samples = ["1.5ms", "900us", "2ms"] }
+)",
+                                             "t.toml");
+  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_EQ(s->network.latency.kind, LatencyDistribution::Kind::kEmpirical);
+  EXPECT_EQ(*s->network.latency.samples,
+            (std::vector<SimDuration>{SimDuration::Microseconds(1500),
+                                      SimDuration::Microseconds(900), SimDuration::Milliseconds(2)}));
+  EXPECT_THAT(s->ToToml(), HasSubstr(R"(samples = [ '1.5ms', '900us', '2ms' ])"));
+  absl::StatusOr<Scenario> again = ParseScenario(s->ToToml(), "resolved.toml");
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->ToToml(), s->ToToml());
+}
+
+TEST(ScenarioTest, AnEmpiricalLatencyWithoutSamplesIsAnErrorAtItsPosition) {
+  for (const char* latency : {R"({ kind = "empirical" })", R"({ kind = "empirical", samples = [] })",
+                              R"({ kind = "empirical", samples = ["1ms", "soon"] })"}) {
+    absl::StatusOr<Scenario> s = ParseScenario(
+        absl::StrCat("name = \"e\"\nduration = \"10s\"\n[nodes]\ncount = 3\n[network]\nlatency = ", latency,
+                     "\n"),
+        "t.toml");
+    ASSERT_FALSE(s.ok()) << latency;
+    EXPECT_THAT(s.status().message(), HasSubstr("t.toml:6:")) << s.status();
+    EXPECT_THAT(s.status().message(), HasSubstr("network.latency.samples")) << s.status();
+    EXPECT_THAT(s.status().message(), Not(HasSubstr("t.toml:1:"))) << s.status();
+  }
 }
 
 TEST(ScenarioTest, ResolvedFormReadsBackIdentically) {

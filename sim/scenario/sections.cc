@@ -48,6 +48,11 @@ void AddNewKeys(absl::Span<const absl::string_view> keys, TableKeys* table) {
 
 toml::table LatencyToToml(const LatencyDistribution& latency) {
   const LatencyDistribution::KindSpec& spec = latency.spec();
+  if (latency.kind == LatencyDistribution::Kind::kEmpirical) {
+    toml::array samples;
+    for (SimDuration d : *latency.samples) samples.push_back(FormatSimDuration(d));
+    return toml::table{{"kind", spec.name}, {spec.first, std::move(samples)}};
+  }
   toml::table t{{"kind", spec.name}, {spec.first, FormatSimDuration(latency.a)}};
   if (spec.second != nullptr) {
     if (spec.second_is_shape) {
