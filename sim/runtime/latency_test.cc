@@ -36,9 +36,12 @@ double FractionBelow(const std::vector<SimDuration>& draws, SimDuration limit) {
 }
 
 std::vector<LatencyDistribution> EveryKind() {
-  return {LatencyDistribution::Constant(kMs * 3), LatencyDistribution::Uniform(kMs, kMs * 5),
-          {Kind::kNormal, kMs * 10, kMs * 2, 0},  {Kind::kExponential, kMs * 10, {}, 0},
-          {Kind::kLogNormal, kMs * 10, {}, 0.5},  {Kind::kPareto, kMs * 10, {}, 1.5},
+  return {LatencyDistribution::Constant(kMs * 3),
+          LatencyDistribution::Uniform(kMs, kMs * 5),
+          {Kind::kNormal, kMs * 10, kMs * 2, 0},
+          {Kind::kExponential, kMs * 10, {}, 0},
+          {Kind::kLogNormal, kMs * 10, {}, 0.5},
+          {Kind::kPareto, kMs * 10, {}, 1.5},
           LatencyDistribution::Empirical({kMs * 2, kMs, kMs * 7, kMs * 3})};
 }
 
@@ -150,9 +153,9 @@ TEST(LatencyTest, EmpiricalDrawsOnlyItsSamplesEachAboutEquallyOften) {
   for (SimDuration x : draws) {
     ASSERT_TRUE(x == kMs || x == kMs * 2 || x == kMs * 7) << FormatSimDuration(x);
   }
-  EXPECT_NEAR(FractionBelow(draws, kMs * 2), 0.25, 0.03);               // 1ms: one of four
-  EXPECT_NEAR(FractionBelow(draws, kMs * 3), 0.75, 0.03);               // 2ms: two of four
-  EXPECT_NEAR(1 - FractionBelow(draws, kMs * 7), 0.25, 0.03);           // 7ms: one of four
+  EXPECT_NEAR(FractionBelow(draws, kMs * 2), 0.25, 0.03);      // 1ms: one of four
+  EXPECT_NEAR(FractionBelow(draws, kMs * 3), 0.75, 0.03);      // 2ms: two of four
+  EXPECT_NEAR(1 - FractionBelow(draws, kMs * 7), 0.25, 0.03);  // 7ms: one of four
 }
 
 }  // namespace

@@ -130,8 +130,7 @@ class ScenarioReader {
   // A latency table's kind (nullptr after recording an error) and the
   // parameters that kind takes.
   const LatencyDistribution::KindSpec* LatencyKind(const toml::table& t, absl::string_view key);
-  std::optional<LatencyDistribution> EmpiricalLatency(const toml::table& t,
-                                                      absl::string_view key);
+  std::optional<LatencyDistribution> EmpiricalLatency(const toml::table& t, absl::string_view key);
   std::optional<LatencyDistribution> LatencyParameters(const toml::table& t, absl::string_view key,
                                                        const LatencyDistribution::KindSpec& spec);
 

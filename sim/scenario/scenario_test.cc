@@ -283,9 +283,9 @@ latency = { kind = "empirical", samples = ["1.5ms", "900us", "2ms"] }
                                              "t.toml");
   ASSERT_TRUE(s.ok()) << s.status();
   ASSERT_EQ(s->network.latency.kind, LatencyDistribution::Kind::kEmpirical);
-  EXPECT_EQ(*s->network.latency.samples,
-            (std::vector<SimDuration>{SimDuration::Microseconds(1500),
-                                      SimDuration::Microseconds(900), SimDuration::Milliseconds(2)}));
+  EXPECT_EQ(*s->network.latency.samples, (std::vector<SimDuration>{SimDuration::Microseconds(1500),
+                                                                   SimDuration::Microseconds(900),
+                                                                   SimDuration::Milliseconds(2)}));
   EXPECT_THAT(s->ToToml(), HasSubstr(R"(samples = [ '1.5ms', '900us', '2ms' ])"));
   absl::StatusOr<Scenario> again = ParseScenario(s->ToToml(), "resolved.toml");
   ASSERT_TRUE(again.ok()) << again.status();
@@ -293,11 +293,12 @@ latency = { kind = "empirical", samples = ["1.5ms", "900us", "2ms"] }
 }
 
 TEST(ScenarioTest, AnEmpiricalLatencyWithoutSamplesIsAnErrorAtItsPosition) {
-  for (const char* latency : {R"({ kind = "empirical" })", R"({ kind = "empirical", samples = [] })",
-                              R"({ kind = "empirical", samples = ["1ms", "soon"] })"}) {
+  for (const char* latency :
+       {R"({ kind = "empirical" })", R"({ kind = "empirical", samples = [] })",
+        R"({ kind = "empirical", samples = ["1ms", "soon"] })"}) {
     absl::StatusOr<Scenario> s = ParseScenario(
-        absl::StrCat("name = \"e\"\nduration = \"10s\"\n[nodes]\ncount = 3\n[network]\nlatency = ", latency,
-                     "\n"),
+        absl::StrCat("name = \"e\"\nduration = \"10s\"\n[nodes]\ncount = 3\n[network]\nlatency = ",
+                     latency, "\n"),
         "t.toml");
     ASSERT_FALSE(s.ok()) << latency;
     EXPECT_THAT(s.status().message(), HasSubstr("t.toml:6:")) << s.status();
