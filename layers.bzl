@@ -28,6 +28,7 @@ LAYERS = {
     "sim/explore": ["base", "protocol", "sim/kernel", "sim/scenario", "sim/world", "sim/metrics", "sim/run"],
     "sim/compare": ["base", "sim/kernel", "sim/scenario", "sim/world", "sim/trace", "sim/metrics"],
     "sim/report": ["base", "sim/kernel", "sim/output", "sim/scenario", "sim/world", "sim/metrics", "sim/run"],
+    "sim/validate": ["base", "protocol", "sim/kernel", "sim/output", "sim/runtime", "sim/scenario", "sim/world", "sim/metrics", "sim/run"],
     "cli": ["*"],
 }
 

@@ -36,6 +36,7 @@
 #include "cli/run_command.h"
 #include "cli/study_command.h"
 #include "cli/trees_command.h"
+#include "cli/validate_command.h"
 #include "sim/output/output_dir.h"
 
 namespace plumsim {
@@ -58,7 +59,8 @@ int Main(int argc, char** argv) {
   const std::vector<Command> commands = {AddRunCommand(&app),     AddCheckCommand(&app),
                                          AddReplayCommand(&app),  AddStudyCommands(&app),
                                          AddExploreCommand(&app), AddTreesCommand(&app),
-                                         AddGoldenCommands(&app), AddDiffCommand(&app)};
+                                         AddGoldenCommands(&app), AddDiffCommand(&app),
+                                         AddValidateCommand(&app)};
   if (argc > 1 && argv[1][0] != '-' &&
       app.get_subcommands([&](CLI::App* c) { return c->get_name() == argv[1]; }).empty()) {
     std::vector<std::string> names;

@@ -40,6 +40,7 @@ enum class StreamDomain : uint64_t {
   kStudy = 8,       // a study's replication seeds (index = replication, 1-based)
   kExplore = 9,     // the explorer: run seeds (index = run) and fault schedules
   kTimers = 10,     // a VM's clock phase and timer dispatch (index = incarnation << 32 | node)
+  kValidate = 11,   // plumsim validate: the real cluster's join contacts
   kTest = 99,       // tests and benchmarks
 };
 

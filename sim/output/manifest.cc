@@ -34,13 +34,16 @@ absl::StatusOr<Manifest> ParseManifest(const std::string& text, const std::strin
   m.version = version->get<std::string>();
   const auto digest = m.json.find("digest");
   const auto pictures = m.json.find("pictures_of");
+  const auto validate = m.json.find("validate_of");
   if (digest != m.json.end() && digest->is_string()) {
     m.kind = ManifestKind::kRun;
     m.digest = digest->get<std::string>();
   } else if (pictures != m.json.end() && pictures->is_string()) {
     m.kind = ManifestKind::kPictures;
+  } else if (validate != m.json.end() && validate->is_string()) {
+    m.kind = ManifestKind::kValidate;
   } else {
-    return refuse("neither a \"digest\" nor \"pictures_of\"");
+    return refuse("neither a \"digest\", \"pictures_of\" nor \"validate_of\"");
   }
   m.format = NumberOr<int64_t>(m.json, "format", 1);
   const auto complete = m.json.find("complete");

@@ -24,7 +24,7 @@ inline constexpr char kPlumsimVersion[] = "0.5.0";
 // manifest.json's layout; `replay` refuses another.
 inline constexpr int kManifestFormat = 2;
 
-enum class ManifestKind { kRun, kPictures };
+enum class ManifestKind { kRun, kPictures, kValidate };
 
 struct Manifest {
   ManifestKind kind = ManifestKind::kRun;

@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/files.h"
@@ -61,11 +62,47 @@ bool HasSuffix(absl::string_view name, std::initializer_list<absl::string_view> 
 
 std::string NotOurs(const fs::path& dir, OutputKind kind);
 
+// A validate folder's real/ (real-2/, ...): the real run's files only.
+std::string ForeignRealRunEntry(const fs::directory_entry& e, const std::string& prefix) {
+  const std::string name = prefix + e.path().filename().string();
+  std::error_code ec;
+  if (IsRegularFile(e)) {
+    return HasSuffix(name, {".events", ".meta", ".config", ".log", ".erl", ".beam"}) ? "" : name;
+  }
+  const std::string leaf = e.path().filename().string();
+  if (!fs::is_directory(e.symlink_status(ec)) || (leaf != "erlang" && leaf != "ebin") ||
+      absl::StrContains(prefix, "/erlang/") || absl::StrContains(prefix, "/ebin/")) {
+    return name;
+  }
+  for (const fs::directory_entry& x : fs::directory_iterator(e.path(), ec)) {
+    if (std::string why = ForeignRealRunEntry(x, name + "/"); !why.empty()) return why;
+  }
+  return ec ? name : "";
+}
+
+std::string ForeignValidateEntry(const fs::directory_entry& e) {
+  const std::string name = e.path().filename().string();
+  for (const char* ours :
+       {"manifest.json", "scenario.toml", "sim_scenario.toml", "validate.csv", "validate.html"}) {
+    if (name == ours) return IsRegularFile(e) ? "" : name;
+  }
+  std::error_code ec;
+  int repeat = 0;
+  const bool real = name == "real" ||
+                    (absl::StartsWith(name, "real-") && absl::SimpleAtoi(name.substr(5), &repeat));
+  if (!real || !fs::is_directory(e.symlink_status(ec))) return name;
+  for (const fs::directory_entry& x : fs::directory_iterator(e.path(), ec)) {
+    if (std::string why = ForeignRealRunEntry(x, name + "/"); !why.empty()) return why;
+  }
+  return ec ? name : "";
+}
+
 // Why `e`, an entry of a folder of `kind`, is not one plumsim writes there
 // ("" if it is).
 std::string ForeignEntry(const fs::directory_entry& e, OutputKind kind) {
   const std::string name = e.path().filename().string();
   std::error_code ec;
+  if (kind == OutputKind::kValidate) return ForeignValidateEntry(e);
   if (kind == OutputKind::kPictures) {
     if (IsRegularFile(e) &&
         (name == "manifest.json" || HasSuffix(name, {".svg", ".png", ".dot", ".gp"}))) {
@@ -109,11 +146,14 @@ std::string NotOurs(const fs::path& dir, OutputKind kind) {
     return absl::StrCat("it holds files plumsim does not write (", absl::StrJoin(foreign, ", "),
                         ")");
   }
-  const char* what = kind == OutputKind::kRun ? "a plumsim run" : "plumsim trees pictures";
+  const char* what = kind == OutputKind::kRun        ? "a plumsim run"
+                     : kind == OutputKind::kPictures ? "plumsim trees pictures"
+                                                     : "plumsim validate";
   absl::StatusOr<Manifest> manifest = ReadManifest(dir);
   if (absl::IsNotFound(manifest.status())) return absl::StrCat("it has no manifest.json of ", what);
-  const ManifestKind wanted =
-      kind == OutputKind::kRun ? ManifestKind::kRun : ManifestKind::kPictures;
+  const ManifestKind wanted = kind == OutputKind::kRun        ? ManifestKind::kRun
+                              : kind == OutputKind::kPictures ? ManifestKind::kPictures
+                                                              : ManifestKind::kValidate;
   if (!manifest.ok() || manifest->kind != wanted) {
     return absl::StrCat("its manifest.json is not one plumsim wrote for ", what);
   }

@@ -49,7 +49,11 @@ bool IsPlumsimOutputEntry(absl::string_view name);
 //     pictures/ being a kPictures folder; its manifest.json has "digest".
 //   kPictures: `plumsim trees` pictures: .svg, .png, .dot, .gp files and a
 //     manifest.json with "pictures_of".
-enum class OutputKind { kRun, kPictures };
+//   kValidate: `plumsim validate`: manifest.json with "validate_of",
+//     scenario.toml, sim_scenario.toml, validate.csv, validate.html, and
+//     real/ (or real-2/, ... with --repeat) holding only the real run's
+//     files (.events, .meta, .config, .log; erlang/ .erl, ebin/ .beam).
+enum class OutputKind { kRun, kPictures, kValidate };
 
 // Normalises `path` as described above (relative to the current folder).
 std::filesystem::path NormaliseOutputPath(const std::string& path);
