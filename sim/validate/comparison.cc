@@ -107,7 +107,7 @@ std::string ComparisonCsv(const std::vector<ComparedFigure>& figures) {
 
 std::string ComparisonTable(const std::vector<ComparedFigure>& figures) {
   auto text = [](const std::optional<double>& x) {
-    return x ? absl::StrFormat("%.4g", *x) : std::string("-");
+    return x ? absl::StrFormat("%.6g", *x) : std::string("-");
   };
   std::string out = absl::StrFormat("%-44s %-19s %-27s %s\n", "figure", "real",
                                     "simulated (min..max)", "verdict");

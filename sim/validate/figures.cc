@@ -25,6 +25,7 @@ struct Message {
   std::vector<int> first_round;
   int64_t payload = 0;
   int64_t grafts = 0;
+  bool roots_first = false;  // the root's first message of its handler: the flood
 
   int64_t Delivered(bool running_only) const {
     int64_t n = 0;
@@ -76,6 +77,9 @@ std::vector<Message> Messages(const ClusterRecord& r, const FigureSettings& s) {
     }
     m.first_us.assign(n, -1);
     m.first_round.assign(n, 0);
+    m.roots_first = std::none_of(out.begin(), out.end(), [&](const Message& x) {
+      return x.root == o.root && x.handler == o.handler;
+    });
     index[{o.handler, o.id}] = out.size();
     out.push_back(std::move(m));
   }
@@ -168,6 +172,7 @@ class Builder {
       ldh.push_back(m->Ldh());
       grafts.push_back(static_cast<double>(m->grafts));
       grafted.push_back(m->grafts > 0 ? 1 : 0);
+      if (m->roots_first) continue;  // latency: from the second round on
       for (size_t i = 0; i < m->first_us.size(); ++i) {
         if (m->first_us[i] >= 0 && m->running[i]) latencies.push_back(m->first_us[i] - m->at_us);
       }
@@ -314,7 +319,10 @@ std::vector<Figure> ComputeFigures(const ClusterRecord& record, const FigureSett
 
 std::vector<int64_t> OneHopLatenciesUs(const ClusterRecord& record) {
   absl::flat_hash_map<std::pair<int, std::string>, int64_t> sent;
-  for (const auto& o : record.originations) sent.try_emplace({o.handler, o.id}, o.at_us);
+  std::set<std::pair<int, int>> seen;  // (root, handler) with a first message
+  for (const auto& o : record.originations) {
+    if (!seen.insert({o.root, o.handler}).second) sent.try_emplace({o.handler, o.id}, o.at_us);
+  }
   std::vector<int64_t> out;
   for (const auto& x : record.receipts) {
     if (x.kind != Kind::kBroadcast || x.from != x.root) continue;
@@ -329,7 +337,7 @@ std::vector<int64_t> FirstDeliveryLatenciesUs(const ClusterRecord& record,
                                               const std::string& handler) {
   std::vector<int64_t> out;
   for (const Message& m : Messages(record, settings)) {
-    if (!m.settled || record.handlers[m.handler] != handler) continue;
+    if (!m.settled || m.roots_first || record.handlers[m.handler] != handler) continue;
     for (size_t i = 0; i < m.first_us.size(); ++i) {
       if (m.first_us[i] >= 0 && m.running[i]) out.push_back(m.first_us[i] - m.at_us);
     }

@@ -38,11 +38,14 @@ std::vector<Figure> ComputeFigures(const ClusterRecord& record, const FigureSett
 
 // The one-hop latencies (microseconds) of a record: every payload a root
 // pushed that reached a neighbour, from the root's origination to the
-// receipt. What the simulation is given as its empirical latency.
+// receipt, from each root's second message on (its first floods every
+// link at once, and on one machine the VMs then contend for its cores:
+// docs/validate.md, "What cannot be compared"). What the simulation is
+// given as its empirical latency.
 std::vector<int64_t> OneHopLatenciesUs(const ClusterRecord& record);
 
 // First-delivery latencies (microseconds) of settled messages of `handler`
-// (a name), for the report's picture.
+// (a name), from each root's second message on, as the latency figures.
 std::vector<int64_t> FirstDeliveryLatenciesUs(const ClusterRecord& record,
                                               const FigureSettings& settings,
                                               const std::string& handler);

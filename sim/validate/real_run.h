@@ -22,8 +22,9 @@ struct RealRun {
 };
 
 // `nodes` names the scenario's nodes in order ("n0", "n1", ...); `end_us`
-// is the scenario's duration. InvalidArgument names file:line for a line it
-// cannot read.
+// is the scenario's duration: what happened from then on (the controller
+// stopping the VMs) is left out, as the simulation ends there. InvalidArgument names file:line for
+// a line it cannot read.
 absl::StatusOr<RealRun> ReadRealRun(const std::string& dir, const std::vector<std::string>& nodes,
                                     int64_t end_us);
 

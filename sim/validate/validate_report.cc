@@ -15,7 +15,7 @@ std::string Escape(const std::string& s) {
 }
 
 std::string Value(const std::optional<double>& x) {
-  return x ? absl::StrFormat("%.4g", *x) : std::string("&ndash;");
+  return x ? absl::StrFormat("%.6g", *x) : std::string("&ndash;");
 }
 
 constexpr int kWidth = 640, kHeight = 320, kLeft = 56, kBottom = 40, kTop = 28, kRight = 16;

@@ -29,7 +29,8 @@
 -export([init/2]).
 
 -define(NAME, plumsim_recorder).
--define(POLL_MS, 100).
+-define(POLL_MS, 100).        % state poll (fallback) and re-attach
+-define(CONN_POLL_MS, 20).    % connection table poll
 %% #state{} of partisan_plumtree_broadcast (partisan_plumtree_broadcast.erl,
 %% record `state`: node, common_eagers, common_lazys, eager_sets, lazy_sets,
 %% mods, exchanges, all_members, lazy_tick_period, exchange_tick_period).
@@ -48,7 +49,8 @@
     eager = #{},             % Root => last written eager peers
     lazy = #{},              % Root => last written lazy peers
     members = undefined,     % last written members
-    conns = #{}              % monitor ref => {Peer, Channel}
+    conns = #{},             % monitor ref => {Pid, Peer, Channel}
+    since = 0                % monotonic time (native) of the attach poll
 }).
 
 %% ---------------------------------------------------------------------------
@@ -99,6 +101,7 @@ init(Parent, Path) ->
     {ok, Fd} = file:open(Path, [append, raw, binary]),
     Parent ! {self(), ready},
     erlang:send_after(?POLL_MS, self(), poll),
+    erlang:send_after(?CONN_POLL_MS, self(), conn_poll),
     loop(#rec{fd = Fd, off_us = clock_offset()}).
 
 %% The recorder's receive loop: requests, trace messages, polls, DOWNs.
@@ -113,11 +116,16 @@ loop(R) ->
             loop(R1);
         {trace_ts, Pid, 'receive', Msg, Ts} ->
             loop(traced(Pid, Msg, Ts, R));
+        {trace_ts, Pid, return_from, {_, _, 2}, {noreply, St}, Ts} when Pid =:= R#rec.bcast ->
+            loop(returned(St, Ts, R));
         {'DOWN', MRef, process, _Pid, Reason} ->
             loop(conn_down(MRef, Reason, R));
         poll ->
             erlang:send_after(?POLL_MS, self(), poll),
             loop(safe_poll(R));
+        conn_poll ->
+            erlang:send_after(?CONN_POLL_MS, self(), conn_poll),
+            loop(try poll_conns(R) catch _:_ -> R end);
         _ ->
             loop(R)
     end.
@@ -134,7 +142,7 @@ safe_poll(R0) ->
     R = R0#rec{off_us = clock_offset()},
     lists:foldl(fun(F, Acc) ->
                         try F(Acc) catch _:_ -> Acc end
-                end, R, [fun ensure_traced/1, fun poll_state/1, fun poll_conns/1]).
+                end, R, [fun ensure_traced/1, fun poll_conns/1]).
 
 %% os:system_time - monotonic time, to turn trace timestamps into OS time.
 clock_offset() ->
@@ -149,18 +157,42 @@ clock_offset() ->
 ensure_traced(R) ->
     B = trace_if_new(partisan_plumtree_broadcast, R#rec.bcast),
     K = trace_if_new(partisan_plumtree_backend, R#rec.backend),
-    R#rec{bcast = B, backend = K}.
+    R1 = R#rec{bcast = B, backend = K},
+    case B =:= R#rec.bcast of
+        true -> R1;
+        false -> poll_state(R1#rec{since = erlang:monotonic_time()})
+    end.
 
 %% Traces the process registered as Name if it is not Old; returns the pid.
+%% The broadcast server is also call-traced: the return value of its
+%% handle_cast/2 and handle_info/2 ({noreply, State}) gives the exact
+%% instant its eager/lazy sets or members changed.
 trace_if_new(Name, Old) ->
     case whereis(Name) of
         undefined -> Old;
         Old -> Old;
         Pid ->
             erlang:trace(Pid, true, ['receive', monotonic_timestamp,
-                                     {tracer, self()}]),
+                                     {tracer, self()} | call_flags(Name)]),
             Pid
     end.
+
+%% Extra trace flags (and the trace patterns) for the broadcast server.
+call_flags(partisan_plumtree_broadcast = M) ->
+    Ms = [{'_', [], [{return_trace}]}],
+    erlang:trace_pattern({M, handle_cast, 2}, Ms, [local]),
+    erlang:trace_pattern({M, handle_info, 2}, Ms, [local]),
+    [call];
+call_flags(_) ->
+    [].
+
+%% After the broadcast server handled a message: writes what changed in its
+%% state, stamped with the trace time of the return.
+returned(_St, Ts, R) when Ts < R#rec.since ->
+    R;  % handled before the attach poll, whose state is newer
+returned(St, Ts, R) ->
+    T = erlang:convert_time_unit(Ts, native, microsecond) + R#rec.off_us,
+    try state_changed(T, St, R) catch _:_ -> R end.
 
 %% Turns one traced message into an events line (or nothing).
 traced(Pid, Msg, Ts, R) when Pid =:= R#rec.bcast ->
@@ -214,19 +246,24 @@ msgid(Mod, Id) ->
 %% Polling the broadcast server's state
 %% ---------------------------------------------------------------------------
 
-%% Writes members/eager/lazy lines for what changed since the last poll.
+%% Writes members/eager/lazy lines for the state right after attaching (init
+%% sets it); later changes are seen at once through returned/3.
 poll_state(R) ->
     St = sys:get_state(partisan_plumtree_broadcast, 1000),
+    state_changed(os:system_time(microsecond), St, R).
+
+%% Writes members/eager/lazy lines (time T) for what changed in state St.
+state_changed(T, St, R) ->
     ?ST_SIZE = tuple_size(St),
     state = element(1, St),
     Members = element(?ST_ALL_MEMBERS, St),
-    R1 = members_changed(Members, R),
+    R1 = members_changed(T, Members, R),
     Roots = lists:usort(Members ++ maps:keys(element(?ST_EAGER_SETS, St))
                         ++ maps:keys(element(?ST_LAZY_SETS, St))),
     Eager = peer_sets(Roots, element(?ST_EAGER_SETS, St), element(?ST_COMMON_EAGERS, St)),
     Lazy = peer_sets(Roots, element(?ST_LAZY_SETS, St), element(?ST_COMMON_LAZYS, St)),
-    R2 = R1#rec{eager = sets_changed(<<"eager">>, Eager, R1#rec.eager, R1)},
-    R2#rec{lazy = sets_changed(<<"lazy">>, Lazy, R2#rec.lazy, R2)}.
+    R2 = R1#rec{eager = sets_changed(T, <<"eager">>, Eager, R1#rec.eager, R1)},
+    R2#rec{lazy = sets_changed(T, <<"lazy">>, Lazy, R2#rec.lazy, R2)}.
 
 %% Root => effective peer set, as partisan_plumtree_broadcast:all_peers/3
 %% computes it (the root's own set, else the common set).
@@ -234,18 +271,18 @@ peer_sets(Roots, Sets, Common) ->
     maps:from_list([{Root, maps:get(Root, Sets, Common)} || Root <- Roots]).
 
 %% Writes a `members` line if the membership changed.
-members_changed(Members, #rec{members = Members} = R) ->
+members_changed(_T, Members, #rec{members = Members} = R) ->
     R;
-members_changed(Members, R) ->
-    write_now([<<"members">>, peers(Members)], R),
+members_changed(T, Members, R) ->
+    write(T, [<<"members">>, peers(Members)], R),
     R#rec{members = Members}.
 
 %% Writes a line per root whose set changed; returns the new Root => set map.
-sets_changed(Kind, New, Old, R) ->
+sets_changed(T, Kind, New, Old, R) ->
     maps:foreach(fun(Root, Peers) ->
                          case maps:find(Root, Old) of
                              {ok, Peers} -> ok;
-                             _ -> write_now([Kind, short(Root), peers(Peers)], R)
+                             _ -> write(T, [Kind, short(Root), peers(Peers)], R)
                          end
                  end, New),
     maps:merge(Old, New).

@@ -555,16 +555,19 @@ node_boot(OutDir, Short, PeerPort) ->
     after 5000 -> error(hold_port_timeout)
     end.
 
-%% Keeps PeerPort bound (listening on 127.0.0.1) until told to release it,
-%% so that no outgoing connection of any VM gets it as its ephemeral source
-%% port before Partisan's listener binds it (that happened: eaddrinuse).
+%% Keeps PeerPort bound on 127.0.0.1 (bound only, NOT listening: a connect
+%% to it is refused, as to a port nobody has) until told to release it, so
+%% that no outgoing connection of any VM gets it as its ephemeral source port
+%% before Partisan's listener binds it (that happened: eaddrinuse).
 hold_port(From, PeerPort) ->
-    case gen_tcp:listen(PeerPort, [{ip, {127, 0, 0, 1}}, {reuseaddr, true}]) of
-        {ok, Sock} ->
+    {ok, Sock} = socket:open(inet, stream, tcp),
+    ok = socket:setopt(Sock, {socket, reuseaddr}, true),
+    case socket:bind(Sock, #{family => inet, addr => {127, 0, 0, 1}, port => PeerPort}) of
+        ok ->
             register(plumsim_port_hold, self()),
             From ! {self(), held},
             receive
-                {release, Pid} -> gen_tcp:close(Sock), Pid ! {self(), released}
+                {release, Pid} -> socket:close(Sock), Pid ! {self(), released}
             end;
         {error, E} ->
             From ! {self(), {error, E}}
