@@ -69,6 +69,17 @@ TEST(ShippedScenariosTest, QuickstartDeliversEveryHeartbeatEverywhere) {
   EXPECT_LE(r->stats.merged_stale[kHeartbeatHandler], flood + 2 * grafts);
 }
 
+// validate_hyparview16: the 16 nodes joined through n0 one by one form one
+// overlay, and every heartbeat and application message reaches every node.
+TEST(ShippedScenariosTest, ValidateHyParView16ReachesEveryNode) {
+  auto r = RunShipped("validate_hyparview16.toml");
+  EXPECT_EQ(r->stats.joins_lost, 0u);
+  const uint64_t n = 16;
+  EXPECT_EQ(FirstDeliveries(r->stats), Heartbeats(r->stats) * (n - 1));
+  EXPECT_EQ(r->stats.originated[kStoreHandler], 5u);
+  EXPECT_EQ(r->stats.merged_new[kStoreHandler], 5 * (n - 1));
+}
+
 // Over tcp (the default) a lost segment is retransmitted: nothing is lost,
 // every heartbeat reaches every node, later than the lost one's RTO.
 TEST(ShippedScenariosTest, LossyRetransmitsOverTcp) {

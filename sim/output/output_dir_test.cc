@@ -179,6 +179,47 @@ TEST_F(OutputDirTest, OverwriteLooksIntoTreesAndPictures) {
   ExpectNoLeftovers(work_);
 }
 
+// A plumsim validate folder, as sim/validate/validate.cc writes it.
+void FakeValidate(const fs::path& dir) {
+  Touch(dir / "manifest.json", "{\"plumsim_version\": \"0.5.0\", \"validate_of\": \"s.toml\"}");
+  for (const char* f : {"scenario.toml", "sim_scenario.toml", "validate.csv", "validate.html"}) {
+    Touch(dir / f);
+  }
+  for (const char* f : {"run.meta", "n0.events", "n0.log", "plan.config", "controller.log",
+                        "erlang/plumsim_recorder.erl", "ebin/plumsim_recorder.beam"}) {
+    Touch(dir / "real" / f);
+  }
+  Touch(dir / "real-2" / "run.meta");
+}
+
+// --overwrite replaces a validate folder only when everything in it is
+// what validate writes, its real/ folders looked into; not a run folder.
+TEST_F(OutputDirTest, OverwriteOfAValidateFolderLooksIntoItsRealRuns) {
+  auto open = [](const std::string& path) {
+    return OutputDir::Open(path, true, "scenarios/s.toml", OutputKind::kValidate).status();
+  };
+  FakeValidate(work_ / "v");
+  EXPECT_TRUE(open("v").ok()) << open("v");
+  Touch(work_ / "v" / "real" / "notes.txt");
+  EXPECT_THAT(std::string(open("v").message()), HasSubstr("real/notes.txt"));
+  FakeValidate(work_ / "w");
+  Touch(work_ / "w" / "real" / "ebin" / "deep" / "x.beam");
+  EXPECT_THAT(std::string(open("w").message()), HasSubstr("real/ebin/deep"));
+  FakeValidate(work_ / "y");
+  fs::create_symlink(work_ / "keep.txt", work_ / "y" / "real" / "n1.events");
+  EXPECT_THAT(std::string(open("y").message()), HasSubstr("real/n1.events"));
+  FakeValidate(work_ / "z");
+  Touch(work_ / "z" / "real-x" / "run.meta");
+  EXPECT_THAT(std::string(open("z").message()), HasSubstr("real-x"));
+  FakeRun(work_ / "r", "a");
+  EXPECT_THAT(std::string(open("r").message()), HasSubstr("does not write"));
+  FakeValidate(work_ / "v2");
+  EXPECT_THAT(std::string(Open("v2", true).message()), HasSubstr("does not write"));
+  EXPECT_EQ(Read(work_ / "keep.txt"), "precious");
+  EXPECT_TRUE(fs::exists(work_ / "v" / "real" / "notes.txt"));
+  ExpectNoLeftovers(work_);
+}
+
 TEST_F(OutputDirTest, OverwriteWithTrailingSlashSwapsInTheNewRun) {
   FakeRun(work_ / "old", "a");
   {

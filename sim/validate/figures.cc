@@ -121,6 +121,7 @@ std::optional<double> Mean(const std::vector<double>& v) {
 // set for `root` changed, read every poll_us as the real recorder reads it:
 // a set that changes and changes back between two reads is no change.
 std::vector<int64_t> EagerChanges(const ClusterRecord& r, int root, int64_t poll_us) {
+  poll_us = std::max<int64_t>(poll_us, 1);
   std::map<int, std::vector<std::pair<int64_t, const std::vector<int>*>>> by_node;
   for (const auto& p : r.peer_sets) {
     if (p.eager && p.root == root) by_node[p.node].emplace_back(p.at_us, &p.peers);
