@@ -34,10 +34,10 @@ struct LatencyDistribution {
   std::shared_ptr<const std::vector<SimDuration>> samples;
 
   static LatencyDistribution Constant(SimDuration value) {
-    return {Kind::kConstant, value, SimDuration(), 0};
+    return {Kind::kConstant, value, SimDuration(), 0, nullptr};
   }
   static LatencyDistribution Uniform(SimDuration min, SimDuration max) {
-    return {Kind::kUniform, min, max, 0};
+    return {Kind::kUniform, min, max, 0, nullptr};
   }
   // Checks that `values` is not empty.
   static LatencyDistribution Empirical(std::vector<SimDuration> values);

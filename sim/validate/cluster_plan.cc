@@ -191,6 +191,18 @@ std::string EventTerm(const ClusterPlan::Event& e) {
 
 }  // namespace
 
+std::string PlanSignature(const std::string& plan_text) {
+  const size_t duration = plan_text.find("{duration_ms,");
+  const size_t duration_end = plan_text.find('\n', duration);
+  const size_t partisan = plan_text.find("{partisan,");
+  if (duration == std::string::npos || partisan == std::string::npos ||
+      duration_end == std::string::npos) {
+    return "";
+  }
+  return absl::StrCat(plan_text.substr(duration, duration_end - duration), "\n",
+                      plan_text.substr(partisan));
+}
+
 absl::StatusOr<ClusterPlan> PlanCluster(const Scenario& scenario, int first_peer_port) {
   if (absl::Status st = CheckSettings(scenario); !st.ok()) return st;
   return Planner(scenario).Plan(first_peer_port);

@@ -55,6 +55,11 @@ absl::StatusOr<ClusterPlan> PlanCluster(const Scenario& scenario, int first_peer
 // The plan as Erlang terms (docs/validate.md, "The plan").
 std::string PlanText(const ClusterPlan& plan, const Scenario& scenario, const PlanPlaces& places);
 
+// What of a plan's text says what the run did, not where: its duration,
+// Partisan settings and events (not paths, ports or cookie). Two runs of
+// one scenario and seed have the same signature.
+std::string PlanSignature(const std::string& plan_text);
+
 }  // namespace plumsim
 
 #endif  // PLUMSIM_SIM_VALIDATE_CLUSTER_PLAN_H_

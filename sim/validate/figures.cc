@@ -255,7 +255,13 @@ class Builder {
   void Closes(const std::vector<std::string>& reasons) {
     std::map<std::string, int64_t> count;
     for (const std::string& reason : reasons) count[reason] = 0;
-    for (const auto& c : r_.closes) ++count[c.reason];
+    // Only closes a running node saw: a crashed node's own connections die
+    // with it (in a real cluster its VM is killed and records nothing; the
+    // simulator reports them as `crash` at the crash instant), so each side
+    // counts the closes the survivors observe.
+    for (const auto& c : r_.closes) {
+      if (Running(r_, c.node, c.at_us)) ++count[c.reason];
+    }
     for (const auto& [reason, n] : count) {
       Add("closes." + reason, static_cast<double>(n), 2);
     }

@@ -32,7 +32,8 @@ struct Figure {
 
 // Every figure, in a fixed order: per handler that originated messages,
 // then connection closes by reason (every reason in `reasons`, plus those
-// seen), then timer periods.
+// seen; only closes held by a node running at that instant, since a crashed
+// node's own connections die unrecorded with it), then timer periods.
 std::vector<Figure> ComputeFigures(const ClusterRecord& record, const FigureSettings& settings,
                                    const std::vector<std::string>& reasons = {});
 

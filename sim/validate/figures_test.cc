@@ -108,9 +108,24 @@ TEST(FiguresTest, MessageFiguresFollowTheirDefinitions) {
   EXPECT_NEAR(*f["heartbeat.reliability_mean"], 2.0 / 3.0, 1e-9);
   EXPECT_EQ(f["heartbeat.rmr_mean"], 1.0);  // 2 copies / (2 - 1) - 1
   EXPECT_EQ(f["heartbeat.ldh_max"], 1.0);   // round 0 + 1
-  EXPECT_EQ(f["heartbeat.latency_max_ms"], 2.0);
+  // m1 is n0's first message: its flood of every link is not timed.
+  EXPECT_EQ(f["heartbeat.latency_max_ms"], std::nullopt);
   EXPECT_EQ(f["heartbeat.grafts_per_message"], 1.0);
   EXPECT_EQ(f["heartbeat.messages_grafted"], 1.0);
+}
+
+// Latency is timed from each root's second message on, to the first copy
+// each node received.
+TEST(FiguresTest, LatencyIsTimedFromEachRootsSecondMessage) {
+  ClusterRecord r = Small();
+  const int h = 0;
+  r.originations.push_back({2'000'000, 0, h, "m2"});
+  r.receipts.push_back({2'003'000, 1, Kind::kBroadcast, 0, h, "m2", 0, 0});
+  r.receipts.push_back({2'005'000, 1, Kind::kBroadcast, 2, h, "m2", 0, 1});
+  r.receipts.push_back({2'004'000, 2, Kind::kBroadcast, 0, h, "m2", 0, 0});
+  auto f = ByName(ComputeFigures(r, FigureSettings{}));
+  EXPECT_EQ(f["heartbeat.latency_max_ms"], 4.0);
+  EXPECT_EQ(f["heartbeat.latency_p50_ms"], 3.0);
 }
 
 TEST(FiguresTest, ANodeNotRunningAtSendIsNotInReliability) {
@@ -118,6 +133,20 @@ TEST(FiguresTest, ANodeNotRunningAtSendIsNotInReliability) {
   r.incarnations[2].stop_us = 500'000;  // n2 crashed before the send
   auto f = ByName(ComputeFigures(r, FigureSettings{}));
   EXPECT_EQ(f["heartbeat.reliability_mean"], 1.0);
+}
+
+// A crashed node's own connections die with it: only the closes its
+// survivors saw count (a killed VM records none of its own).
+TEST(FiguresTest, ClosesAreThoseARunningNodeSaw) {
+  ClusterRecord r = Small();
+  r.incarnations[2].stop_us = 2'000'000;  // n2 crashes at 2 s
+  r.closes.push_back({2'000'000, 2, 0, "crash"});
+  r.closes.push_back({2'000'000, 2, 1, "crash"});
+  r.closes.push_back({2'000'000, 0, 2, "peer_closed"});
+  r.closes.push_back({2'000'100, 1, 2, "peer_closed"});
+  auto f = ByName(ComputeFigures(r, FigureSettings{}, {"crash"}));
+  EXPECT_EQ(f["closes.crash"], 0.0);
+  EXPECT_EQ(f["closes.peer_closed"], 2.0);
 }
 
 TEST(FiguresTest, MessagesTooCloseToTheEndAreNotSettled) {

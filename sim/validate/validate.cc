@@ -150,17 +150,28 @@ absl::Status RunRealCluster(const Scenario& scenario, const std::vector<std::str
   return absl::OkStatus();
 }
 
-// Copies an earlier run's recordings (only the files a real run writes).
-absl::Status CopyRecording(const fs::path& from, const fs::path& to) {
+// Copies an earlier run's recordings (only the files a real run writes),
+// when they were recorded for this scenario and seed.
+absl::Status CopyRecording(const Scenario& scenario, const fs::path& from, const fs::path& to) {
   std::error_code ec;
   if (!fs::exists(from / "run.meta", ec)) {
     return absl::InvalidArgumentError(
         absl::StrCat("--recorded: ", from.string(), " holds no run.meta of a real run"));
   }
+  absl::StatusOr<std::string> recorded = ReadInputFile((from / "plan.config").string(), "plan");
+  if (!recorded.ok()) return recorded.status();
+  absl::StatusOr<ClusterPlan> plan = PlanCluster(scenario, 20000);
+  if (!plan.ok()) return plan.status();
+  if (PlanSignature(*recorded) != PlanSignature(PlanText(*plan, scenario, PlanPlaces{}))) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--recorded: ", (from / "plan.config").string(),
+        " was recorded for another scenario, seed or duration (its settings or events differ "
+        "from this scenario's plan)"));
+  }
   fs::create_directories(to, ec);
   for (const fs::directory_entry& e : fs::directory_iterator(from, ec)) {
     const std::string name = e.path().filename().string();
-    if (!fs::is_regular_file(e.symlink_status(ec))) continue;
+    if (!fs::is_regular_file(e.status(ec))) continue;  // a symlink to a file is read
     if (name == "run.meta" || name == "plan.config" || absl::EndsWith(name, ".events")) {
       fs::copy_file(e.path(), to / name, ec);
       if (ec) return absl::InternalError(absl::StrCat(e.path().string(), ": ", ec.message()));
@@ -278,7 +289,8 @@ absl::StatusOr<ValidateResult> RunValidation(const Scenario& scenario, const Val
   for (int r = 0; r < o.repeat; ++r) {
     const fs::path dir = out->staging() / RealFolder(r);
     if (!o.recorded_dir.empty()) {
-      if (absl::Status st = CopyRecording(fs::path(o.recorded_dir) / RealFolder(r), dir);
+      if (absl::Status st =
+              CopyRecording(scenario, fs::path(o.recorded_dir) / RealFolder(r), dir);
           !st.ok()) {
         return st;
       }

@@ -1,7 +1,7 @@
 %% plumsim_recorder: runs on every node of a `plumsim validate` run and writes
 %% that node's events file (OUT/<name>.events, tab-separated, one line per
 %% event, written as it happens so that it survives kill -9). See
-%% /work/scratch/validate_contract.md (the contract with the C++ side).
+%% docs/validate.md, "Recordings" (the contract with the C++ side).
 %%
 %% What it watches, and the Partisan v5.0.3 code it relies on:
 %% - Messages arriving at the Plumtree broadcast server, by tracing 'receive'

@@ -2,8 +2,8 @@
 %% scenario plan on a real Partisan cluster on this machine: one Erlang VM per
 %% scenario node (OTP's peer module, 127.0.0.1 only), Partisan configured from
 %% the plan, the plan's events applied on time, and run.meta written. The
-%% plan, run.meta and the events files are defined by
-%% /work/scratch/validate_contract.md.
+%% plan, run.meta and the events files are defined in docs/validate.md
+%% ("The plan" and "Recordings").
 %%
 %% Run as:
 %%   ERL_EPMD_ADDRESS=127.0.0.1 ERL_EPMD_PORT=<plan epmd_port> \
@@ -18,7 +18,6 @@
 -export([main/1]).
 %% Node side (called with erpc on the scenario VMs).
 -export([node_boot/3, node_start/4, node_leave/0, node_broadcast/1, hb_hook/4]).
--export([hold_port/2]).
 %% gen_event callbacks for the SIGTERM handler in erl_signal_server.
 -export([init/1, handle_event/2, handle_call/2, handle_info/2, terminate/2]).
 
@@ -92,7 +91,23 @@ read_plan(File) ->
             boot_timeout_ms, nodes, partisan, events],
     [fatal("plan has no ~p", [K]) || K <- Need, not maps:is_key(K, Plan)],
     1 = maps:get(format, Plan),
+    warn_ephemeral_ports(Plan),
     Plan.
+
+%% Warns (stderr) about peer ports inside Linux's ephemeral port range: an
+%% outgoing connection of any VM may take such a port as its source port
+%% before the node's Partisan listener binds it (eaddrinuse at start).
+warn_ephemeral_ports(Plan) ->
+    case file:read_file("/proc/sys/net/ipv4/ip_local_port_range") of
+        {ok, Bin} ->
+            [Lo, Hi] = [binary_to_integer(X) || X <- string:lexemes(Bin, " \t\n")],
+            Bad = [P || #{peer_port := P} <- maps:get(nodes, Plan), P >= Lo, P =< Hi],
+            [err("validate: warning: peer ports ~w are in the ephemeral range ~b-~b",
+                 [Bad, Lo, Hi]) || Bad =/= []],
+            ok;
+        _ ->
+            ok
+    end.
 
 %% The node map of Id in the plan.
 node_of(Plan, Id) ->
@@ -102,7 +117,7 @@ node_of(Plan, Id) ->
     end.
 
 %% The Partisan application environment for Node (see partisan_config:init/0
-%% for the keys read from the application env, and the status file).
+%% for the keys read from the application env; docs/validate.md lists them).
 partisan_env(Plan, #{peer_port := Port}) ->
     P = maps:get(partisan, Plan),
     Ping = maps:merge(#{enabled => true}, maps:get(connection_ping, P, #{})),
@@ -538,7 +553,7 @@ wait_stopped(Pids, Deadline) ->
 
 %% Prepares a fresh VM: recorder, application store, Partisan's dependencies
 %% started and its modules loaded (so that starting Partisan later is quick),
-%% and the node's peer port reserved (hold_port/2) until Partisan starts.
+%% and the node's peer port checked.
 node_boot(OutDir, Short, PeerPort) ->
     ok = plumsim_recorder:start(OutDir, Short),
     ok = plumsim_app_handler:init_store(),
@@ -547,39 +562,15 @@ node_boot(OutDir, Short, PeerPort) ->
     [{ok, _} = application:ensure_all_started(D) || D <- Deps],
     [code:ensure_modules_loaded(Ms) || App <- [partisan | Deps],
                                        {ok, Ms} <- [application:get_key(App, modules)]],
-    Self = self(),
-    Pid = spawn(?MODULE, hold_port, [Self, PeerPort]),
-    receive
-        {Pid, held} -> ok;
-        {Pid, {error, E}} -> error({peer_port_in_use, PeerPort, E})
-    after 5000 -> error(hold_port_timeout)
-    end.
+    ok = check_port_free(PeerPort).
 
-%% Keeps PeerPort bound on 127.0.0.1 (bound only, NOT listening: a connect
-%% to it is refused, as to a port nobody has) until told to release it, so
-%% that no outgoing connection of any VM gets it as its ephemeral source port
-%% before Partisan's listener binds it (that happened: eaddrinuse).
-hold_port(From, PeerPort) ->
-    {ok, Sock} = socket:open(inet, stream, tcp),
-    ok = socket:setopt(Sock, {socket, reuseaddr}, true),
-    case socket:bind(Sock, #{family => inet, addr => {127, 0, 0, 1}, port => PeerPort}) of
-        ok ->
-            register(plumsim_port_hold, self()),
-            From ! {self(), held},
-            receive
-                {release, Pid} -> socket:close(Sock), Pid ! {self(), released}
-            end;
-        {error, E} ->
-            From ! {self(), {error, E}}
-    end.
-
-%% Releases the held peer port (if any), synchronously.
-release_port() ->
-    case whereis(plumsim_port_hold) of
-        undefined -> ok;
-        Pid ->
-            Pid ! {release, self()},
-            receive {Pid, released} -> ok after 2000 -> ok end
+%% Fails if PeerPort cannot be bound on 127.0.0.1 now (a quick probe: the
+%% socket is closed at once; the port is NOT reserved until Partisan starts,
+%% plumsim picks ports below Linux's ephemeral range, 20000..32767).
+check_port_free(PeerPort) ->
+    case gen_tcp:listen(PeerPort, [{ip, {127, 0, 0, 1}}, {reuseaddr, true}]) of
+        {ok, S} -> gen_tcp:close(S);
+        {error, E} -> error({peer_port_unusable, PeerPort, E})
     end.
 
 %% Starts Partisan with Env and joins Contact; returns {ok, T_us} where T_us
@@ -598,7 +589,6 @@ node_start(Inc, Env, Contact, _At) ->
     _ = telemetry:detach(plumsim_hb),
     ok = telemetry:attach(plumsim_hb, [partisan, channel, configured],
                           fun ?MODULE:hb_hook/4, Hb),
-    ok = release_port(),
     {ok, _} = application:ensure_all_started(partisan),
     ok = plumsim_recorder:attach(),
     ok = join(Contact),
