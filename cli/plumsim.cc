@@ -56,11 +56,10 @@ int Main(int argc, char** argv) {
                "plumsim"};
   app.set_version_flag("--version", BuildInfo());
   app.require_subcommand(1);
-  const std::vector<Command> commands = {AddRunCommand(&app),     AddCheckCommand(&app),
-                                         AddReplayCommand(&app),  AddStudyCommands(&app),
-                                         AddExploreCommand(&app), AddTreesCommand(&app),
-                                         AddGoldenCommands(&app), AddDiffCommand(&app),
-                                         AddValidateCommand(&app)};
+  const std::vector<Command> commands = {
+      AddRunCommand(&app),     AddCheckCommand(&app),   AddReplayCommand(&app),
+      AddStudyCommands(&app),  AddExploreCommand(&app), AddTreesCommand(&app),
+      AddGoldenCommands(&app), AddDiffCommand(&app),    AddValidateCommand(&app)};
   if (argc > 1 && argv[1][0] != '-' &&
       app.get_subcommands([&](CLI::App* c) { return c->get_name() == argv[1]; }).empty()) {
     std::vector<std::string> names;

@@ -132,6 +132,36 @@ TEST(ClusterPlanTest, HyParViewJoinsFollowTheBootstrapRule) {
   }
 }
 
+// A plan's signature is what the run did, not where: two places give the
+// same signature; another duration, setting or event another.
+TEST(ClusterPlanTest, TheSignatureIsWhatTheRunDidNotWhere) {
+  const Scenario s = Parse(kQuick);
+  absl::StatusOr<ClusterPlan> plan = PlanCluster(s, 21000), moved = PlanCluster(s, 25000);
+  ASSERT_TRUE(plan.ok() && moved.ok());
+  PlanPlaces here, there;
+  here.out_dir = "/tmp/a";
+  here.cookie = "c1";
+  there.out_dir = "/elsewhere/b";
+  there.cookie = "c2";
+  there.epmd_port = here.epmd_port + 1;
+  const std::string a = PlanSignature(PlanText(*plan, s, here));
+  ASSERT_FALSE(a.empty());
+  EXPECT_EQ(a, PlanSignature(PlanText(*moved, s, there)));
+  const std::pair<std::string, std::string> changes[] = {
+      {"duration = \"30s\"", "duration = \"31s\""},
+      {"size = 100", "size = 101"},
+      {"[membership]", "[plumtree]\nlazy_tick_period = \"2s\"\n[membership]"}};
+  for (const auto& [from, to] : changes) {
+    std::string text = kQuick;
+    text.replace(text.find(from), from.size(), to);
+    const Scenario changed = Parse(text);
+    absl::StatusOr<ClusterPlan> other = PlanCluster(changed, 21000);
+    ASSERT_TRUE(other.ok()) << to;
+    EXPECT_NE(a, PlanSignature(PlanText(*other, changed, here))) << to;
+  }
+  EXPECT_EQ(PlanSignature("not a plan"), "");
+}
+
 TEST(ClusterPlanTest, WhatOneMachineCannotApplyIsRefusedWhereItIsWritten) {
   std::string text = std::string(kQuick) + R"(
 [[events]]

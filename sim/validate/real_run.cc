@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -128,9 +129,11 @@ class EventsReader {
     if (what == "originate") return Originate(f);
     if (what == "recv") return Receive(f);
     if (what == "eager" || what == "lazy") return PeerSet(f, what == "eager");
+    if (what == "conn_up") return ConnectionUp(f);
+    if (what == "disconnect") return Disconnect(f);
     if (what == "conn_down") return ConnectionDown(f);
     if (what == "tick") return Tick(f);
-    return absl::OkStatus();  // conn_up, members, and later additions: not compared
+    return absl::OkStatus();  // members, and later additions: not compared
   }
 
  private:
@@ -184,11 +187,30 @@ class EventsReader {
     r_->peer_sets.push_back({at_, node_, *root, eager, std::move(*peers)});
     return absl::OkStatus();
   }
+  absl::Status ConnectionUp(const std::vector<absl::string_view>& f) {
+    if (absl::Status st = Need(f, 4); !st.ok()) return st;
+    absl::StatusOr<int> peer = Node(f[2]);
+    if (!peer.ok()) return peer.status();
+    disconnecting_.erase(*peer);
+    return absl::OkStatus();
+  }
+  // The peer service pruned the peer's connections (disconnect/1): their
+  // processes now exit `normal` because they were stopped, not because their
+  // sockets closed.
+  absl::Status Disconnect(const std::vector<absl::string_view>& f) {
+    if (absl::Status st = Need(f, 3); !st.ok()) return st;
+    absl::StatusOr<int> peer = Node(f[2]);
+    if (!peer.ok()) return peer.status();
+    disconnecting_.insert(*peer);
+    return absl::OkStatus();
+  }
   absl::Status ConnectionDown(const std::vector<absl::string_view>& f) {
     if (absl::Status st = Need(f, 5); !st.ok()) return st;
     absl::StatusOr<int> peer = Node(f[2]);
     if (!peer.ok()) return peer.status();
-    r_->closes.push_back({at_, node_, *peer, RealCloseReason(f[4])});
+    std::string reason = RealCloseReason(f[4]);
+    if (f[4] == "normal" && disconnecting_.contains(*peer)) reason = "disconnect";
+    r_->closes.push_back({at_, node_, *peer, std::move(reason)});
     return absl::OkStatus();
   }
   absl::Status Tick(const std::vector<absl::string_view>& f) {
@@ -209,6 +231,7 @@ class EventsReader {
   const int node_;
   LineReader* lines_;
   int64_t at_ = 0;
+  absl::flat_hash_set<int> disconnecting_;  // peers pruned since their last conn_up
 };
 
 // Closes each incarnation at the next start of its node, or at a crash or

@@ -98,6 +98,26 @@ TEST_F(RealRunTest, ARunThatDidNotCompleteIsRefused) {
   EXPECT_THAT(run.status().message(), HasSubstr("did not complete: status boot failed: n3"));
 }
 
+// A connection process exits `normal` whether its socket closed or the peer
+// service stopped it: those after a `disconnect` of their peer (and before
+// the peer's next conn_up) are disconnects.
+TEST_F(RealRunTest, ANormalExitAfterADisconnectIsADisconnect) {
+  Write("n1.events",
+        "1000000400\tstart\t1\n"
+        "1001000000\tconn_up\tn0\tundefined\n"
+        "1002000000\tdisconnect\tn0\n"
+        "1002000100\tconn_down\tn0\tundefined\tnormal\n"
+        "1003000000\tconn_up\tn0\tundefined\n"
+        "1004000000\tconn_down\tn0\tundefined\tnormal\n");
+  absl::StatusOr<RealRun> run = ReadRealRun(dir_.string(), {"n0", "n1"}, 20'000'000);
+  ASSERT_TRUE(run.ok()) << run.status();
+  std::vector<std::string> n1;
+  for (const auto& c : run->record.closes) {
+    if (c.node == 1) n1.push_back(c.reason);
+  }
+  EXPECT_THAT(n1, ::testing::ElementsAre("disconnect", "peer_closed"));
+}
+
 TEST(RealCloseReasonTest, ErlangExitReasonsMapToPlumsimsCloseReasons) {
   EXPECT_EQ(RealCloseReason("{shutdown,ping_timeout}"), "ping_timeout");
   EXPECT_EQ(RealCloseReason("{invalid_ping_response,{pong,3}}"), "invalid_ping_response");

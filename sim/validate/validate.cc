@@ -289,8 +289,7 @@ absl::StatusOr<ValidateResult> RunValidation(const Scenario& scenario, const Val
   for (int r = 0; r < o.repeat; ++r) {
     const fs::path dir = out->staging() / RealFolder(r);
     if (!o.recorded_dir.empty()) {
-      if (absl::Status st =
-              CopyRecording(scenario, fs::path(o.recorded_dir) / RealFolder(r), dir);
+      if (absl::Status st = CopyRecording(scenario, fs::path(o.recorded_dir) / RealFolder(r), dir);
           !st.ok()) {
         return st;
       }

@@ -59,11 +59,11 @@ TEST_F(ValidateTest, ARecordingIsComparedWithTheSimulationOverSeeds) {
     ASSERT_EQ(f.sim.size(), 3u);
     EXPECT_THAT(f.verdict, ::testing::AnyOf("match", "outside", "n/a", "info")) << f.name;
   }
-  for (const char* name : {"heartbeat.reliability_mean", "heartbeat.rmr_mean", "heartbeat.ldh_max",
-                           "heartbeat.latency_p90_ms", "heartbeat.tree_stable_share",
-                           "heartbeat.eager_changes_per_message_late",
-                           "application.reliability_min", "closes.peer_closed",
-                           "timer.lazy_period_ms", "timer.heartbeat_period_ms"}) {
+  for (const char* name :
+       {"heartbeat.reliability_mean", "heartbeat.rmr_mean", "heartbeat.ldh_max",
+        "heartbeat.latency_p90_ms", "heartbeat.tree_stable_share",
+        "heartbeat.eager_changes_per_message_late", "application.reliability_min",
+        "closes.peer_closed", "timer.lazy_period_ms", "timer.heartbeat_period_ms"}) {
     EXPECT_THAT(names, ::testing::Contains(name));
   }
   // The real cluster delivered every message while n3 was up, and its
@@ -123,10 +123,9 @@ TEST_F(ValidateTest, WhatARealRunCannotApplyIsRefusedBeforeAnythingIsWritten) {
 }
 
 TEST_F(ValidateTest, APartisanFolderWithoutABuildSaysWhatIsMissing) {
-  EXPECT_THAT(std::string(PartisanCodePaths((out_ / "nowhere").string(), nullptr)
-                              .status()
-                              .message()),
-              HasSubstr("no such folder"));
+  EXPECT_THAT(
+      std::string(PartisanCodePaths((out_ / "nowhere").string(), nullptr).status().message()),
+      HasSubstr("no such folder"));
   fs::create_directories(out_ / "empty");
   absl::StatusOr<std::vector<std::string>> paths =
       PartisanCodePaths((out_ / "empty").string(), nullptr);

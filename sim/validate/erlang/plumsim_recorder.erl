@@ -23,6 +23,13 @@
 %%   server every ?POLL_MS; field positions of its #state record are below.
 %% - Connections: polling partisan_peer_connections:connections/0 and
 %%   monitoring every connection process (its 'DOWN' reason is conn_down's).
+%%   A connection process exits `normal` both when its socket closed
+%%   (partisan_peer_service_client:handle_info/2, ?CLOSED_MSG clause) and
+%%   when the peer service stopped it (gen_server:stop/1 in
+%%   partisan_hyparview_peer_service_manager:disconnect/1), so the peer
+%%   service's process is call-traced on partisan_peer_connections:prune/1
+%%   with a node (not a pid: prune(Pid) is the clean-up after an exit): a
+%%   `disconnect PEER` line, written before that peer's conn_downs.
 -module(plumsim_recorder).
 
 -export([start/2, mark_start/1, attach/0, stop/0]).
@@ -45,6 +52,7 @@
     fd,                      % the events file (raw, append)
     bcast = undefined,       % traced pid of partisan_plumtree_broadcast
     backend = undefined,     % traced pid of partisan_plumtree_backend
+    manager = undefined,     % traced pid of the peer service manager
     off_us = 0,              % os:system_time - erlang:monotonic_time (us)
     eager = #{},             % Root => last written eager peers
     lazy = #{},              % Root => last written lazy peers
@@ -118,6 +126,9 @@ loop(R) ->
             loop(traced(Pid, Msg, Ts, R));
         {trace_ts, Pid, return_from, {_, _, 2}, {noreply, St}, Ts} when Pid =:= R#rec.bcast ->
             loop(returned(St, Ts, R));
+        {trace_ts, Pid, call, {partisan_peer_connections, prune, [Node]}, Ts}
+          when Pid =:= R#rec.manager ->
+            loop(pruned(Node, Ts, R));
         {'DOWN', MRef, process, _Pid, Reason} ->
             loop(conn_down(MRef, Reason, R));
         poll ->
@@ -152,12 +163,14 @@ clock_offset() ->
 %% Tracing
 %% ---------------------------------------------------------------------------
 
-%% (Re)attaches 'receive' traces to the broadcast server and the backend
-%% whenever their registered pids change (Partisan started or restarted).
+%% (Re)attaches the traces to the broadcast server, the backend and the peer
+%% service manager whenever their registered pids change (Partisan started
+%% or restarted).
 ensure_traced(R) ->
     B = trace_if_new(partisan_plumtree_broadcast, R#rec.bcast),
     K = trace_if_new(partisan_plumtree_backend, R#rec.backend),
-    R1 = R#rec{bcast = B, backend = K},
+    M = trace_if_new(partisan_peer_service:manager(), R#rec.manager),
+    R1 = R#rec{bcast = B, backend = K, manager = M},
     case B =:= R#rec.bcast of
         true -> R1;
         false -> poll_state(R1#rec{since = erlang:monotonic_time()})
@@ -172,19 +185,39 @@ trace_if_new(Name, Old) ->
         undefined -> Old;
         Old -> Old;
         Pid ->
-            erlang:trace(Pid, true, ['receive', monotonic_timestamp,
+            erlang:trace(Pid, true, receive_flag(Name) ++ [monotonic_timestamp,
                                      {tracer, self()} | call_flags(Name)]),
             Pid
     end.
 
-%% Extra trace flags (and the trace patterns) for the broadcast server.
+%% The broadcast server and the backend are traced on what they receive.
+receive_flag(Name) when Name =:= partisan_plumtree_broadcast;
+                        Name =:= partisan_plumtree_backend ->
+    ['receive'];
+receive_flag(_) ->
+    [].
+
+%% Extra trace flags (and the trace patterns) for the broadcast server and
+%% the peer service manager.
 call_flags(partisan_plumtree_broadcast = M) ->
     Ms = [{'_', [], [{return_trace}]}],
     erlang:trace_pattern({M, handle_cast, 2}, Ms, [local]),
     erlang:trace_pattern({M, handle_info, 2}, Ms, [local]),
     [call];
-call_flags(_) ->
-    [].
+call_flags(partisan_plumtree_backend) ->
+    [];
+call_flags(_PeerServiceManager) ->
+    NotAPid = [{['$1'], [{'not', {is_pid, '$1'}}], []}],
+    erlang:trace_pattern({partisan_peer_connections, prune, 1}, NotAPid, [global]),
+    [call].
+
+%% The peer service pruned Node's connections (its disconnect/1): writes
+%% `disconnect PEER` with the trace time of the call.
+pruned(Node, Ts, R) ->
+    T = erlang:convert_time_unit(Ts, native, microsecond) + R#rec.off_us,
+    Name = case Node of #{name := N} -> N; N -> N end,
+    write(T, [<<"disconnect">>, short(Name)], R),
+    R.
 
 %% After the broadcast server handled a message: writes what changed in its
 %% state, stamped with the trace time of the return.
