@@ -69,11 +69,13 @@ else
   "$plumsim" validate "$scenario" --partisan "$PLUMSIM_PARTISAN" --out "$live" --seeds 3 \
     >"$tmp/live.txt" 2>&1 &
   pid=$!
-  # While it runs: every listening socket of its VMs is on 127.0.0.1.
-  # Wait (polling, bounded) for the cluster's nodes to listen.
+  # While it runs: every listening socket of its VMs is on 127.0.0.1. Wait
+  # (polling its progress, bounded) until every node has started: the first
+  # broadcast comes after the last start.
   listeners() { for p in $(ours); do ss -Hltnp 2>/dev/null | grep "pid=$p,"; done; }
-  for _ in $(seq 1 300); do [ -n "$(listeners)" ] && break; sleep 0.2; done
-  [ -n "$(listeners)" ] || fail "live: no VM of the run was seen listening"
+  for _ in $(seq 1 300); do grep -q "real: t=12.0s broadcast" "$tmp/live.txt" && break; sleep 0.2; done
+  # Partisan's listener on each of the 4 nodes, besides distribution's.
+  [ "$(listeners | wc -l)" -ge 4 ] || fail "live: fewer than 4 listening sockets: $(listeners)"
   for p in $(ours); do
     ss -Hltnp 2>/dev/null | grep "pid=$p," | grep -vE "127\.0\.0\.1:" &&
       fail "VM $p listens beyond 127.0.0.1"

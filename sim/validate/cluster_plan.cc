@@ -85,9 +85,27 @@ class Planner {
     for (const TimelineEvent& e : s_.events) {
       if (absl::Status st = Event(e); !st.ok()) return st;
     }
-    std::stable_sort(plan_.events.begin(), plan_.events.end(),
-                     [](const auto& a, const auto& b) { return a.at_ms < b.at_ms; });
+    // At one instant, node events before broadcasts, as the simulation
+    // schedules them (Simulation::ScheduleTimeline).
+    std::stable_sort(plan_.events.begin(), plan_.events.end(), [](const auto& a, const auto& b) {
+      return std::pair(a.at_ms, a.kind == "broadcast") < std::pair(b.at_ms, b.kind == "broadcast");
+    });
+    DropBroadcastsOfStoppedRoots();
     return plan_;
+  }
+
+  // A broadcast due at a root that is not running is skipped, as the
+  // simulation skips it; the controller would find no VM to call.
+  void DropBroadcastsOfStoppedRoots() {
+    std::vector<bool> running(plan_.nodes.size(), false);
+    std::vector<ClusterPlan::Event> kept;
+    for (ClusterPlan::Event& e : plan_.events) {
+      if (e.kind == "broadcast" && !running[e.node]) continue;
+      if (e.kind == "start" || e.kind == "restart") running[e.node] = true;
+      if (e.kind == "crash" || e.kind == "leave") running[e.node] = false;
+      kept.push_back(std::move(e));
+    }
+    plan_.events = std::move(kept);
   }
 
  private:

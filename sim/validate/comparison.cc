@@ -1,7 +1,9 @@
 #include "sim/validate/comparison.h"
 
 #include <algorithm>
+#include <string>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "base/check.h"
@@ -71,7 +73,17 @@ std::vector<ComparedFigure> Compare(const std::vector<std::vector<Figure>>& real
                                     const std::vector<std::vector<Figure>>& sim_runs) {
   PLUMSIM_CHECK(!real_runs.empty());
   std::vector<ComparedFigure> out;
-  const std::vector<Figure>& names = real_runs.front();
+  // Every figure of any run, in the order first seen (real runs first): a
+  // handler or close reason one run lacks is still compared.
+  std::vector<Figure> names;
+  absl::flat_hash_set<std::string> seen;
+  for (const auto* runs : {&real_runs, &sim_runs}) {
+    for (const auto& run : *runs) {
+      for (const Figure& x : run) {
+        if (seen.insert(x.name).second) names.push_back(x);
+      }
+    }
+  }
   for (size_t i = 0; i < names.size(); ++i) {
     ComparedFigure f;
     f.name = names[i].name;

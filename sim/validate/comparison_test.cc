@@ -46,6 +46,22 @@ TEST(ComparisonTest, FiguresNotJudgedAreInformation) {
   EXPECT_EQ(Verdict({100.0}, {1.0}, 0, /*compared=*/false), "info");
 }
 
+// A figure some run lacks (a handler that originated nothing in the first
+// real run, a close reason only a seed saw) is still compared.
+TEST(ComparisonTest, AFigureOfAnyRunIsCompared) {
+  std::vector<std::vector<Figure>> real = {{{"a", 1.0, 0, true}},
+                                           {{"a", 1.0, 0, true}, {"c", 5.0, 0, true}}};
+  std::vector<std::vector<Figure>> sim = {{{"a", 1.0, 0, true}, {"b", 2.0, 0, true}}};
+  const std::vector<ComparedFigure> c = Compare(real, sim);
+  ASSERT_EQ(c.size(), 3u);
+  EXPECT_EQ(c[0].name, "a");
+  EXPECT_EQ(c[0].verdict, "match");
+  EXPECT_EQ(c[1].name, "c");
+  EXPECT_EQ(c[1].verdict, "outside");  // undefined in the first real run, not in any seed
+  EXPECT_EQ(c[2].name, "b");
+  EXPECT_EQ(c[2].verdict, "outside");  // the real runs have no value, every seed has one
+}
+
 TEST(ComparisonTest, CsvAndTableListEveryFigure) {
   std::vector<std::vector<Figure>> real = {{{"a", 1.0, 0.5, true}, {"b", std::nullopt, 0, true}}};
   std::vector<std::vector<Figure>> sim = {{{"a", 2.0, 0.5, true}, {"b", 3.0, 0, true}},

@@ -1,5 +1,5 @@
-// The figures plumsim validate compares (docs/validate.md, "What is
-// compared"), computed from a ClusterRecord by one definition for the real
+// The figures plumsim validate compares (docs/validate.md, "The
+// figures"), computed from a ClusterRecord by one definition for the real
 // cluster and for each simulated seed. They follow docs/metrics.md where
 // the real cluster can report the same thing; where it cannot (eager sets
 // are read by polling), the simulated record is read the same way.

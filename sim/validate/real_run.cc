@@ -57,6 +57,7 @@ absl::Status ReadMeta(const std::string& dir, RealRun* run, Meta* meta) {
   absl::StatusOr<std::string> text = ReadInputFile(path, "recording");
   if (!text.ok()) return text.status();
   LineReader lines(path, *text);
+  bool has_status = false;
   absl::Status st = lines.ForEach([&](const std::vector<absl::string_view>& f) -> absl::Status {
     if (f[0] == "t0_us" && f.size() >= 2) {
       if (!absl::SimpleAtoi(f[1], &meta->t0_us)) return lines.Error("t0_us: not a number");
@@ -79,14 +80,21 @@ absl::Status ReadMeta(const std::string& dir, RealRun* run, Meta* meta) {
       if (meta->has_t0 && late_ms > 100) {
         run->late.push_back(absl::StrCat(f[3], " ", f[4], ": ", late_ms, " ms late"));
       }
-    } else if (f[0] == "status" && f.size() >= 2 && f[1] != "ok") {
-      return absl::FailedPreconditionError(
-          absl::StrCat(path, ": the real run did not complete: ", absl::StrJoin(f, " ")));
+    } else if (f[0] == "status" && f.size() >= 2) {
+      if (f[1] != "ok") {
+        return absl::FailedPreconditionError(
+            absl::StrCat(path, ": the real run did not complete: ", absl::StrJoin(f, " ")));
+      }
+      has_status = true;
     }
     return absl::OkStatus();
   });
   if (!st.ok()) return st;
   if (!meta->has_t0) return absl::InvalidArgumentError(absl::StrCat(path, ": no t0_us line"));
+  if (!has_status) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        path, ": the real run did not complete: no status line (its controller was killed?)"));
+  }
   return absl::OkStatus();
 }
 
@@ -187,9 +195,13 @@ class EventsReader {
     r_->peer_sets.push_back({at_, node_, *root, eager, std::move(*peers)});
     return absl::OkStatus();
   }
+  // The PEER field (the third) of a line of at least `fields` fields.
+  absl::StatusOr<int> Peer(const std::vector<absl::string_view>& f, size_t fields) const {
+    if (absl::Status st = Need(f, fields); !st.ok()) return st;
+    return Node(f[2]);
+  }
   absl::Status ConnectionUp(const std::vector<absl::string_view>& f) {
-    if (absl::Status st = Need(f, 4); !st.ok()) return st;
-    absl::StatusOr<int> peer = Node(f[2]);
+    absl::StatusOr<int> peer = Peer(f, 4);
     if (!peer.ok()) return peer.status();
     disconnecting_.erase(*peer);
     return absl::OkStatus();
@@ -198,15 +210,13 @@ class EventsReader {
   // processes now exit `normal` because they were stopped, not because their
   // sockets closed.
   absl::Status Disconnect(const std::vector<absl::string_view>& f) {
-    if (absl::Status st = Need(f, 3); !st.ok()) return st;
-    absl::StatusOr<int> peer = Node(f[2]);
+    absl::StatusOr<int> peer = Peer(f, 3);
     if (!peer.ok()) return peer.status();
     disconnecting_.insert(*peer);
     return absl::OkStatus();
   }
   absl::Status ConnectionDown(const std::vector<absl::string_view>& f) {
-    if (absl::Status st = Need(f, 5); !st.ok()) return st;
-    absl::StatusOr<int> peer = Node(f[2]);
+    absl::StatusOr<int> peer = Peer(f, 5);
     if (!peer.ok()) return peer.status();
     std::string reason = RealCloseReason(f[4]);
     if (f[4] == "normal" && disconnecting_.contains(*peer)) reason = "disconnect";

@@ -118,6 +118,15 @@ TEST_F(RealRunTest, ANormalExitAfterADisconnectIsADisconnect) {
   EXPECT_THAT(n1, ::testing::ElementsAre("disconnect", "peer_closed"));
 }
 
+// A controller killed outright writes no status: the run is not taken as
+// complete.
+TEST_F(RealRunTest, ARunWithoutAStatusLineIsRefused) {
+  Write("run.meta", "format\t1\nt0_us\t1000000000\nend_us\t1020000000\n");
+  absl::StatusOr<RealRun> run = ReadRealRun(dir_.string(), {"n0", "n1"}, 20'000'000);
+  ASSERT_FALSE(run.ok());
+  EXPECT_THAT(run.status().message(), HasSubstr("did not complete: no status line"));
+}
+
 TEST(RealCloseReasonTest, ErlangExitReasonsMapToPlumsimsCloseReasons) {
   EXPECT_EQ(RealCloseReason("{shutdown,ping_timeout}"), "ping_timeout");
   EXPECT_EQ(RealCloseReason("{invalid_ping_response,{pong,3}}"), "invalid_ping_response");
