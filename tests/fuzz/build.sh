@@ -12,11 +12,13 @@ objdir="$(mktemp -d)"
 trap 'rm -rf "$objdir"' EXIT
 
 # Every library source the scenario reader and a run need: not tests,
-# benchmarks or other fuzz targets.
+# benchmarks or other fuzz targets, nor sim/validate (plumsim validate; its
+# Erlang sources are embedded by a Bazel genrule this script does not run).
 sources=()
 for f in base/*.cc protocol/*.cc sim/*/*.cc; do
   case "$f" in
     *_test.cc | *_benchmark.cc | *_fuzz.cc | protocol/fake_environment.cc) continue ;;
+    sim/validate/*) continue ;;
   esac
   sources+=("$f")
 done
