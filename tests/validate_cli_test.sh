@@ -59,6 +59,24 @@ expect 2 "real/notes.txt" -- "$plumsim" validate "$scenario" --recorded "$record
   --out "$tmp/r" --seeds 3 --overwrite
 [ "$(cat "$tmp/r/real/notes.txt")" = mine ] || fail "the user's file was touched"
 
+# --- --out: the current folder, its parents, the root, home, the scenario's
+# folder and a symlink to one of them are refused, with or without a
+# trailing slash, and nothing in them is touched ---
+abs_scenario=$(realpath "$scenario"); abs_recording=$(realpath "$recording")
+mkdir -p "$tmp/cwd/sub" && cp "$abs_scenario" "$tmp/cwd/s.toml" && touch "$tmp/cwd/precious"
+ln -sfn "$tmp/cwd" "$tmp/cwd/sub/link"
+for out in . ./ .. sub/.. "$tmp/cwd" "$tmp/cwd/" / "$HOME" sub/link sub/link/; do
+  expect 2 "--out .*(current folder|root|home|scenario file)" -- env -C "$tmp/cwd" \
+    "$plumsim" validate s.toml --recorded "$abs_recording" --out "$out" --overwrite
+done
+[ -e "$tmp/cwd/precious" ] && [ -e "$tmp/cwd/s.toml" ] && [ -L "$tmp/cwd/sub/link" ] ||
+  fail "a refused --out touched files"
+# A folder `plumsim run` wrote is not replaced by validate.
+"$plumsim" run "$scenario" --quiet --out "$tmp/a_run" >/dev/null
+expect 2 "does not write|not one plumsim wrote" -- "$plumsim" validate "$scenario" \
+  --recorded "$recording" --out "$tmp/a_run" --overwrite
+[ -e "$tmp/a_run/metrics.json" ] || fail "validate --overwrite touched a run folder"
+
 # --- a live run on a real Partisan cluster (PLUMSIM_PARTISAN) ---
 ours() { pgrep -f "plumsim_validate_" || true; }
 if [ -z "${PLUMSIM_PARTISAN:-}" ]; then

@@ -26,6 +26,9 @@ namespace plumsim {
 namespace {
 
 namespace fs = std::filesystem;
+// Wall-clock time, on purpose: this file runs real processes (erlc, the
+// controller of a real cluster) and bounds them in real time. Nothing here
+// touches a simulation, whose time is virtual.
 using Clock = std::chrono::steady_clock;
 
 std::vector<std::string> Environment(const std::vector<std::string>& extra) {

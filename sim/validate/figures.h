@@ -19,7 +19,7 @@ struct FigureSettings {
   int64_t settle_us = 5'000'000;  // [metrics] settle: later messages are left out
   int stable_rounds = 3;          // [metrics] stable_rounds
   double rmr_epsilon = 0.01;      // [metrics] rmr_epsilon
-  int64_t poll_us = 100'000;      // the real recorder's poll period: eager sets are read on it
+  int64_t poll_us = 100'000;      // the grid eager-set changes are counted on, both sides
   int64_t round_us = 10'000'000;  // a heartbeat round (tolerance of convergence times)
 };
 

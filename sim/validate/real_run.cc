@@ -66,8 +66,6 @@ absl::Status ReadMeta(const std::string& dir, RealRun* run, Meta* meta) {
       run->otp_release = std::string(f[1]);
     } else if (f[0] == "partisan_vsn" && f.size() >= 2) {
       run->partisan_vsn = std::string(f[1]);
-    } else if (f[0] == "poll_ms" && f.size() >= 2) {
-      if (!absl::SimpleAtoi(f[1], &run->poll_ms)) return lines.Error("poll_ms: not a number");
     } else if (f[0] == "applied" && f.size() >= 5) {
       int64_t at_ms, actual_us;
       if (!absl::SimpleAtoi(f[1], &at_ms) || !absl::SimpleAtoi(f[2], &actual_us)) {

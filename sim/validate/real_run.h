@@ -17,7 +17,6 @@ struct RealRun {
   ClusterRecord record;
   std::string otp_release;
   std::string partisan_vsn;
-  int64_t poll_ms = 100;          // how often the recorder read the peer sets
   std::vector<std::string> late;  // "crash n2: 35 ms late", events applied late
 };
 

@@ -22,7 +22,7 @@ class RealRunTest : public ::testing::Test {
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     Write("run.meta",
-          "format\t1\notp_release\t25\npartisan_vsn\t5.0.3\npoll_ms\t100\n"
+          "format\t1\notp_release\t25\npartisan_vsn\t5.0.3\n"
           "t0_us\t1000000000\n"
           "applied\t0\t1000000100\tstart\tn0\n"
           "applied\t5000\t1005000300\tcrash\tn1\n"

@@ -4,9 +4,9 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <set>
 
 #include "absl/status/status.h"
@@ -101,9 +101,13 @@ absl::Status CompileErlang(const fs::path& dir, const std::vector<std::string>& 
   return absl::OkStatus();
 }
 
+// The real run's distribution cookie: a credential for its VMs, so drawn
+// from the OS's entropy (std::random_device reads /dev/urandom), never from
+// the scenario's seed, which anyone can read. Nothing compared depends on
+// it (PlanSignature leaves it out).
 std::string UniqueCookie() {
-  return absl::StrCat("plumsim_validate_", getpid(), "_",
-                      std::chrono::steady_clock::now().time_since_epoch().count() % 1000000007);
+  std::random_device entropy;
+  return absl::StrCat("plumsim_validate_", getpid(), "_", entropy(), entropy());
 }
 
 // One live real run into `dir`.
@@ -188,14 +192,11 @@ std::vector<std::string> NodeNames(const Scenario& s) {
   return out;
 }
 
-FigureSettings SettingsOf(const Scenario& s, int64_t poll_ms) {
+FigureSettings SettingsOf(const Scenario& s) {
   FigureSettings f;
   f.settle_us = s.settle.ns() / 1000;
   f.stable_rounds = static_cast<int>(s.convergence.stable_rounds);
   f.rmr_epsilon = s.convergence.rmr_epsilon;
-  // Eager sets are compared on a grid of the recorder's poll period (100 ms
-  // when it reads every change as it happens).
-  if (poll_ms > 0) f.poll_us = poll_ms * 1000;
   f.round_us = absl::ToInt64Microseconds(s.heartbeat.broadcast_heartbeat_interval);
   return f;
 }
@@ -221,6 +222,160 @@ std::string MainHandler(const std::vector<ComparedFigure>& figures) {
     if (absl::StartsWith(f.name, "heartbeat.")) return "heartbeat";
   }
   return "application";
+}
+
+// What is refused before anything runs or is written: bad counts, a
+// scenario a real run cannot apply, no Erlang or no Partisan for a live run.
+// Returns the code paths of a live run (none for --recorded).
+absl::StatusOr<std::vector<std::string>> CheckBeforeWriting(const Scenario& scenario,
+                                                            const ValidateOptions& o) {
+  if (o.seeds < 1 || o.repeat < 1) {
+    return absl::InvalidArgumentError("--seeds and --repeat must be at least 1");
+  }
+  if (absl::StatusOr<ClusterPlan> plan = PlanCluster(scenario, 20000); !plan.ok()) {
+    return plan.status();
+  }
+  if (!o.recorded_dir.empty()) return std::vector<std::string>{};
+  if (absl::Status st = CheckErlang(); !st.ok()) return st;
+  return PartisanCodePaths(o.partisan_dir, o.on_progress);
+}
+
+// The real runs, into `staging`/real, real-2, ...: run live, or copied from
+// --recorded; each read back.
+absl::StatusOr<std::vector<RealRun>> CollectRealRuns(const Scenario& scenario,
+                                                     const ValidateOptions& o,
+                                                     const std::vector<std::string>& code_paths,
+                                                     const fs::path& staging) {
+  const std::vector<std::string> names = NodeNames(scenario);
+  const int64_t end_us = scenario.duration.ns() / 1000;
+  std::vector<RealRun> real;
+  for (int r = 0; r < o.repeat; ++r) {
+    const fs::path dir = staging / RealFolder(r);
+    if (!o.recorded_dir.empty()) {
+      if (absl::Status st = CopyRecording(scenario, fs::path(o.recorded_dir) / RealFolder(r), dir);
+          !st.ok()) {
+        return st;
+      }
+    } else {
+      Progress(o, absl::StrFormat("real run %d of %d: %d nodes for %s", r + 1, o.repeat,
+                                  scenario.total_nodes(), FormatSimDuration(scenario.duration)));
+      fs::create_directories(dir);
+      if (absl::Status st = RunRealCluster(scenario, code_paths, dir, o); !st.ok()) return st;
+    }
+    absl::StatusOr<RealRun> run = ReadRealRun(dir.string(), names, end_us);
+    if (!run.ok()) return run.status();
+    real.push_back(std::move(*run));
+  }
+  return real;
+}
+
+// The simulation's latency: the real runs' one-hop latencies, pooled.
+absl::StatusOr<std::vector<SimDuration>> MeasuredOneHopLatency(const std::vector<RealRun>& real) {
+  std::vector<SimDuration> samples;
+  for (const RealRun& run : real) {
+    for (int64_t us : OneHopLatenciesUs(run.record)) {
+      samples.push_back(SimDuration::Microseconds(us));
+    }
+  }
+  if (samples.empty()) {
+    return absl::FailedPreconditionError(
+        "the real run recorded no payload a root pushed to a neighbour: no one-hop latency to "
+        "simulate with (does the scenario broadcast? see real/controller.log)");
+  }
+  return samples;
+}
+
+// The simulated scenario over --seeds seeds from its own.
+absl::StatusOr<std::vector<ClusterRecord>> SimulateSeeds(const Scenario& sim_scenario,
+                                                         const ValidateOptions& o) {
+  std::vector<ClusterRecord> sims;
+  for (int k = 0; k < o.seeds; ++k) {
+    if (Stopped(o)) return absl::CancelledError("interrupted");
+    Scenario s = sim_scenario;
+    s.seed = sim_scenario.seed + static_cast<uint64_t>(k);
+    Progress(o, absl::StrFormat("simulating seed %d (%d of %d)", s.seed, k + 1, o.seeds));
+    absl::StatusOr<ClusterRecord> record = Simulate(s);
+    if (!record.ok()) return record.status();
+    sims.push_back(std::move(*record));
+  }
+  return sims;
+}
+
+// Both sides' figures, by one definition and over the same close reasons,
+// judged.
+ValidateResult Judge(const std::vector<RealRun>& real, const std::vector<ClusterRecord>& sims,
+                     const FigureSettings& settings, const std::vector<SimDuration>& samples) {
+  std::set<std::string> reasons;
+  for (const RealRun& run : real) reasons.merge(Reasons(run.record));
+  for (const ClusterRecord& r : sims) reasons.merge(Reasons(r));
+  const std::vector<std::string> reason_list(reasons.begin(), reasons.end());
+  std::vector<std::vector<Figure>> real_figures, sim_figures;
+  for (const RealRun& run : real) {
+    real_figures.push_back(ComputeFigures(run.record, settings, reason_list));
+  }
+  for (const ClusterRecord& r : sims) {
+    sim_figures.push_back(ComputeFigures(r, settings, reason_list));
+  }
+  ValidateResult result;
+  result.figures = Compare(real_figures, sim_figures);
+  result.outside = CountOutside(result.figures);
+  result.table = ComparisonTable(result.figures);
+  std::vector<SimDuration> sorted = samples;
+  std::sort(sorted.begin(), sorted.end());
+  result.one_hop_samples = static_cast<int64_t>(samples.size());
+  result.one_hop_median_ms = static_cast<double>(sorted[(sorted.size() - 1) / 2].ns()) / 1e6;
+  for (const RealRun& run : real) {
+    for (const std::string& late : run.late) result.notes.push_back("real run: " + late);
+  }
+  return result;
+}
+
+// What validate.html shows.
+ValidateReportInputs ReportOf(const Scenario& scenario, const ValidateOptions& o,
+                              const std::vector<RealRun>& real,
+                              const std::vector<ClusterRecord>& sims,
+                              const FigureSettings& settings,
+                              const std::vector<SimDuration>& samples,
+                              const ValidateResult& result) {
+  ValidateReportInputs report;
+  report.scenario_name = scenario.name;
+  report.command = o.command;
+  report.partisan = absl::StrCat("Partisan ", real.front().partisan_vsn, " (",
+                                 o.recorded_dir.empty() ? o.partisan_dir : o.recorded_dir,
+                                 "), OTP ", real.front().otp_release);
+  report.seeds = o.seeds;
+  report.repeats = o.repeat;
+  report.figures = result.figures;
+  report.latency_handler = MainHandler(result.figures);
+  for (const RealRun& run : real) {
+    report.real_latencies_us.push_back(
+        FirstDeliveryLatenciesUs(run.record, settings, report.latency_handler));
+  }
+  for (const ClusterRecord& r : sims) {
+    report.sim_latencies_us.push_back(
+        FirstDeliveryLatenciesUs(r, settings, report.latency_handler));
+  }
+  for (SimDuration d : samples) report.one_hop_us.push_back(d.ns() / 1000);
+  report.notes = result.notes;
+  return report;
+}
+
+nlohmann::json ManifestOf(const Scenario& scenario, const ValidateOptions& o,
+                          const RealRun& first_real, const ValidateResult& result) {
+  return {
+      {"plumsim_version", kPlumsimVersion},
+      {"format", 1},
+      {"validate_of", scenario.source_path},
+      {"command", o.command},
+      {"seed", scenario.seed},
+      {"seeds", o.seeds},
+      {"repeat", o.repeat},
+      {"partisan_vsn", first_real.partisan_vsn},
+      {"otp_release", first_real.otp_release},
+      {"one_hop_samples", result.one_hop_samples},
+      {"figures_outside", result.outside},
+      {"complete", true},
+  };
 }
 
 }  // namespace
@@ -265,138 +420,32 @@ absl::StatusOr<std::vector<std::string>> PartisanCodePaths(
 }
 
 absl::StatusOr<ValidateResult> RunValidation(const Scenario& scenario, const ValidateOptions& o) {
-  if (o.seeds < 1 || o.repeat < 1) {
-    return absl::InvalidArgumentError("--seeds and --repeat must be at least 1");
-  }
-  // Refused scenarios fail here, before anything runs or is written.
-  if (absl::StatusOr<ClusterPlan> plan = PlanCluster(scenario, 20000); !plan.ok()) {
-    return plan.status();
-  }
-  std::vector<std::string> code_paths;
-  if (o.recorded_dir.empty()) {
-    if (absl::Status st = CheckErlang(); !st.ok()) return st;
-    absl::StatusOr<std::vector<std::string>> paths =
-        PartisanCodePaths(o.partisan_dir, o.on_progress);
-    if (!paths.ok()) return paths.status();
-    code_paths = *paths;
-  }
+  absl::StatusOr<std::vector<std::string>> code_paths = CheckBeforeWriting(scenario, o);
+  if (!code_paths.ok()) return code_paths.status();
   absl::StatusOr<OutputDir> out =
       OutputDir::Open(o.out_dir, o.overwrite, scenario.source_path, OutputKind::kValidate);
   if (!out.ok()) return out.status();
-  const std::vector<std::string> names = NodeNames(scenario);
-  const int64_t end_us = scenario.duration.ns() / 1000;
-  std::vector<RealRun> real;
-  for (int r = 0; r < o.repeat; ++r) {
-    const fs::path dir = out->staging() / RealFolder(r);
-    if (!o.recorded_dir.empty()) {
-      if (absl::Status st = CopyRecording(scenario, fs::path(o.recorded_dir) / RealFolder(r), dir);
-          !st.ok()) {
-        return st;
-      }
-    } else {
-      Progress(o, absl::StrFormat("real run %d of %d: %d nodes for %s", r + 1, o.repeat,
-                                  scenario.total_nodes(), FormatSimDuration(scenario.duration)));
-      fs::create_directories(dir);
-      if (absl::Status st = RunRealCluster(scenario, code_paths, dir, o); !st.ok()) return st;
-    }
-    absl::StatusOr<RealRun> run = ReadRealRun(dir.string(), names, end_us);
-    if (!run.ok()) return run.status();
-    real.push_back(std::move(*run));
-  }
+  absl::StatusOr<std::vector<RealRun>> real =
+      CollectRealRuns(scenario, o, *code_paths, out->staging());
+  if (!real.ok()) return real.status();
   if (Stopped(o)) return absl::CancelledError("interrupted");
-
-  // The simulation's latency: the real cluster's one-hop latencies.
-  std::vector<SimDuration> samples;
-  for (const RealRun& run : real) {
-    for (int64_t us : OneHopLatenciesUs(run.record)) {
-      samples.push_back(SimDuration::Microseconds(us));
-    }
-  }
-  if (samples.empty()) {
-    return absl::FailedPreconditionError(
-        "the real run recorded no payload a root pushed to a neighbour: no one-hop latency to "
-        "simulate with (does the scenario broadcast? see real/controller.log)");
-  }
+  absl::StatusOr<std::vector<SimDuration>> samples = MeasuredOneHopLatency(*real);
+  if (!samples.ok()) return samples.status();
   Scenario sim_scenario = scenario;
-  sim_scenario.network.latency = LatencyDistribution::Empirical(samples);
+  sim_scenario.network.latency = LatencyDistribution::Empirical(*samples);
   sim_scenario.expectations.clear();  // the comparison judges; the scenario's claims do not
-  std::vector<ClusterRecord> sims;
-  for (int k = 0; k < o.seeds; ++k) {
-    if (Stopped(o)) return absl::CancelledError("interrupted");
-    Progress(o,
-             absl::StrFormat("simulating seed %d (%d of %d)", scenario.seed + k, k + 1, o.seeds));
-    Scenario s = sim_scenario;
-    s.seed = scenario.seed + static_cast<uint64_t>(k);
-    absl::StatusOr<ClusterRecord> record = Simulate(s);
-    if (!record.ok()) return record.status();
-    sims.push_back(std::move(*record));
-  }
+  absl::StatusOr<std::vector<ClusterRecord>> sims = SimulateSeeds(sim_scenario, o);
+  if (!sims.ok()) return sims.status();
 
-  std::set<std::string> reasons;
-  for (const RealRun& run : real) reasons.merge(Reasons(run.record));
-  for (const ClusterRecord& r : sims) reasons.merge(Reasons(r));
-  const std::vector<std::string> reason_list(reasons.begin(), reasons.end());
-  const FigureSettings settings = SettingsOf(scenario, real.front().poll_ms);
-  std::vector<std::vector<Figure>> real_figures, sim_figures;
-  for (const RealRun& run : real) {
-    real_figures.push_back(ComputeFigures(run.record, settings, reason_list));
-  }
-  for (const ClusterRecord& r : sims) {
-    sim_figures.push_back(ComputeFigures(r, settings, reason_list));
-  }
-  ValidateResult result;
-  result.figures = Compare(real_figures, sim_figures);
-  result.outside = CountOutside(result.figures);
-  result.table = ComparisonTable(result.figures);
-  std::vector<SimDuration> sorted = samples;
-  std::sort(sorted.begin(), sorted.end());
-  result.one_hop_samples = static_cast<int64_t>(samples.size());
-  result.one_hop_median_ms = static_cast<double>(sorted[(sorted.size() - 1) / 2].ns()) / 1e6;
-  for (const RealRun& run : real) {
-    for (const std::string& late : run.late) result.notes.push_back("real run: " + late);
-  }
-
-  ValidateReportInputs report;
-  report.scenario_name = scenario.name;
-  report.command = o.command;
-  report.partisan = absl::StrCat("Partisan ", real.front().partisan_vsn, " (",
-                                 o.recorded_dir.empty() ? o.partisan_dir : o.recorded_dir,
-                                 "), OTP ", real.front().otp_release);
-  report.seeds = o.seeds;
-  report.repeats = o.repeat;
-  report.figures = result.figures;
-  report.latency_handler = MainHandler(result.figures);
-  for (const RealRun& run : real) {
-    report.real_latencies_us.push_back(
-        FirstDeliveryLatenciesUs(run.record, settings, report.latency_handler));
-  }
-  for (const ClusterRecord& r : sims) {
-    report.sim_latencies_us.push_back(
-        FirstDeliveryLatenciesUs(r, settings, report.latency_handler));
-  }
-  for (SimDuration d : samples) report.one_hop_us.push_back(d.ns() / 1000);
-  report.notes = result.notes;
-
-  nlohmann::json manifest = {
-      {"plumsim_version", kPlumsimVersion},
-      {"format", 1},
-      {"validate_of", scenario.source_path},
-      {"command", o.command},
-      {"seed", scenario.seed},
-      {"seeds", o.seeds},
-      {"repeat", o.repeat},
-      {"partisan_vsn", real.front().partisan_vsn},
-      {"otp_release", real.front().otp_release},
-      {"one_hop_samples", result.one_hop_samples},
-      {"figures_outside", result.outside},
-      {"complete", true},
-  };
+  const FigureSettings settings = SettingsOf(scenario);
+  ValidateResult result = Judge(*real, *sims, settings, *samples);
   for (const auto& [name, text] : std::vector<std::pair<std::string, std::string>>{
            {"scenario.toml", scenario.ToToml()},
            {"sim_scenario.toml", sim_scenario.ToToml()},
            {"validate.csv", ComparisonCsv(result.figures)},
-           {"validate.html", ValidateHtml(report)},
-           {"manifest.json", manifest.dump(2) + "\n"}}) {
+           {"validate.html",
+            ValidateHtml(ReportOf(scenario, o, *real, *sims, settings, *samples, result))},
+           {"manifest.json", ManifestOf(scenario, o, real->front(), result).dump(2) + "\n"}}) {
     if (absl::Status st = out->WriteFile(name, text); !st.ok()) return st;
   }
   if (absl::Status st = out->Commit(); !st.ok()) return st;
