@@ -2,7 +2,10 @@
 // clause; docs/protocol-tests.md maps them to the semantics checklist.
 #include "protocol/heartbeat_backend.h"
 
+#include <cstdint>
+#include <map>
 #include <memory>
+#include <random>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -127,6 +130,42 @@ TEST_F(HeartbeatBackendTest, RestartEpochs) {
   EXPECT_FALSE(backend_.Merge(Ts(5, 10, 3), nullptr));  // old epoch ignored
   EXPECT_EQ(backend_.Lookup(5)->epoch, 20);
   EXPECT_EQ(backend_.Graft(Ts(5, 10, 2)).kind, GraftResult::Kind::kStale);
+}
+
+// The table keeps one interval inline and spills other sets (gaps, bounds
+// beyond 32 bits, negative counters) to full IntervalSets; either way it
+// answers as add_timestamp/1 and is_stale/1 over {Epoch, ISet} would. A
+// reference table of plain IntervalSets, driven by the same random merges.
+TEST_F(HeartbeatBackendTest, CompactEntriesAnswerAsFullIntervalSets) {
+  std::mt19937_64 rng(7);
+  std::map<NodeId, std::pair<int64_t, IntervalSet>> reference;
+  const int64_t kBases[] = {0, 1, 4294967290, -3};  // inline, near 2^32, negative
+  for (int step = 0; step < 20000; ++step) {
+    const NodeId node = 10 + rng() % 8;
+    const int64_t epoch = 10 + static_cast<int64_t>(rng() % 3);
+    const int64_t sequence = kBases[node % 4] + static_cast<int64_t>(rng() % 12);
+    const BroadcastId id = Ts(node, epoch, sequence);
+    auto it = reference.find(node);
+    bool stale = false;
+    if (it != reference.end()) {
+      stale = it->second.first == epoch ? it->second.second.Contains(sequence)
+                                        : it->second.first > epoch;
+    }
+    ASSERT_EQ(backend_.IsStale(id), stale) << step;
+    ASSERT_EQ(backend_.Merge(id, nullptr), !stale) << step;
+    if (!stale) {
+      if (it == reference.end() || it->second.first < epoch) {
+        reference[node] = {epoch, IntervalSet{sequence}};
+      } else {
+        it->second.second.Add(sequence);
+      }
+    }
+    const auto stored = backend_.Lookup(node);
+    ASSERT_TRUE(stored.has_value());
+    ASSERT_EQ(stored->epoch, reference[node].first) << step;
+    ASSERT_EQ(stored->received, reference[node].second) << step;
+  }
+  EXPECT_FALSE(backend_.Lookup(9).has_value());
 }
 
 TEST_F(HeartbeatBackendTest, ExchangeIsIgnored) {

@@ -11,6 +11,12 @@ IntervalSet::IntervalSet(std::initializer_list<int64_t> elements) {
   for (int64_t e : elements) Add(e);
 }
 
+IntervalSet IntervalSet::Range(int64_t low, int64_t high) {
+  IntervalSet set;
+  set.intervals_.push_back({low, high});
+  return set;
+}
+
 void IntervalSet::Add(int64_t element) {
   // Fast path: extend or append at the end.
   if (intervals_.empty() || element > intervals_.back().high) {

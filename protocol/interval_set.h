@@ -29,6 +29,8 @@ class IntervalSet {
   IntervalSet() = default;
   // from_list/1 over plain integers.
   IntervalSet(std::initializer_list<int64_t> elements);
+  // The one interval [low, high] (low <= high).
+  static IntervalSet Range(int64_t low, int64_t high);
 
   // add_element/2: inserts `element`, merging with adjacent or overlapping
   // intervals. O(1) when appending at the end (the common case: counters).

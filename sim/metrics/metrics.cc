@@ -37,6 +37,15 @@ std::optional<double> MessageMetrics::rmr() const {
 
 void MessageMetrics::AddLatency(int64_t ns) {
   if (ns >= 0 && ns <= int64_t{UINT32_MAX}) {
+    if (short_latencies_ns.size() == short_latencies_ns.capacity()) {
+      // At most live - 1 nodes (the root excluded) first-deliver it while
+      // live: grow to that bound rather than past it. A doubled vector held
+      // up to twice its latencies, 0.6 GB of the 10,000-node heartbeat run.
+      const size_t bound = live > 1 ? static_cast<size_t>(live - 1) : 1;
+      size_t grown = std::max<size_t>(2 * short_latencies_ns.capacity(), 8);
+      if (short_latencies_ns.size() < bound) grown = std::min(grown, bound);
+      short_latencies_ns.reserve(grown);
+    }
     short_latencies_ns.push_back(static_cast<uint32_t>(ns));
   } else {
     long_latencies_ns.push_back(ns);

@@ -247,6 +247,18 @@ TEST(MessageMetricsTest, LatenciesBeyondFourSecondsKeepTheirExactValue) {
   EXPECT_EQ(m.LatencyQuantile(0.0), 1);
 }
 
+// The latencies' vector grows to the live nodes that can deliver (the root
+// excluded), never past them while under that bound.
+TEST(MessageMetricsTest, LatenciesHoldNoMoreThanTheLiveNodesCanDeliver) {
+  MessageMetrics m;
+  m.live = 1001;
+  for (int i = 0; i < 1000; ++i) m.AddLatency(i);
+  EXPECT_EQ(m.short_latencies_ns.capacity(), 1000u);
+  EXPECT_EQ(m.LatencyQuantile(1.0), 999);
+  m.AddLatency(5);  // more than the bound (cannot happen in a run): still kept
+  EXPECT_EQ(m.Latencies().size(), 1001u);
+}
+
 // A node that delivers a message, crashes and restarts can deliver it again
 // (its new incarnation has no memory of it: legitimate in Partisan). It is
 // still one node: reliability stays <= 1, and the second delivery is counted

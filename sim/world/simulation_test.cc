@@ -67,8 +67,8 @@ contact = "n0"
   // The restarted node starts counting from 1 again, in its new epoch.
   EXPECT_EQ(sim.node(2).backend()->monotonic(), 1);
   const HeartbeatBackend* other = sim.node(0).backend();
-  const HeartbeatBackend::Entry* entry = other->Lookup(2);
-  ASSERT_NE(entry, nullptr);
+  const std::optional<HeartbeatBackend::Entry> entry = other->Lookup(2);
+  ASSERT_TRUE(entry.has_value());
   EXPECT_EQ(entry->epoch, sim.node(2).epoch());
   EXPECT_EQ(entry->received.DebugString(), "[1]");
   // A heartbeat of the old incarnation is stale now, even one never seen.
