@@ -85,6 +85,14 @@ void BroadcastServer::Prefetch(const Message& message) const {
       message);
 }
 
+void BroadcastServer::PrefetchPeers(const Message& message) const {
+  std::visit(
+      [this](const auto& m) {
+        if constexpr (requires { m.root; }) root_peers_.PrefetchPair(m.root);
+      },
+      message);
+}
+
 void BroadcastServer::HandleMessage(const Message& message) {
   switch (message.index()) {
     case 0: {

@@ -77,6 +77,8 @@ class BroadcastServer final : public Broadcaster {
   // A hint, not Partisan's: starts loading the root's entry that
   // HandleMessage(message) will read first. Changes nothing.
   void Prefetch(const Message& message) const;
+  // The next hint, once Prefetch's entry is in cache: the root's peer pair.
+  void PrefetchPeers(const Message& message) const;
 
   // handle_info(lazy_tick | exchange_tick).
   void OnTimer(TimerKind kind);

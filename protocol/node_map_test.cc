@@ -75,6 +75,31 @@ TEST(NodeMapTest, DenseMapAcceptsAFarKeyByTurningSparse) {
   EXPECT_EQ(map.Find(3), nullptr);
 }
 
+TEST(NodeMapTest, TheFirstKeysLiveInlineThenMoveToTheHeap) {
+  IntMap map;
+  *map.TryEmplace(500).first = 1;
+  *map.TryEmplace(7).first = 2;
+  EXPECT_TRUE(map.IsInline());
+  EXPECT_EQ(map.ApproximateBytes(), 0u);  // no heap block yet
+  EXPECT_EQ(*map.Find(7), 2);
+  EXPECT_EQ(map.Find(8), nullptr);
+  auto [again, inserted] = map.TryEmplace(500);
+  EXPECT_FALSE(inserted);
+  EXPECT_EQ(*again, 1);
+  *map.TryEmplace(90000).first = 3;  // a third key: the hash map holds all
+  EXPECT_FALSE(map.IsInline());
+  EXPECT_EQ(map.size(), 3u);
+  EXPECT_THAT(Sorted(map), ElementsAre(Pair(7, 2), Pair(500, 1), Pair(90000, 3)));
+  map.Clear();
+  EXPECT_TRUE(map.IsInline());
+  EXPECT_EQ(map.Find(7), nullptr);
+  // Keys dense from the start go straight to the vector.
+  IntMap dense;
+  for (NodeId k = 0; k < 64; ++k) *dense.TryEmplace(k).first = 1;
+  EXPECT_FALSE(dense.IsInline());
+  for (NodeId k = 0; k < 64; ++k) ASSERT_NE(dense.Find(k), nullptr);
+}
+
 TEST(NodeMapTest, ForEachVisitsExactlyThePresentKeys) {
   IntMap map;
   for (NodeId k : {3u, 70u, 9u, 64u}) *map.TryEmplace(k).first = static_cast<int>(k);

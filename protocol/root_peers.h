@@ -46,8 +46,24 @@ class RootPeers {
     const uint32_t* pair = root_to_pair_.Find(root);
     return pair == nullptr ? nullptr : &pairs_[*pair - 1].sets;
   }
-  // A hint: starts loading what Find(root) and Move(root, ...) read first.
-  void Prefetch(NodeId root) const { root_to_pair_.Prefetch(root); }
+  // Hints, in two steps a few events apart: Prefetch starts loading the
+  // root's entry in the root index (or, when the entry is inline in this
+  // object, already the pair it names); PrefetchPair, once that is in cache,
+  // the pair and its peer sets, which Find and Move read.
+  void Prefetch(NodeId root) const {
+    if (root_to_pair_.IsInline()) {
+      if (const uint32_t* pair = root_to_pair_.Find(root)) __builtin_prefetch(&pairs_[*pair - 1]);
+      return;
+    }
+    root_to_pair_.Prefetch(root);
+  }
+  void PrefetchPair(NodeId root) const {
+    const uint32_t* pair = root_to_pair_.Find(root);
+    if (pair == nullptr) return;
+    const EagerLazy& sets = pairs_[*pair - 1].sets;
+    __builtin_prefetch(sets.eagers.data());
+    __builtin_prefetch(sets.lazys.data());
+  }
   // orddict:store/3 into both maps.
   void Set(NodeId root, const EagerLazy& sets);
   // update_peers/5 for add_eager (`to_eager`) or add_lazy: the root's pair

@@ -49,6 +49,16 @@ class StoreHandler final : public BroadcastHandler {
   void PrefetchLastStream() const {
     if (last_stream_ < streams_.size()) __builtin_prefetch(&streams_[last_stream_]);
   }
+  // The next hint, once the last stream is in cache: if `id` is in it, the
+  // words Store and IsStale read and write for `id`.
+  void PrefetchSlot(const BroadcastId& id) const {
+    if (last_stream_ >= streams_.size() || !Dense(id)) return;
+    const Stream& last = streams_[last_stream_];
+    if (last.origin != id.origin || last.epoch != id.epoch) return;
+    const uint64_t i = static_cast<uint64_t>(id.sequence - 1);
+    if (i / 64 < last.present.size()) __builtin_prefetch(&last.present[i / 64]);
+    if (i < last.payloads.size()) __builtin_prefetch(&last.payloads[i]);
+  }
 
  private:
   // Storage, not behaviour: the ids a store handler hands out are dense per

@@ -72,7 +72,7 @@ void NodeHost::Boot(const PeerSet& members, int64_t epoch, std::optional<NodeId>
   network_->SetNodeUp(id_, true);
   processes_ = {};
   elapsed_ = SimDuration::Zero();
-  incarnation_state_ = std::make_unique<Incarnation>(this, *config_, epoch);
+  incarnation_state_.emplace(this, *config_, epoch);
   if (config_->hyparview) {
     // The peer service's members start as its active view: the node alone.
     members_ = PeerSet{id_};
@@ -218,22 +218,42 @@ void NodeHost::Handle(const Input& input) {
 }
 
 void NodeHost::PrefetchState(const Message& message, int stage) const {
+  if (!IsPlumtreeMessage(message)) return;
   if (stage == 0) {
+    // The host's first lines, then its incarnation in place from the
+    // broadcast server's start to the store handler's end: addresses known
+    // from the node id alone, nothing to load first.
     const char* self = reinterpret_cast<const char*>(this);
     for (size_t line = 0; line < 4; ++line) __builtin_prefetch(self + 64 * line);
-    return;
-  }
-  const Incarnation* state = incarnation_state_.get();
-  if (state == nullptr || !IsPlumtreeMessage(message)) return;
-  if (stage == 1) {
-    // From the broadcast server's start to the store handler's end.
-    const char* begin = reinterpret_cast<const char*>(state);
-    const char* end = reinterpret_cast<const char*>(&state->store + 1);
+    const char* begin = reinterpret_cast<const char*>(&incarnation_state_);
+    const char* end = begin + offsetof(Incarnation, store) + sizeof(StoreHandler);
     for (const char* line = begin; line < end; line += 64) __builtin_prefetch(line);
     return;
   }
-  state->server.Prefetch(message);
-  state->store.PrefetchLastStream();
+  if (!incarnation_state_) return;
+  if (stage == 1) {
+    // Now that the tables' headers are in cache: the root's entry in the
+    // root index (or its pair, when inline), the last store stream, the
+    // heartbeat table's entry.
+    incarnation_state_->server.Prefetch(message);
+    incarnation_state_->store.PrefetchLastStream();
+    std::visit(
+        [this](const auto& m) {
+          if constexpr (requires { m.id; }) {
+            if (m.handler == kHeartbeatHandler) incarnation_state_->backend.Prefetch(m.id);
+          }
+        },
+        message);
+    return;
+  }
+  incarnation_state_->server.PrefetchPeers(message);
+  std::visit(
+      [this](const auto& m) {
+        if constexpr (requires { m.id; }) {
+          if (m.handler == kStoreHandler) incarnation_state_->store.PrefetchSlot(m.id);
+        }
+      },
+      message);
 }
 
 void NodeHost::Deliver(NodeId from, const Message& message) {

@@ -56,11 +56,10 @@ Simulation::Simulation(const Scenario& scenario, SimObserver* observer,
   }
   if (customize) customize(&node_config_);
   const int64_t total = scenario_.total_nodes();
-  nodes_.reserve(static_cast<size_t>(total));
+  nodes_ = InPlaceArray<NodeHost>(static_cast<size_t>(total));
   running_ = CountedFlags(static_cast<size_t>(total));
   for (int64_t i = 0; i < total; ++i) {
-    nodes_.push_back(std::make_unique<NodeHost>(static_cast<NodeId>(i), &node_config_, &sim_,
-                                                network_.get(), observer_));
+    nodes_.EmplaceBack(static_cast<NodeId>(i), &node_config_, &sim_, network_.get(), observer_);
   }
   // Full membership: the initial nodes are members from the start, so that
   // every node's broadcast server starts with all of them eager (Partisan's
@@ -86,8 +85,7 @@ void Simulation::SetUpTcp() {
   if (hyparview()) {
     // The client is linked to the manager: handle_info({'EXIT', ...}) of
     // partisan_hyparview_peer_service_manager.
-    tcp_->set_on_close(
-        [this](NodeId holder, NodeId peer) { nodes_[holder]->ConnectionDown(peer); });
+    tcp_->set_on_close([this](NodeId holder, NodeId peer) { nodes_[holder].ConnectionDown(peer); });
   } else {
     connector_ = std::make_unique<FullMembershipConnector>(
         &sim_, network_.get(), tcp_.get(), scenario_.partisan, &members_, &process_stats_);
@@ -111,7 +109,7 @@ void Simulation::PathsChanged() { tcp_->OnPathsChanged(); }
 
 int64_t Simulation::NextEpoch(NodeId node) {
   // The node's start time (erlang:system_time()), forced to grow.
-  return std::max(sim_.now().ns() + 1, nodes_[node]->epoch() + 1);
+  return std::max(sim_.now().ns() + 1, nodes_[node].epoch() + 1);
 }
 
 Payload Simulation::MakePayload(int64_t size_bytes, uint64_t sequence) {
@@ -152,11 +150,11 @@ void Simulation::ScheduleTimeline() {
       const int64_t size = event.size_bytes;
       const uint64_t sequence = broadcasts_scheduled_++;
       sim_.ScheduleCallbackAt(event.at + event.interval * k, [this, root, size, sequence] {
-        if (!nodes_[root]->running()) {
+        if (!nodes_[root].running()) {
           Skipped(TimelineEvent::Kind::kBroadcast, root, "the node is not running");
           return;
         }
-        nodes_[root]->BroadcastApplication(MakePayload(size, sequence));
+        nodes_[root].BroadcastApplication(MakePayload(size, sequence));
       });
     }
   }
@@ -176,13 +174,13 @@ void Simulation::ScheduleChurn(const ChurnSpec& churn, SimTime after) {
   sim_.ScheduleCallbackAt(at, [this, churn, at] {
     PeerSet candidates;
     for (NodeId n : churn.nodes) {
-      if (nodes_[n]->running()) candidates.push_back(n);
+      if (nodes_[n].running()) candidates.push_back(n);
     }
     if (!candidates.empty()) {
       const NodeId victim = candidates[fault_rng_.UniformInt(candidates.size())];
       StopNode(victim, NodeEventKind::kCrash);
       sim_.ScheduleCallback(churn.downtime, [this, victim] {
-        if (!nodes_[victim]->running() && ordsets::IsElement(victim, members_)) {
+        if (!nodes_[victim].running() && ordsets::IsElement(victim, members_)) {
           StartNode(victim, NodeEventKind::kRestart,
                     PickContact(victim, std::nullopt, static_cast<NodeId>(nodes_.size())));
         }
@@ -193,7 +191,7 @@ void Simulation::ScheduleChurn(const ChurnSpec& churn, SimTime after) {
 }
 
 void Simulation::StartNode(NodeId node, NodeEventKind why, std::optional<NodeId> contact) {
-  NodeHost& host = *nodes_[node];
+  NodeHost& host = nodes_[node];
   if (host.running()) return;
   const int64_t epoch = NextEpoch(node);
   if (observer_ != nullptr) observer_->OnNodeEvent(why, node, epoch);
@@ -203,7 +201,7 @@ void Simulation::StartNode(NodeId node, NodeEventKind why, std::optional<NodeId>
   // not listen) the join is lost for good. Counted here; the protocol
   // loses it by itself.
   if (contact && *contact != node && observer_ != nullptr &&
-      (!nodes_[*contact]->running() || (tcp_ != nullptr && !tcp_->Listening(*contact)))) {
+      (!nodes_[*contact].running() || (tcp_ != nullptr && !tcp_->Listening(*contact)))) {
     observer_->OnJoinLost(node, *contact);
   }
   host.Boot(members_, epoch, contact);
@@ -245,12 +243,12 @@ std::optional<NodeId> Simulation::PickContact(NodeId node, std::optional<NodeId>
 void Simulation::PruneConnections() {
   if (connections_ == nullptr) return;
   for (const auto& [holder, peer] : connections_->Prune()) {
-    nodes_[holder]->ConnectionDown(peer);
+    nodes_[holder].ConnectionDown(peer);
   }
 }
 
 void Simulation::StopNode(NodeId node, NodeEventKind why) {
-  NodeHost& host = *nodes_[node];
+  NodeHost& host = nodes_[node];
   if (!host.running()) return;
   if (observer_ != nullptr) observer_->OnNodeEvent(why, node, host.epoch());
   host.Kill();
@@ -261,7 +259,7 @@ void Simulation::StopNode(NodeId node, NodeEventKind why) {
 // The full-membership peer service tells every running node's broadcast
 // server about a change of members (update/1).
 void Simulation::PublishMembership() {
-  for (auto& node : nodes_) node->UpdateMembership(members_);
+  for (NodeHost& node : nodes_) node.UpdateMembership(members_);
 }
 
 void Simulation::Apply(const TimelineEvent& e) {
@@ -308,7 +306,7 @@ void Simulation::ApplySlow(const TimelineEvent& e) {
   if (observer_ != nullptr) observer_->OnNetworkChange(e);
   const double factor = e.kind == TimelineEvent::Kind::kSlow ? e.factor : 1;
   for (NodeId n : e.nodes) {
-    NodeHost& host = *nodes_[n];
+    NodeHost& host = nodes_[n];
     if (host.slow_factor() != 1) starved_ = starved_ + (sim_.now() - slow_since_[n]);
     host.set_slow_factor(factor);
     if (factor != 1) {
@@ -321,7 +319,7 @@ void Simulation::ApplySlow(const TimelineEvent& e) {
 SimDuration Simulation::StarvedTime() const {
   SimDuration total = starved_;
   for (NodeId n = 0; n < slow_since_.size(); ++n) {
-    if (nodes_[n]->slow_factor() != 1) total = total + (sim_.now() - slow_since_[n]);
+    if (nodes_[n].slow_factor() != 1) total = total + (sim_.now() - slow_since_[n]);
   }
   return total;
 }
@@ -333,7 +331,7 @@ void Simulation::ApplyListener(const TimelineEvent& e) {
   PLUMSIM_CHECK(tcp_ != nullptr);
   if (observer_ != nullptr) observer_->OnNetworkChange(e);
   for (NodeId n : e.nodes) {
-    if (!nodes_[n]->running()) {
+    if (!nodes_[n].running()) {
       Skipped(e.kind, n, "the node is not running");
       continue;
     }
@@ -347,7 +345,7 @@ void Simulation::ApplyListener(const TimelineEvent& e) {
 
 void Simulation::ApplyCrash(const TimelineEvent& e) {
   for (NodeId n : e.nodes) {
-    if (!nodes_[n]->running()) {
+    if (!nodes_[n].running()) {
       Skipped(e.kind, n, "the node is not running");
       continue;
     }
@@ -359,8 +357,8 @@ void Simulation::ApplyCrash(const TimelineEvent& e) {
 // fresh state. The contact node matters only to partial-view services.
 void Simulation::ApplyRestart(const TimelineEvent& e) {
   for (NodeId n : e.nodes) {
-    if (nodes_[n]->running() || !ordsets::IsElement(n, members_)) {
-      Skipped(e.kind, n, nodes_[n]->running() ? "the node is running" : "the node is not a member");
+    if (nodes_[n].running() || !ordsets::IsElement(n, members_)) {
+      Skipped(e.kind, n, nodes_[n].running() ? "the node is running" : "the node is not a member");
       continue;
     }
     StartNode(n, NodeEventKind::kRestart,
@@ -431,15 +429,15 @@ void Simulation::Skipped(TimelineEvent::Kind kind, NodeId node, const char* why)
 }
 
 void Simulation::PrefetchReceiver(NodeId to, const Message& message, int stage) {
-  if (to < nodes_.size()) nodes_[to]->PrefetchState(message, stage);
+  if (to < nodes_.size()) nodes_[to].PrefetchState(message, stage);
 }
 
 void Simulation::Deliver(NodeId from, NodeId to, const Message& message) {
-  nodes_[to]->Deliver(from, message);
+  nodes_[to].Deliver(from, message);
 }
 
 void Simulation::DeliverByCall(NodeId from, NodeId to, const Message& message, Reply reply) {
-  nodes_[to]->DeliverByCall(from, message, std::move(reply));
+  nodes_[to].DeliverByCall(from, message, std::move(reply));
 }
 
 bool Simulation::Run(const std::function<void()>& progress, SimDuration progress_step,

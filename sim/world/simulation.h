@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "base/counted_flags.h"
+#include "base/in_place_array.h"
 #include "sim/kernel/event_loop.h"
 #include "sim/kernel/random.h"
 #include "sim/runtime/full_membership_connector.h"
@@ -62,7 +63,7 @@ class Simulation final : public MessageReceiver {
   SimDuration StarvedTime() const;
   const Scenario& scenario() const { return scenario_; }
   size_t node_count() const { return nodes_.size(); }
-  const NodeHost& node(NodeId id) const { return *nodes_[id]; }
+  const NodeHost& node(NodeId id) const { return nodes_[id]; }
   // Full membership: the peer service's member list (every joined node not
   // left). HyParView keeps no global list: see node(i).hyparview().
   const PeerSet& members() const { return members_; }
@@ -121,7 +122,9 @@ class Simulation final : public MessageReceiver {
   std::unique_ptr<HyParViewConnections> connections_;   // HyParView, datagram
   std::unique_ptr<TcpConnections> tcp_;                 // tcp transport
   std::unique_ptr<FullMembershipConnector> connector_;  // tcp, full membership
-  std::vector<std::unique_ptr<NodeHost>> nodes_;
+  // In node order, side by side in one allocation (docs/performance.md,
+  // "Node-major layout").
+  InPlaceArray<NodeHost> nodes_;
   PeerSet members_;                            // full membership: every joined node not left
   CountedFlags running_;                       // per node: set while an incarnation runs
   std::vector<SimTime> slow_since_;            // per node: when its slow began
