@@ -52,7 +52,7 @@ void OutstandingTable::CompactRecords() {
     renumbered[r] = static_cast<uint32_t>(kept.size());
     kept.push_back(records_[r]);
   }
-  for (auto& [peer, queue] : by_peer_) {
+  for (PeerQueue& queue : queues_) {
     for (size_t i = queue.head; i < queue.entries.size(); ++i) {
       Entry& entry = queue.entries[i];
       if (entry.record != kAcked) entry.record = renumbered[entry.record];
@@ -63,11 +63,43 @@ void OutstandingTable::CompactRecords() {
   free_record_count_ = 0;
 }
 
+std::vector<OutstandingTable::PeerQueue>::iterator OutstandingTable::Position(NodeId peer) {
+  return std::lower_bound(queues_.begin(), queues_.end(), peer,
+                          [](const PeerQueue& q, NodeId p) { return q.peer < p; });
+}
+
+OutstandingTable::PeerQueue* OutstandingTable::FindQueue(NodeId peer) {
+  auto it = Position(peer);
+  return it != queues_.end() && it->peer == peer ? &*it : nullptr;
+}
+
+OutstandingTable::PeerQueue& OutstandingTable::QueueFor(NodeId peer) {
+  auto it = Position(peer);
+  if (it != queues_.end() && it->peer == peer) return *it;
+  ++empty_queues_;
+  return *queues_.insert(it, PeerQueue{peer, 0, 0, {}});
+}
+
+void OutstandingTable::Emptied(PeerQueue& queue) {
+  queue.head = 0;
+  queue.entries.clear();
+  if (queue.entries.capacity() > kKeptEntries) {
+    std::vector<Entry> small;
+    small.reserve(kKeptEntries);
+    queue.entries.swap(small);
+  }
+  ++empty_queues_;
+  if (empty_queues_ > queues_.size() - empty_queues_ + 8) {
+    std::erase_if(queues_, [](const PeerQueue& q) { return q.live == 0; });
+    empty_queues_ = 0;
+  }
+}
+
 void OutstandingTable::AddEntry(NodeId peer, const OutstandingPush& push, uint32_t record) {
   const uint32_t fingerprint = Fingerprint(peer, push);
-  PeerQueue& queue = by_peer_[peer];
+  PeerQueue& queue = QueueFor(peer);
   queue.entries.push_back(Entry{record, fingerprint});
-  ++queue.live;
+  if (queue.live++ == 0) --empty_queues_;
   ++records_[record].entries;
   ++count_[fingerprint];
   ++size_;
@@ -88,9 +120,9 @@ size_t OutstandingTable::DeleteObject(NodeId peer, const OutstandingPush& push) 
   const uint32_t fingerprint = Fingerprint(peer, push);
   auto counted = count_.find(fingerprint);
   if (counted == count_.end()) return 0;
-  auto it = by_peer_.find(peer);
-  if (it == by_peer_.end()) return 0;  // the fingerprint belongs to another peer
-  PeerQueue& queue = it->second;
+  PeerQueue* found = FindQueue(peer);
+  if (found == nullptr || found->live == 0) return 0;  // the fingerprint is another peer's
+  PeerQueue& queue = *found;
   // Entries with this fingerprint still to see; every identical entry is
   // among them.
   uint32_t candidates = counted->second;
@@ -111,7 +143,7 @@ size_t OutstandingTable::DeleteObject(NodeId peer, const OutstandingPush& push) 
   size_ -= removed;
   queue.live -= removed;
   if (queue.live == 0) {
-    by_peer_.erase(it);
+    Emptied(queue);
     return removed;
   }
   while (queue.entries[queue.head].record == kAcked) ++queue.head;
@@ -127,9 +159,9 @@ size_t OutstandingTable::DeleteObject(NodeId peer, const OutstandingPush& push) 
 }
 
 void OutstandingTable::Delete(NodeId peer) {
-  auto it = by_peer_.find(peer);
-  if (it == by_peer_.end()) return;
-  const PeerQueue& queue = it->second;
+  auto it = Position(peer);
+  if (it == queues_.end() || it->peer != peer) return;
+  const PeerQueue& queue = *it;
   for (size_t i = queue.head; i < queue.entries.size(); ++i) {
     const Entry& entry = queue.entries[i];
     if (entry.record == kAcked) continue;
@@ -137,16 +169,16 @@ void OutstandingTable::Delete(NodeId peer) {
     Release(entry.record);
   }
   size_ -= queue.live;
-  by_peer_.erase(it);
+  if (queue.live == 0) --empty_queues_;
+  queues_.erase(it);
   MaybeCompactRecords();
 }
 
 size_t OutstandingTable::ApproximateBytes() const {
   size_t bytes = count_.capacity() * (2 * sizeof(uint32_t) + 1);
   bytes += records_.capacity() * sizeof(Record);
-  for (const auto& [peer, queue] : by_peer_) {
-    bytes += sizeof(peer) + sizeof(queue) + queue.entries.capacity() * sizeof(Entry);
-  }
+  bytes += queues_.capacity() * sizeof(PeerQueue);
+  for (const PeerQueue& queue : queues_) bytes += queue.entries.capacity() * sizeof(Entry);
   return bytes;
 }
 

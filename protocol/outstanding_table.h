@@ -19,13 +19,18 @@
 // every entry that could be identical; the scan compares fingerprints and reads a record only when
 // they agree. At 10,000 roots a node holds thousands of entries per peer, and scanning them all on
 // every ignored_i_have made acknowledgements quadratic.
+//
+// The peers' queues are one vector sorted by peer (a HyParView node has a
+// handful of lazy peers: one short block, no tree to walk). A queue that
+// empties keeps its slot and a small buffer, so the next lazy push to that
+// peer allocates nothing; empty slots are dropped once they outnumber the
+// others (docs/performance.md, "Node-major layout").
 #ifndef PLUMSIM_PROTOCOL_OUTSTANDING_TABLE_H_
 #define PLUMSIM_PROTOCOL_OUTSTANDING_TABLE_H_
 
 #include <cstdint>
 #include <vector>
 
-#include "absl/container/btree_map.h"
 #include "absl/container/flat_hash_map.h"
 #include "protocol/message.h"
 #include "protocol/ordset.h"
@@ -71,11 +76,11 @@ class OutstandingTable {
   // it returns false. `visit` must not change the table.
   template <typename WantPeer, typename Visit>
   void ForEach(WantPeer&& want_peer, Visit&& visit) const {
-    for (const auto& [peer, queue] : by_peer_) {
-      if (!want_peer(peer)) continue;
+    for (const PeerQueue& queue : queues_) {
+      if (queue.live == 0 || !want_peer(queue.peer)) continue;
       for (size_t i = queue.head; i < queue.entries.size(); ++i) {
         const uint32_t record = queue.entries[i].record;
-        if (record != kAcked) visit(peer, records_[record].push);
+        if (record != kAcked) visit(queue.peer, records_[record].push);
       }
     }
   }
@@ -97,10 +102,22 @@ class OutstandingTable {
     uint32_t fingerprint;
   };
   struct PeerQueue {
+    NodeId peer = 0;
+    uint32_t head = 0;  // entries before head are all acked
+    uint32_t live = 0;  // entries not acked; 0: an empty queue kept for reuse
     std::vector<Entry> entries;
-    size_t head = 0;  // entries before head are all acked
-    size_t live = 0;  // entries not acked
   };
+  // An empty queue keeps a buffer of at most this many entries.
+  static constexpr size_t kKeptEntries = 16;
+  // The first queue of a peer not below `peer`.
+  std::vector<PeerQueue>::iterator Position(NodeId peer);
+  // The queue of `peer` (live or empty), or nullptr.
+  PeerQueue* FindQueue(NodeId peer);
+  // The queue of `peer`, added (empty) in peer order if absent.
+  PeerQueue& QueueFor(NodeId peer);
+  // Empties `queue` (it has no live entry), keeping a small buffer; drops
+  // the empty queues once they outnumber the others.
+  void Emptied(PeerQueue& queue);
   static uint32_t Fingerprint(NodeId peer, const OutstandingPush& push);
   uint32_t NewRecord(const OutstandingPush& push);
   void AddEntry(NodeId peer, const OutstandingPush& push, uint32_t record);
@@ -114,7 +131,8 @@ class OutstandingTable {
   void MaybeCompactRecords();
   void Forget(uint32_t fingerprint, uint32_t n);
 
-  absl::btree_map<NodeId, PeerQueue> by_peer_;
+  std::vector<PeerQueue> queues_;  // by peer, ascending
+  size_t empty_queues_ = 0;
   std::vector<Record> records_;
   uint32_t free_records_ = kNoRecord;  // a free list through Record::entries
   size_t free_record_count_ = 0;

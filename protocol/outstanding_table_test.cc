@@ -109,6 +109,34 @@ TEST(OutstandingTableTest, MemoryFollowsThePendingPushesNotTheMostEverHeld) {
   EXPECT_EQ(table.DeleteObject(2, Push(3000)), 1u);
 }
 
+TEST(OutstandingTableTest, EmptiedQueuesAreNeitherVisitedNorKeptForEver) {
+  OutstandingTable table;
+  const size_t empty_bytes = table.ApproximateBytes();
+  // 100 peers get one push each, then acknowledge it: their queues empty.
+  for (NodeId peer = 1; peer <= 100; ++peer) table.Insert(peer, Push(peer));
+  for (NodeId peer = 1; peer <= 99; ++peer) ASSERT_EQ(table.DeleteObject(peer, Push(peer)), 1u);
+  std::vector<NodeId> asked;
+  table.ForEach(
+      [&asked](NodeId peer) {
+        asked.push_back(peer);
+        return true;
+      },
+      [](NodeId, const OutstandingPush&) {});
+  EXPECT_THAT(asked, ElementsAre(100));           // want_peer only for peers with entries
+  EXPECT_EQ(table.DeleteObject(5, Push(5)), 0u);  // an emptied queue matches nothing
+  // The empty queues were dropped as they came to outnumber the live one:
+  // at most 9 remain, with their small buffers.
+  EXPECT_LT(table.ApproximateBytes(), empty_bytes + 16 * 1024);
+  // A queue emptied and refilled keeps insertion order after the others.
+  table.Insert(3, Push(7));
+  table.Insert(3, Push(8));
+  EXPECT_THAT(Entries(table), ElementsAre(Pair(3, 7), Pair(3, 8), Pair(100, 100)));
+  table.Delete(3);
+  table.Delete(100);
+  EXPECT_TRUE(table.empty());
+  EXPECT_THAT(Entries(table), ElementsAre());
+}
+
 TEST(OutstandingTableTest, BehavesAsADuplicateBagUnderRandomOperations) {
   // The reference: a list of {Peer, Push} in insertion order; the fold
   // visits it sorted by peer, stably.
