@@ -107,7 +107,7 @@ bool HeartbeatBackend::Received(const CompactEntry& entry, int64_t sequence) con
 
 void HeartbeatBackend::ResetTo(CompactEntry& entry, int64_t sequence) {
   if (entry.spilled()) {
-    spilled_[entry.high_or_spill] = IntervalSet{};
+    spilled_[entry.high_or_spill].Clear();
     free_spills_.push_back(entry.high_or_spill);
   }
   if (FitsInline(sequence, sequence)) {

@@ -43,6 +43,8 @@ class IntervalSet {
   // flat_size/1: the number of integers in the set.
   int64_t size() const;
   bool empty() const { return intervals_.empty(); }
+  // Removes every element.
+  void Clear() { intervals_.clear(); }
 
   // One interval is stored inline: a heartbeat table holds 10^8 of these
   // sets in a 10,000-node run, nearly all of them one interval long, and

@@ -220,13 +220,13 @@ void NodeHost::Handle(const Input& input) {
 void NodeHost::PrefetchState(const Message& message, int stage) const {
   if (!IsPlumtreeMessage(message)) return;
   if (stage == 0) {
-    // The host's first lines, then its incarnation in place from the
-    // broadcast server's start to the store handler's end: addresses known
-    // from the node id alone, nothing to load first.
+    // The host's first lines, then its incarnation in place (broadcast
+    // server, backend, store handler and the small wrappers after them):
+    // addresses known from the node id alone, nothing to load first.
     const char* self = reinterpret_cast<const char*>(this);
     for (size_t line = 0; line < 4; ++line) __builtin_prefetch(self + 64 * line);
     const char* begin = reinterpret_cast<const char*>(&incarnation_state_);
-    const char* end = begin + offsetof(Incarnation, store) + sizeof(StoreHandler);
+    const char* end = begin + sizeof(incarnation_state_);
     for (const char* line = begin; line < end; line += 64) __builtin_prefetch(line);
     return;
   }
