@@ -19,7 +19,9 @@ plot "bench/results/scaling.csv" using ((strcol(1) eq "convergence" && strcol(2)
      "" using ((strcol(1) eq "broadcast_v0.4") ? $3 : 1/0):5 with linespoints pt 11 title "the same, 0.4.0", \
      "" using ((strcol(1) eq "broadcast_10msgs_v0.4") ? $3 : 1/0):5 with points pt 13 ps 1.5 title "broadcast phase, 10 messages, 0.4.0", \
      "" using ((strcol(1) eq "convergence_issue25b") ? $3 : 1/0):5 with points pt 6 ps 2 lw 2 title "heartbeat convergence, HyParView, issue 25 (2026-12-06)", \
-     "" using ((strcol(1) eq "broadcast_10msgs_issue25") ? $3 : 1/0):5 with points pt 12 ps 2 lw 2 title "broadcast phase, 10 messages, issue 25"
+     "" using ((strcol(1) eq "broadcast_10msgs_issue25") ? $3 : 1/0):5 with points pt 12 ps 2 lw 2 title "broadcast phase, 10 messages, issue 25", \
+     "" using ((strcol(1) eq "convergence_issue25c") ? $3 : 1/0):5 with points pt 7 ps 2 lw 2 title "heartbeat convergence, HyParView, issue 25 second pass (2026-12-07)", \
+     "" using ((strcol(1) eq "broadcast_10msgs_issue25c") ? $3 : 1/0):5 with points pt 13 ps 2 lw 2 title "broadcast phase, 10 messages, issue 25 second pass"
 set ylabel "peak RSS (MB)"
 set title "Peak resident memory"
 set yrange [10:1e6]
@@ -30,5 +32,7 @@ plot "bench/results/scaling.csv" using ((strcol(1) eq "convergence" && strcol(2)
      "" using ((strcol(1) eq "broadcast_v0.4") ? $3 : 1/0):6 with linespoints pt 11 title "the same, 0.4.0", \
      "" using ((strcol(1) eq "broadcast_10msgs_v0.4") ? $3 : 1/0):6 with points pt 13 ps 1.5 title "broadcast, 10 messages, 0.4.0", \
      "" using ((strcol(1) eq "convergence_issue25b") ? $3 : 1/0):6 with points pt 6 ps 2 lw 2 title "heartbeat convergence, HyParView, issue 25", \
-     "" using ((strcol(1) eq "broadcast_10msgs_issue25") ? $3 : 1/0):6 with points pt 12 ps 2 lw 2 title "broadcast, 10 messages, issue 25"
+     "" using ((strcol(1) eq "broadcast_10msgs_issue25") ? $3 : 1/0):6 with points pt 12 ps 2 lw 2 title "broadcast, 10 messages, issue 25", \
+     "" using ((strcol(1) eq "convergence_issue25c") ? $3 : 1/0):6 with points pt 7 ps 2 lw 2 title "heartbeat convergence, HyParView, issue 25 second pass", \
+     "" using ((strcol(1) eq "broadcast_10msgs_issue25c") ? $3 : 1/0):6 with points pt 13 ps 2 lw 2 title "broadcast, 10 messages, issue 25 second pass"
 unset multiplot

@@ -67,5 +67,42 @@ TEST(StoreHandlerTest, BehavesAsASetOfIds) {
   }
 }
 
+// Runs of ids from one stream, as a node hears one root at a time: the
+// last stream's words are read and written through its inline header while
+// the stream grows and others are added, and every answer and payload
+// stays that of a set of ids.
+TEST(StoreHandlerTest, RunsFromOneStreamAnswerAsASet) {
+  StoreHandler h(0, 1);
+  std::set<std::tuple<NodeId, int64_t, int64_t>> ids;
+  uint64_t x = 777;
+  auto next = [&x] {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    return x >> 20;
+  };
+  for (int run = 0; run < 400; ++run) {
+    const NodeId origin = static_cast<NodeId>(next() % 7);
+    const int64_t epoch = static_cast<int64_t>(next() % 2);
+    const int64_t start = static_cast<int64_t>(next() % 2000) + 1;
+    const int length = static_cast<int>(next() % 60) + 1;
+    for (int k = 0; k < length; ++k) {
+      const int64_t sequence = start + static_cast<int64_t>(next() % 90);
+      const BroadcastId id{origin, epoch, sequence};
+      const bool known = ids.count({origin, epoch, sequence}) > 0;
+      ASSERT_EQ(h.IsStale(id), known) << run << " " << k;
+      const std::string text = std::to_string(origin) + "/" + std::to_string(sequence);
+      ASSERT_EQ(h.Merge(id, P(text.c_str())), !known) << run << " " << k;
+      ids.insert({origin, epoch, sequence});
+      // An earlier id of the same run keeps its payload as the stream grows.
+      const BroadcastId first{origin, epoch, start};
+      if (ids.count({origin, epoch, start}) > 0) {
+        const GraftResult g = h.Graft(first);
+        ASSERT_EQ(g.kind, GraftResult::Kind::kOk);
+        ASSERT_EQ(*g.payload, std::to_string(origin) + "/" + std::to_string(start));
+      }
+    }
+  }
+  EXPECT_EQ(h.delivered_count(), ids.size());
+}
+
 }  // namespace
 }  // namespace plumsim
