@@ -77,18 +77,16 @@ void BroadcastServer::Broadcast(const std::any& message, HandlerId handler_id) {
   ScheduleLazyPush(data->id, handler_id, 0, self_, self_);
 }
 
-void BroadcastServer::Prefetch(const Message& message) const {
+void BroadcastServer::Prefetch(const Message& message, int step) const {
   std::visit(
-      [this](const auto& m) {
-        if constexpr (requires { m.root; }) root_peers_.Prefetch(m.root);
-      },
-      message);
-}
-
-void BroadcastServer::PrefetchPeers(const Message& message) const {
-  std::visit(
-      [this](const auto& m) {
-        if constexpr (requires { m.root; }) root_peers_.PrefetchPair(m.root);
+      [this, step](const auto& m) {
+        if constexpr (requires { m.root; }) {
+          if (step == 0) {
+            root_peers_.Prefetch(m.root);
+          } else {
+            root_peers_.PrefetchPair(m.root);
+          }
+        }
       },
       message);
 }

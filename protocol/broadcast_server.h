@@ -74,11 +74,11 @@ class BroadcastServer final : public Broadcaster {
 
   // handle_cast/2 for the five protocol messages from peers.
   void HandleMessage(const Message& message);
-  // A hint, not Partisan's: starts loading the root's entry that
-  // HandleMessage(message) will read first. Changes nothing.
-  void Prefetch(const Message& message) const;
-  // The next hint, once Prefetch's entry is in cache: the root's peer pair.
-  void PrefetchPeers(const Message& message) const;
+  // Hints, not Partisan's: start loading what HandleMessage(message) will
+  // read for the message's root. Step 0: the root's entry in the root index
+  // (or its pair, when the entry is inline); step 1, a few events later,
+  // once that is in cache: the pair's peer sets. Changes nothing.
+  void Prefetch(const Message& message, int step) const;
 
   // handle_info(lazy_tick | exchange_tick).
   void OnTimer(TimerKind kind);

@@ -8,7 +8,7 @@ namespace plumsim {
 StoreHandler::Stream* StoreHandler::FindStream(const BroadcastId& id, bool add) {
   if (!streams_.empty()) {
     Stream& last = streams_[last_stream_];
-    if (last.origin == id.origin && last.epoch == id.epoch) return &last;
+    if (IsStreamOf(last, id)) return &last;
   }
   const std::pair<NodeId, int64_t> key{id.origin, id.epoch};
   auto it = stream_index_.find(key);

@@ -54,7 +54,7 @@ class StoreHandler final : public BroadcastHandler {
   void PrefetchSlot(const BroadcastId& id) const {
     if (last_stream_ >= streams_.size() || !Dense(id)) return;
     const Stream& last = streams_[last_stream_];
-    if (last.origin != id.origin || last.epoch != id.epoch) return;
+    if (!IsStreamOf(last, id)) return;
     const uint64_t i = static_cast<uint64_t>(id.sequence - 1);
     if (i / 64 < last.present.size()) __builtin_prefetch(&last.present[i / 64]);
     if (i < last.payloads.size()) __builtin_prefetch(&last.payloads[i]);
@@ -79,6 +79,9 @@ class StoreHandler final : public BroadcastHandler {
       return absl::HashOf(id.origin, id.epoch, id.sequence);
     }
   };
+  static bool IsStreamOf(const Stream& stream, const BroadcastId& id) {
+    return stream.origin == id.origin && stream.epoch == id.epoch;
+  }
   // The stream of a dense `id`'s incarnation, or nullptr (added if `add`).
   Stream* FindStream(const BroadcastId& id, bool add);
   static bool Dense(const BroadcastId& id) {

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <thread>
 
@@ -26,9 +27,10 @@ namespace plumsim {
 namespace {
 
 namespace fs = std::filesystem;
-// Wall-clock time, on purpose: this file runs real processes (erlc, the
-// controller of a real cluster) and bounds them in real time. Nothing here
-// touches a simulation, whose time is virtual.
+// Wall-clock time and OS entropy, on purpose: this file runs real processes
+// (erlc, the controller of a real cluster), bounds them in real time and
+// makes their cookie. Nothing here touches a simulation, whose time is
+// virtual and whose randomness is the seed's.
 using Clock = std::chrono::steady_clock;
 
 std::vector<std::string> Environment(const std::vector<std::string>& extra) {
@@ -158,6 +160,11 @@ void StopEpmd(const ControllerCommand& c) {
 }
 
 }  // namespace
+
+std::string NewRunCookie() {
+  std::random_device entropy;  // reads /dev/urandom
+  return absl::StrCat("plumsim_validate_", getpid(), "_", entropy(), entropy());
+}
 
 absl::StatusOr<ControllerOutcome> RunController(const ControllerCommand& c) {
   const std::string node = absl::StrCat("plumsim_ctl@", c.host);

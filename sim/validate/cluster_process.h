@@ -43,6 +43,11 @@ struct ControllerOutcome {
 // started at all.
 absl::StatusOr<ControllerOutcome> RunController(const ControllerCommand& command);
 
+// A new distribution cookie for one real run: a credential for its VMs,
+// so drawn from the OS's entropy, never from the scenario's seed, which
+// anyone can read. Nothing compared depends on it (PlanSignature leaves it
+// out), and no simulated run sees it.
+std::string NewRunCookie();
 // A TCP port free on 127.0.0.1 now, and `count` consecutive ones (for the
 // nodes' Partisan listeners), found by binding them.
 absl::StatusOr<int> FreeLoopbackPort();

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <set>
 
 #include "absl/status/status.h"
@@ -101,15 +100,6 @@ absl::Status CompileErlang(const fs::path& dir, const std::vector<std::string>& 
   return absl::OkStatus();
 }
 
-// The real run's distribution cookie: a credential for its VMs, so drawn
-// from the OS's entropy (std::random_device reads /dev/urandom), never from
-// the scenario's seed, which anyone can read. Nothing compared depends on
-// it (PlanSignature leaves it out).
-std::string UniqueCookie() {
-  std::random_device entropy;
-  return absl::StrCat("plumsim_validate_", getpid(), "_", entropy(), entropy());
-}
-
 // One live real run into `dir`.
 absl::Status RunRealCluster(const Scenario& scenario, const std::vector<std::string>& code_paths,
                             const fs::path& dir, const ValidateOptions& o) {
@@ -124,7 +114,7 @@ absl::Status RunRealCluster(const Scenario& scenario, const std::vector<std::str
   places.out_dir = fs::absolute(dir).string();
   places.code_paths = code_paths;
   places.code_paths.push_back(fs::absolute(dir / "ebin").string());
-  places.cookie = UniqueCookie();
+  places.cookie = NewRunCookie();
   places.epmd_port = *epmd_port;
   places.boot_timeout_ms = kBootTimeoutMs;
   const fs::path plan_path = dir / "plan.config";

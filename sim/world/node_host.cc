@@ -231,29 +231,29 @@ void NodeHost::PrefetchState(const Message& message, int stage) const {
     return;
   }
   if (!incarnation_state_) return;
+  const Incarnation& state = *incarnation_state_;
+  // The broadcast's or lazy control message's id and handler, if any.
+  const BroadcastId* id = nullptr;
+  HandlerId handler = 0;
+  std::visit(
+      [&id, &handler](const auto& m) {
+        if constexpr (requires { m.id; }) {
+          id = &m.id;
+          handler = m.handler;
+        }
+      },
+      message);
   if (stage == 1) {
     // Now that the tables' headers are in cache: the root's entry in the
     // root index (or its pair, when inline), the last store stream, the
     // heartbeat table's entry.
-    incarnation_state_->server.Prefetch(message);
-    incarnation_state_->store.PrefetchLastStream();
-    std::visit(
-        [this](const auto& m) {
-          if constexpr (requires { m.id; }) {
-            if (m.handler == kHeartbeatHandler) incarnation_state_->backend.Prefetch(m.id);
-          }
-        },
-        message);
+    state.server.Prefetch(message, 0);
+    state.store.PrefetchLastStream();
+    if (id != nullptr && handler == kHeartbeatHandler) state.backend.Prefetch(*id);
     return;
   }
-  incarnation_state_->server.PrefetchPeers(message);
-  std::visit(
-      [this](const auto& m) {
-        if constexpr (requires { m.id; }) {
-          if (m.handler == kStoreHandler) incarnation_state_->store.PrefetchSlot(m.id);
-        }
-      },
-      message);
+  state.server.Prefetch(message, 1);
+  if (id != nullptr && handler == kStoreHandler) state.store.PrefetchSlot(*id);
 }
 
 void NodeHost::Deliver(NodeId from, const Message& message) {
