@@ -78,17 +78,19 @@ void BroadcastServer::Broadcast(const std::any& message, HandlerId handler_id) {
 }
 
 void BroadcastServer::Prefetch(const Message& message, int step) const {
-  std::visit(
-      [this, step](const auto& m) {
-        if constexpr (requires { m.root; }) {
-          if (step == 0) {
-            root_peers_.Prefetch(m.root);
-          } else {
-            root_peers_.PrefetchPair(m.root);
-          }
-        }
-      },
-      message);
+  const PlumtreeKey key = PlumtreeKeyOf(message);
+  if (key.root == nullptr) return;
+  if (step == 0) {
+    root_peers_.Prefetch(*key.root);
+  } else {
+    root_peers_.PrefetchPair(*key.root);
+  }
+  // A valid broadcast adds outstanding entries for its lazy peers; an
+  // ignored_i_have acknowledges one.
+  const size_t kind = message.index();
+  if (kind == MessageIndex<BroadcastMsg>() || kind == MessageIndex<IgnoredIHaveMsg>()) {
+    outstanding_.Prefetch(step);
+  }
 }
 
 void BroadcastServer::HandleMessage(const Message& message) {

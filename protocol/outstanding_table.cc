@@ -38,7 +38,59 @@ void OutstandingTable::Release(uint32_t record) {
 
 void OutstandingTable::MaybeCompactRecords() {
   if (free_record_count_ > records_.size() - free_record_count_ + 64) CompactRecords();
-  if (count_.capacity() > 8 * count_.size() + 64) count_.rehash(0);
+  if (counts_.size() > kMinCountSlots && 8 * size_ < counts_.size()) {
+    size_t slots = kMinCountSlots;
+    while (slots < 4 * size_) slots *= 2;
+    RebuildCounts(slots);
+  }
+}
+
+void OutstandingTable::RebuildCounts(size_t slots) {
+  counts_.assign(slots, 0);
+  counts_.shrink_to_fit();
+  for (const PeerQueue& queue : queues_) {
+    for (size_t i = queue.head; i < queue.entries.size(); ++i) {
+      if (queue.entries[i].record != kAcked) Count(queue.entries[i].fingerprint);
+    }
+  }
+}
+
+void OutstandingTable::Count(uint32_t fingerprint) {
+  uint8_t& count = counts_[CountSlot(fingerprint)];
+  if (count != kCountSaturated) ++count;
+}
+
+void OutstandingTable::Forget(uint32_t fingerprint, uint32_t n) {
+  uint8_t& count = counts_[CountSlot(fingerprint)];
+  if (count == kCountSaturated) return;  // unknown until the next rebuild
+  PLUMSIM_CHECK(count >= n);
+  count = static_cast<uint8_t>(count - n);
+}
+
+void OutstandingTable::Prefetch(int step) const {
+  if (step == 0) {
+    const size_t count_lines = std::min<size_t>((counts_.size() + 63) / 64, 4);
+    for (size_t line = 0; line < count_lines; ++line) {
+      __builtin_prefetch(counts_.data() + 64 * line);
+    }
+    const char* queues = reinterpret_cast<const char*>(queues_.data());
+    const size_t queue_bytes = std::min<size_t>(queues_.size() * sizeof(PeerQueue), 4 * 64);
+    for (size_t offset = 0; offset < queue_bytes; offset += 64) __builtin_prefetch(queues + offset);
+    return;
+  }
+  const size_t shown = std::min<size_t>(queues_.size(), 8);
+  for (size_t q = 0; q < shown; ++q) {
+    const PeerQueue& queue = queues_[q];
+    if (queue.entries.capacity() == 0) continue;
+    if (queue.head < queue.entries.size()) __builtin_prefetch(&queue.entries[queue.head]);
+    __builtin_prefetch(queue.entries.data() +
+                       std::min(queue.entries.size(), queue.entries.capacity() - 1));
+  }
+  if (free_records_ != kNoRecord) {
+    __builtin_prefetch(&records_[free_records_]);
+  } else if (records_.size() < records_.capacity()) {
+    __builtin_prefetch(records_.data() + records_.size());
+  }
 }
 
 void OutstandingTable::CompactRecords() {
@@ -97,19 +149,15 @@ void OutstandingTable::Emptied(PeerQueue& queue) {
 
 void OutstandingTable::AddEntry(NodeId peer, const OutstandingPush& push, uint32_t record) {
   const uint32_t fingerprint = Fingerprint(peer, push);
+  if (2 * (size_ + 1) > counts_.size()) {
+    RebuildCounts(std::max(kMinCountSlots, 2 * counts_.size()));
+  }
   PeerQueue& queue = QueueFor(peer);
   queue.entries.push_back(Entry{record, fingerprint});
   if (queue.live++ == 0) --empty_queues_;
   ++records_[record].entries;
-  ++count_[fingerprint];
+  Count(fingerprint);
   ++size_;
-}
-
-void OutstandingTable::Forget(uint32_t fingerprint, uint32_t n) {
-  auto it = count_.find(fingerprint);
-  PLUMSIM_CHECK(it != count_.end() && it->second >= n);
-  it->second -= n;
-  if (it->second == 0) count_.erase(it);
 }
 
 void OutstandingTable::Insert(NodeId peer, const OutstandingPush& push) {
@@ -117,15 +165,16 @@ void OutstandingTable::Insert(NodeId peer, const OutstandingPush& push) {
 }
 
 size_t OutstandingTable::DeleteObject(NodeId peer, const OutstandingPush& push) {
+  if (size_ == 0) return 0;
   const uint32_t fingerprint = Fingerprint(peer, push);
-  auto counted = count_.find(fingerprint);
-  if (counted == count_.end()) return 0;
+  const uint8_t counted = counts_[CountSlot(fingerprint)];
+  if (counted == 0) return 0;
   PeerQueue* found = FindQueue(peer);
   if (found == nullptr || found->live == 0) return 0;  // the fingerprint is another peer's
   PeerQueue& queue = *found;
-  // Entries with this fingerprint still to see; every identical entry is
-  // among them.
-  uint32_t candidates = counted->second;
+  // At least as many as the entries with this fingerprint still to see;
+  // every identical entry is among them.
+  uint32_t candidates = counted == kCountSaturated ? UINT32_MAX : counted;
   uint32_t removed = 0;
   for (size_t i = queue.head; i < queue.entries.size() && candidates > 0; ++i) {
     Entry& entry = queue.entries[i];
@@ -138,9 +187,9 @@ size_t OutstandingTable::DeleteObject(NodeId peer, const OutstandingPush& push) 
     }
   }
   if (removed == 0) return 0;
-  MaybeCompactRecords();
   Forget(fingerprint, removed);
   size_ -= removed;
+  MaybeCompactRecords();
   queue.live -= removed;
   if (queue.live == 0) {
     Emptied(queue);
@@ -175,7 +224,7 @@ void OutstandingTable::Delete(NodeId peer) {
 }
 
 size_t OutstandingTable::ApproximateBytes() const {
-  size_t bytes = count_.capacity() * (2 * sizeof(uint32_t) + 1);
+  size_t bytes = counts_.capacity();
   bytes += records_.capacity() * sizeof(Record);
   bytes += queues_.capacity() * sizeof(PeerQueue);
   for (const PeerQueue& queue : queues_) bytes += queue.entries.capacity() * sizeof(Entry);

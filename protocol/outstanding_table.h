@@ -12,13 +12,22 @@
 // entries, and each peer's queue holds, in insertion order, 8-byte entries:
 // the record's index and a 32-bit fingerprint of (peer, push). An
 // acknowledged entry is marked and dropped when the marks outnumber the live
-// entries; records whose entries are all gone are reused, and compacted away
-// once they outnumber the records in use, so the table's memory follows the
-// lazy pushes pending, not the most it ever held. A count per fingerprint lets an acknowledgement
-// that matches nothing return without a scan, and one that matches stop scanning once it has seen
-// every entry that could be identical; the scan compares fingerprints and reads a record only when
-// they agree. At 10,000 roots a node holds thousands of entries per peer, and scanning them all on
-// every ignored_i_have made acknowledgements quadratic.
+// entries; records whose entries are all gone are reused, and compacted
+// away once they outnumber the records in use, so the table's memory follows
+// the lazy pushes pending, not the most it ever held.
+//
+// At 10,000 roots a node holds thousands of entries per peer, and scanning
+// them all on every ignored_i_have made acknowledgements quadratic, so the
+// table counts its entries by fingerprint: an acknowledgement whose count is
+// zero returns without a scan, and one that matches stops scanning once it
+// has seen as many equal fingerprints as the count; the scan reads a record
+// only when fingerprints agree. The counts are a counting filter of one byte
+// per slot, with at least twice as many slots as entries. A slot's count is
+// that of every fingerprint that falls in it, so it bounds each one's from
+// above, which is all the scan needs. A count of 255 sticks, and means "scan
+// the whole queue", until the filter is next rebuilt. The filter replaced a
+// hash map of exact counts, whose control bytes and slot were two misses per
+// lazy push; it is one small block that the prefetch hints whole.
 //
 // The peers' queues are one vector sorted by peer (a HyParView node has a
 // handful of lazy peers: one short block, no tree to walk). A queue that
@@ -31,7 +40,6 @@
 #include <cstdint>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "protocol/message.h"
 #include "protocol/ordset.h"
 
@@ -85,6 +93,12 @@ class OutstandingTable {
     }
   }
 
+  // A hint (changes nothing): at step 0, the fingerprint counts and the
+  // peers' queue headers; at step 1, once those are in cache, each queue's
+  // head and tail entries and the next record to fill. What a broadcast's
+  // lazy push and an ignored_i_have's acknowledgement touch first.
+  void Prefetch(int step) const;
+
   // Bytes held, for the memory benchmarks.
   size_t ApproximateBytes() const;
 
@@ -126,9 +140,17 @@ class OutstandingTable {
   // rest.
   void CompactRecords();
   // Compacts when free records outnumber those in use (by 64), and shrinks
-  // the fingerprint counts when they fill an eighth of their table:
+  // the fingerprint counts when entries fill under an eighth of their slots:
   // amortised O(1) per release. Never while a queue is being walked.
   void MaybeCompactRecords();
+  // The fingerprint counts: kMinCountSlots or more slots, a power of two.
+  static constexpr size_t kMinCountSlots = 64;
+  static constexpr uint8_t kCountSaturated = 255;
+  size_t CountSlot(uint32_t fingerprint) const { return fingerprint & (counts_.size() - 1); }
+  // Refills the counts, with `slots` slots, from the live entries.
+  void RebuildCounts(size_t slots);
+  void Count(uint32_t fingerprint);
+  // Takes n entries of `fingerprint` off its count (unless saturated).
   void Forget(uint32_t fingerprint, uint32_t n);
 
   std::vector<PeerQueue> queues_;  // by peer, ascending
@@ -136,8 +158,8 @@ class OutstandingTable {
   std::vector<Record> records_;
   uint32_t free_records_ = kNoRecord;  // a free list through Record::entries
   size_t free_record_count_ = 0;
-  // Entries held per fingerprint (collisions only cost a longer scan).
-  absl::flat_hash_map<uint32_t, uint32_t> count_;
+  // Entries held per fingerprint slot; empty until the first entry.
+  std::vector<uint8_t> counts_;
   size_t size_ = 0;
 };
 

@@ -233,16 +233,9 @@ void NodeHost::PrefetchState(const Message& message, int stage) const {
   if (!incarnation_state_) return;
   const Incarnation& state = *incarnation_state_;
   // The broadcast's or lazy control message's id and handler, if any.
-  const BroadcastId* id = nullptr;
-  HandlerId handler = 0;
-  std::visit(
-      [&id, &handler](const auto& m) {
-        if constexpr (requires { m.id; }) {
-          id = &m.id;
-          handler = m.handler;
-        }
-      },
-      message);
+  const PlumtreeKey key = PlumtreeKeyOf(message);
+  const BroadcastId* id = key.id;
+  const HandlerId handler = key.handler;
   if (stage == 1) {
     // Now that the tables' headers are in cache: the root's entry in the
     // root index (or its pair, when inline), the last store stream, the
