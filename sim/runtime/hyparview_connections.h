@@ -6,12 +6,19 @@
 // crashed, a partition or a downed link); Prune() finds those so that the
 // holder gets its 'EXIT'. With full membership every reachable pair counts as
 // connected and this table is not used.
+//
+// Storage: each node's peers are one cache-line record, in node order,
+// sorted ascending, with up to kInlinePeers held in the record itself (a
+// HyParView node holds its active view, 6 by default), so a send's
+// connection check loads one line and follows no pointer
+// (docs/performance.md, "Node-major layout").
 #ifndef PLUMSIM_SIM_RUNTIME_HYPARVIEW_CONNECTIONS_H_
 #define PLUMSIM_SIM_RUNTIME_HYPARVIEW_CONNECTIONS_H_
 
 #include <utility>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "protocol/ordset.h"
 #include "sim/runtime/network.h"
 
@@ -34,10 +41,15 @@ class HyParViewConnections {
   std::vector<std::pair<NodeId, NodeId>> Prune();
 
  private:
-  PeerSet& Of(NodeId node);
+  static constexpr size_t kInlinePeers = 14;
+  struct alignas(64) Peers {
+    absl::InlinedVector<NodeId, kInlinePeers> sorted;  // ascending
+  };
+  static_assert(sizeof(Peers) == 64, "a node's peers are one cache line");
+  Peers& Of(NodeId node);
 
   const Network* network_;
-  std::vector<PeerSet> out_;
+  std::vector<Peers> out_;
 };
 
 }  // namespace plumsim
