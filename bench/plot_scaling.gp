@@ -20,8 +20,8 @@ plot "bench/results/scaling.csv" using ((strcol(1) eq "convergence" && strcol(2)
      "" using ((strcol(1) eq "broadcast_10msgs_v0.4") ? $3 : 1/0):5 with points pt 13 ps 1.5 title "broadcast phase, 10 messages, 0.4.0", \
      "" using ((strcol(1) eq "convergence_issue25b") ? $3 : 1/0):5 with points pt 6 ps 2 lw 2 title "heartbeat convergence, HyParView, issue 25 (2026-12-06)", \
      "" using ((strcol(1) eq "broadcast_10msgs_issue25") ? $3 : 1/0):5 with points pt 12 ps 2 lw 2 title "broadcast phase, 10 messages, issue 25", \
-     "" using ((strcol(1) eq "convergence_issue25c") ? $3 : 1/0):5 with points pt 7 ps 2 lw 2 title "heartbeat convergence, HyParView, issue 25 second pass (2026-12-07)", \
-     "" using ((strcol(1) eq "broadcast_10msgs_issue25c") ? $3 : 1/0):5 with points pt 13 ps 2 lw 2 title "broadcast phase, 10 messages, issue 25 second pass"
+     "" using ((strcol(1) eq "convergence_issue25d") ? $3 : 1/0):5 with points pt 7 ps 2 lw 2 title "heartbeat convergence, HyParView, issue 25 end (2026-12-07, alone)", \
+     "" using ((strcol(1) eq "broadcast_10msgs_issue25d") ? $3 : 1/0):5 with points pt 13 ps 2 lw 2 title "broadcast phase, 10 messages, issue 25 end"
 set ylabel "peak RSS (MB)"
 set title "Peak resident memory"
 set yrange [10:1e6]
@@ -33,6 +33,6 @@ plot "bench/results/scaling.csv" using ((strcol(1) eq "convergence" && strcol(2)
      "" using ((strcol(1) eq "broadcast_10msgs_v0.4") ? $3 : 1/0):6 with points pt 13 ps 1.5 title "broadcast, 10 messages, 0.4.0", \
      "" using ((strcol(1) eq "convergence_issue25b") ? $3 : 1/0):6 with points pt 6 ps 2 lw 2 title "heartbeat convergence, HyParView, issue 25", \
      "" using ((strcol(1) eq "broadcast_10msgs_issue25") ? $3 : 1/0):6 with points pt 12 ps 2 lw 2 title "broadcast, 10 messages, issue 25", \
-     "" using ((strcol(1) eq "convergence_issue25c") ? $3 : 1/0):6 with points pt 7 ps 2 lw 2 title "heartbeat convergence, HyParView, issue 25 second pass", \
-     "" using ((strcol(1) eq "broadcast_10msgs_issue25c") ? $3 : 1/0):6 with points pt 13 ps 2 lw 2 title "broadcast, 10 messages, issue 25 second pass"
+     "" using ((strcol(1) eq "convergence_issue25d") ? $3 : 1/0):6 with points pt 7 ps 2 lw 2 title "heartbeat convergence, HyParView, issue 25 end", \
+     "" using ((strcol(1) eq "broadcast_10msgs_issue25d") ? $3 : 1/0):6 with points pt 13 ps 2 lw 2 title "broadcast, 10 messages, issue 25 end"
 unset multiplot
