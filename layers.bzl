@@ -15,6 +15,7 @@ path with "/" as "_"), and its place in docs/architecture.md.
 
 LAYERS = {
     "base": [],
+    "live": ["base"],
     "protocol": ["base"],
     "sim/kernel": ["base"],
     "sim/output": ["base"],
@@ -28,7 +29,7 @@ LAYERS = {
     "sim/explore": ["base", "protocol", "sim/kernel", "sim/scenario", "sim/world", "sim/metrics", "sim/run"],
     "sim/compare": ["base", "sim/kernel", "sim/scenario", "sim/world", "sim/trace", "sim/metrics"],
     "sim/report": ["base", "sim/kernel", "sim/output", "sim/scenario", "sim/world", "sim/metrics", "sim/run"],
-    "sim/validate": ["base", "protocol", "sim/kernel", "sim/output", "sim/runtime", "sim/scenario", "sim/world", "sim/metrics", "sim/run"],
+    "sim/validate": ["base", "live", "protocol", "sim/kernel", "sim/output", "sim/runtime", "sim/scenario", "sim/world", "sim/metrics", "sim/run"],
     "cli": ["*"],
 }
 

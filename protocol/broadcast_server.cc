@@ -77,8 +77,7 @@ void BroadcastServer::Broadcast(const std::any& message, HandlerId handler_id) {
   ScheduleLazyPush(data->id, handler_id, 0, self_, self_);
 }
 
-void BroadcastServer::Prefetch(const Message& message, int step) const {
-  const PlumtreeKey key = PlumtreeKeyOf(message);
+void BroadcastServer::Prefetch(const PlumtreeKey& key, int step) const {
   if (key.root == nullptr) return;
   if (step == 0) {
     root_peers_.Prefetch(*key.root);
@@ -87,8 +86,7 @@ void BroadcastServer::Prefetch(const Message& message, int step) const {
   }
   // A valid broadcast adds outstanding entries for its lazy peers; an
   // ignored_i_have acknowledges one.
-  const size_t kind = message.index();
-  if (kind == MessageIndex<BroadcastMsg>() || kind == MessageIndex<IgnoredIHaveMsg>()) {
+  if (key.kind == MessageIndex<BroadcastMsg>() || key.kind == MessageIndex<IgnoredIHaveMsg>()) {
     outstanding_.Prefetch(step);
   }
 }

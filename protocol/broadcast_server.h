@@ -75,12 +75,13 @@ class BroadcastServer final : public Broadcaster {
   // handle_cast/2 for the five protocol messages from peers.
   void HandleMessage(const Message& message);
   // Hints, not Partisan's: start loading what HandleMessage(message) will
-  // read for the message's root. Step 0: the root's entry in the root index
-  // (or its pair, when the entry is inline); step 1, a few events later,
-  // once that is in cache: the pair's peer sets. For a broadcast or an
-  // ignored_i_have, the outstanding table's counts and queues (step 0), then
-  // the queues' entries (step 1). Changes nothing.
-  void Prefetch(const Message& message, int step) const;
+  // read for the message's root, given the message's PlumtreeKeyOf. Step 0:
+  // the root's entry in the root index (or its pair, when the entry is
+  // inline); step 1, a few events later, once that is in cache: the pair's
+  // peer sets. For a broadcast or an ignored_i_have, the outstanding table's
+  // counts and queues (step 0), then the queues' entries (step 1). Changes
+  // nothing.
+  void Prefetch(const PlumtreeKey& key, int step) const;
 
   // handle_info(lazy_tick | exchange_tick).
   void OnTimer(TimerKind kind);

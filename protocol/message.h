@@ -175,23 +175,27 @@ inline bool IsPlumtreeMessage(const Message& m) {
   return static_cast<int>(m.index()) < kPlumtreeMessageTypes;
 }
 
-// What the prefetch hints read of a Plumtree message: its root (every one
-// has one), and the id and handler of a broadcast or a lazy control message
-// (id nullptr for a prune or a membership message). A switch on the index,
-// not std::visit: the hints run for every delivery ahead, and a visit is an
+// What the prefetch hints read of a Plumtree message, read once per hint:
+// its kind (the variant index), its root (every one has one), and the id and
+// handler of a broadcast or a lazy control message (root nullptr for a
+// membership message, id nullptr for a prune). A switch on the index, not
+// std::visit: the hints run for every delivery ahead, and a visit is an
 // indirect call that is not inlined.
 struct PlumtreeKey {
+  size_t kind = 0;
   const NodeId* root = nullptr;
   const BroadcastId* id = nullptr;
   HandlerId handler = 0;
 };
 inline PlumtreeKey PlumtreeKeyOf(const Message& m) {
-  const auto lazy = [](const auto* c) { return PlumtreeKey{&c->root, &c->id, c->handler}; };
+  const auto lazy = [&m](const auto* c) {
+    return PlumtreeKey{m.index(), &c->root, &c->id, c->handler};
+  };
   switch (m.index()) {
     case MessageIndex<BroadcastMsg>():
       return lazy(std::get_if<BroadcastMsg>(&m));
     case MessageIndex<PruneMsg>():
-      return PlumtreeKey{&std::get_if<PruneMsg>(&m)->root, nullptr, 0};
+      return PlumtreeKey{m.index(), &std::get_if<PruneMsg>(&m)->root, nullptr, 0};
     case MessageIndex<IHaveMsg>():
       return lazy(std::get_if<IHaveMsg>(&m));
     case MessageIndex<IgnoredIHaveMsg>():
@@ -199,7 +203,7 @@ inline PlumtreeKey PlumtreeKeyOf(const Message& m) {
     case MessageIndex<GraftMsg>():
       return lazy(std::get_if<GraftMsg>(&m));
     default:
-      return PlumtreeKey{};
+      return PlumtreeKey{m.index(), nullptr, nullptr, 0};
   }
 }
 

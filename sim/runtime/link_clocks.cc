@@ -30,7 +30,7 @@ SimTime LinkClocks::Clamp(NodeId from, NodeId to, SimTime arrival, SimTime now) 
   }
   Link* reusable_in_list = nullptr;
   Spill* spill = sender.spill.get();
-  if (spill != nullptr && spill->table != nullptr) return ClampInTable(*spill->table, to, arrival);
+  if (spill != nullptr && !spill->table.empty()) return ClampInTable(spill->table, to, arrival);
   if (spill != nullptr) {
     for (Link& link : spill->list) {
       if (link.to == to) {
@@ -65,12 +65,11 @@ void LinkClocks::AddLink(Sender& sender, NodeId to, SimTime arrival) {
     spill.list.push_back(Link{to, arrival});
     return;
   }
-  spill.table = std::make_unique<absl::flat_hash_map<NodeId, SimTime>>();
   for (uint32_t i = 0; i < sender.inline_links; ++i) {
-    spill.table->emplace(sender.to[i], sender.last[i]);
+    spill.table.emplace(sender.to[i], sender.last[i]);
   }
-  for (const Link& link : spill.list) spill.table->emplace(link.to, link.last);
-  spill.table->emplace(to, arrival);
+  for (const Link& link : spill.list) spill.table.emplace(link.to, link.last);
+  spill.table.emplace(to, arrival);
   sender.inline_links = 0;
   spill.list = {};
 }
@@ -79,7 +78,7 @@ size_t LinkClocks::links_held(NodeId from) const {
   if (from >= senders_.size()) return 0;
   const Sender& sender = senders_[from];
   const Spill* spill = sender.spill.get();
-  if (spill != nullptr && spill->table != nullptr) return spill->table->size();
+  if (spill != nullptr && !spill->table.empty()) return spill->table.size();
   return sender.inline_links + (spill != nullptr ? spill->list.size() : 0);
 }
 

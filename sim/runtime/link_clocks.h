@@ -48,10 +48,10 @@ class LinkClocks {
     SimTime last;
   };
   // A sender's links beyond its record's: a list, then a table of all of
-  // them.
+  // them (never empty once made: links are not removed).
   struct Spill {
     std::vector<Link> list;
-    std::unique_ptr<absl::flat_hash_map<NodeId, SimTime>> table;
+    absl::flat_hash_map<NodeId, SimTime> table;
   };
   struct alignas(64) Sender {
     std::array<NodeId, kInlineLinks> to{};

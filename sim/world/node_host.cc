@@ -232,21 +232,18 @@ void NodeHost::PrefetchState(const Message& message, int stage) const {
   }
   if (!incarnation_state_) return;
   const Incarnation& state = *incarnation_state_;
-  // The broadcast's or lazy control message's id and handler, if any.
-  const PlumtreeKey key = PlumtreeKeyOf(message);
-  const BroadcastId* id = key.id;
-  const HandlerId handler = key.handler;
+  const PlumtreeKey key = PlumtreeKeyOf(message);  // read once for every hint
   if (stage == 1) {
     // Now that the tables' headers are in cache: the root's entry in the
     // root index (or its pair, when inline), the last store stream, the
     // heartbeat table's entry.
-    state.server.Prefetch(message, 0);
+    state.server.Prefetch(key, 0);
     state.store.PrefetchLastStream();
-    if (id != nullptr && handler == kHeartbeatHandler) state.backend.Prefetch(*id);
+    if (key.id != nullptr && key.handler == kHeartbeatHandler) state.backend.Prefetch(*key.id);
     return;
   }
-  state.server.Prefetch(message, 1);
-  if (id != nullptr && handler == kStoreHandler) state.store.PrefetchSlot(*id);
+  state.server.Prefetch(key, 1);
+  if (key.id != nullptr && key.handler == kStoreHandler) state.store.PrefetchSlot(*key.id);
 }
 
 void NodeHost::Deliver(NodeId from, const Message& message) {

@@ -4,8 +4,8 @@
 // SIGKILL), any VM still carrying the run's cookie is killed, and the epmd the
 // run started on its own port is stopped. Nothing here touches virtual time:
 // it is the one place plumsim waits on the real clock.
-#ifndef PLUMSIM_SIM_VALIDATE_CLUSTER_PROCESS_H_
-#define PLUMSIM_SIM_VALIDATE_CLUSTER_PROCESS_H_
+#ifndef PLUMSIM_LIVE_CLUSTER_PROCESS_H_
+#define PLUMSIM_LIVE_CLUSTER_PROCESS_H_
 
 #include <cstdint>
 #include <functional>
@@ -60,4 +60,4 @@ absl::StatusOr<int> RunToCompletion(const std::vector<std::string>& argv,
 
 }  // namespace plumsim
 
-#endif  // PLUMSIM_SIM_VALIDATE_CLUSTER_PROCESS_H_
+#endif  // PLUMSIM_LIVE_CLUSTER_PROCESS_H_

@@ -1,4 +1,4 @@
-#include "sim/validate/cluster_process.h"
+#include "live/cluster_process.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
